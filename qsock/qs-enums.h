@@ -1,0 +1,254 @@
+/* qs-enums.h
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The enumerations and flags of qsock. Every numeric value equals the
+ * value of the Qt 6 enumerator it re-creates, so a value printed by Qt
+ * and one printed by qsock can be compared directly. glib-mkenums turns
+ * this file into qs-enum-types.[ch].
+ */
+
+#pragma once
+
+#if !defined(QSOCK_INSIDE) && !defined(QS_COMPILATION)
+# error "Only <qsock/qsock.h> can be included directly."
+#endif
+
+#include <glib.h>
+
+#include "qs-version-macros.h"
+
+G_BEGIN_DECLS
+
+/**
+ * QsSocketType:
+ * @QS_SOCKET_TYPE_TCP_SOCKET: TCP (`QAbstractSocket::TcpSocket`)
+ * @QS_SOCKET_TYPE_UDP_SOCKET: UDP (`QAbstractSocket::UdpSocket`)
+ * @QS_SOCKET_TYPE_SCTP_SOCKET: SCTP; exists for value parity only
+ * @QS_SOCKET_TYPE_UNKNOWN_SOCKET_TYPE: anything else
+ *
+ * The transport of a socket. Qt: `QAbstractSocket::SocketType`.
+ *
+ * Since: 1.0
+ */
+typedef enum
+{
+  QS_SOCKET_TYPE_TCP_SOCKET = 0,
+  QS_SOCKET_TYPE_UDP_SOCKET = 1,
+  QS_SOCKET_TYPE_SCTP_SOCKET = 2,
+  QS_SOCKET_TYPE_UNKNOWN_SOCKET_TYPE = -1
+} QsSocketType;
+
+/**
+ * QsNetworkLayerProtocol:
+ * @QS_NETWORK_LAYER_PROTOCOL_IPV4_PROTOCOL: IPv4
+ * @QS_NETWORK_LAYER_PROTOCOL_IPV6_PROTOCOL: IPv6
+ * @QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL: either IPv4 or IPv6
+ * @QS_NETWORK_LAYER_PROTOCOL_UNKNOWN_NETWORK_LAYER_PROTOCOL: other than IPv4 and IPv6
+ *
+ * The network layer a connection may use.
+ * Qt: `QAbstractSocket::NetworkLayerProtocol`.
+ *
+ * Since: 1.0
+ */
+typedef enum
+{
+  QS_NETWORK_LAYER_PROTOCOL_IPV4_PROTOCOL = 0,
+  QS_NETWORK_LAYER_PROTOCOL_IPV6_PROTOCOL = 1,
+  QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL = 2,
+  QS_NETWORK_LAYER_PROTOCOL_UNKNOWN_NETWORK_LAYER_PROTOCOL = -1
+} QsNetworkLayerProtocol;
+
+/**
+ * QsSocketError:
+ * @QS_SOCKET_ERROR_CONNECTION_REFUSED_ERROR: the peer refused the connection (or timed out)
+ * @QS_SOCKET_ERROR_REMOTE_HOST_CLOSED_ERROR: the remote host closed the connection
+ * @QS_SOCKET_ERROR_HOST_NOT_FOUND_ERROR: the host address was not found
+ * @QS_SOCKET_ERROR_SOCKET_ACCESS_ERROR: the operation lacked the required privileges
+ * @QS_SOCKET_ERROR_SOCKET_RESOURCE_ERROR: the system ran out of resources
+ * @QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR: the operation timed out
+ * @QS_SOCKET_ERROR_DATAGRAM_TOO_LARGE_ERROR: the datagram was larger than the system's limit
+ * @QS_SOCKET_ERROR_NETWORK_ERROR: an error occurred with the network
+ * @QS_SOCKET_ERROR_ADDRESS_IN_USE_ERROR: the address given to bind or listen is in use
+ * @QS_SOCKET_ERROR_SOCKET_ADDRESS_NOT_AVAILABLE_ERROR: the address does not belong to the host
+ * @QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR: the operation is not supported
+ * @QS_SOCKET_ERROR_UNFINISHED_SOCKET_OPERATION_ERROR: the last operation has not finished yet
+ * @QS_SOCKET_ERROR_PROXY_AUTHENTICATION_REQUIRED_ERROR: the proxy requires authentication
+ * @QS_SOCKET_ERROR_SSL_HANDSHAKE_FAILED_ERROR: the TLS handshake failed
+ * @QS_SOCKET_ERROR_PROXY_CONNECTION_REFUSED_ERROR: the proxy refused the connection
+ * @QS_SOCKET_ERROR_PROXY_CONNECTION_CLOSED_ERROR: the proxy closed the connection unexpectedly
+ * @QS_SOCKET_ERROR_PROXY_CONNECTION_TIMEOUT_ERROR: the proxy timed out
+ * @QS_SOCKET_ERROR_PROXY_NOT_FOUND_ERROR: the proxy address was not found
+ * @QS_SOCKET_ERROR_PROXY_PROTOCOL_ERROR: the proxy's answer was not understood
+ * @QS_SOCKET_ERROR_OPERATION_ERROR: the operation is not allowed in the socket's state
+ * @QS_SOCKET_ERROR_SSL_INTERNAL_ERROR: the TLS library failed internally
+ * @QS_SOCKET_ERROR_SSL_INVALID_USER_DATA_ERROR: invalid TLS data was given
+ * @QS_SOCKET_ERROR_TEMPORARY_ERROR: a transient error (e.g. the call would block)
+ * @QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR: no error yet, or an unidentified one
+ *
+ * What went wrong on a socket or server. Qt: `QAbstractSocket::SocketError`.
+ * These are also the codes of the `QS_SOCKET_ERROR` error domain.
+ *
+ * Since: 1.0
+ */
+typedef enum
+{
+  QS_SOCKET_ERROR_CONNECTION_REFUSED_ERROR = 0,
+  QS_SOCKET_ERROR_REMOTE_HOST_CLOSED_ERROR = 1,
+  QS_SOCKET_ERROR_HOST_NOT_FOUND_ERROR = 2,
+  QS_SOCKET_ERROR_SOCKET_ACCESS_ERROR = 3,
+  QS_SOCKET_ERROR_SOCKET_RESOURCE_ERROR = 4,
+  QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR = 5,
+  QS_SOCKET_ERROR_DATAGRAM_TOO_LARGE_ERROR = 6,
+  QS_SOCKET_ERROR_NETWORK_ERROR = 7,
+  QS_SOCKET_ERROR_ADDRESS_IN_USE_ERROR = 8,
+  QS_SOCKET_ERROR_SOCKET_ADDRESS_NOT_AVAILABLE_ERROR = 9,
+  QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR = 10,
+  QS_SOCKET_ERROR_UNFINISHED_SOCKET_OPERATION_ERROR = 11,
+  QS_SOCKET_ERROR_PROXY_AUTHENTICATION_REQUIRED_ERROR = 12,
+  QS_SOCKET_ERROR_SSL_HANDSHAKE_FAILED_ERROR = 13,
+  QS_SOCKET_ERROR_PROXY_CONNECTION_REFUSED_ERROR = 14,
+  QS_SOCKET_ERROR_PROXY_CONNECTION_CLOSED_ERROR = 15,
+  QS_SOCKET_ERROR_PROXY_CONNECTION_TIMEOUT_ERROR = 16,
+  QS_SOCKET_ERROR_PROXY_NOT_FOUND_ERROR = 17,
+  QS_SOCKET_ERROR_PROXY_PROTOCOL_ERROR = 18,
+  QS_SOCKET_ERROR_OPERATION_ERROR = 19,
+  QS_SOCKET_ERROR_SSL_INTERNAL_ERROR = 20,
+  QS_SOCKET_ERROR_SSL_INVALID_USER_DATA_ERROR = 21,
+  QS_SOCKET_ERROR_TEMPORARY_ERROR = 22,
+  QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR = -1
+} QsSocketError;
+
+/**
+ * QsSocketState:
+ * @QS_SOCKET_STATE_UNCONNECTED_STATE: not connected
+ * @QS_SOCKET_STATE_HOST_LOOKUP_STATE: looking up the host name
+ * @QS_SOCKET_STATE_CONNECTING_STATE: a connection is being established
+ * @QS_SOCKET_STATE_CONNECTED_STATE: connected
+ * @QS_SOCKET_STATE_BOUND_STATE: bound to an address and port
+ * @QS_SOCKET_STATE_LISTENING_STATE: listening (internal use in Qt)
+ * @QS_SOCKET_STATE_CLOSING_STATE: about to close; queued data is still being sent
+ *
+ * The state of a socket. Qt: `QAbstractSocket::SocketState`.
+ *
+ * Since: 1.0
+ */
+typedef enum
+{
+  QS_SOCKET_STATE_UNCONNECTED_STATE = 0,
+  QS_SOCKET_STATE_HOST_LOOKUP_STATE = 1,
+  QS_SOCKET_STATE_CONNECTING_STATE = 2,
+  QS_SOCKET_STATE_CONNECTED_STATE = 3,
+  QS_SOCKET_STATE_BOUND_STATE = 4,
+  QS_SOCKET_STATE_LISTENING_STATE = 5,
+  QS_SOCKET_STATE_CLOSING_STATE = 6
+} QsSocketState;
+
+/**
+ * QsSocketOption:
+ * @QS_SOCKET_OPTION_LOW_DELAY_OPTION: 1 disables Nagle's algorithm (`TCP_NODELAY`)
+ * @QS_SOCKET_OPTION_KEEP_ALIVE_OPTION: 1 enables `SO_KEEPALIVE`
+ * @QS_SOCKET_OPTION_MULTICAST_TTL_OPTION: the TTL of multicast datagrams
+ * @QS_SOCKET_OPTION_MULTICAST_LOOPBACK_OPTION: 1 loops multicast datagrams back
+ * @QS_SOCKET_OPTION_TYPE_OF_SERVICE_OPTION: the IP type-of-service byte
+ * @QS_SOCKET_OPTION_SEND_BUFFER_SIZE_SOCKET_OPTION: the kernel's send buffer size (`SO_SNDBUF`)
+ * @QS_SOCKET_OPTION_RECEIVE_BUFFER_SIZE_SOCKET_OPTION: the kernel's receive buffer size (`SO_RCVBUF`)
+ * @QS_SOCKET_OPTION_PATH_MTU_SOCKET_OPTION: the path MTU the kernel knows
+ *
+ * Options of a socket; values are `int`, booleans 0 or 1.
+ * Qt: `QAbstractSocket::SocketOption`.
+ *
+ * Since: 1.0
+ */
+typedef enum
+{
+  QS_SOCKET_OPTION_LOW_DELAY_OPTION = 0,
+  QS_SOCKET_OPTION_KEEP_ALIVE_OPTION = 1,
+  QS_SOCKET_OPTION_MULTICAST_TTL_OPTION = 2,
+  QS_SOCKET_OPTION_MULTICAST_LOOPBACK_OPTION = 3,
+  QS_SOCKET_OPTION_TYPE_OF_SERVICE_OPTION = 4,
+  QS_SOCKET_OPTION_SEND_BUFFER_SIZE_SOCKET_OPTION = 5,
+  QS_SOCKET_OPTION_RECEIVE_BUFFER_SIZE_SOCKET_OPTION = 6,
+  QS_SOCKET_OPTION_PATH_MTU_SOCKET_OPTION = 7
+} QsSocketOption;
+
+/**
+ * QsBindFlags:
+ * @QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM: the platform's default (no `SO_REUSEADDR` change)
+ * @QS_BIND_FLAGS_SHARE_ADDRESS: allow other sockets to bind the same address and port
+ * @QS_BIND_FLAGS_DONT_SHARE_ADDRESS: bind exclusively
+ * @QS_BIND_FLAGS_REUSE_ADDRESS_HINT: try to rebind even if the address is in use
+ *
+ * How [method@Qs.AbstractSocket.bind] treats the address.
+ * Qt: `QAbstractSocket::BindFlag` / `BindMode`.
+ *
+ * Since: 1.0
+ */
+typedef enum /*< flags >*/
+{
+  QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM = 0,
+  QS_BIND_FLAGS_SHARE_ADDRESS = 1 << 0,
+  QS_BIND_FLAGS_DONT_SHARE_ADDRESS = 1 << 1,
+  QS_BIND_FLAGS_REUSE_ADDRESS_HINT = 1 << 2
+} QsBindFlags;
+
+/**
+ * QsPauseModes:
+ * @QS_PAUSE_MODES_PAUSE_NEVER: never pause data transfer
+ * @QS_PAUSE_MODES_PAUSE_ON_SSL_ERRORS: pause on TLS errors until resume() is called
+ *
+ * When a socket pauses data transfer. Qt: `QAbstractSocket::PauseMode`.
+ *
+ * Since: 1.0
+ */
+typedef enum /*< flags >*/
+{
+  QS_PAUSE_MODES_PAUSE_NEVER = 0,
+  QS_PAUSE_MODES_PAUSE_ON_SSL_ERRORS = 1 << 0
+} QsPauseModes;
+
+/**
+ * QsOpenMode:
+ * @QS_OPEN_MODE_NOT_OPEN: not open
+ * @QS_OPEN_MODE_READ_ONLY: open for reading
+ * @QS_OPEN_MODE_WRITE_ONLY: open for writing
+ * @QS_OPEN_MODE_READ_WRITE: open for reading and writing
+ * @QS_OPEN_MODE_APPEND: append mode (value parity only)
+ * @QS_OPEN_MODE_TRUNCATE: truncate (value parity only)
+ * @QS_OPEN_MODE_TEXT: text mode; stored and reported, no translation is done
+ * @QS_OPEN_MODE_UNBUFFERED: unbuffered; accepted and reported
+ * @QS_OPEN_MODE_NEW_ONLY: value parity only
+ * @QS_OPEN_MODE_EXISTING_ONLY: value parity only
+ *
+ * How a device is open. Qt: `QIODeviceBase::OpenModeFlag`.
+ *
+ * Since: 1.0
+ */
+typedef enum /*< flags >*/
+{
+  QS_OPEN_MODE_NOT_OPEN = 0,
+  QS_OPEN_MODE_READ_ONLY = 0x1,
+  QS_OPEN_MODE_WRITE_ONLY = 0x2,
+  QS_OPEN_MODE_READ_WRITE = 0x3,
+  QS_OPEN_MODE_APPEND = 0x4,
+  QS_OPEN_MODE_TRUNCATE = 0x8,
+  QS_OPEN_MODE_TEXT = 0x10,
+  QS_OPEN_MODE_UNBUFFERED = 0x20,
+  QS_OPEN_MODE_NEW_ONLY = 0x40,
+  QS_OPEN_MODE_EXISTING_ONLY = 0x80
+} QsOpenMode;
+
+/**
+ * QS_SOCKET_ERROR:
+ *
+ * The error domain of the calls that take a `GError`; its codes are
+ * the [enum@Qs.SocketError] values.
+ *
+ * Since: 1.0
+ */
+#define QS_SOCKET_ERROR (qs_socket_error_quark ())
+
+QS_AVAILABLE_IN_ALL
+GQuark qs_socket_error_quark (void);
+
+G_END_DECLS

@@ -1,0 +1,25 @@
+/* qs-io-device-private.h
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Private: not API. What QsIODevice subclasses inside the library (and
+ * the stream pump) use to reach the device's buffers and emit its
+ * signals with the re-entrancy rules of DESIGN.md.
+ */
+
+#pragma once
+
+#include "qs-io-device.h"
+#include "qs-ring-buffer.h"
+
+G_BEGIN_DECLS
+
+QsRingBuffer *_qs_io_device_get_read_buffer          (QsIODevice *self);
+QsRingBuffer *_qs_io_device_get_write_buffer         (QsIODevice *self);
+gboolean      _qs_io_device_emit_bytes_written       (QsIODevice *self,
+                                                      gint64      bytes);
+void          _qs_io_device_emit_read_channel_finished (QsIODevice *self);
+void          _qs_io_device_reset_read_state         (QsIODevice *self);
+void          _qs_io_device_init_i18n                (void);
+
+G_END_DECLS

@@ -1,0 +1,21 @@
+/* qsock.h
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The one header applications include: Qt's socket classes as GObjects.
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#define QSOCK_INSIDE
+# include "qs-version-macros.h"
+# include "qs-version.h"
+# include "qs-enums.h"
+# include "qs-enum-types.h"
+# include "qs-io-device.h"
+# include "qs-abstract-socket.h"
+# include "qs-tcp-socket.h"
+# include "qs-tcp-server.h"
+#undef QSOCK_INSIDE
