@@ -19,7 +19,6 @@ QsRingBuffer *_qs_io_device_get_write_buffer         (QsIODevice *self);
 gboolean      _qs_io_device_emit_bytes_written       (QsIODevice *self,
                                                       gint64      bytes);
 void          _qs_io_device_emit_read_channel_finished (QsIODevice *self);
-void          _qs_io_device_reset_read_state         (QsIODevice *self);
 void          _qs_io_device_init_i18n                (void);
 
 G_END_DECLS

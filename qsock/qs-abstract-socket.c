@@ -1,0 +1,2318 @@
+/* qs-abstract-socket.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * QsAbstractSocket: Qt's QAbstractSocket state machine on a GSocket.
+ * Unconnected → HostLookup → Connecting → Connected → Closing →
+ * Unconnected, and Bound. Host names are resolved with GResolver and each
+ * address is tried in turn; connected sockets move their bytes through
+ * the stream pump. Signal order, error codes and return values follow
+ * Qt 6 (checked against PyQt6 by tests/oracle).
+ *
+ * Re-entrancy: every emission happens with a reference held on the
+ * socket, and the state is read again after it, because a handler may
+ * abort, close, reconnect or drop the last reference.
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <sys/socket.h>
+#include <glib/gi18n-lib.h>
+
+#include "qs-abstract-socket-private.h"
+#include "qs-enum-types.h"
+#include "qs-io-device-private.h"
+#include "qs-marshal.h"
+#include "qs-socket-engine.h"
+#include "qs-stream-pump.h"
+
+/**
+ * QsAbstractSocket:
+ *
+ * The state machine shared by [class@Qs.TcpSocket] and the UDP socket
+ * (Qt's `QAbstractSocket`).
+ *
+ * A socket starts in %QS_SOCKET_STATE_UNCONNECTED_STATE.
+ * [method@Qs.AbstractSocket.connect_to_host] opens the device at once,
+ * looks the name up (%QS_SOCKET_STATE_HOST_LOOKUP_STATE), tries each
+ * address in turn (%QS_SOCKET_STATE_CONNECTING_STATE) and emits
+ * [signal@Qs.AbstractSocket::connected] on success. Bytes written before
+ * that are queued and sent once connected.
+ *
+ * ```c
+ * static void
+ * on_ready_read (QsIODevice *device, gpointer user_data)
+ * {
+ *   g_autoptr(GBytes) bytes = qs_io_device_read_all (device);
+ *   g_print ("got %zu bytes\n", g_bytes_get_size (bytes));
+ * }
+ *
+ * QsTcpSocket *socket = qs_tcp_socket_new ();
+ * g_signal_connect (socket, "ready-read", G_CALLBACK (on_ready_read), NULL);
+ * qs_abstract_socket_connect_to_host (QS_ABSTRACT_SOCKET (socket), "localhost", 7,
+ *                                     QS_OPEN_MODE_READ_WRITE,
+ *                                     QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
+ * qs_io_device_write (QS_IO_DEVICE (socket), (const guint8 *) "hi\n", 3);
+ * ```
+ *
+ * Failures set [property@Qs.AbstractSocket:error] and
+ * [property@Qs.IODevice:error-string] and emit
+ * [signal@Qs.AbstractSocket::error-occurred], in Qt's order. The
+ * `wait_for_*` calls block without running any main loop.
+ *
+ * The object is bound to the thread-default main context of the thread
+ * that creates it, and emits its signals there.
+ *
+ * Since: 1.0
+ */
+
+/* Qt's QT_CONNECT_TIMEOUT: a connection attempt that has not completed
+ * after this long moves on to the next address. */
+#define QS_CONNECT_TIMEOUT_MS 30000
+
+typedef struct
+{
+  GMainContext          *context;            /* (owned) */
+  QsSocketType           socket_type;
+  QsSocketState          state;
+  QsSocketError          error;
+
+  QsSocketEngine        *engine;             /* (owned) (nullable) */
+  QsStreamPump           pump;
+  int                    cached_descriptor;
+
+  GInetAddress          *local_address;      /* (owned) (nullable) */
+  GInetAddress          *peer_address;       /* (owned) (nullable) */
+  guint16                local_port;
+  guint16                peer_port;
+  char                  *peer_name;          /* (owned) (nullable) */
+
+  char                  *host_name;          /* (owned) (nullable): the name being connected to */
+  guint16                port;
+  QsNetworkLayerProtocol protocol;
+  GQueue                 addresses;          /* (owned) GInetAddress* still to try */
+  int                    last_connect_errno;
+  GCancellable          *lookup_cancellable; /* (owned) (nullable) */
+  GSource               *connect_timer;      /* (owned) (nullable) */
+
+  gint64                 read_buffer_size;
+  QsPauseModes           pause_mode;
+  char                  *protocol_tag;       /* (owned) (nullable) */
+
+  guint                  pending_close : 1;
+  guint                  abort_called : 1;
+  guint                  bound : 1;          /* the engine was bound by bind() */
+} QsAbstractSocketPrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (QsAbstractSocket, qs_abstract_socket, QS_TYPE_IO_DEVICE)
+
+enum {
+  PROP_0,
+  PROP_SOCKET_TYPE,
+  PROP_STATE,
+  PROP_ERROR,
+  PROP_LOCAL_ADDRESS,
+  PROP_LOCAL_PORT,
+  PROP_PEER_ADDRESS,
+  PROP_PEER_PORT,
+  PROP_PEER_NAME,
+  PROP_READ_BUFFER_SIZE,
+  PROP_PAUSE_MODE,
+  PROP_PROTOCOL_TAG,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_HOST_FOUND,
+  SIGNAL_CONNECTED,
+  SIGNAL_DISCONNECTED,
+  SIGNAL_STATE_CHANGED,
+  SIGNAL_ERROR_OCCURRED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_QUARK (qs-socket-error-quark, qs_socket_error)
+
+static void connect_to_next_address (QsAbstractSocket *self);
+static void on_engine_ready (GIOCondition condition, gpointer user_data);
+
+static inline QsAbstractSocketPrivate *
+get_priv (QsAbstractSocket *self)
+{
+  return qs_abstract_socket_get_instance_private (self);
+}
+
+/* Sole writer of priv->state: stores and notifies. */
+static gboolean
+store_state (QsAbstractSocket *self,
+             QsSocketState     state)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  if (priv->state == state)
+    return FALSE;
+  priv->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  return TRUE;
+}
+
+/* Stores, notifies and emits state-changed, as Qt's
+ * `state = s; emit stateChanged(s)`. Callers hold a reference. */
+static void
+set_state (QsAbstractSocket *self,
+           QsSocketState     state)
+{
+  store_state (self, state);
+  g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0, state);
+}
+
+static void
+emit_state_changed (QsAbstractSocket *self)
+{
+  g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0, get_priv (self)->state);
+}
+
+/* Qt's setError(): code and message, no signal. */
+static void
+set_error (QsAbstractSocket *self,
+           QsSocketError     error,
+           const char       *message)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  if (priv->error != error)
+    {
+      priv->error = error;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
+    }
+  qs_io_device_set_error_string (QS_IO_DEVICE (self), message);
+}
+
+/* Qt's setErrorAndEmit(). Callers hold a reference. */
+static void
+set_error_and_emit (QsAbstractSocket *self,
+                    QsSocketError     error,
+                    const char       *message)
+{
+  set_error (self, error, message);
+  g_signal_emit (self, signals[SIGNAL_ERROR_OCCURRED], 0, error);
+}
+
+static void
+set_error_from_errno (QsAbstractSocket *self,
+                      QsEngineOp        op,
+                      int               error_number,
+                      gboolean          emit)
+{
+  const char *message = NULL;
+  QsSocketError error = _qs_socket_error_from_errno (op, error_number, &message);
+
+  if (emit)
+    set_error_and_emit (self, error, message);
+  else
+    set_error (self, error, message);
+}
+
+static void
+store_address (QsAbstractSocket  *self,
+               GInetAddress     **field,
+               GInetAddress      *address,
+               guint              prop_id)
+{
+  if (*field == address ||
+      (*field && address && g_inet_address_equal (*field, address)))
+    return;
+  g_set_object (field, address);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+}
+
+static void
+store_port (QsAbstractSocket *self,
+            guint16          *field,
+            guint16           port,
+            guint             prop_id)
+{
+  if (*field == port)
+    return;
+  *field = port;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+}
+
+static void
+store_peer_name (QsAbstractSocket *self,
+                 const char       *name)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  if (name && *name == '\0')
+    name = NULL;
+  if (g_strcmp0 (priv->peer_name, name) == 0)
+    return;
+  g_free (priv->peer_name);
+  priv->peer_name = g_strdup (name);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_NAME]);
+}
+
+static void
+clear_endpoints (QsAbstractSocket *self,
+                 gboolean          with_peer_name)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  store_port (self, &priv->local_port, 0, PROP_LOCAL_PORT);
+  store_port (self, &priv->peer_port, 0, PROP_PEER_PORT);
+  store_address (self, &priv->local_address, NULL, PROP_LOCAL_ADDRESS);
+  store_address (self, &priv->peer_address, NULL, PROP_PEER_ADDRESS);
+  if (with_peer_name)
+    store_peer_name (self, NULL);
+}
+
+/* Reads both endpoints of the engine's socket into the properties. */
+static void
+fetch_endpoints (QsAbstractSocket *self)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+  g_autoptr(GInetAddress) local = NULL;
+  g_autoptr(GInetAddress) peer = NULL;
+  guint16 local_port = 0, peer_port = 0;
+
+  _qs_socket_engine_get_address (priv->engine, FALSE, &local, &local_port);
+  _qs_socket_engine_get_address (priv->engine, TRUE, &peer, &peer_port);
+  store_port (self, &priv->local_port, local_port, PROP_LOCAL_PORT);
+  store_port (self, &priv->peer_port, peer_port, PROP_PEER_PORT);
+  store_address (self, &priv->local_address, local, PROP_LOCAL_ADDRESS);
+  store_address (self, &priv->peer_address, peer, PROP_PEER_ADDRESS);
+}
+
+static void
+cancel_lookup (QsAbstractSocket *self)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  if (priv->lookup_cancellable)
+    {
+      g_cancellable_cancel (priv->lookup_cancellable);
+      g_clear_object (&priv->lookup_cancellable);
+    }
+}
+
+static void
+stop_connect_timer (QsAbstractSocket *self)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  if (priv->connect_timer)
+    {
+      g_source_destroy (priv->connect_timer);
+      g_clear_pointer (&priv->connect_timer, g_source_unref);
+    }
+}
+
+static void
+free_engine (QsAbstractSocket *self)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  _qs_stream_pump_detach (&priv->pump);
+  g_clear_pointer (&priv->engine, _qs_socket_engine_free);
+  priv->bound = FALSE;
+}
+
+/* Qt's resetSocketLayer(): drops the engine, the lookup and the timer. */
+static void
+reset_socket_layer (QsAbstractSocket *self)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  cancel_lookup (self);
+  stop_connect_timer (self);
+  if (priv->engine)
+    {
+      free_engine (self);
+      priv->cached_descriptor = -1;
+    }
+}
+
+static gboolean
+create_engine (QsAbstractSocket *self,
+               GSocketFamily     family,
+               int              *error_number)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  free_engine (self);
+  priv->engine = _qs_socket_engine_new_tcp (family, priv->context, on_engine_ready, self, error_number);
+  return priv->engine != NULL;
+}
+
+/* Qt's fetchConnectionParameters(): the connection is up. */
+static void
+connection_established (QsAbstractSocket *self)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  stop_connect_timer (self);
+  g_queue_clear_full (&priv->addresses, g_object_unref);
+  store_peer_name (self, priv->host_name);
+  fetch_endpoints (self);
+  priv->cached_descriptor = _qs_socket_engine_get_fd (priv->engine);
+  _qs_stream_pump_attach (&priv->pump, priv->engine);
+
+  set_state (self, QS_SOCKET_STATE_CONNECTED_STATE);
+  if (priv->state != QS_SOCKET_STATE_CONNECTED_STATE)
+    return;
+  g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
+}
+
+/* Qt's _q_testConnection(): a pending connect has an outcome. */
+static void
+test_connection (QsAbstractSocket *self)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+  int error_number;
+
+  stop_connect_timer (self);
+  error_number = _qs_socket_engine_finish_connect (priv->engine);
+  if (error_number == 0)
+    {
+      connection_established (self);
+      if (priv->pending_close && priv->state == QS_SOCKET_STATE_CONNECTED_STATE)
+        {
+          priv->pending_close = FALSE;
+          qs_abstract_socket_disconnect_from_host (self);
+        }
+      return;
+    }
+
+  priv->last_connect_errno = error_number;
+  connect_to_next_address (self);
+}
+
+/* Qt's _q_abortConnectionAttempt(). */
+static gboolean
+on_connect_timeout (gpointer user_data)
+{
+  QsAbstractSocket *self = user_data;
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  g_object_ref (self);
+  g_clear_pointer (&priv->connect_timer, g_source_unref);
+  if (priv->engine)
+    _qs_socket_engine_set_events (priv->engine, 0);
+
+  if (g_queue_is_empty (&priv->addresses))
+    {
+      store_state (self, QS_SOCKET_STATE_UNCONNECTED_STATE);
+      set_error (self, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR, _("Connection timed out"));
+      emit_state_changed (self);
+      if (priv->state == QS_SOCKET_STATE_UNCONNECTED_STATE)
+        g_signal_emit (self, signals[SIGNAL_ERROR_OCCURRED], 0, priv->error);
+    }
+  else
+    connect_to_next_address (self);
+
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_connect_timer (QsAbstractSocket *self)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  stop_connect_timer (self);
+  priv->connect_timer = g_timeout_source_new (QS_CONNECT_TIMEOUT_MS);
+  g_source_set_static_name (priv->connect_timer, "[qsock] connect timeout");
+  g_source_set_callback (priv->connect_timer, on_connect_timeout, self, NULL);
+  g_source_attach (priv->connect_timer, priv->context);
+}
+
+/* Qt's _q_connectToNextAddress(). Callers hold a reference. */
+static void
+connect_to_next_address (QsAbstractSocket *self)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  do
+    {
+      g_autoptr(GInetAddress) address = NULL;
+      int error_number = 0;
+
+      if (g_queue_is_empty (&priv->addresses))
+        {
+          store_state (self, QS_SOCKET_STATE_UNCONNECTED_STATE);
+          if (priv->last_connect_errno == 0 || priv->last_connect_errno == ECONNREFUSED)
+            set_error (self, QS_SOCKET_ERROR_CONNECTION_REFUSED_ERROR, _("Connection refused"));
+          else
+            set_error_from_errno (self, QS_ENGINE_OP_CONNECT, priv->last_connect_errno, FALSE);
+          free_engine (self);
+          emit_state_changed (self);
+          if (priv->state == QS_SOCKET_STATE_UNCONNECTED_STATE)
+            g_signal_emit (self, signals[SIGNAL_ERROR_OCCURRED], 0, priv->error);
+          return;
+        }
+
+      address = g_queue_pop_head (&priv->addresses);
+
+      /* A socket bound before connect_to_host keeps its descriptor. */
+      if (!priv->bound || priv->engine == NULL)
+        {
+          if (!create_engine (self, g_inet_address_get_family (address), &error_number))
+            {
+              priv->last_connect_errno = error_number;
+              continue;
+            }
+        }
+
+      error_number = _qs_socket_engine_connect (priv->engine, address, priv->port);
+      if (error_number == 0)
+        {
+          connection_established (self);
+          return;
+        }
+      if (error_number != EINPROGRESS)
+        {
+          priv->last_connect_errno = error_number;
+          continue;
+        }
+
+      start_connect_timer (self);
+      _qs_socket_engine_set_events (priv->engine, G_IO_OUT);
+      return;
+    }
+  while (priv->state != QS_SOCKET_STATE_CONNECTED_STATE);
+}
+
+static gboolean
+protocol_matches (QsNetworkLayerProtocol  protocol,
+                  GInetAddress           *address)
+{
+  GSocketFamily family = g_inet_address_get_family (address);
+
+  switch (protocol)
+    {
+    case QS_NETWORK_LAYER_PROTOCOL_IPV4_PROTOCOL:
+      return family == G_SOCKET_FAMILY_IPV4;
+    case QS_NETWORK_LAYER_PROTOCOL_IPV6_PROTOCOL:
+      return family == G_SOCKET_FAMILY_IPV6;
+    case QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL:
+    case QS_NETWORK_LAYER_PROTOCOL_UNKNOWN_NETWORK_LAYER_PROTOCOL:
+    default:
+      return TRUE;
+    }
+}
+
+/* Qt's _q_startConnecting(): the lookup is done. @addresses is (transfer
+ * full) (element-type GInetAddress). Callers hold a reference. */
+static void
+start_connecting (QsAbstractSocket *self,
+                  GList            *addresses)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  g_queue_clear_full (&priv->addresses, g_object_unref);
+  if (priv->state != QS_SOCKET_STATE_HOST_LOOKUP_STATE)
+    {
+      g_list_free_full (addresses, g_object_unref);
+      return;
+    }
+
+  for (GList *l = addresses; l; l = l->next)
+    {
+      if (protocol_matches (priv->protocol, l->data))
+        g_queue_push_tail (&priv->addresses, g_object_ref (l->data));
+    }
+  g_list_free_full (addresses, g_object_unref);
+
+  if (g_queue_is_empty (&priv->addresses))
+    {
+      set_state (self, QS_SOCKET_STATE_UNCONNECTED_STATE);
+      if (priv->state == QS_SOCKET_STATE_UNCONNECTED_STATE)
+        set_error_and_emit (self, QS_SOCKET_ERROR_HOST_NOT_FOUND_ERROR, _("Host not found"));
+      return;
+    }
+
+  set_state (self, QS_SOCKET_STATE_CONNECTING_STATE);
+  if (priv->state != QS_SOCKET_STATE_CONNECTING_STATE)
+    return;
+  g_signal_emit (self, signals[SIGNAL_HOST_FOUND], 0);
+  if (priv->state != QS_SOCKET_STATE_CONNECTING_STATE)
+    return;
+
+  priv->last_connect_errno = 0;
+  connect_to_next_address (self);
+}
+
+static void
+on_lookup_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  GList *addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (source), result, &error);
+  QsAbstractSocket *self;
+  QsAbstractSocketPrivate *priv;
+
+  /* A cancelled lookup's socket may be gone: touch nothing. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = user_data;
+  priv = get_priv (self);
+  g_object_ref (self);
+  g_clear_object (&priv->lookup_cancellable);
+  start_connecting (self, addresses);
+  g_object_unref (self);
+}
+
+static void
+on_engine_ready (GIOCondition condition,
+                 gpointer     user_data)
+{
+  QsAbstractSocket *self = user_data;
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  g_object_ref (self);
+  switch (priv->state)
+    {
+    case QS_SOCKET_STATE_CONNECTING_STATE:
+      test_connection (self);
+      break;
+
+    case QS_SOCKET_STATE_CONNECTED_STATE:
+    case QS_SOCKET_STATE_CLOSING_STATE:
+      _qs_stream_pump_dispatch (&priv->pump, condition);
+      break;
+
+    case QS_SOCKET_STATE_UNCONNECTED_STATE:
+    case QS_SOCKET_STATE_HOST_LOOKUP_STATE:
+    case QS_SOCKET_STATE_BOUND_STATE:
+    case QS_SOCKET_STATE_LISTENING_STATE:
+    default:
+      if (priv->engine)
+        _qs_socket_engine_set_events (priv->engine, 0);
+      break;
+    }
+  g_object_unref (self);
+}
+
+/* Qt: readFromSocket() failed — error-occurred, then the close path. */
+static void
+on_pump_read_failed (gpointer       owner,
+                     QsSocketError  error,
+                     const char    *message)
+{
+  QsAbstractSocket *self = owner;
+
+  g_object_ref (self);
+  set_error_and_emit (self, error, message);
+  reset_socket_layer (self);
+  qs_abstract_socket_disconnect_from_host (self);
+  g_object_unref (self);
+}
+
+/* Qt: writeToSocket() failed — error-occurred, then abort(). */
+static void
+on_pump_write_failed (gpointer       owner,
+                      QsSocketError  error,
+                      const char    *message)
+{
+  QsAbstractSocket *self = owner;
+
+  g_object_ref (self);
+  set_error_and_emit (self, error, message);
+  qs_abstract_socket_abort (self);
+  g_object_unref (self);
+}
+
+/* Qt: a write in ClosingState calls disconnectFromHost() again. */
+static void
+on_pump_written (gpointer owner)
+{
+  QsAbstractSocket *self = owner;
+
+  if (get_priv (self)->state == QS_SOCKET_STATE_CLOSING_STATE)
+    qs_abstract_socket_disconnect_from_host (self);
+}
+
+static const QsStreamPumpCallbacks pump_callbacks = {
+  on_pump_read_failed,
+  on_pump_write_failed,
+  on_pump_written,
+};
+
+static void
+qs_abstract_socket_real_connect_to_host (QsAbstractSocket       *self,
+                                         const char             *host_name,
+                                         guint16                 port,
+                                         QsOpenMode              mode,
+                                         QsNetworkLayerProtocol  protocol)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+  g_autoptr(GInetAddress) literal = NULL;
+
+  if (priv->state == QS_SOCKET_STATE_CONNECTED_STATE ||
+      priv->state == QS_SOCKET_STATE_CONNECTING_STATE ||
+      priv->state == QS_SOCKET_STATE_CLOSING_STATE ||
+      priv->state == QS_SOCKET_STATE_HOST_LOOKUP_STATE)
+    {
+      g_warning ("QsAbstractSocket::connect_to_host() called when already looking up "
+                 "or connecting/connected to \"%s\"", host_name);
+      set_error_and_emit (self, QS_SOCKET_ERROR_OPERATION_ERROR,
+                          _("Trying to connect while connection is in progress"));
+      return;
+    }
+
+  g_object_ref (self);
+
+  g_free (priv->host_name);
+  priv->host_name = g_strdup (host_name);
+  priv->port = port;
+  priv->protocol = protocol;
+  priv->pending_close = FALSE;
+  priv->abort_called = FALSE;
+
+  if (priv->state != QS_SOCKET_STATE_BOUND_STATE)
+    {
+      store_state (self, QS_SOCKET_STATE_UNCONNECTED_STATE);
+      store_port (self, &priv->local_port, 0, PROP_LOCAL_PORT);
+      store_address (self, &priv->local_address, NULL, PROP_LOCAL_ADDRESS);
+    }
+  store_port (self, &priv->peer_port, 0, PROP_PEER_PORT);
+  store_address (self, &priv->peer_address, NULL, PROP_PEER_ADDRESS);
+  store_peer_name (self, host_name);
+  cancel_lookup (self);
+
+  set_error (self, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR, NULL);
+  qs_io_device_open (QS_IO_DEVICE (self), mode);
+
+  set_state (self, QS_SOCKET_STATE_HOST_LOOKUP_STATE);
+  if (priv->state != QS_SOCKET_STATE_HOST_LOOKUP_STATE)
+    goto out;
+
+  literal = g_inet_address_new_from_string (host_name);
+  if (literal)
+    start_connecting (self, g_list_prepend (NULL, g_steal_pointer (&literal)));
+  else
+    {
+      g_autoptr(GResolver) resolver = g_resolver_get_default ();
+
+      priv->lookup_cancellable = g_cancellable_new ();
+      g_main_context_push_thread_default (priv->context);
+      g_resolver_lookup_by_name_async (resolver, host_name, priv->lookup_cancellable,
+                                       on_lookup_done, self);
+      g_main_context_pop_thread_default (priv->context);
+    }
+
+out:
+  g_object_unref (self);
+}
+
+static void
+qs_abstract_socket_real_disconnect_from_host (QsAbstractSocket *self)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+  QsSocketState previous;
+
+  if (priv->state == QS_SOCKET_STATE_UNCONNECTED_STATE)
+    return;
+
+  if (!priv->abort_called &&
+      (priv->state == QS_SOCKET_STATE_CONNECTING_STATE ||
+       priv->state == QS_SOCKET_STATE_HOST_LOOKUP_STATE))
+    {
+      priv->pending_close = TRUE;
+      return;
+    }
+
+  g_object_ref (self);
+
+  if (priv->engine)
+    _qs_stream_pump_set_reading (&priv->pump, FALSE);
+
+  if (priv->abort_called)
+    cancel_lookup (self);
+  else
+    {
+      if (priv->state != QS_SOCKET_STATE_CLOSING_STATE)
+        {
+          set_state (self, QS_SOCKET_STATE_CLOSING_STATE);
+          if (priv->state != QS_SOCKET_STATE_CLOSING_STATE)
+            goto out;
+        }
+
+      /* Queued bytes go out first; the pump calls back when they did. */
+      if (priv->engine && _qs_stream_pump_has_queued (&priv->pump))
+        {
+          _qs_stream_pump_update_watch (&priv->pump);
+          goto out;
+        }
+    }
+
+  previous = priv->state;
+  reset_socket_layer (self);
+  set_state (self, QS_SOCKET_STATE_UNCONNECTED_STATE);
+  _qs_io_device_emit_read_channel_finished (QS_IO_DEVICE (self));
+  if (previous == QS_SOCKET_STATE_CONNECTED_STATE || previous == QS_SOCKET_STATE_CLOSING_STATE)
+    g_signal_emit (self, signals[SIGNAL_DISCONNECTED], 0);
+
+  if (priv->state == QS_SOCKET_STATE_UNCONNECTED_STATE)
+    {
+      clear_endpoints (self, TRUE);
+      _qs_ring_buffer_clear (_qs_io_device_get_write_buffer (QS_IO_DEVICE (self)));
+    }
+
+out:
+  g_object_unref (self);
+}
+
+static gboolean
+qs_abstract_socket_real_bind (QsAbstractSocket *self,
+                              GInetAddress     *address,
+                              guint16           port,
+                              QsBindFlags       mode)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+  GSocketFamily family = address ? g_inet_address_get_family (address) : G_SOCKET_FAMILY_IPV6;
+  gboolean reuse = (mode & (QS_BIND_FLAGS_SHARE_ADDRESS | QS_BIND_FLAGS_REUSE_ADDRESS_HINT)) != 0;
+  int error_number = 0;
+
+  if (priv->state != QS_SOCKET_STATE_UNCONNECTED_STATE)
+    {
+      g_warning ("QsAbstractSocket::bind() called on a socket that is not in UnconnectedState");
+      return FALSE;
+    }
+
+  if (!create_engine (self, family, &error_number) &&
+      !(address == NULL && create_engine (self, family = G_SOCKET_FAMILY_IPV4, &error_number)))
+    {
+      g_object_ref (self);
+      set_error_from_errno (self, QS_ENGINE_OP_CREATE, error_number, TRUE);
+      g_object_unref (self);
+      return FALSE;
+    }
+
+  error_number = _qs_socket_engine_bind (priv->engine, address, port, reuse);
+  priv->cached_descriptor = _qs_socket_engine_get_fd (priv->engine);
+  if (error_number != 0)
+    {
+      g_object_ref (self);
+      set_error_from_errno (self, QS_ENGINE_OP_BIND, error_number, TRUE);
+      g_object_unref (self);
+      return FALSE;
+    }
+
+  priv->bound = TRUE;
+  g_object_ref (self);
+  {
+    g_autoptr(GInetAddress) local = NULL;
+    guint16 local_port = 0;
+
+    _qs_socket_engine_get_address (priv->engine, FALSE, &local, &local_port);
+    store_address (self, &priv->local_address, local, PROP_LOCAL_ADDRESS);
+    store_port (self, &priv->local_port, local_port, PROP_LOCAL_PORT);
+  }
+  set_state (self, QS_SOCKET_STATE_BOUND_STATE);
+  g_object_unref (self);
+  return TRUE;
+}
+
+static void
+qs_abstract_socket_real_resume (QsAbstractSocket *self)
+{
+}
+
+static void
+qs_abstract_socket_real_set_read_buffer_size (QsAbstractSocket *self,
+                                              gint64            size)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  if (priv->read_buffer_size == size)
+    return;
+  priv->read_buffer_size = size;
+  _qs_stream_pump_set_read_limit (&priv->pump, size);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READ_BUFFER_SIZE]);
+}
+
+static int
+qs_abstract_socket_real_get_socket_descriptor (QsAbstractSocket *self)
+{
+  return get_priv (self)->cached_descriptor;
+}
+
+static gboolean
+qs_abstract_socket_real_set_socket_descriptor (QsAbstractSocket *self,
+                                               int               socket_descriptor,
+                                               QsSocketState     state,
+                                               QsOpenMode        open_mode)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+  int wanted_type = priv->socket_type == QS_SOCKET_TYPE_UDP_SOCKET ? SOCK_DGRAM : SOCK_STREAM;
+  int error_number;
+  GSocket *socket;
+
+  g_object_ref (self);
+  reset_socket_layer (self);
+
+  error_number = _qs_socket_fd_check (socket_descriptor, wanted_type);
+  socket = error_number == 0 ? g_socket_new_from_fd (socket_descriptor, NULL) : NULL;
+  if (socket == NULL)
+    {
+      set_error_from_errno (self, QS_ENGINE_OP_CREATE, error_number ? error_number : EBADF, FALSE);
+      g_object_unref (self);
+      return FALSE;
+    }
+
+  priv->engine = _qs_socket_engine_new (socket, priv->context, on_engine_ready, self);
+  priv->cached_descriptor = socket_descriptor;
+
+  set_error (self, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR, NULL);
+  qs_io_device_open (QS_IO_DEVICE (self), open_mode);
+  priv->pending_close = FALSE;
+  priv->abort_called = FALSE;
+  fetch_endpoints (self);
+  if (state == QS_SOCKET_STATE_CONNECTED_STATE || state == QS_SOCKET_STATE_CLOSING_STATE)
+    _qs_stream_pump_attach (&priv->pump, priv->engine);
+
+  if (priv->state != state)
+    set_state (self, state);
+
+  g_object_unref (self);
+  return TRUE;
+}
+
+static void
+qs_abstract_socket_real_set_socket_option (QsAbstractSocket *self,
+                                           QsSocketOption    option,
+                                           int               value)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  if (priv->engine)
+    _qs_socket_engine_set_option (priv->engine, option, value);
+}
+
+static int
+qs_abstract_socket_real_get_socket_option (QsAbstractSocket *self,
+                                           QsSocketOption    option)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  if (priv->engine == NULL)
+    return -1;
+  return _qs_socket_engine_get_option (priv->engine, option);
+}
+
+/* Blocks until the engine is ready for reading (and, when bytes are
+ * queued, writing) or the deadline passes; then does the work the loop
+ * would have done. Qt's waitForReadOrWrite() + canRead/canWrite. The
+ * bits of what happened are returned: G_IO_IN when new bytes were read,
+ * G_IO_OUT when bytes were written; 0 and an emitted timeout error at the
+ * deadline. */
+static GIOCondition
+wait_and_pump (QsAbstractSocket *self,
+               gboolean          want_read,
+               gint64            deadline,
+               gboolean         *timed_out)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+  GIOCondition events = 0;
+  GIOCondition ready;
+  GIOCondition done = 0;
+
+  *timed_out = FALSE;
+  if (want_read)
+    events |= G_IO_IN;
+  if (_qs_stream_pump_has_queued (&priv->pump))
+    events |= G_IO_OUT;
+
+  ready = _qs_socket_engine_poll (priv->engine, events, deadline);
+  if (ready == 0)
+    {
+      *timed_out = TRUE;
+      set_error_and_emit (self, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR, _("Network operation timed out"));
+      return 0;
+    }
+
+  if ((ready & (G_IO_IN | G_IO_HUP | G_IO_ERR)) && (events & G_IO_IN))
+    {
+      if (_qs_stream_pump_can_read (&priv->pump))
+        done |= G_IO_IN;
+    }
+  if (priv->engine && (ready & (G_IO_OUT | G_IO_ERR)) && _qs_stream_pump_has_queued (&priv->pump))
+    {
+      if (_qs_stream_pump_flush (&priv->pump))
+        done |= G_IO_OUT;
+    }
+  return done;
+}
+
+static gboolean
+qs_abstract_socket_real_wait_for_connected (QsAbstractSocket *self,
+                                            int               msecs)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+  gint64 deadline = _qs_deadline_from_msecs (msecs);
+  gboolean was_pending_close;
+  gboolean timed_out = TRUE;
+  gboolean result;
+
+  if (priv->state == QS_SOCKET_STATE_CONNECTED_STATE)
+    return TRUE;
+  if (priv->state == QS_SOCKET_STATE_UNCONNECTED_STATE)
+    return FALSE;
+
+  g_object_ref (self);
+  was_pending_close = priv->pending_close;
+  priv->pending_close = FALSE;
+
+  if (priv->state == QS_SOCKET_STATE_HOST_LOOKUP_STATE)
+    {
+      g_autoptr(GResolver) resolver = g_resolver_get_default ();
+      g_autofree char *host_name = g_strdup (priv->host_name);
+
+      cancel_lookup (self);
+      start_connecting (self, g_resolver_lookup_by_name (resolver, host_name, NULL, NULL));
+    }
+
+  while (priv->state == QS_SOCKET_STATE_CONNECTING_STATE &&
+         (deadline < 0 || g_get_monotonic_time () < deadline))
+    {
+      gint64 attempt_deadline = g_get_monotonic_time () + (gint64) QS_CONNECT_TIMEOUT_MS * 1000;
+
+      if (deadline >= 0 && deadline < attempt_deadline)
+        attempt_deadline = deadline;
+
+      timed_out = TRUE;
+      if (priv->engine &&
+          _qs_socket_engine_poll (priv->engine, G_IO_OUT, attempt_deadline) != 0)
+        {
+          timed_out = FALSE;
+          test_connection (self);
+        }
+      else
+        connect_to_next_address (self);
+    }
+
+  if ((timed_out && priv->state != QS_SOCKET_STATE_CONNECTED_STATE) ||
+      priv->state == QS_SOCKET_STATE_CONNECTING_STATE)
+    {
+      set_error (self, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR, _("Socket operation timed out"));
+      set_state (self, QS_SOCKET_STATE_UNCONNECTED_STATE);
+      reset_socket_layer (self);
+    }
+
+  result = priv->state == QS_SOCKET_STATE_CONNECTED_STATE;
+  if (result && was_pending_close)
+    qs_abstract_socket_disconnect_from_host (self);
+
+  g_object_unref (self);
+  return result;
+}
+
+static gboolean
+qs_abstract_socket_real_wait_for_ready_read (QsIODevice *device,
+                                             int         msecs)
+{
+  QsAbstractSocket *self = QS_ABSTRACT_SOCKET (device);
+  QsAbstractSocketPrivate *priv = get_priv (self);
+  gint64 deadline = _qs_deadline_from_msecs (msecs);
+  gboolean result = FALSE;
+
+  if (priv->state == QS_SOCKET_STATE_UNCONNECTED_STATE)
+    return FALSE;
+
+  g_object_ref (self);
+  if ((priv->state == QS_SOCKET_STATE_HOST_LOOKUP_STATE ||
+       priv->state == QS_SOCKET_STATE_CONNECTING_STATE) &&
+      !qs_abstract_socket_wait_for_connected (self, msecs))
+    goto out;
+
+  do
+    {
+      gboolean timed_out;
+      GIOCondition done;
+
+      if ((priv->state != QS_SOCKET_STATE_CONNECTED_STATE &&
+           priv->state != QS_SOCKET_STATE_BOUND_STATE) || priv->engine == NULL)
+        break;
+
+      done = wait_and_pump (self, TRUE, deadline, &timed_out);
+      if (timed_out)
+        break;
+      if (done & G_IO_IN)
+        {
+          result = TRUE;
+          break;
+        }
+    }
+  while (deadline < 0 || g_get_monotonic_time () < deadline);
+
+out:
+  g_object_unref (self);
+  return result;
+}
+
+static gboolean
+qs_abstract_socket_real_wait_for_bytes_written (QsIODevice *device,
+                                                int         msecs)
+{
+  QsAbstractSocket *self = QS_ABSTRACT_SOCKET (device);
+  QsAbstractSocketPrivate *priv = get_priv (self);
+  gint64 deadline = _qs_deadline_from_msecs (msecs);
+  gboolean result = FALSE;
+
+  if (!_qs_stream_pump_has_queued (&priv->pump))
+    return FALSE;
+  if (priv->state == QS_SOCKET_STATE_UNCONNECTED_STATE)
+    return FALSE;
+
+  g_object_ref (self);
+  if ((priv->state == QS_SOCKET_STATE_HOST_LOOKUP_STATE ||
+       priv->state == QS_SOCKET_STATE_CONNECTING_STATE) &&
+      !qs_abstract_socket_wait_for_connected (self, msecs))
+    goto out;
+
+  while (priv->engine && (deadline < 0 || g_get_monotonic_time () < deadline))
+    {
+      gboolean timed_out;
+      GIOCondition done = wait_and_pump (self, priv->pump.reading, deadline, &timed_out);
+
+      if (timed_out)
+        break;
+      if (done & G_IO_OUT)
+        {
+          result = TRUE;
+          break;
+        }
+      if (priv->state != QS_SOCKET_STATE_CONNECTED_STATE)
+        break;
+    }
+
+out:
+  g_object_unref (self);
+  return result;
+}
+
+static gboolean
+qs_abstract_socket_real_wait_for_disconnected (QsAbstractSocket *self,
+                                               int               msecs)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+  gint64 deadline = _qs_deadline_from_msecs (msecs);
+  gboolean result = FALSE;
+
+  if (priv->state == QS_SOCKET_STATE_UNCONNECTED_STATE)
+    {
+      g_warning ("QsAbstractSocket::wait_for_disconnected() is not allowed in UnconnectedState");
+      return FALSE;
+    }
+
+  g_object_ref (self);
+  if ((priv->state == QS_SOCKET_STATE_HOST_LOOKUP_STATE ||
+       priv->state == QS_SOCKET_STATE_CONNECTING_STATE) &&
+      !qs_abstract_socket_wait_for_connected (self, msecs))
+    goto out;
+
+  while (priv->engine)
+    {
+      gboolean timed_out;
+
+      wait_and_pump (self, priv->state == QS_SOCKET_STATE_CONNECTED_STATE, deadline, &timed_out);
+      if (timed_out)
+        break;
+      if (priv->state == QS_SOCKET_STATE_UNCONNECTED_STATE)
+        break;
+    }
+  result = priv->state == QS_SOCKET_STATE_UNCONNECTED_STATE;
+
+out:
+  g_object_unref (self);
+  return result;
+}
+
+/* Qt's readData(): sockets keep everything in the read buffer; this is
+ * where a read that emptied the buffer re-arms the read watch (flow
+ * control), and where a disconnected socket reports end of stream. */
+static gint64
+qs_abstract_socket_real_read_data (QsIODevice *device,
+                                   guint8     *data,
+                                   gsize       max_size)
+{
+  QsAbstractSocket *self = QS_ABSTRACT_SOCKET (device);
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  if (priv->engine == NULL || priv->state != QS_SOCKET_STATE_CONNECTED_STATE)
+    return max_size ? -1 : 0;
+
+  _qs_stream_pump_set_reading (&priv->pump, TRUE);
+  return 0;
+}
+
+/* Qt's writeData(): queue and arm the write watch; the flush happens when
+ * control returns to the loop. */
+static gint64
+qs_abstract_socket_real_write_data (QsIODevice   *device,
+                                    const guint8 *data,
+                                    gsize         size)
+{
+  QsAbstractSocket *self = QS_ABSTRACT_SOCKET (device);
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  if (priv->state == QS_SOCKET_STATE_UNCONNECTED_STATE ||
+      (priv->engine == NULL && priv->socket_type != QS_SOCKET_TYPE_TCP_SOCKET))
+    {
+      set_error (self, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR, _("Socket is not connected"));
+      return -1;
+    }
+
+  _qs_ring_buffer_append (_qs_io_device_get_write_buffer (device), data, size);
+  _qs_stream_pump_update_watch (&priv->pump);
+  return size;
+}
+
+/* Qt's QAbstractSocket::close(): close the device, then the connection. */
+static void
+qs_abstract_socket_real_close (QsIODevice *device)
+{
+  QsAbstractSocket *self = QS_ABSTRACT_SOCKET (device);
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  g_object_ref (self);
+  QS_IO_DEVICE_CLASS (qs_abstract_socket_parent_class)->close (device);
+  if (priv->state != QS_SOCKET_STATE_UNCONNECTED_STATE)
+    qs_abstract_socket_disconnect_from_host (self);
+
+  if (priv->state == QS_SOCKET_STATE_UNCONNECTED_STATE)
+    {
+      clear_endpoints (self, TRUE);
+      priv->cached_descriptor = -1;
+    }
+  g_object_unref (self);
+}
+
+static void
+qs_abstract_socket_constructed (GObject *object)
+{
+  QsAbstractSocket *self = QS_ABSTRACT_SOCKET (object);
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  G_OBJECT_CLASS (qs_abstract_socket_parent_class)->constructed (object);
+
+  priv->context = g_main_context_ref_thread_default ();
+}
+
+static void
+qs_abstract_socket_dispose (GObject *object)
+{
+  QsAbstractSocket *self = QS_ABSTRACT_SOCKET (object);
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  cancel_lookup (self);
+  stop_connect_timer (self);
+  free_engine (self);
+  g_queue_clear_full (&priv->addresses, g_object_unref);
+
+  G_OBJECT_CLASS (qs_abstract_socket_parent_class)->dispose (object);
+}
+
+static void
+qs_abstract_socket_finalize (GObject *object)
+{
+  QsAbstractSocket *self = QS_ABSTRACT_SOCKET (object);
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  g_clear_object (&priv->local_address);
+  g_clear_object (&priv->peer_address);
+  g_clear_pointer (&priv->peer_name, g_free);
+  g_clear_pointer (&priv->host_name, g_free);
+  g_clear_pointer (&priv->protocol_tag, g_free);
+  g_clear_pointer (&priv->context, g_main_context_unref);
+
+  G_OBJECT_CLASS (qs_abstract_socket_parent_class)->finalize (object);
+}
+
+static void
+qs_abstract_socket_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  QsAbstractSocket *self = QS_ABSTRACT_SOCKET (object);
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  switch (prop_id)
+    {
+    case PROP_SOCKET_TYPE:
+      g_value_set_enum (value, priv->socket_type);
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, priv->state);
+      break;
+    case PROP_ERROR:
+      g_value_set_enum (value, priv->error);
+      break;
+    case PROP_LOCAL_ADDRESS:
+      g_value_set_object (value, priv->local_address);
+      break;
+    case PROP_LOCAL_PORT:
+      g_value_set_uint (value, priv->local_port);
+      break;
+    case PROP_PEER_ADDRESS:
+      g_value_set_object (value, priv->peer_address);
+      break;
+    case PROP_PEER_PORT:
+      g_value_set_uint (value, priv->peer_port);
+      break;
+    case PROP_PEER_NAME:
+      g_value_set_string (value, priv->peer_name);
+      break;
+    case PROP_READ_BUFFER_SIZE:
+      g_value_set_int64 (value, priv->read_buffer_size);
+      break;
+    case PROP_PAUSE_MODE:
+      g_value_set_flags (value, priv->pause_mode);
+      break;
+    case PROP_PROTOCOL_TAG:
+      g_value_set_string (value, priv->protocol_tag);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+qs_abstract_socket_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  QsAbstractSocket *self = QS_ABSTRACT_SOCKET (object);
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  switch (prop_id)
+    {
+    case PROP_SOCKET_TYPE:
+      priv->socket_type = g_value_get_enum (value);
+      break;
+    case PROP_READ_BUFFER_SIZE:
+      qs_abstract_socket_set_read_buffer_size (self, g_value_get_int64 (value));
+      break;
+    case PROP_PAUSE_MODE:
+      qs_abstract_socket_set_pause_mode (self, g_value_get_flags (value));
+      break;
+    case PROP_PROTOCOL_TAG:
+      qs_abstract_socket_set_protocol_tag (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+qs_abstract_socket_class_init (QsAbstractSocketClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  QsIODeviceClass *device_class = QS_IO_DEVICE_CLASS (klass);
+
+  object_class->constructed = qs_abstract_socket_constructed;
+  object_class->dispose = qs_abstract_socket_dispose;
+  object_class->finalize = qs_abstract_socket_finalize;
+  object_class->get_property = qs_abstract_socket_get_property;
+  object_class->set_property = qs_abstract_socket_set_property;
+
+  device_class->close = qs_abstract_socket_real_close;
+  device_class->read_data = qs_abstract_socket_real_read_data;
+  device_class->write_data = qs_abstract_socket_real_write_data;
+  device_class->wait_for_ready_read = qs_abstract_socket_real_wait_for_ready_read;
+  device_class->wait_for_bytes_written = qs_abstract_socket_real_wait_for_bytes_written;
+
+  klass->resume = qs_abstract_socket_real_resume;
+  klass->bind = qs_abstract_socket_real_bind;
+  klass->connect_to_host = qs_abstract_socket_real_connect_to_host;
+  klass->disconnect_from_host = qs_abstract_socket_real_disconnect_from_host;
+  klass->set_read_buffer_size = qs_abstract_socket_real_set_read_buffer_size;
+  klass->get_socket_descriptor = qs_abstract_socket_real_get_socket_descriptor;
+  klass->set_socket_descriptor = qs_abstract_socket_real_set_socket_descriptor;
+  klass->set_socket_option = qs_abstract_socket_real_set_socket_option;
+  klass->get_socket_option = qs_abstract_socket_real_get_socket_option;
+  klass->wait_for_connected = qs_abstract_socket_real_wait_for_connected;
+  klass->wait_for_disconnected = qs_abstract_socket_real_wait_for_disconnected;
+
+  /**
+   * QsAbstractSocket:socket-type: (getter get_socket_type)
+   *
+   * TCP or UDP; chosen by the subclass at construction (Qt's constructor
+   * argument).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_SOCKET_TYPE] =
+    g_param_spec_enum ("socket-type", NULL, NULL,
+                       QS_TYPE_SOCKET_TYPE, QS_SOCKET_TYPE_UNKNOWN_SOCKET_TYPE,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * QsAbstractSocket:state: (getter get_state)
+   *
+   * The state of the socket; `notify::state` comes before
+   * [signal@Qs.AbstractSocket::state-changed].
+   *
+   * Since: 1.0
+   */
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL,
+                       QS_TYPE_SOCKET_STATE, QS_SOCKET_STATE_UNCONNECTED_STATE,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * QsAbstractSocket:error: (getter get_error)
+   *
+   * The last error; %QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR before any.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_ERROR] =
+    g_param_spec_enum ("error", NULL, NULL,
+                       QS_TYPE_SOCKET_ERROR, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * QsAbstractSocket:local-address: (getter get_local_address)
+   *
+   * The local address once bound or connected, else %NULL.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_LOCAL_ADDRESS] =
+    g_param_spec_object ("local-address", NULL, NULL, G_TYPE_INET_ADDRESS,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * QsAbstractSocket:local-port: (getter get_local_port)
+   *
+   * The local port once bound or connected, else 0.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_LOCAL_PORT] =
+    g_param_spec_uint ("local-port", NULL, NULL, 0, G_MAXUINT16, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * QsAbstractSocket:peer-address: (getter get_peer_address)
+   *
+   * The peer's address while connected, else %NULL.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_PEER_ADDRESS] =
+    g_param_spec_object ("peer-address", NULL, NULL, G_TYPE_INET_ADDRESS,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * QsAbstractSocket:peer-port: (getter get_peer_port)
+   *
+   * The peer's port while connected, else 0.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_PEER_PORT] =
+    g_param_spec_uint ("peer-port", NULL, NULL, 0, G_MAXUINT16, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * QsAbstractSocket:peer-name: (getter get_peer_name)
+   *
+   * The host name given to [method@Qs.AbstractSocket.connect_to_host];
+   * %NULL otherwise (e.g. on accepted sockets).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_PEER_NAME] =
+    g_param_spec_string ("peer-name", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * QsAbstractSocket:read-buffer-size: (getter get_read_buffer_size) (setter set_read_buffer_size)
+   *
+   * The most bytes the read buffer holds; 0 (the default) is unlimited.
+   * While the buffer is full, further bytes wait in the kernel.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_READ_BUFFER_SIZE] =
+    g_param_spec_int64 ("read-buffer-size", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * QsAbstractSocket:pause-mode: (getter get_pause_mode) (setter set_pause_mode)
+   *
+   * When the socket pauses data transfer.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_PAUSE_MODE] =
+    g_param_spec_flags ("pause-mode", NULL, NULL,
+                        QS_TYPE_PAUSE_MODES, QS_PAUSE_MODES_PAUSE_NEVER,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * QsAbstractSocket:protocol-tag: (getter get_protocol_tag) (setter set_protocol_tag)
+   *
+   * A free-form tag, stored only (Qt uses it for proxy selection).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_PROTOCOL_TAG] =
+    g_param_spec_string ("protocol-tag", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * QsAbstractSocket::host-found:
+   * @self: the socket
+   *
+   * The host lookup succeeded. Qt: `hostFound()`.
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_HOST_FOUND] =
+    g_signal_new ("host-found", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * QsAbstractSocket::connected:
+   * @self: the socket
+   *
+   * The connection is established. Qt: `connected()`.
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_CONNECTED] =
+    g_signal_new ("connected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * QsAbstractSocket::disconnected:
+   * @self: the socket
+   *
+   * The connection is closed. Qt: `disconnected()`.
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_DISCONNECTED] =
+    g_signal_new ("disconnected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * QsAbstractSocket::state-changed:
+   * @self: the socket
+   * @state: the new state
+   *
+   * The state changed. Qt: `stateChanged(SocketState)`.
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_STATE_CHANGED] =
+    g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, _qs_marshal_VOID__ENUM,
+                  G_TYPE_NONE, 1, QS_TYPE_SOCKET_STATE);
+  g_signal_set_va_marshaller (signals[SIGNAL_STATE_CHANGED], G_TYPE_FROM_CLASS (klass),
+                              _qs_marshal_VOID__ENUMv);
+
+  /**
+   * QsAbstractSocket::error-occurred:
+   * @self: the socket
+   * @socket_error: what went wrong
+   *
+   * An error occurred; [property@Qs.IODevice:error-string] describes it.
+   * Qt: `errorOccurred(SocketError)`.
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_ERROR_OCCURRED] =
+    g_signal_new ("error-occurred", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, _qs_marshal_VOID__ENUM,
+                  G_TYPE_NONE, 1, QS_TYPE_SOCKET_ERROR);
+  g_signal_set_va_marshaller (signals[SIGNAL_ERROR_OCCURRED], G_TYPE_FROM_CLASS (klass),
+                              _qs_marshal_VOID__ENUMv);
+}
+
+static void
+qs_abstract_socket_init (QsAbstractSocket *self)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  priv->socket_type = QS_SOCKET_TYPE_UNKNOWN_SOCKET_TYPE;
+  priv->state = QS_SOCKET_STATE_UNCONNECTED_STATE;
+  priv->error = QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR;
+  priv->cached_descriptor = -1;
+  priv->protocol = QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL;
+  g_queue_init (&priv->addresses);
+  _qs_stream_pump_init (&priv->pump, QS_IO_DEVICE (self), &pump_callbacks, self);
+}
+
+void
+_qs_abstract_socket_init_socket_type (QsAbstractSocket *self,
+                                      QsSocketType      socket_type)
+{
+  get_priv (self)->socket_type = socket_type;
+}
+
+/**
+ * qs_abstract_socket_connect_to_host: (virtual connect_to_host)
+ * @self: a socket
+ * @host_name: a host name or a literal IPv4/IPv6 address
+ * @port: the port (Qt has no default)
+ * @mode: how to open the device (Qt's default: %QS_OPEN_MODE_READ_WRITE)
+ * @protocol: which addresses to try (Qt's default:
+ *   %QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL)
+ *
+ * Opens the device with @mode and starts connecting. The state becomes
+ * %QS_SOCKET_STATE_HOST_LOOKUP_STATE before this returns; for a literal
+ * address %QS_SOCKET_STATE_CONNECTING_STATE and
+ * [signal@Qs.AbstractSocket::host-found] follow before it returns too.
+ * Each address of the name is tried in turn. Called while already looking
+ * up, connecting or connected, it warns and reports
+ * %QS_SOCKET_ERROR_OPERATION_ERROR. Qt: `connectToHost()`.
+ *
+ * Since: 1.0
+ */
+void
+qs_abstract_socket_connect_to_host (QsAbstractSocket       *self,
+                                    const char             *host_name,
+                                    guint16                 port,
+                                    QsOpenMode              mode,
+                                    QsNetworkLayerProtocol  protocol)
+{
+  g_return_if_fail (QS_IS_ABSTRACT_SOCKET (self));
+  g_return_if_fail (host_name != NULL);
+
+  QS_ABSTRACT_SOCKET_GET_CLASS (self)->connect_to_host (self, host_name, port, mode, protocol);
+}
+
+/**
+ * qs_abstract_socket_connect_to_address:
+ * @self: a socket
+ * @address: the address to connect to
+ * @port: the port
+ * @mode: how to open the device (Qt's default: %QS_OPEN_MODE_READ_WRITE)
+ *
+ * Connects to @address; [property@Qs.AbstractSocket:peer-name] becomes
+ * its text form. Qt: `connectToHost(const QHostAddress &, …)`.
+ *
+ * Since: 1.0
+ */
+void
+qs_abstract_socket_connect_to_address (QsAbstractSocket *self,
+                                       GInetAddress     *address,
+                                       guint16           port,
+                                       QsOpenMode        mode)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (QS_IS_ABSTRACT_SOCKET (self));
+  g_return_if_fail (G_IS_INET_ADDRESS (address));
+
+  text = g_inet_address_to_string (address);
+  QS_ABSTRACT_SOCKET_GET_CLASS (self)->connect_to_host (self, text, port, mode,
+                                                        QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
+}
+
+/**
+ * qs_abstract_socket_disconnect_from_host: (virtual disconnect_from_host)
+ * @self: a socket
+ *
+ * Closes the connection once queued bytes are written: the state becomes
+ * %QS_SOCKET_STATE_CLOSING_STATE now and
+ * %QS_SOCKET_STATE_UNCONNECTED_STATE, with
+ * [signal@Qs.AbstractSocket::disconnected], when the bytes are out (at
+ * once when none are queued). While connecting, the socket closes once
+ * connected. The device stays open. Qt: `disconnectFromHost()`.
+ *
+ * Since: 1.0
+ */
+void
+qs_abstract_socket_disconnect_from_host (QsAbstractSocket *self)
+{
+  g_return_if_fail (QS_IS_ABSTRACT_SOCKET (self));
+
+  QS_ABSTRACT_SOCKET_GET_CLASS (self)->disconnect_from_host (self);
+}
+
+/**
+ * qs_abstract_socket_abort:
+ * @self: a socket
+ *
+ * Drops queued bytes and closes the connection and the device at once:
+ * [signal@Qs.IODevice::about-to-close],
+ * [signal@Qs.AbstractSocket::state-changed] (unconnected),
+ * [signal@Qs.IODevice::read-channel-finished] and
+ * [signal@Qs.AbstractSocket::disconnected] are emitted before it returns.
+ * Qt: `abort()`.
+ *
+ * Since: 1.0
+ */
+void
+qs_abstract_socket_abort (QsAbstractSocket *self)
+{
+  QsAbstractSocketPrivate *priv;
+
+  g_return_if_fail (QS_IS_ABSTRACT_SOCKET (self));
+
+  priv = get_priv (self);
+  _qs_ring_buffer_clear (_qs_io_device_get_write_buffer (QS_IO_DEVICE (self)));
+  priv->abort_called = TRUE;
+  qs_io_device_close (QS_IO_DEVICE (self));
+}
+
+/**
+ * qs_abstract_socket_bind: (virtual bind)
+ * @self: a socket
+ * @address: (nullable): the local address; %NULL binds to any address
+ *   (dual-stack where IPv6 exists)
+ * @port: the local port; 0 picks one
+ * @mode: how to share the address (Qt's default:
+ *   %QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM)
+ *
+ * Binds the socket; on success the state becomes
+ * %QS_SOCKET_STATE_BOUND_STATE. On a socket that is not unconnected it
+ * warns and returns %FALSE. Qt: `bind()`.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 1.0
+ */
+gboolean
+qs_abstract_socket_bind (QsAbstractSocket *self,
+                         GInetAddress     *address,
+                         guint16           port,
+                         QsBindFlags       mode)
+{
+  g_return_val_if_fail (QS_IS_ABSTRACT_SOCKET (self), FALSE);
+  g_return_val_if_fail (address == NULL || G_IS_INET_ADDRESS (address), FALSE);
+
+  return QS_ABSTRACT_SOCKET_GET_CLASS (self)->bind (self, address, port, mode);
+}
+
+/**
+ * qs_abstract_socket_wait_for_connected: (virtual wait_for_connected)
+ * @self: a socket
+ * @msecs: the most milliseconds to wait, -1 for no limit (Qt's default: 30000)
+ *
+ * Blocks until connected, without running a main loop, emitting the
+ * signals the loop would have. On an unconnected socket it returns
+ * %FALSE at once. Qt: `waitForConnected()`.
+ *
+ * Returns: %TRUE once connected
+ *
+ * Since: 1.0
+ */
+gboolean
+qs_abstract_socket_wait_for_connected (QsAbstractSocket *self,
+                                       int               msecs)
+{
+  g_return_val_if_fail (QS_IS_ABSTRACT_SOCKET (self), FALSE);
+
+  return QS_ABSTRACT_SOCKET_GET_CLASS (self)->wait_for_connected (self, msecs);
+}
+
+/**
+ * qs_abstract_socket_wait_for_disconnected: (virtual wait_for_disconnected)
+ * @self: a socket
+ * @msecs: the most milliseconds to wait, -1 for no limit (Qt's default: 30000)
+ *
+ * Blocks until disconnected, without running a main loop. At the
+ * deadline it reports %QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR and the state
+ * is unchanged. Qt: `waitForDisconnected()`.
+ *
+ * Returns: %TRUE once disconnected
+ *
+ * Since: 1.0
+ */
+gboolean
+qs_abstract_socket_wait_for_disconnected (QsAbstractSocket *self,
+                                          int               msecs)
+{
+  g_return_val_if_fail (QS_IS_ABSTRACT_SOCKET (self), FALSE);
+
+  return QS_ABSTRACT_SOCKET_GET_CLASS (self)->wait_for_disconnected (self, msecs);
+}
+
+/**
+ * qs_abstract_socket_flush:
+ * @self: a socket
+ *
+ * Writes as much of the queue as the kernel takes, without blocking.
+ * Qt: `flush()`.
+ *
+ * Returns: %TRUE if anything was written
+ *
+ * Since: 1.0
+ */
+gboolean
+qs_abstract_socket_flush (QsAbstractSocket *self)
+{
+  QsAbstractSocketPrivate *priv;
+  gboolean wrote;
+
+  g_return_val_if_fail (QS_IS_ABSTRACT_SOCKET (self), FALSE);
+
+  priv = get_priv (self);
+  if (priv->pump.engine == NULL)
+    return FALSE;
+
+  g_object_ref (self);
+  wrote = _qs_stream_pump_flush (&priv->pump);
+  g_object_unref (self);
+  return wrote;
+}
+
+/**
+ * qs_abstract_socket_resume: (virtual resume)
+ * @self: a socket
+ *
+ * Continues a transfer paused by [property@Qs.AbstractSocket:pause-mode].
+ * Qt: `resume()`.
+ *
+ * Since: 1.0
+ */
+void
+qs_abstract_socket_resume (QsAbstractSocket *self)
+{
+  g_return_if_fail (QS_IS_ABSTRACT_SOCKET (self));
+
+  QS_ABSTRACT_SOCKET_GET_CLASS (self)->resume (self);
+}
+
+/**
+ * qs_abstract_socket_get_pause_mode: (get-property pause-mode)
+ * @self: a socket
+ *
+ * Qt: `pauseMode()`.
+ *
+ * Returns: when the socket pauses
+ *
+ * Since: 1.0
+ */
+QsPauseModes
+qs_abstract_socket_get_pause_mode (QsAbstractSocket *self)
+{
+  g_return_val_if_fail (QS_IS_ABSTRACT_SOCKET (self), QS_PAUSE_MODES_PAUSE_NEVER);
+
+  return get_priv (self)->pause_mode;
+}
+
+/**
+ * qs_abstract_socket_set_pause_mode: (set-property pause-mode)
+ * @self: a socket
+ * @pause_mode: when to pause
+ *
+ * Qt: `setPauseMode()`.
+ *
+ * Since: 1.0
+ */
+void
+qs_abstract_socket_set_pause_mode (QsAbstractSocket *self,
+                                   QsPauseModes      pause_mode)
+{
+  QsAbstractSocketPrivate *priv;
+
+  g_return_if_fail (QS_IS_ABSTRACT_SOCKET (self));
+
+  priv = get_priv (self);
+  if (priv->pause_mode == pause_mode)
+    return;
+  priv->pause_mode = pause_mode;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSE_MODE]);
+}
+
+/**
+ * qs_abstract_socket_is_valid:
+ * @self: a socket
+ *
+ * %TRUE once the socket has a descriptor, and still after a remote close
+ * while the device stays open. Qt: `isValid()`.
+ *
+ * Returns: whether the socket is valid
+ *
+ * Since: 1.0
+ */
+gboolean
+qs_abstract_socket_is_valid (QsAbstractSocket *self)
+{
+  g_return_val_if_fail (QS_IS_ABSTRACT_SOCKET (self), FALSE);
+
+  return get_priv (self)->engine != NULL || qs_io_device_is_open (QS_IO_DEVICE (self));
+}
+
+/**
+ * qs_abstract_socket_get_socket_type: (get-property socket-type)
+ * @self: a socket
+ *
+ * Qt: `socketType()`.
+ *
+ * Returns: TCP or UDP
+ *
+ * Since: 1.0
+ */
+QsSocketType
+qs_abstract_socket_get_socket_type (QsAbstractSocket *self)
+{
+  g_return_val_if_fail (QS_IS_ABSTRACT_SOCKET (self), QS_SOCKET_TYPE_UNKNOWN_SOCKET_TYPE);
+
+  return get_priv (self)->socket_type;
+}
+
+/**
+ * qs_abstract_socket_get_state: (get-property state)
+ * @self: a socket
+ *
+ * Qt: `state()`.
+ *
+ * Returns: the state
+ *
+ * Since: 1.0
+ */
+QsSocketState
+qs_abstract_socket_get_state (QsAbstractSocket *self)
+{
+  g_return_val_if_fail (QS_IS_ABSTRACT_SOCKET (self), QS_SOCKET_STATE_UNCONNECTED_STATE);
+
+  return get_priv (self)->state;
+}
+
+/**
+ * qs_abstract_socket_get_error: (get-property error)
+ * @self: a socket
+ *
+ * Qt: `error()`.
+ *
+ * Returns: the last error, %QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR before any
+ *
+ * Since: 1.0
+ */
+QsSocketError
+qs_abstract_socket_get_error (QsAbstractSocket *self)
+{
+  g_return_val_if_fail (QS_IS_ABSTRACT_SOCKET (self), QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR);
+
+  return get_priv (self)->error;
+}
+
+/**
+ * qs_abstract_socket_get_local_port: (get-property local-port)
+ * @self: a socket
+ *
+ * Qt: `localPort()`.
+ *
+ * Returns: the local port, 0 when there is none
+ *
+ * Since: 1.0
+ */
+guint16
+qs_abstract_socket_get_local_port (QsAbstractSocket *self)
+{
+  g_return_val_if_fail (QS_IS_ABSTRACT_SOCKET (self), 0);
+
+  return get_priv (self)->local_port;
+}
+
+/**
+ * qs_abstract_socket_get_local_address: (get-property local-address)
+ * @self: a socket
+ *
+ * Qt: `localAddress()`.
+ *
+ * Returns: (transfer full) (nullable): the local address, %NULL when
+ *   there is none
+ *
+ * Since: 1.0
+ */
+GInetAddress *
+qs_abstract_socket_get_local_address (QsAbstractSocket *self)
+{
+  QsAbstractSocketPrivate *priv;
+
+  g_return_val_if_fail (QS_IS_ABSTRACT_SOCKET (self), NULL);
+
+  priv = get_priv (self);
+  return priv->local_address ? g_object_ref (priv->local_address) : NULL;
+}
+
+/**
+ * qs_abstract_socket_get_peer_port: (get-property peer-port)
+ * @self: a socket
+ *
+ * Qt: `peerPort()`.
+ *
+ * Returns: the peer's port, 0 when not connected
+ *
+ * Since: 1.0
+ */
+guint16
+qs_abstract_socket_get_peer_port (QsAbstractSocket *self)
+{
+  g_return_val_if_fail (QS_IS_ABSTRACT_SOCKET (self), 0);
+
+  return get_priv (self)->peer_port;
+}
+
+/**
+ * qs_abstract_socket_get_peer_address: (get-property peer-address)
+ * @self: a socket
+ *
+ * Qt: `peerAddress()`.
+ *
+ * Returns: (transfer full) (nullable): the peer's address, %NULL when not
+ *   connected
+ *
+ * Since: 1.0
+ */
+GInetAddress *
+qs_abstract_socket_get_peer_address (QsAbstractSocket *self)
+{
+  QsAbstractSocketPrivate *priv;
+
+  g_return_val_if_fail (QS_IS_ABSTRACT_SOCKET (self), NULL);
+
+  priv = get_priv (self);
+  return priv->peer_address ? g_object_ref (priv->peer_address) : NULL;
+}
+
+/**
+ * qs_abstract_socket_get_peer_name: (get-property peer-name)
+ * @self: a socket
+ *
+ * Qt: `peerName()`.
+ *
+ * Returns: (transfer none) (nullable): the name given to
+ *   [method@Qs.AbstractSocket.connect_to_host], or %NULL
+ *
+ * Since: 1.0
+ */
+const char *
+qs_abstract_socket_get_peer_name (QsAbstractSocket *self)
+{
+  g_return_val_if_fail (QS_IS_ABSTRACT_SOCKET (self), NULL);
+
+  return get_priv (self)->peer_name;
+}
+
+/**
+ * qs_abstract_socket_get_read_buffer_size: (get-property read-buffer-size)
+ * @self: a socket
+ *
+ * Qt: `readBufferSize()`.
+ *
+ * Returns: the read buffer's limit, 0 for none
+ *
+ * Since: 1.0
+ */
+gint64
+qs_abstract_socket_get_read_buffer_size (QsAbstractSocket *self)
+{
+  g_return_val_if_fail (QS_IS_ABSTRACT_SOCKET (self), 0);
+
+  return get_priv (self)->read_buffer_size;
+}
+
+/**
+ * qs_abstract_socket_set_read_buffer_size: (virtual set_read_buffer_size) (set-property read-buffer-size)
+ * @self: a socket
+ * @size: the most bytes to buffer, 0 for no limit
+ *
+ * Limits the read buffer: at most @size bytes are buffered, the rest
+ * waits in the kernel until the application reads (flow control).
+ * Qt: `setReadBufferSize()`.
+ *
+ * Since: 1.0
+ */
+void
+qs_abstract_socket_set_read_buffer_size (QsAbstractSocket *self,
+                                         gint64            size)
+{
+  g_return_if_fail (QS_IS_ABSTRACT_SOCKET (self));
+  g_return_if_fail (size >= 0);
+
+  QS_ABSTRACT_SOCKET_GET_CLASS (self)->set_read_buffer_size (self, size);
+}
+
+/**
+ * qs_abstract_socket_set_socket_option: (virtual set_socket_option)
+ * @self: a socket
+ * @option: the option
+ * @value: its value (booleans are 0 or 1)
+ *
+ * Sets an option on the descriptor; ignored while there is none, as in
+ * Qt. Qt: `setSocketOption()`.
+ *
+ * Since: 1.0
+ */
+void
+qs_abstract_socket_set_socket_option (QsAbstractSocket *self,
+                                      QsSocketOption    option,
+                                      int               value)
+{
+  g_return_if_fail (QS_IS_ABSTRACT_SOCKET (self));
+
+  QS_ABSTRACT_SOCKET_GET_CLASS (self)->set_socket_option (self, option, value);
+}
+
+/**
+ * qs_abstract_socket_get_socket_option: (virtual get_socket_option)
+ * @self: a socket
+ * @option: the option
+ *
+ * Qt: `socketOption()`.
+ *
+ * Returns: the option's value, or -1 when there is no descriptor or the
+ *   option cannot be read
+ *
+ * Since: 1.0
+ */
+int
+qs_abstract_socket_get_socket_option (QsAbstractSocket *self,
+                                      QsSocketOption    option)
+{
+  g_return_val_if_fail (QS_IS_ABSTRACT_SOCKET (self), -1);
+
+  return QS_ABSTRACT_SOCKET_GET_CLASS (self)->get_socket_option (self, option);
+}
+
+/**
+ * qs_abstract_socket_get_socket_descriptor: (virtual get_socket_descriptor)
+ * @self: a socket
+ *
+ * The socket keeps ownership of the descriptor. Qt: `socketDescriptor()`.
+ *
+ * Returns: the native descriptor, or -1
+ *
+ * Since: 1.0
+ */
+int
+qs_abstract_socket_get_socket_descriptor (QsAbstractSocket *self)
+{
+  g_return_val_if_fail (QS_IS_ABSTRACT_SOCKET (self), -1);
+
+  return QS_ABSTRACT_SOCKET_GET_CLASS (self)->get_socket_descriptor (self);
+}
+
+/**
+ * qs_abstract_socket_set_socket_descriptor: (virtual set_socket_descriptor)
+ * @self: a socket
+ * @socket_descriptor: a native socket descriptor
+ * @state: the state to enter (Qt's default: %QS_SOCKET_STATE_CONNECTED_STATE)
+ * @open_mode: how to open the device (Qt's default: %QS_OPEN_MODE_READ_WRITE)
+ *
+ * Adopts @socket_descriptor, taking ownership on success. Emits
+ * [signal@Qs.AbstractSocket::state-changed] only (no
+ * [signal@Qs.AbstractSocket::connected]). An invalid descriptor gives
+ * %FALSE and %QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR, with no
+ * signal. Qt: `setSocketDescriptor()`.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 1.0
+ */
+gboolean
+qs_abstract_socket_set_socket_descriptor (QsAbstractSocket *self,
+                                          int               socket_descriptor,
+                                          QsSocketState     state,
+                                          QsOpenMode        open_mode)
+{
+  g_return_val_if_fail (QS_IS_ABSTRACT_SOCKET (self), FALSE);
+
+  return QS_ABSTRACT_SOCKET_GET_CLASS (self)->set_socket_descriptor (self, socket_descriptor,
+                                                                     state, open_mode);
+}
+
+/**
+ * qs_abstract_socket_get_protocol_tag: (get-property protocol-tag)
+ * @self: a socket
+ *
+ * Qt: `protocolTag()`.
+ *
+ * Returns: (transfer none) (nullable): the tag
+ *
+ * Since: 1.0
+ */
+const char *
+qs_abstract_socket_get_protocol_tag (QsAbstractSocket *self)
+{
+  g_return_val_if_fail (QS_IS_ABSTRACT_SOCKET (self), NULL);
+
+  return get_priv (self)->protocol_tag;
+}
+
+/**
+ * qs_abstract_socket_set_protocol_tag: (set-property protocol-tag)
+ * @self: a socket
+ * @tag: (nullable): the tag
+ *
+ * Qt: `setProtocolTag()`.
+ *
+ * Since: 1.0
+ */
+void
+qs_abstract_socket_set_protocol_tag (QsAbstractSocket *self,
+                                     const char       *tag)
+{
+  QsAbstractSocketPrivate *priv;
+
+  g_return_if_fail (QS_IS_ABSTRACT_SOCKET (self));
+
+  priv = get_priv (self);
+  if (g_strcmp0 (priv->protocol_tag, tag) == 0)
+    return;
+  g_free (priv->protocol_tag);
+  priv->protocol_tag = g_strdup (tag);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROTOCOL_TAG]);
+}
+
+/**
+ * qs_abstract_socket_set_socket_state:
+ * @self: a socket
+ * @state: the state
+ *
+ * For subclasses: changes the state and notifies
+ * [property@Qs.AbstractSocket:state] without emitting
+ * [signal@Qs.AbstractSocket::state-changed], as Qt. Applications should
+ * not call it. Qt: `setSocketState()`.
+ *
+ * Since: 1.0
+ */
+void
+qs_abstract_socket_set_socket_state (QsAbstractSocket *self,
+                                     QsSocketState     state)
+{
+  g_return_if_fail (QS_IS_ABSTRACT_SOCKET (self));
+
+  store_state (self, state);
+}
+
+/**
+ * qs_abstract_socket_set_socket_error:
+ * @self: a socket
+ * @socket_error: the error
+ *
+ * For subclasses: changes the error and notifies
+ * [property@Qs.AbstractSocket:error] without emitting
+ * [signal@Qs.AbstractSocket::error-occurred], as Qt. Applications should
+ * not call it. Qt: `setSocketError()`.
+ *
+ * Since: 1.0
+ */
+void
+qs_abstract_socket_set_socket_error (QsAbstractSocket *self,
+                                     QsSocketError     socket_error)
+{
+  QsAbstractSocketPrivate *priv;
+
+  g_return_if_fail (QS_IS_ABSTRACT_SOCKET (self));
+
+  priv = get_priv (self);
+  if (priv->error == socket_error)
+    return;
+  priv->error = socket_error;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
+}
+
+/**
+ * qs_abstract_socket_set_local_port:
+ * @self: a socket
+ * @port: the port
+ *
+ * For subclasses; applications should not call it. Qt: `setLocalPort()`.
+ *
+ * Since: 1.0
+ */
+void
+qs_abstract_socket_set_local_port (QsAbstractSocket *self,
+                                   guint16           port)
+{
+  g_return_if_fail (QS_IS_ABSTRACT_SOCKET (self));
+
+  store_port (self, &get_priv (self)->local_port, port, PROP_LOCAL_PORT);
+}
+
+/**
+ * qs_abstract_socket_set_local_address:
+ * @self: a socket
+ * @address: (nullable): the address
+ *
+ * For subclasses; applications should not call it. Qt: `setLocalAddress()`.
+ *
+ * Since: 1.0
+ */
+void
+qs_abstract_socket_set_local_address (QsAbstractSocket *self,
+                                      GInetAddress     *address)
+{
+  g_return_if_fail (QS_IS_ABSTRACT_SOCKET (self));
+  g_return_if_fail (address == NULL || G_IS_INET_ADDRESS (address));
+
+  store_address (self, &get_priv (self)->local_address, address, PROP_LOCAL_ADDRESS);
+}
+
+/**
+ * qs_abstract_socket_set_peer_port:
+ * @self: a socket
+ * @port: the port
+ *
+ * For subclasses; applications should not call it. Qt: `setPeerPort()`.
+ *
+ * Since: 1.0
+ */
+void
+qs_abstract_socket_set_peer_port (QsAbstractSocket *self,
+                                  guint16           port)
+{
+  g_return_if_fail (QS_IS_ABSTRACT_SOCKET (self));
+
+  store_port (self, &get_priv (self)->peer_port, port, PROP_PEER_PORT);
+}
+
+/**
+ * qs_abstract_socket_set_peer_address:
+ * @self: a socket
+ * @address: (nullable): the address
+ *
+ * For subclasses; applications should not call it. Qt: `setPeerAddress()`.
+ *
+ * Since: 1.0
+ */
+void
+qs_abstract_socket_set_peer_address (QsAbstractSocket *self,
+                                     GInetAddress     *address)
+{
+  g_return_if_fail (QS_IS_ABSTRACT_SOCKET (self));
+  g_return_if_fail (address == NULL || G_IS_INET_ADDRESS (address));
+
+  store_address (self, &get_priv (self)->peer_address, address, PROP_PEER_ADDRESS);
+}
+
+/**
+ * qs_abstract_socket_set_peer_name:
+ * @self: a socket
+ * @name: (nullable): the name
+ *
+ * For subclasses; applications should not call it. Qt: `setPeerName()`.
+ *
+ * Since: 1.0
+ */
+void
+qs_abstract_socket_set_peer_name (QsAbstractSocket *self,
+                                  const char       *name)
+{
+  g_return_if_fail (QS_IS_ABSTRACT_SOCKET (self));
+
+  store_peer_name (self, name);
+}

@@ -1,0 +1,1513 @@
+/* qs-io-device.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * QsIODevice: the public, abstract base of every qsock stream. It owns the
+ * open mode, the read and write buffers and the error string, and gives
+ * the whole read/write API of Qt's QIODevice for sequential devices:
+ * subclasses feed the read buffer and drain the write buffer; user code
+ * never sees the socket engine.
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "qs-enum-types.h"
+#include "qs-io-device-private.h"
+#include "qs-marshal.h"
+
+/**
+ * QsIODevice:
+ *
+ * The buffered, sequential byte device every qsock socket derives from
+ * (Qt's `QIODevice`).
+ *
+ * Incoming bytes wait in a read buffer until the application reads them
+ * with [method@Qs.IODevice.read] or one of its twins; bytes given to
+ * [method@Qs.IODevice.write] wait in a write buffer until the device
+ * sends them, which [signal@Qs.IODevice::bytes-written] announces.
+ * [signal@Qs.IODevice::ready-read] says new bytes can be read; it is
+ * never emitted from inside one of its own handlers.
+ *
+ * Every qsock device is sequential: there is no position, size or seek.
+ * Transactions ([method@Qs.IODevice.start_transaction]) let a reader look
+ * at a frame and put it back when it is incomplete:
+ *
+ * ```c
+ * qs_io_device_start_transaction (device);
+ * if (qs_io_device_read (device, header, 4) < 4)
+ *   {
+ *     qs_io_device_rollback_transaction (device);
+ *     return;   // wait for the next ready-read
+ *   }
+ * qs_io_device_commit_transaction (device);
+ * ```
+ *
+ * Since: 1.0
+ */
+
+#define QS_IO_DEVICE_CHUNK_SIZE 16384
+
+typedef struct
+{
+  QsOpenMode   open_mode;
+  char        *error_string;       /* (owned) (nullable): NULL is "Unknown error" */
+  QsRingBuffer read_buffer;
+  QsRingBuffer write_buffer;
+  gsize        transaction_pos;
+  guint        transaction_started : 1;
+  guint        emitting_ready_read : 1;
+  guint        ready_read_pending : 1;
+  guint        emitting_bytes_written : 1;
+} QsIODevicePrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (QsIODevice, qs_io_device, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_OPEN_MODE,
+  PROP_ERROR_STRING,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_READY_READ,
+  SIGNAL_BYTES_WRITTEN,
+  SIGNAL_ABOUT_TO_CLOSE,
+  SIGNAL_READ_CHANNEL_FINISHED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+void
+_qs_io_device_init_i18n (void)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      g_once_init_leave (&initialized, 1);
+    }
+}
+
+/* Qt's checkWarnMessage(): "QIODevice::read (QTcpSocket): device not open" */
+static void
+warn_device (QsIODevice *self,
+             const char *function,
+             const char *what)
+{
+  g_warning ("QsIODevice::%s (%s): %s", function, G_OBJECT_TYPE_NAME (self), what);
+}
+
+/* Qt's CHECK_READABLE: warns and fails when the device cannot be read. */
+static gboolean
+check_readable (QsIODevice *self,
+                const char *function)
+{
+  QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
+
+  if (priv->open_mode & QS_OPEN_MODE_READ_ONLY)
+    return TRUE;
+  warn_device (self, function,
+               priv->open_mode == QS_OPEN_MODE_NOT_OPEN ? "device not open" : "WriteOnly device");
+  return FALSE;
+}
+
+static gboolean
+check_writable (QsIODevice *self,
+                const char *function)
+{
+  QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
+
+  if (priv->open_mode & QS_OPEN_MODE_WRITE_ONLY)
+    return TRUE;
+  warn_device (self, function,
+               priv->open_mode == QS_OPEN_MODE_NOT_OPEN ? "device not open" : "ReadOnly device");
+  return FALSE;
+}
+
+/* Qt's isBufferEmpty(): nothing left to read from the buffer, counting
+ * the bytes a transaction has already read as gone. */
+static gboolean
+read_buffer_drained (QsIODevicePrivate *priv)
+{
+  gsize size = _qs_ring_buffer_get_size (&priv->read_buffer);
+
+  return size == 0 || (priv->transaction_started && priv->transaction_pos == size);
+}
+
+static void
+reset_transaction (QsIODevicePrivate *priv)
+{
+  priv->transaction_started = FALSE;
+  priv->transaction_pos = 0;
+}
+
+/* Qt's QIODevicePrivate::read() for sequential devices: copy from the
+ * buffer, then ask read_data for the rest. With @peeking (or inside a
+ * transaction) the bytes stay buffered and device data is appended to the
+ * buffer first. A read served by the buffer alone that empties it calls
+ * read_data (…, 0), which sockets use to re-arm their read watch. */
+static gint64
+device_read (QsIODevice *self,
+             guint8     *data,
+             gsize       max_size,
+             gboolean    peeking)
+{
+  QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
+  QsIODeviceClass *klass = QS_IO_DEVICE_GET_CLASS (self);
+  gboolean keep = peeking || priv->transaction_started;
+  gsize buffer_pos = priv->transaction_started ? priv->transaction_pos : 0;
+  gboolean buffer_only = TRUE;
+  gsize done = 0;
+
+  for (;;)
+    {
+      gsize n;
+      gint64 from_device;
+
+      if (keep)
+        n = _qs_ring_buffer_peek (&priv->read_buffer, data + done, max_size - done, buffer_pos);
+      else
+        n = _qs_ring_buffer_read (&priv->read_buffer, data + done, max_size - done);
+      buffer_pos += n;
+      done += n;
+
+      if (done == max_size)
+        break;
+
+      buffer_only = FALSE;
+      if (keep)
+        {
+          gsize room = 0;
+          guint8 *tail = _qs_ring_buffer_reserve (&priv->read_buffer, QS_IO_DEVICE_CHUNK_SIZE, &room);
+
+          from_device = klass->read_data (self, tail, room);
+          if (from_device > 0)
+            {
+              _qs_ring_buffer_commit (&priv->read_buffer, from_device);
+              continue;
+            }
+        }
+      else
+        {
+          from_device = klass->read_data (self, data + done, max_size - done);
+          if (from_device > 0)
+            done += from_device;
+        }
+
+      if (from_device < 0 && done == 0)
+        return -1;
+      break;
+    }
+
+  if (priv->transaction_started && !peeking)
+    priv->transaction_pos = buffer_pos;
+
+  if (buffer_only && read_buffer_drained (priv))
+    klass->read_data (self, data, 0);
+
+  return done;
+}
+
+static gboolean
+qs_io_device_real_open (QsIODevice *self,
+                        QsOpenMode  mode)
+{
+  QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
+
+  reset_transaction (priv);
+  _qs_ring_buffer_clear (&priv->read_buffer);
+  _qs_ring_buffer_clear (&priv->write_buffer);
+  qs_io_device_set_error_string (self, NULL);
+  qs_io_device_set_open_mode (self, mode);
+  return TRUE;
+}
+
+/* The write buffer survives close, as in Qt 6: a socket closed with queued
+ * bytes still delivers them before it disconnects. */
+static void
+qs_io_device_real_close (QsIODevice *self)
+{
+  QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
+
+  if (priv->open_mode == QS_OPEN_MODE_NOT_OPEN)
+    return;
+
+  g_object_ref (self);
+  g_signal_emit (self, signals[SIGNAL_ABOUT_TO_CLOSE], 0);
+  reset_transaction (priv);
+  _qs_ring_buffer_clear (&priv->read_buffer);
+  qs_io_device_set_open_mode (self, QS_OPEN_MODE_NOT_OPEN);
+  g_object_unref (self);
+}
+
+static gboolean
+qs_io_device_real_is_sequential (QsIODevice *self)
+{
+  return TRUE;
+}
+
+static gboolean
+qs_io_device_real_at_end (QsIODevice *self)
+{
+  QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
+
+  return priv->open_mode == QS_OPEN_MODE_NOT_OPEN ||
+         (read_buffer_drained (priv) && qs_io_device_bytes_available (self) == 0);
+}
+
+static gint64
+qs_io_device_real_bytes_available (QsIODevice *self)
+{
+  QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
+
+  return _qs_ring_buffer_get_size (&priv->read_buffer) - priv->transaction_pos;
+}
+
+static gint64
+qs_io_device_real_bytes_to_write (QsIODevice *self)
+{
+  QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
+
+  return _qs_ring_buffer_get_size (&priv->write_buffer);
+}
+
+static gboolean
+qs_io_device_real_can_read_line (QsIODevice *self)
+{
+  QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
+  gsize size = _qs_ring_buffer_get_size (&priv->read_buffer);
+
+  return _qs_ring_buffer_index_of (&priv->read_buffer, '\n', size, priv->transaction_pos) >= 0;
+}
+
+static gint64
+qs_io_device_real_read_data (QsIODevice *self,
+                             guint8     *data,
+                             gsize       max_size)
+{
+  return max_size ? -1 : 0;
+}
+
+/* Qt's QIODevice::readLineData(): byte by byte through read(). */
+static gint64
+qs_io_device_real_read_line_data (QsIODevice *self,
+                                  guint8     *data,
+                                  gsize       max_size)
+{
+  gint64 last = 0;
+  gsize done = 0;
+
+  while (done < max_size && (last = device_read (self, data + done, 1, FALSE)) == 1)
+    {
+      if (data[done++] == '\n')
+        break;
+    }
+
+  if (last != 1 && done == 0)
+    return last;
+  return done;
+}
+
+/* Qt's skipByReading(). */
+static gint64
+skip_by_reading (QsIODevice *self,
+                 gint64      max_size)
+{
+  gint64 done = 0;
+
+  do
+    {
+      guint8 dummy[4096];
+      gint64 want = MIN (max_size, (gint64) sizeof dummy);
+      gint64 got = device_read (self, dummy, want, FALSE);
+
+      if (got != want)
+        {
+          if (done == 0)
+            return got;
+          return got < 0 ? done : done + got;
+        }
+      done += got;
+      max_size -= got;
+    }
+  while (max_size > 0);
+
+  return done;
+}
+
+static gint64
+qs_io_device_real_skip_data (QsIODevice *self,
+                             gint64      max_size)
+{
+  return skip_by_reading (self, max_size);
+}
+
+static gint64
+qs_io_device_real_write_data (QsIODevice   *self,
+                              const guint8 *data,
+                              gsize         size)
+{
+  return -1;
+}
+
+static gboolean
+qs_io_device_real_wait (QsIODevice *self,
+                        int         msecs)
+{
+  return FALSE;
+}
+
+static void
+qs_io_device_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  QsIODevice *self = QS_IO_DEVICE (object);
+
+  switch (prop_id)
+    {
+    case PROP_OPEN_MODE:
+      g_value_set_flags (value, qs_io_device_get_open_mode (self));
+      break;
+
+    case PROP_ERROR_STRING:
+      g_value_set_string (value, qs_io_device_get_error_string (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+qs_io_device_finalize (GObject *object)
+{
+  QsIODevice *self = QS_IO_DEVICE (object);
+  QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
+
+  _qs_ring_buffer_destroy (&priv->read_buffer);
+  _qs_ring_buffer_destroy (&priv->write_buffer);
+  g_clear_pointer (&priv->error_string, g_free);
+
+  G_OBJECT_CLASS (qs_io_device_parent_class)->finalize (object);
+}
+
+static void
+qs_io_device_class_init (QsIODeviceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  _qs_io_device_init_i18n ();
+
+  object_class->get_property = qs_io_device_get_property;
+  object_class->finalize = qs_io_device_finalize;
+
+  klass->open = qs_io_device_real_open;
+  klass->close = qs_io_device_real_close;
+  klass->is_sequential = qs_io_device_real_is_sequential;
+  klass->at_end = qs_io_device_real_at_end;
+  klass->bytes_available = qs_io_device_real_bytes_available;
+  klass->bytes_to_write = qs_io_device_real_bytes_to_write;
+  klass->can_read_line = qs_io_device_real_can_read_line;
+  klass->read_data = qs_io_device_real_read_data;
+  klass->read_line_data = qs_io_device_real_read_line_data;
+  klass->skip_data = qs_io_device_real_skip_data;
+  klass->write_data = qs_io_device_real_write_data;
+  klass->wait_for_ready_read = qs_io_device_real_wait;
+  klass->wait_for_bytes_written = qs_io_device_real_wait;
+
+  /**
+   * QsIODevice:open-mode: (getter get_open_mode)
+   *
+   * How the device is open; %QS_OPEN_MODE_NOT_OPEN when it is closed.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_OPEN_MODE] =
+    g_param_spec_flags ("open-mode", NULL, NULL,
+                        QS_TYPE_OPEN_MODE, QS_OPEN_MODE_NOT_OPEN,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * QsIODevice:error-string: (getter get_error_string)
+   *
+   * A translated description of the last error; "Unknown error" before
+   * any error.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_ERROR_STRING] =
+    g_param_spec_string ("error-string", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * QsIODevice::ready-read:
+   * @self: the device
+   *
+   * New data can be read. Emitted once per batch of new data, never from
+   * inside one of its own handlers. Qt: `readyRead()`.
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_READY_READ] =
+    g_signal_new ("ready-read", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * QsIODevice::bytes-written:
+   * @self: the device
+   * @bytes: how many bytes were written
+   *
+   * A payload of data has been written to the device. Never emitted from
+   * inside one of its own handlers. Qt: `bytesWritten(qint64)`.
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_BYTES_WRITTEN] =
+    g_signal_new ("bytes-written", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, _qs_marshal_VOID__INT64,
+                  G_TYPE_NONE, 1, G_TYPE_INT64);
+  g_signal_set_va_marshaller (signals[SIGNAL_BYTES_WRITTEN], G_TYPE_FROM_CLASS (klass),
+                              _qs_marshal_VOID__INT64v);
+
+  /**
+   * QsIODevice::about-to-close:
+   * @self: the device
+   *
+   * The device is about to close. Qt: `aboutToClose()`.
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_ABOUT_TO_CLOSE] =
+    g_signal_new ("about-to-close", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * QsIODevice::read-channel-finished:
+   * @self: the device
+   *
+   * The input stream has ended; buffered bytes may still be read.
+   * Qt: `readChannelFinished()`.
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_READ_CHANNEL_FINISHED] =
+    g_signal_new ("read-channel-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+qs_io_device_init (QsIODevice *self)
+{
+  QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
+
+  _qs_ring_buffer_init (&priv->read_buffer, QS_IO_DEVICE_CHUNK_SIZE);
+  _qs_ring_buffer_init (&priv->write_buffer, QS_IO_DEVICE_CHUNK_SIZE);
+}
+
+QsRingBuffer *
+_qs_io_device_get_read_buffer (QsIODevice *self)
+{
+  QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
+
+  return &priv->read_buffer;
+}
+
+QsRingBuffer *
+_qs_io_device_get_write_buffer (QsIODevice *self)
+{
+  QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
+
+  return &priv->write_buffer;
+}
+
+/* Emits bytes-written unless a handler of it is running (Qt's
+ * emittedBytesWritten guard). The caller holds a reference. */
+gboolean
+_qs_io_device_emit_bytes_written (QsIODevice *self,
+                                  gint64      bytes)
+{
+  QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
+
+  if (priv->emitting_bytes_written)
+    return FALSE;
+
+  priv->emitting_bytes_written = TRUE;
+  g_signal_emit (self, signals[SIGNAL_BYTES_WRITTEN], 0, bytes);
+  priv->emitting_bytes_written = FALSE;
+  return TRUE;
+}
+
+void
+_qs_io_device_emit_read_channel_finished (QsIODevice *self)
+{
+  g_signal_emit (self, signals[SIGNAL_READ_CHANNEL_FINISHED], 0);
+}
+
+/**
+ * qs_io_device_open: (virtual open)
+ * @self: a device
+ * @mode: how to open it
+ *
+ * Opens the device; sockets open themselves when they connect.
+ * Qt: `QIODevice::open()`.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 1.0
+ */
+gboolean
+qs_io_device_open (QsIODevice *self,
+                   QsOpenMode  mode)
+{
+  g_return_val_if_fail (QS_IS_IO_DEVICE (self), FALSE);
+
+  return QS_IO_DEVICE_GET_CLASS (self)->open (self, mode);
+}
+
+/**
+ * qs_io_device_close: (virtual close)
+ * @self: a device
+ *
+ * Emits [signal@Qs.IODevice::about-to-close], then closes the device.
+ * Sockets also disconnect. Qt: `QIODevice::close()`.
+ *
+ * Since: 1.0
+ */
+void
+qs_io_device_close (QsIODevice *self)
+{
+  g_return_if_fail (QS_IS_IO_DEVICE (self));
+
+  QS_IO_DEVICE_GET_CLASS (self)->close (self);
+}
+
+/**
+ * qs_io_device_is_open:
+ * @self: a device
+ *
+ * Qt: `QIODevice::isOpen()`.
+ *
+ * Returns: whether the device is open
+ *
+ * Since: 1.0
+ */
+gboolean
+qs_io_device_is_open (QsIODevice *self)
+{
+  return qs_io_device_get_open_mode (self) != QS_OPEN_MODE_NOT_OPEN;
+}
+
+/**
+ * qs_io_device_is_readable:
+ * @self: a device
+ *
+ * Qt: `QIODevice::isReadable()`.
+ *
+ * Returns: whether the device is open for reading
+ *
+ * Since: 1.0
+ */
+gboolean
+qs_io_device_is_readable (QsIODevice *self)
+{
+  return (qs_io_device_get_open_mode (self) & QS_OPEN_MODE_READ_ONLY) != 0;
+}
+
+/**
+ * qs_io_device_is_writable:
+ * @self: a device
+ *
+ * Qt: `QIODevice::isWritable()`.
+ *
+ * Returns: whether the device is open for writing
+ *
+ * Since: 1.0
+ */
+gboolean
+qs_io_device_is_writable (QsIODevice *self)
+{
+  return (qs_io_device_get_open_mode (self) & QS_OPEN_MODE_WRITE_ONLY) != 0;
+}
+
+/**
+ * qs_io_device_get_open_mode: (get-property open-mode)
+ * @self: a device
+ *
+ * Qt: `QIODevice::openMode()`.
+ *
+ * Returns: how the device is open
+ *
+ * Since: 1.0
+ */
+QsOpenMode
+qs_io_device_get_open_mode (QsIODevice *self)
+{
+  QsIODevicePrivate *priv;
+
+  g_return_val_if_fail (QS_IS_IO_DEVICE (self), QS_OPEN_MODE_NOT_OPEN);
+
+  priv = qs_io_device_get_instance_private (self);
+  return priv->open_mode;
+}
+
+/**
+ * qs_io_device_is_sequential: (virtual is_sequential)
+ * @self: a device
+ *
+ * Qt: `QIODevice::isSequential()`; %TRUE for every qsock class.
+ *
+ * Returns: whether the device is sequential
+ *
+ * Since: 1.0
+ */
+gboolean
+qs_io_device_is_sequential (QsIODevice *self)
+{
+  g_return_val_if_fail (QS_IS_IO_DEVICE (self), TRUE);
+
+  return QS_IO_DEVICE_GET_CLASS (self)->is_sequential (self);
+}
+
+/**
+ * qs_io_device_at_end: (virtual at_end)
+ * @self: a device
+ *
+ * Whether nothing can be read right now: %TRUE when the device is not
+ * open, and on an open, connected socket with nothing buffered.
+ * Qt: `QIODevice::atEnd()`.
+ *
+ * Returns: whether no data is available for reading
+ *
+ * Since: 1.0
+ */
+gboolean
+qs_io_device_at_end (QsIODevice *self)
+{
+  g_return_val_if_fail (QS_IS_IO_DEVICE (self), TRUE);
+
+  return QS_IO_DEVICE_GET_CLASS (self)->at_end (self);
+}
+
+/**
+ * qs_io_device_bytes_available: (virtual bytes_available)
+ * @self: a device
+ *
+ * Qt: `QIODevice::bytesAvailable()`.
+ *
+ * Returns: how many bytes can be read without waiting
+ *
+ * Since: 1.0
+ */
+gint64
+qs_io_device_bytes_available (QsIODevice *self)
+{
+  g_return_val_if_fail (QS_IS_IO_DEVICE (self), 0);
+
+  return QS_IO_DEVICE_GET_CLASS (self)->bytes_available (self);
+}
+
+/**
+ * qs_io_device_bytes_to_write: (virtual bytes_to_write)
+ * @self: a device
+ *
+ * Qt: `QIODevice::bytesToWrite()`.
+ *
+ * Returns: how many bytes wait to be written
+ *
+ * Since: 1.0
+ */
+gint64
+qs_io_device_bytes_to_write (QsIODevice *self)
+{
+  g_return_val_if_fail (QS_IS_IO_DEVICE (self), 0);
+
+  return QS_IO_DEVICE_GET_CLASS (self)->bytes_to_write (self);
+}
+
+/**
+ * qs_io_device_can_read_line: (virtual can_read_line)
+ * @self: a device
+ *
+ * Qt: `QIODevice::canReadLine()`.
+ *
+ * Returns: whether a whole line (ending in `'\n'`) can be read
+ *
+ * Since: 1.0
+ */
+gboolean
+qs_io_device_can_read_line (QsIODevice *self)
+{
+  g_return_val_if_fail (QS_IS_IO_DEVICE (self), FALSE);
+
+  return QS_IO_DEVICE_GET_CLASS (self)->can_read_line (self);
+}
+
+/**
+ * qs_io_device_get_error_string: (get-property error-string)
+ * @self: a device
+ *
+ * Qt: `QIODevice::errorString()`.
+ *
+ * Returns: (transfer none): a translated description of the last error,
+ *   "Unknown error" before any error
+ *
+ * Since: 1.0
+ */
+const char *
+qs_io_device_get_error_string (QsIODevice *self)
+{
+  QsIODevicePrivate *priv;
+
+  g_return_val_if_fail (QS_IS_IO_DEVICE (self), NULL);
+
+  priv = qs_io_device_get_instance_private (self);
+  return priv->error_string ? priv->error_string : _("Unknown error");
+}
+
+/**
+ * qs_io_device_read:
+ * @self: a device
+ * @data: (out caller-allocates) (array length=max_size) (element-type guint8):
+ *   where to copy the bytes
+ * @max_size: room in @data
+ *
+ * Reads and consumes up to @max_size bytes. Bindings use
+ * [method@Qs.IODevice.read_bytes]. Qt: `QIODevice::read()`.
+ *
+ * Returns: the bytes read, 0 when nothing is buffered, or -1 when the
+ *   device is not open for reading or the stream has ended
+ *
+ * Since: 1.0
+ */
+gint64
+qs_io_device_read (QsIODevice *self,
+                   guint8     *data,
+                   gsize       max_size)
+{
+  g_return_val_if_fail (QS_IS_IO_DEVICE (self), -1);
+  g_return_val_if_fail (data != NULL || max_size == 0, -1);
+  g_return_val_if_fail (max_size <= G_MAXINT64, -1);
+
+  if (!check_readable (self, "read"))
+    return -1;
+  if (max_size == 0)
+    return 0;
+
+  return device_read (self, data, max_size, FALSE);
+}
+
+/* Reads through @reader into a new GBytes of at most @max_size bytes,
+ * sized to what is buffered. Never NULL. */
+static GBytes *
+read_into_bytes (QsIODevice *self,
+                 gsize       max_size,
+                 gboolean    peeking)
+{
+  gsize buffered = MAX (qs_io_device_bytes_available (self), 0);
+  gsize room = MIN (max_size, buffered ? buffered : QS_IO_DEVICE_CHUNK_SIZE);
+  guint8 *data;
+  gint64 n;
+
+  if (room == 0)
+    return g_bytes_new (NULL, 0);
+
+  data = g_malloc (room);
+  n = device_read (self, data, room, peeking);
+  if (n <= 0)
+    {
+      g_free (data);
+      return g_bytes_new (NULL, 0);
+    }
+  return g_bytes_new_take (g_realloc (data, n), n);
+}
+
+/**
+ * qs_io_device_read_bytes:
+ * @self: a device
+ * @max_size: the most bytes to read
+ *
+ * Reads and consumes up to @max_size bytes. Qt: `QIODevice::read(qint64)`.
+ *
+ * Returns: (transfer full): the bytes read; empty on error or when
+ *   nothing is buffered
+ *
+ * Since: 1.0
+ */
+GBytes *
+qs_io_device_read_bytes (QsIODevice *self,
+                         gsize       max_size)
+{
+  g_return_val_if_fail (QS_IS_IO_DEVICE (self), NULL);
+
+  if (!check_readable (self, "read"))
+    return g_bytes_new (NULL, 0);
+
+  return read_into_bytes (self, max_size, FALSE);
+}
+
+/**
+ * qs_io_device_read_all:
+ * @self: a device
+ *
+ * Reads every byte that is available. Qt: `QIODevice::readAll()`.
+ *
+ * Returns: (transfer full): the bytes read; empty on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+qs_io_device_read_all (QsIODevice *self)
+{
+  GByteArray *all;
+
+  g_return_val_if_fail (QS_IS_IO_DEVICE (self), NULL);
+
+  if (!check_readable (self, "readAll"))
+    return g_bytes_new (NULL, 0);
+
+  all = g_byte_array_new ();
+  for (;;)
+    {
+      gsize want = MAX (qs_io_device_bytes_available (self), QS_IO_DEVICE_CHUNK_SIZE);
+      guint before = all->len;
+      gint64 n;
+
+      g_byte_array_set_size (all, before + want);
+      n = device_read (self, all->data + before, want, FALSE);
+      g_byte_array_set_size (all, before + MAX (n, 0));
+      if (n < (gint64) want)
+        break;
+    }
+
+  return g_byte_array_free_to_bytes (all);
+}
+
+/**
+ * qs_io_device_peek:
+ * @self: a device
+ * @data: (out caller-allocates) (array length=max_size) (element-type guint8):
+ *   where to copy the bytes
+ * @max_size: room in @data
+ *
+ * Copies buffered bytes without consuming them; bindings use
+ * [method@Qs.IODevice.peek_bytes]. Qt: `QIODevice::peek()`.
+ *
+ * Returns: bytes copied, or -1 if @self is not open for reading
+ *
+ * Since: 1.0
+ */
+gint64
+qs_io_device_peek (QsIODevice *self,
+                   guint8     *data,
+                   gsize       max_size)
+{
+  g_return_val_if_fail (QS_IS_IO_DEVICE (self), -1);
+  g_return_val_if_fail (data != NULL || max_size == 0, -1);
+  g_return_val_if_fail (max_size <= G_MAXINT64, -1);
+
+  if (!check_readable (self, "peek"))
+    return -1;
+  if (max_size == 0)
+    return 0;
+
+  return device_read (self, data, max_size, TRUE);
+}
+
+/**
+ * qs_io_device_peek_bytes:
+ * @self: a device
+ * @max_size: the most bytes to copy
+ *
+ * Copies up to @max_size buffered bytes without consuming them.
+ * Qt: `QIODevice::peek(qint64)`.
+ *
+ * Returns: (transfer full): the bytes; empty on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+qs_io_device_peek_bytes (QsIODevice *self,
+                         gsize       max_size)
+{
+  g_return_val_if_fail (QS_IS_IO_DEVICE (self), NULL);
+
+  if (!check_readable (self, "peek"))
+    return g_bytes_new (NULL, 0);
+
+  return read_into_bytes (self, max_size, TRUE);
+}
+
+/**
+ * qs_io_device_read_line:
+ * @self: a device
+ * @data: (out caller-allocates) (array length=max_size) (element-type guint8):
+ *   where to copy the line
+ * @max_size: room in @data, at least 2
+ *
+ * Reads a line of at most @max_size - 1 bytes, up to and including
+ * `'\n'`, and terminates it with a NUL byte. Bindings use
+ * [method@Qs.IODevice.read_line_bytes]. Qt: `QIODevice::readLine()`.
+ *
+ * Returns: the bytes read (without the NUL), or -1 on error
+ *
+ * Since: 1.0
+ */
+gint64
+qs_io_device_read_line (QsIODevice *self,
+                        guint8     *data,
+                        gsize       max_size)
+{
+  QsIODevicePrivate *priv;
+  QsIODeviceClass *klass;
+  gsize done = 0;
+  gsize limit;
+  gint64 more;
+
+  g_return_val_if_fail (QS_IS_IO_DEVICE (self), -1);
+  g_return_val_if_fail (data != NULL || max_size == 0, -1);
+  g_return_val_if_fail (max_size <= G_MAXINT64, -1);
+
+  priv = qs_io_device_get_instance_private (self);
+  klass = QS_IO_DEVICE_GET_CLASS (self);
+
+  if (max_size < 2)
+    {
+      warn_device (self, "readLine", "Called with maxSize < 2");
+      return -1;
+    }
+  if (!check_readable (self, "readLine"))
+    return -1;
+
+  limit = max_size - 1;  /* room for the NUL */
+
+  if (priv->transaction_started)
+    {
+      gsize size = _qs_ring_buffer_get_size (&priv->read_buffer);
+
+      if (priv->transaction_pos < size)
+        {
+          gssize eol = _qs_ring_buffer_index_of (&priv->read_buffer, '\n', limit, priv->transaction_pos);
+
+          done = _qs_ring_buffer_peek (&priv->read_buffer, data,
+                                       eol >= 0 ? (gsize) eol - priv->transaction_pos + 1 : limit,
+                                       priv->transaction_pos);
+          priv->transaction_pos += done;
+          if (priv->transaction_pos == size)
+            klass->read_data (self, data, 0);
+        }
+    }
+  else if (!_qs_ring_buffer_is_empty (&priv->read_buffer))
+    {
+      gssize eol = _qs_ring_buffer_index_of (&priv->read_buffer, '\n', limit, 0);
+
+      done = _qs_ring_buffer_read (&priv->read_buffer, data, eol >= 0 ? (gsize) eol + 1 : limit);
+      if (_qs_ring_buffer_is_empty (&priv->read_buffer))
+        klass->read_data (self, data, 0);
+    }
+
+  if (done > 0 && data[done - 1] == '\n')
+    {
+      data[done] = '\0';
+      return done;
+    }
+
+  /* Inside a transaction the base implementation keeps the bytes buffered. */
+  if (priv->transaction_started)
+    more = qs_io_device_real_read_line_data (self, data + done, limit - done);
+  else
+    more = klass->read_line_data (self, data + done, limit - done);
+
+  if (more < 0)
+    {
+      data[done] = '\0';
+      return done ? (gint64) done : -1;
+    }
+
+  done += more;
+  data[done] = '\0';
+  return done;
+}
+
+/**
+ * qs_io_device_read_line_bytes:
+ * @self: a device
+ * @max_size: 0 for no limit, otherwise the line holds at most
+ *   @max_size - 1 bytes, as in Qt 6
+ *
+ * Reads a line, including its `'\n'` if one was read.
+ * Qt: `QIODevice::readLine(qint64)`.
+ *
+ * Returns: (transfer full): the line; empty on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+qs_io_device_read_line_bytes (QsIODevice *self,
+                              gsize       max_size)
+{
+  GByteArray *line;
+  gsize chunk;
+
+  g_return_val_if_fail (QS_IS_IO_DEVICE (self), NULL);
+
+  if (max_size == 1)
+    {
+      warn_device (self, "readLine", "Called with maxSize < 2");
+      return g_bytes_new (NULL, 0);
+    }
+  if (!check_readable (self, "readLine"))
+    return g_bytes_new (NULL, 0);
+
+  if (max_size != 0)
+    {
+      guint8 *data = g_malloc (max_size);
+      gint64 n = qs_io_device_read_line (self, data, max_size);
+
+      if (n <= 0)
+        {
+          g_free (data);
+          return g_bytes_new (NULL, 0);
+        }
+      return g_bytes_new_take (g_realloc (data, n), n);
+    }
+
+  line = g_byte_array_new ();
+  chunk = MAX (qs_io_device_bytes_available (self), 256) + 1;
+  for (;;)
+    {
+      guint before = line->len;
+      gint64 n;
+
+      g_byte_array_set_size (line, before + chunk);
+      n = qs_io_device_read_line (self, line->data + before, chunk);
+      g_byte_array_set_size (line, before + MAX (n, 0));
+      if (n <= 0 || line->data[line->len - 1] == '\n' || (gsize) n < chunk - 1)
+        break;
+    }
+
+  return g_byte_array_free_to_bytes (line);
+}
+
+/**
+ * qs_io_device_get_char:
+ * @self: a device
+ * @c: (out) (optional): where to store the byte
+ *
+ * Reads one byte. Qt: `QIODevice::getChar()`.
+ *
+ * Returns: %TRUE if a byte was read
+ *
+ * Since: 1.0
+ */
+gboolean
+qs_io_device_get_char (QsIODevice *self,
+                       gchar      *c)
+{
+  guint8 byte;
+
+  g_return_val_if_fail (QS_IS_IO_DEVICE (self), FALSE);
+
+  if (!check_readable (self, "getChar"))
+    return FALSE;
+  if (device_read (self, &byte, 1, FALSE) != 1)
+    return FALSE;
+  if (c)
+    *c = (gchar) byte;
+  return TRUE;
+}
+
+/**
+ * qs_io_device_unget_char:
+ * @self: a device
+ * @c: the byte to put back
+ *
+ * Puts a byte back at the front of the read buffer. Ignored (with a
+ * warning) while a transaction is in progress. Qt: `QIODevice::ungetChar()`.
+ *
+ * Since: 1.0
+ */
+void
+qs_io_device_unget_char (QsIODevice *self,
+                         gchar       c)
+{
+  QsIODevicePrivate *priv;
+
+  g_return_if_fail (QS_IS_IO_DEVICE (self));
+
+  priv = qs_io_device_get_instance_private (self);
+  if (!check_readable (self, "read"))
+    return;
+  if (priv->transaction_started)
+    {
+      warn_device (self, "ungetChar", "Called while transaction is in progress");
+      return;
+    }
+  _qs_ring_buffer_unget_char (&priv->read_buffer, (guint8) c);
+}
+
+/**
+ * qs_io_device_skip: (virtual skip_data)
+ * @self: a device
+ * @max_size: the most bytes to skip
+ *
+ * Discards up to @max_size bytes. Qt: `QIODevice::skip()`.
+ *
+ * Returns: the bytes skipped, or -1 on error
+ *
+ * Since: 1.0
+ */
+gint64
+qs_io_device_skip (QsIODevice *self,
+                   gint64      max_size)
+{
+  QsIODevicePrivate *priv;
+  gint64 skipped = 0;
+  gint64 more;
+
+  g_return_val_if_fail (QS_IS_IO_DEVICE (self), -1);
+  g_return_val_if_fail (max_size >= 0, -1);
+
+  priv = qs_io_device_get_instance_private (self);
+  if (!check_readable (self, "skip"))
+    return -1;
+
+  if (priv->transaction_started)
+    return skip_by_reading (self, max_size);
+
+  if (!_qs_ring_buffer_is_empty (&priv->read_buffer))
+    {
+      skipped = _qs_ring_buffer_skip (&priv->read_buffer, max_size);
+      if (_qs_ring_buffer_is_empty (&priv->read_buffer))
+        QS_IO_DEVICE_GET_CLASS (self)->read_data (self, NULL, 0);
+      if (skipped == max_size)
+        return skipped;
+      max_size -= skipped;
+    }
+
+  more = QS_IO_DEVICE_GET_CLASS (self)->skip_data (self, max_size);
+  if (skipped == 0)
+    return more;
+  return more < 0 ? skipped : skipped + more;
+}
+
+/**
+ * qs_io_device_wait_for_ready_read: (virtual wait_for_ready_read)
+ * @self: a device
+ * @msecs: the most milliseconds to wait, -1 for no limit (Qt's default
+ *   for sockets: 30000)
+ *
+ * Blocks until new data can be read and [signal@Qs.IODevice::ready-read]
+ * has been emitted, without running a main loop.
+ * Qt: `QIODevice::waitForReadyRead()`.
+ *
+ * Returns: %TRUE if new data arrived
+ *
+ * Since: 1.0
+ */
+gboolean
+qs_io_device_wait_for_ready_read (QsIODevice *self,
+                                  int         msecs)
+{
+  g_return_val_if_fail (QS_IS_IO_DEVICE (self), FALSE);
+
+  return QS_IO_DEVICE_GET_CLASS (self)->wait_for_ready_read (self, msecs);
+}
+
+/**
+ * qs_io_device_write:
+ * @self: a device
+ * @data: (array length=size) (element-type guint8): the bytes
+ * @size: how many bytes
+ *
+ * Queues @data for writing; sockets send it when control returns to the
+ * main loop (or in [method@Qs.AbstractSocket.flush]). Qt: `QIODevice::write()`.
+ *
+ * Returns: the bytes accepted (all of them), or -1 on error
+ *
+ * Since: 1.0
+ */
+gint64
+qs_io_device_write (QsIODevice   *self,
+                    const guint8 *data,
+                    gsize         size)
+{
+  g_return_val_if_fail (QS_IS_IO_DEVICE (self), -1);
+  g_return_val_if_fail (data != NULL || size == 0, -1);
+  g_return_val_if_fail (size <= G_MAXINT64, -1);
+
+  if (!check_writable (self, "write"))
+    return -1;
+
+  return QS_IO_DEVICE_GET_CLASS (self)->write_data (self, data, size);
+}
+
+/**
+ * qs_io_device_write_bytes:
+ * @self: a device
+ * @data: the bytes
+ *
+ * Queues @data for writing. Qt: `QIODevice::write(const QByteArray &)`.
+ *
+ * Returns: the bytes accepted, or -1 on error
+ *
+ * Since: 1.0
+ */
+gint64
+qs_io_device_write_bytes (QsIODevice *self,
+                          GBytes     *data)
+{
+  gsize size = 0;
+  const guint8 *bytes;
+
+  g_return_val_if_fail (QS_IS_IO_DEVICE (self), -1);
+  g_return_val_if_fail (data != NULL, -1);
+
+  bytes = g_bytes_get_data (data, &size);
+  return qs_io_device_write (self, bytes, size);
+}
+
+/**
+ * qs_io_device_put_char:
+ * @self: a device
+ * @c: the byte
+ *
+ * Writes one byte. Qt: `QIODevice::putChar()`.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 1.0
+ */
+gboolean
+qs_io_device_put_char (QsIODevice *self,
+                       gchar       c)
+{
+  g_return_val_if_fail (QS_IS_IO_DEVICE (self), FALSE);
+
+  if (!check_writable (self, "putChar"))
+    return FALSE;
+
+  return QS_IO_DEVICE_GET_CLASS (self)->write_data (self, (const guint8 *) &c, 1) == 1;
+}
+
+/**
+ * qs_io_device_wait_for_bytes_written: (virtual wait_for_bytes_written)
+ * @self: a device
+ * @msecs: the most milliseconds to wait, -1 for no limit (Qt's default
+ *   for sockets: 30000)
+ *
+ * Blocks until a payload has been written and
+ * [signal@Qs.IODevice::bytes-written] emitted; %FALSE at once when
+ * nothing is queued. Qt: `QIODevice::waitForBytesWritten()`.
+ *
+ * Returns: %TRUE if bytes were written
+ *
+ * Since: 1.0
+ */
+gboolean
+qs_io_device_wait_for_bytes_written (QsIODevice *self,
+                                     int         msecs)
+{
+  g_return_val_if_fail (QS_IS_IO_DEVICE (self), FALSE);
+
+  return QS_IO_DEVICE_GET_CLASS (self)->wait_for_bytes_written (self, msecs);
+}
+
+/**
+ * qs_io_device_start_transaction:
+ * @self: a device
+ *
+ * Starts a read transaction: reads from now on can be undone with
+ * [method@Qs.IODevice.rollback_transaction]. Qt: `QIODevice::startTransaction()`.
+ *
+ * Since: 1.0
+ */
+void
+qs_io_device_start_transaction (QsIODevice *self)
+{
+  QsIODevicePrivate *priv;
+
+  g_return_if_fail (QS_IS_IO_DEVICE (self));
+
+  priv = qs_io_device_get_instance_private (self);
+  if (priv->transaction_started)
+    {
+      warn_device (self, "startTransaction", "Called while transaction already in progress");
+      return;
+    }
+  priv->transaction_pos = 0;
+  priv->transaction_started = TRUE;
+}
+
+/**
+ * qs_io_device_commit_transaction:
+ * @self: a device
+ *
+ * Ends the transaction; the bytes it read are consumed.
+ * Qt: `QIODevice::commitTransaction()`.
+ *
+ * Since: 1.0
+ */
+void
+qs_io_device_commit_transaction (QsIODevice *self)
+{
+  QsIODevicePrivate *priv;
+
+  g_return_if_fail (QS_IS_IO_DEVICE (self));
+
+  priv = qs_io_device_get_instance_private (self);
+  if (!priv->transaction_started)
+    {
+      warn_device (self, "commitTransaction", "Called while no transaction in progress");
+      return;
+    }
+  _qs_ring_buffer_skip (&priv->read_buffer, priv->transaction_pos);
+  reset_transaction (priv);
+}
+
+/**
+ * qs_io_device_rollback_transaction:
+ * @self: a device
+ *
+ * Ends the transaction; the bytes it read can be read again.
+ * Qt: `QIODevice::rollbackTransaction()`.
+ *
+ * Since: 1.0
+ */
+void
+qs_io_device_rollback_transaction (QsIODevice *self)
+{
+  QsIODevicePrivate *priv;
+
+  g_return_if_fail (QS_IS_IO_DEVICE (self));
+
+  priv = qs_io_device_get_instance_private (self);
+  if (!priv->transaction_started)
+    {
+      warn_device (self, "rollbackTransaction", "Called while no transaction in progress");
+      return;
+    }
+  reset_transaction (priv);
+}
+
+/**
+ * qs_io_device_is_transaction_started:
+ * @self: a device
+ *
+ * Qt: `QIODevice::isTransactionStarted()`.
+ *
+ * Returns: whether a transaction is in progress
+ *
+ * Since: 1.0
+ */
+gboolean
+qs_io_device_is_transaction_started (QsIODevice *self)
+{
+  QsIODevicePrivate *priv;
+
+  g_return_val_if_fail (QS_IS_IO_DEVICE (self), FALSE);
+
+  priv = qs_io_device_get_instance_private (self);
+  return priv->transaction_started;
+}
+
+/**
+ * qs_io_device_set_open_mode:
+ * @self: a device
+ * @mode: the new mode
+ *
+ * For subclasses: sets the open mode without emitting
+ * [signal@Qs.IODevice::about-to-close] or calling virtual methods;
+ * applications should not call it. Qt: `QIODevice::setOpenMode()`.
+ *
+ * Since: 1.0
+ */
+void
+qs_io_device_set_open_mode (QsIODevice *self,
+                            QsOpenMode  mode)
+{
+  QsIODevicePrivate *priv;
+
+  g_return_if_fail (QS_IS_IO_DEVICE (self));
+
+  priv = qs_io_device_get_instance_private (self);
+  if (priv->open_mode == mode)
+    return;
+  priv->open_mode = mode;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OPEN_MODE]);
+}
+
+/**
+ * qs_io_device_set_error_string:
+ * @self: a device
+ * @error_string: (nullable): a translated description, or %NULL for
+ *   "Unknown error"
+ *
+ * For subclasses: sets [property@Qs.IODevice:error-string]; applications
+ * should not call it. Qt: `QIODevice::setErrorString()`.
+ *
+ * Since: 1.0
+ */
+void
+qs_io_device_set_error_string (QsIODevice *self,
+                               const char *error_string)
+{
+  QsIODevicePrivate *priv;
+
+  g_return_if_fail (QS_IS_IO_DEVICE (self));
+
+  priv = qs_io_device_get_instance_private (self);
+  if (g_strcmp0 (priv->error_string, error_string) == 0)
+    return;
+  g_free (priv->error_string);
+  priv->error_string = g_strdup (error_string);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_STRING]);
+}
+
+/**
+ * qs_io_device_emit_ready_read:
+ * @self: a device
+ *
+ * For subclasses: emits [signal@Qs.IODevice::ready-read], but never from
+ * inside one of its own handlers; data announced meanwhile is announced
+ * again once the handler returns. Applications should not call it.
+ * Qt: `emit readyRead()`.
+ *
+ * Since: 1.0
+ */
+void
+qs_io_device_emit_ready_read (QsIODevice *self)
+{
+  QsIODevicePrivate *priv;
+
+  g_return_if_fail (QS_IS_IO_DEVICE (self));
+
+  priv = qs_io_device_get_instance_private (self);
+  if (priv->emitting_ready_read)
+    {
+      priv->ready_read_pending = TRUE;
+      return;
+    }
+
+  g_object_ref (self);
+  priv->emitting_ready_read = TRUE;
+  do
+    {
+      priv->ready_read_pending = FALSE;
+      g_signal_emit (self, signals[SIGNAL_READY_READ], 0);
+    }
+  while (priv->ready_read_pending && qs_io_device_bytes_available (self) > 0);
+  priv->emitting_ready_read = FALSE;
+  g_object_unref (self);
+}

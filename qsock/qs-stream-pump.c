@@ -1,0 +1,261 @@
+/* qs-stream-pump.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Moves bytes between the socket engine and a QsIODevice's buffers for
+ * stream sockets. Owns no socket and knows nothing of Qt states.
+ *
+ * Reading receives straight into the read buffer's tail, as much as the
+ * kernel holds (until a short read), then emits ready-read once. An end
+ * of stream found after data in the same dispatch is left for the next
+ * one, so that ready-read for the last bytes always comes first, as in Qt.
+ * Writing hands the whole write buffer to one sendmsg() as iovecs.
+ */
+
+#include "config.h"
+
+#include <errno.h>
+
+#include "qs-io-device-private.h"
+#include "qs-stream-pump.h"
+
+#define QS_PUMP_RECEIVE_SIZE 16384
+#define QS_PUMP_MAX_VECTORS 64
+
+typedef enum
+{
+  PUMP_READ_OK,
+  PUMP_READ_CLOSED,
+} PumpReadResult;
+
+void
+_qs_stream_pump_init (QsStreamPump                *self,
+                      QsIODevice                  *device,
+                      const QsStreamPumpCallbacks *callbacks,
+                      gpointer                     owner)
+{
+  self->device = device;
+  self->engine = NULL;
+  self->callbacks = callbacks;
+  self->owner = owner;
+  self->read_limit = 0;
+  self->reading = FALSE;
+}
+
+/* Starts pumping on a connected engine: reading on, writing while queued. */
+void
+_qs_stream_pump_attach (QsStreamPump   *self,
+                        QsSocketEngine *engine)
+{
+  self->engine = engine;
+  self->reading = TRUE;
+  _qs_stream_pump_update_watch (self);
+}
+
+void
+_qs_stream_pump_detach (QsStreamPump *self)
+{
+  self->engine = NULL;
+  self->reading = FALSE;
+}
+
+gboolean
+_qs_stream_pump_has_queued (QsStreamPump *self)
+{
+  return !_qs_ring_buffer_is_empty (_qs_io_device_get_write_buffer (self->device));
+}
+
+static gboolean
+read_buffer_full (QsStreamPump *self)
+{
+  return self->read_limit > 0 &&
+         (gint64) _qs_ring_buffer_get_size (_qs_io_device_get_read_buffer (self->device)) >= self->read_limit;
+}
+
+/* Watch for input while the read side wants data and the buffer has room;
+ * for output only while something is queued. */
+void
+_qs_stream_pump_update_watch (QsStreamPump *self)
+{
+  GIOCondition events = 0;
+
+  if (self->engine == NULL)
+    return;
+  if (self->reading && !read_buffer_full (self))
+    events |= G_IO_IN;
+  if (_qs_stream_pump_has_queued (self))
+    events |= G_IO_OUT;
+  _qs_socket_engine_set_events (self->engine, events);
+}
+
+void
+_qs_stream_pump_set_reading (QsStreamPump *self,
+                             gboolean      reading)
+{
+  self->reading = reading;
+  _qs_stream_pump_update_watch (self);
+}
+
+void
+_qs_stream_pump_set_read_limit (QsStreamPump *self,
+                                gint64        limit)
+{
+  self->read_limit = limit;
+  _qs_stream_pump_update_watch (self);
+}
+
+/* Receives until the kernel runs dry (a short read), the buffer is at its
+ * limit, or the stream ends. An end found after data is left for the next
+ * readiness event. */
+static PumpReadResult
+read_from_socket (QsStreamPump   *self,
+                  QsSocketError  *error,
+                  const char    **message)
+{
+  QsRingBuffer *buffer = _qs_io_device_get_read_buffer (self->device);
+  gsize total = 0;
+
+  for (;;)
+    {
+      gsize want = QS_PUMP_RECEIVE_SIZE;
+      gsize room = 0;
+      guint8 *tail;
+      gssize n;
+      int error_number = 0;
+
+      if (self->read_limit > 0)
+        {
+          gint64 left = self->read_limit - (gint64) _qs_ring_buffer_get_size (buffer);
+
+          if (left <= 0)
+            return PUMP_READ_OK;
+          want = MIN (want, (gsize) left);
+        }
+
+      tail = _qs_ring_buffer_reserve (buffer, want, &room);
+      want = MIN (want, room);
+      n = _qs_socket_engine_receive (self->engine, tail, want, &error_number);
+
+      if (n > 0)
+        {
+          _qs_ring_buffer_commit (buffer, n);
+          total += n;
+          if ((gsize) n < want)
+            return PUMP_READ_OK;
+          continue;
+        }
+
+      if (n < 0 && error_number == EAGAIN)
+        return PUMP_READ_OK;
+      if (total > 0)
+        return PUMP_READ_OK;
+
+      if (n == 0 || error_number == ECONNRESET)
+        *error = _qs_socket_error_from_errno (QS_ENGINE_OP_READ, ECONNRESET, message);
+      else
+        *error = _qs_socket_error_from_errno (QS_ENGINE_OP_READ, error_number, message);
+      return PUMP_READ_CLOSED;
+    }
+}
+
+/* Qt's canReadNotification(): fills the read buffer and emits ready-read
+ * when new bytes arrived. Returns TRUE when they did. */
+gboolean
+_qs_stream_pump_can_read (QsStreamPump *self)
+{
+  QsRingBuffer *buffer = _qs_io_device_get_read_buffer (self->device);
+  gsize before = _qs_ring_buffer_get_size (buffer);
+  QsSocketError error = QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR;
+  const char *message = NULL;
+
+  if (self->engine == NULL)
+    return FALSE;
+
+  if (read_buffer_full (self))
+    {
+      _qs_stream_pump_update_watch (self);
+      return FALSE;
+    }
+
+  if (read_from_socket (self, &error, &message) == PUMP_READ_CLOSED)
+    {
+      self->callbacks->read_failed (self->owner, error, message);
+      return FALSE;
+    }
+
+  if (read_buffer_full (self))
+    _qs_stream_pump_update_watch (self);
+
+  if (_qs_ring_buffer_get_size (buffer) == before)
+    return !qs_io_device_is_readable (self->device);
+
+  qs_io_device_emit_ready_read (self->device);
+  return TRUE;
+}
+
+/* Qt's flush(): sends what is queued, one vectored send per round, until
+ * the queue is empty or the kernel takes no more. bytes-written follows
+ * each send. Returns TRUE when anything was sent. */
+gboolean
+_qs_stream_pump_flush (QsStreamPump *self)
+{
+  QsRingBuffer *buffer = _qs_io_device_get_write_buffer (self->device);
+  gboolean wrote = FALSE;
+
+  while (self->engine != NULL && !_qs_ring_buffer_is_empty (buffer))
+    {
+      struct iovec vectors[QS_PUMP_MAX_VECTORS];
+      guint n_vectors = _qs_ring_buffer_get_vectors (buffer, vectors, QS_PUMP_MAX_VECTORS);
+      gsize offered = 0;
+      int error_number = 0;
+      gssize sent;
+
+      for (guint i = 0; i < n_vectors; i++)
+        offered += vectors[i].iov_len;
+
+      sent = _qs_socket_engine_send_vectors (self->engine, vectors, n_vectors, &error_number);
+      if (sent < 0)
+        {
+          if (error_number != EAGAIN)
+            {
+              const char *message = NULL;
+              QsSocketError error = _qs_socket_error_from_errno (QS_ENGINE_OP_WRITE, error_number, &message);
+
+              self->callbacks->write_failed (self->owner, error, message);
+            }
+          break;
+        }
+
+      _qs_ring_buffer_skip (buffer, sent);
+      _qs_stream_pump_update_watch (self);
+      if (sent > 0)
+        {
+          wrote = TRUE;
+          _qs_io_device_emit_bytes_written (self->device, sent);
+        }
+      self->callbacks->written (self->owner);
+
+      if ((gsize) sent < offered)
+        break;
+    }
+
+  _qs_stream_pump_update_watch (self);
+  return wrote;
+}
+
+/* One readiness event of a connected engine. The owner holds a reference
+ * on the device; any emission may detach the pump. */
+void
+_qs_stream_pump_dispatch (QsStreamPump *self,
+                          GIOCondition  condition)
+{
+  if ((condition & (G_IO_IN | G_IO_HUP | G_IO_ERR)) && self->reading)
+    {
+      _qs_stream_pump_can_read (self);
+      if (self->engine == NULL)
+        return;
+    }
+
+  if ((condition & (G_IO_OUT | G_IO_ERR)) && _qs_stream_pump_has_queued (self))
+    _qs_stream_pump_flush (self);
+}

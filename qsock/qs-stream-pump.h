@@ -1,0 +1,65 @@
+/* qs-stream-pump.h
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Private: not API. The stream pump moves bytes between the socket engine
+ * and a QsIODevice's buffers for stream sockets: on readable it receives
+ * into the read buffer (at most the read-buffer limit) and emits ready-read
+ * once; on writable it sends what is queued in one vectored send, emits
+ * bytes-written and stops watching when the queue is empty; it detects the
+ * peer's close. It owns no socket and knows nothing of Qt states: the
+ * owner (QsAbstractSocket, QsLocalSocket) hears about failures through
+ * callbacks and decides what they mean.
+ */
+
+#pragma once
+
+#include "qs-io-device.h"
+#include "qs-socket-engine.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  /* Reading hit the end of the stream (REMOTE_HOST_CLOSED_ERROR) or an
+   * error; no ready-read is pending for it. */
+  void (*read_failed)  (gpointer       owner,
+                        QsSocketError  error,
+                        const char    *message);
+  /* Sending failed. */
+  void (*write_failed) (gpointer       owner,
+                        QsSocketError  error,
+                        const char    *message);
+  /* Bytes left the write buffer (bytes-written was emitted). */
+  void (*written)      (gpointer       owner);
+} QsStreamPumpCallbacks;
+
+typedef struct
+{
+  QsIODevice                  *device;     /* (unowned): the owner's device */
+  QsSocketEngine              *engine;     /* (unowned) (nullable): attached engine */
+  const QsStreamPumpCallbacks *callbacks;
+  gpointer                     owner;
+  gint64                       read_limit; /* 0: unlimited */
+  gboolean                     reading;    /* the read side wants data */
+} QsStreamPump;
+
+void         _qs_stream_pump_init           (QsStreamPump                *self,
+                                             QsIODevice                  *device,
+                                             const QsStreamPumpCallbacks *callbacks,
+                                             gpointer                     owner);
+void         _qs_stream_pump_attach         (QsStreamPump                *self,
+                                             QsSocketEngine              *engine);
+void         _qs_stream_pump_detach         (QsStreamPump                *self);
+void         _qs_stream_pump_set_reading    (QsStreamPump                *self,
+                                             gboolean                     reading);
+void         _qs_stream_pump_set_read_limit (QsStreamPump                *self,
+                                             gint64                       limit);
+void         _qs_stream_pump_update_watch   (QsStreamPump                *self);
+void         _qs_stream_pump_dispatch       (QsStreamPump                *self,
+                                             GIOCondition                 condition);
+gboolean     _qs_stream_pump_can_read       (QsStreamPump                *self);
+gboolean     _qs_stream_pump_flush          (QsStreamPump                *self);
+gboolean     _qs_stream_pump_has_queued     (QsStreamPump                *self);
+
+G_END_DECLS
