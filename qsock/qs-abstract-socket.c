@@ -257,9 +257,9 @@ store_peer_name (QsAbstractSocket *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_NAME]);
 }
 
+/* Qt clears the endpoints once unconnected but keeps peerName. */
 static void
-clear_endpoints (QsAbstractSocket *self,
-                 gboolean          with_peer_name)
+clear_endpoints (QsAbstractSocket *self)
 {
   QsAbstractSocketPrivate *priv = get_priv (self);
 
@@ -267,8 +267,6 @@ clear_endpoints (QsAbstractSocket *self,
   store_port (self, &priv->peer_port, 0, PROP_PEER_PORT);
   store_address (self, &priv->local_address, NULL, PROP_LOCAL_ADDRESS);
   store_address (self, &priv->peer_address, NULL, PROP_PEER_ADDRESS);
-  if (with_peer_name)
-    store_peer_name (self, NULL);
 }
 
 /* Reads both endpoints of the engine's socket into the properties. */
@@ -762,7 +760,7 @@ qs_abstract_socket_real_disconnect_from_host (QsAbstractSocket *self)
 
   if (priv->state == QS_SOCKET_STATE_UNCONNECTED_STATE)
     {
-      clear_endpoints (self, TRUE);
+      clear_endpoints (self);
       _qs_ring_buffer_clear (_qs_io_device_get_write_buffer (QS_IO_DEVICE (self)));
     }
 
@@ -855,6 +853,9 @@ qs_abstract_socket_real_set_socket_descriptor (QsAbstractSocket *self,
   int wanted_type = priv->socket_type == QS_SOCKET_TYPE_UDP_SOCKET ? SOCK_DGRAM : SOCK_STREAM;
   int error_number;
   GSocket *socket;
+
+  if (socket_descriptor == -1)
+    return FALSE;
 
   g_object_ref (self);
   reset_socket_layer (self);
@@ -959,7 +960,6 @@ qs_abstract_socket_real_wait_for_connected (QsAbstractSocket *self,
   QsAbstractSocketPrivate *priv = get_priv (self);
   gint64 deadline = _qs_deadline_from_msecs (msecs);
   gboolean was_pending_close;
-  gboolean timed_out = TRUE;
   gboolean result;
 
   if (priv->state == QS_SOCKET_STATE_CONNECTED_STATE)
@@ -988,19 +988,18 @@ qs_abstract_socket_real_wait_for_connected (QsAbstractSocket *self,
       if (deadline >= 0 && deadline < attempt_deadline)
         attempt_deadline = deadline;
 
-      timed_out = TRUE;
       if (priv->engine &&
           _qs_socket_engine_poll (priv->engine, G_IO_OUT, attempt_deadline) != 0)
-        {
-          timed_out = FALSE;
-          test_connection (self);
-        }
+        test_connection (self);
+      else if (deadline >= 0 && g_get_monotonic_time () >= deadline)
+        break;
       else
-        connect_to_next_address (self);
+        connect_to_next_address (self);   /* this attempt took QS_CONNECT_TIMEOUT_MS */
     }
 
-  if ((timed_out && priv->state != QS_SOCKET_STATE_CONNECTED_STATE) ||
-      priv->state == QS_SOCKET_STATE_CONNECTING_STATE)
+  /* Out of time while connecting: Qt sets the error without emitting it
+   * and announces only the state change. */
+  if (priv->state == QS_SOCKET_STATE_CONNECTING_STATE)
     {
       set_error (self, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR, _("Socket operation timed out"));
       set_state (self, QS_SOCKET_STATE_UNCONNECTED_STATE);
@@ -1190,7 +1189,7 @@ qs_abstract_socket_real_close (QsIODevice *device)
 
   if (priv->state == QS_SOCKET_STATE_UNCONNECTED_STATE)
     {
-      clear_endpoints (self, TRUE);
+      clear_endpoints (self);
       priv->cached_descriptor = -1;
     }
   g_object_unref (self);
