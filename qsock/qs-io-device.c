@@ -1103,7 +1103,7 @@ qs_io_device_read_line_bytes (QsIODevice *self,
 /**
  * qs_io_device_get_char:
  * @self: a device
- * @c: (out) (optional): where to store the byte
+ * @c: (out) (optional) (type gint8): where to store the byte
  *
  * Reads one byte. Qt: `QIODevice::getChar()`.
  *

@@ -406,7 +406,9 @@ _qs_socket_engine_accept (QsSocketEngine *self,
     }
 }
 
-/* The local (or @peer) address and port; FALSE when there is none. */
+/* The local (or @peer) address and port; FALSE when there is none.
+ * Built from the raw bytes because g_socket_address_new_from_native()
+ * turns ::ffff:a.b.c.d into a.b.c.d, and Qt reports the mapped form. */
 gboolean
 _qs_socket_engine_get_address (QsSocketEngine  *self,
                                gboolean         peer,
@@ -415,7 +417,6 @@ _qs_socket_engine_get_address (QsSocketEngine  *self,
 {
   struct sockaddr_storage storage;
   socklen_t len = sizeof storage;
-  g_autoptr(GSocketAddress) native = NULL;
   int r;
 
   r = peer ? getpeername (self->fd, (struct sockaddr *) &storage, &len)
@@ -423,13 +424,23 @@ _qs_socket_engine_get_address (QsSocketEngine  *self,
   if (r < 0)
     return FALSE;
 
-  native = g_socket_address_new_from_native (&storage, len);
-  if (!G_IS_INET_SOCKET_ADDRESS (native))
-    return FALSE;
+  if (storage.ss_family == AF_INET)
+    {
+      const struct sockaddr_in *sin = (const struct sockaddr_in *) &storage;
 
-  *address = g_object_ref (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (native)));
-  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (native));
-  return TRUE;
+      *address = g_inet_address_new_from_bytes ((const guint8 *) &sin->sin_addr, G_SOCKET_FAMILY_IPV4);
+      *port = g_ntohs (sin->sin_port);
+      return TRUE;
+    }
+  if (storage.ss_family == AF_INET6)
+    {
+      const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *) &storage;
+
+      *address = g_inet_address_new_from_bytes ((const guint8 *) &sin6->sin6_addr, G_SOCKET_FAMILY_IPV6);
+      *port = g_ntohs (sin6->sin6_port);
+      return TRUE;
+    }
+  return FALSE;
 }
 
 /* The setsockopt() level and name of an option for this socket's family;
