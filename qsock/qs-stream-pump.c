@@ -19,7 +19,11 @@
 #include "qs-io-device-private.h"
 #include "qs-stream-pump.h"
 
-#define QS_PUMP_RECEIVE_SIZE 16384
+/* One recv() asks for this much; one readiness event reads at most
+ * QS_PUMP_RECEIVES_PER_EVENT of them, so a fast peer cannot keep the
+ * loop (and ready-read) waiting while the buffer grows. */
+#define QS_PUMP_RECEIVE_SIZE 65536
+#define QS_PUMP_RECEIVES_PER_EVENT 4
 #define QS_PUMP_MAX_VECTORS 64
 
 typedef enum
@@ -105,8 +109,8 @@ _qs_stream_pump_set_read_limit (QsStreamPump *self,
 }
 
 /* Receives until the kernel runs dry (a short read), the buffer is at its
- * limit, or the stream ends. An end found after data is left for the next
- * readiness event. */
+ * limit, the stream ends, or QS_PUMP_RECEIVES_PER_EVENT reads were made.
+ * An end found after data is left for the next readiness event. */
 static PumpReadResult
 read_from_socket (QsStreamPump   *self,
                   QsSocketError  *error,
@@ -115,7 +119,7 @@ read_from_socket (QsStreamPump   *self,
   QsRingBuffer *buffer = _qs_io_device_get_read_buffer (self->device);
   gsize total = 0;
 
-  for (;;)
+  for (guint round = 0; round < QS_PUMP_RECEIVES_PER_EVENT; round++)
     {
       gsize want = QS_PUMP_RECEIVE_SIZE;
       gsize room = 0;
@@ -156,6 +160,8 @@ read_from_socket (QsStreamPump   *self,
         *error = _qs_socket_error_from_errno (QS_ENGINE_OP_READ, error_number, message);
       return PUMP_READ_CLOSED;
     }
+
+  return PUMP_READ_OK;
 }
 
 /* Qt's canReadNotification(): fills the read buffer and emits ready-read
