@@ -1297,7 +1297,10 @@ qs_abstract_socket_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_SOCKET_TYPE:
-      priv->socket_type = g_value_get_enum (value);
+      /* GObject passes the default (unknown) when the caller gave none:
+       * that keeps what the subclass's instance init chose. */
+      if (g_value_get_enum (value) != QS_SOCKET_TYPE_UNKNOWN_SOCKET_TYPE)
+        priv->socket_type = g_value_get_enum (value);
       break;
     case PROP_READ_BUFFER_SIZE:
       qs_abstract_socket_set_read_buffer_size (self, g_value_get_int64 (value));

@@ -208,7 +208,10 @@ accept_pending (QsTcpServer *self)
       g_main_context_pop_thread_default (priv->context);
 
       g_signal_emit (self, signals[SIGNAL_NEW_CONNECTION], 0);
-      if (!priv->listening)
+
+      /* Qt stops when a handler deleted the server: here, when ours is
+       * the only reference left. */
+      if (!priv->listening || g_atomic_int_get (&G_OBJECT (self)->ref_count) == 1)
         break;
     }
   g_object_unref (self);
