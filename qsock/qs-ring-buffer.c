@@ -4,8 +4,14 @@
  *
  * A chunked byte FIFO (Qt's QRingBuffer). Data lives in an array of
  * chunks; the head chunk is consumed from its start, the tail chunk is
- * filled at its end. An emptied chunk is kept as the one spare and reused
- * by the next append or reserve, so a steady stream allocates nothing.
+ * filled at its end, and ungot bytes go in front of the head. Chunks that
+ * empty are kept as spares and reused by the next append, reserve or
+ * unget, so a steady stream allocates nothing per call; a buffer that
+ * runs empty keeps one spare only.
+ *
+ * Invariants: every chunk in [first, first + n_chunks) holds data except
+ * possibly the last one (a reserve not yet committed); size is the sum
+ * of tail - head over the chunks; at most one spare while size is 0.
  */
 
 #include "config.h"
@@ -14,56 +20,141 @@
 
 #include "qs-ring-buffer.h"
 
-struct _QsRingChunk
-{
-  guint8 *data;      /* (owned) */
-  gsize   capacity;
-  gsize   head;      /* first unread byte */
-  gsize   tail;      /* one past the last written byte */
-};
+#define DEFAULT_CHUNK_SIZE 16384
+
+/* A released chunk bigger than this many default chunks is freed rather
+ * than kept as a spare: one burst must not pin its memory for the life
+ * of the buffer. Bursts up to it (64 KiB writes on 16 KiB chunks) are
+ * reused like any other chunk. */
+#define MAX_SPARE_CHUNKS 64
 
 void
 _qs_ring_buffer_init (QsRingBuffer *self,
                       gsize         chunk_size)
 {
-  memset (self, 0, sizeof *self);
-  self->chunk_size = chunk_size ? chunk_size : 16384;
-}
+  g_return_if_fail (self != NULL);
 
-/* Keeps one released chunk's memory for reuse; frees the rest. */
-static void
-release_memory (QsRingBuffer *self,
-                guint8       *data,
-                gsize         capacity)
-{
-  if (self->spare == NULL)
-    {
-      self->spare = data;
-      self->spare_capacity = capacity;
-    }
-  else if (capacity > self->spare_capacity)
-    {
-      g_free (self->spare);
-      self->spare = data;
-      self->spare_capacity = capacity;
-    }
-  else
-    g_free (data);
+  memset (self, 0, sizeof *self);
+  self->chunk_size = chunk_size ? chunk_size : DEFAULT_CHUNK_SIZE;
 }
 
 void
 _qs_ring_buffer_destroy (QsRingBuffer *self)
 {
+  gsize chunk_size;
+
+  g_return_if_fail (self != NULL);
+
   for (guint i = 0; i < self->n_chunks; i++)
     g_free (self->chunks[self->first + i].data);
   g_free (self->chunks);
-  g_free (self->spare);
+  for (guint i = 0; i < self->n_spares; i++)
+    g_free (self->spares[i].data);
+
+  /* Left empty and usable, as after init. */
+  chunk_size = self->chunk_size;
   memset (self, 0, sizeof *self);
+  self->chunk_size = chunk_size;
+}
+
+/* Keeps the memory of a released chunk as a spare; when the spares are
+ * all taken it replaces the smallest one if it is bigger. A chunk far
+ * bigger than chunk_size is freed at once. */
+static void
+release_memory (QsRingBuffer *self,
+                guint8       *data,
+                gsize         capacity)
+{
+  guint smallest = 0;
+
+  if (self->chunk_size <= G_MAXSIZE / MAX_SPARE_CHUNKS &&
+      capacity > self->chunk_size * MAX_SPARE_CHUNKS)
+    {
+      g_free (data);
+      return;
+    }
+
+  if (self->n_spares < QS_RING_BUFFER_MAX_SPARES)
+    {
+      self->spares[self->n_spares].data = data;
+      self->spares[self->n_spares].capacity = capacity;
+      self->n_spares++;
+      return;
+    }
+
+  for (guint i = 1; i < self->n_spares; i++)
+    {
+      if (self->spares[i].capacity < self->spares[smallest].capacity)
+        smallest = i;
+    }
+
+  if (capacity > self->spares[smallest].capacity)
+    {
+      g_free (self->spares[smallest].data);
+      self->spares[smallest].data = data;
+      self->spares[smallest].capacity = capacity;
+    }
+  else
+    {
+      g_free (data);
+    }
+}
+
+/* An empty buffer keeps one spare, the biggest. */
+static void
+trim_spares (QsRingBuffer *self)
+{
+  guint biggest = 0;
+
+  if (self->n_spares <= 1)
+    return;
+
+  for (guint i = 1; i < self->n_spares; i++)
+    {
+      if (self->spares[i].capacity > self->spares[biggest].capacity)
+        biggest = i;
+    }
+  for (guint i = 0; i < self->n_spares; i++)
+    {
+      if (i != biggest)
+        g_free (self->spares[i].data);
+    }
+
+  self->spares[0] = self->spares[biggest];
+  self->n_spares = 1;
+}
+
+/* Memory for a chunk of at least @min_size bytes: the most recently
+ * released spare that is big enough, else a new block of
+ * MAX (chunk_size, min_size). */
+static guint8 *
+take_memory (QsRingBuffer *self,
+             gsize         min_size,
+             gsize        *capacity)
+{
+  for (guint i = self->n_spares; i-- > 0;)
+    {
+      if (self->spares[i].capacity >= min_size)
+        {
+          guint8 *data = self->spares[i].data;
+
+          *capacity = self->spares[i].capacity;
+          self->n_spares--;
+          memmove (&self->spares[i], &self->spares[i + 1],
+                   (self->n_spares - i) * sizeof *self->spares);
+          return data;
+        }
+    }
+
+  *capacity = MAX (self->chunk_size, min_size);
+  return g_malloc (*capacity);
 }
 
 void
 _qs_ring_buffer_clear (QsRingBuffer *self)
 {
+  g_return_if_fail (self != NULL);
+
   for (guint i = 0; i < self->n_chunks; i++)
     {
       QsRingChunk *chunk = &self->chunks[self->first + i];
@@ -73,54 +164,39 @@ _qs_ring_buffer_clear (QsRingBuffer *self)
   self->first = 0;
   self->n_chunks = 0;
   self->size = 0;
+  trim_spares (self);
 }
 
 gsize
 _qs_ring_buffer_get_size (const QsRingBuffer *self)
 {
+  g_return_val_if_fail (self != NULL, 0);
+
   return self->size;
 }
 
 gboolean
 _qs_ring_buffer_is_empty (const QsRingBuffer *self)
 {
+  g_return_val_if_fail (self != NULL, TRUE);
+
   return self->size == 0;
 }
 
-/* Memory for a new chunk of at least @min_size bytes: the spare when it
- * is large enough. */
-static guint8 *
-take_memory (QsRingBuffer *self,
-             gsize         min_size,
-             gsize        *capacity)
-{
-  guint8 *data;
-
-  if (self->spare && self->spare_capacity >= min_size)
-    {
-      data = self->spare;
-      *capacity = self->spare_capacity;
-      self->spare = NULL;
-      self->spare_capacity = 0;
-      return data;
-    }
-
-  *capacity = MAX (self->chunk_size, min_size);
-  return g_malloc (*capacity);
-}
-
-/* Makes room in the array for one more chunk at the end (at_front: at the
- * start) and returns the new slot. */
+/* A free slot in the chunk array, at the end (or, with @at_front, before
+ * the head chunk); the array grows by doubling and is otherwise only
+ * shifted, so a steady stream never reallocates it. */
 static QsRingChunk *
 add_chunk_slot (QsRingBuffer *self,
                 gboolean      at_front)
 {
-  if (self->n_chunks + 1 > self->n_alloc)
+  if (self->n_chunks == self->n_alloc)
     {
       guint n_alloc = MAX (4, self->n_alloc * 2);
       QsRingChunk *chunks = g_new (QsRingChunk, n_alloc);
 
-      if (self->n_chunks)
+      /* Leave one free slot in front for an unget. */
+      if (self->n_chunks > 0)
         memcpy (chunks + 1, self->chunks + self->first, self->n_chunks * sizeof *chunks);
       g_free (self->chunks);
       self->chunks = chunks;
@@ -149,6 +225,7 @@ add_chunk_slot (QsRingBuffer *self,
   return &self->chunks[self->first + self->n_chunks - 1];
 }
 
+/* Appends an empty chunk with room for at least @min_size bytes. */
 static QsRingChunk *
 push_chunk (QsRingBuffer *self,
             gsize         min_size)
@@ -161,10 +238,58 @@ push_chunk (QsRingBuffer *self,
   return chunk;
 }
 
-static QsRingChunk *
-last_chunk (QsRingBuffer *self)
+static inline QsRingChunk *
+last_chunk (const QsRingBuffer *self)
 {
-  return self->n_chunks ? &self->chunks[self->first + self->n_chunks - 1] : NULL;
+  return self->n_chunks > 0 ? &self->chunks[self->first + self->n_chunks - 1] : NULL;
+}
+
+/* Drops the head chunk, which holds no data any more. */
+static void
+pop_head_chunk (QsRingBuffer *self)
+{
+  QsRingChunk *chunk = &self->chunks[self->first];
+
+  g_assert (self->n_chunks > 0);
+  g_assert (chunk->head == chunk->tail);
+
+  release_memory (self, chunk->data, chunk->capacity);
+  self->n_chunks--;
+  self->first = self->n_chunks > 0 ? self->first + 1 : 0;
+}
+
+/* The tail chunk with room for at least @min_size bytes, made or
+ * re-made as needed. An empty tail chunk (a reservation nobody
+ * committed) is reused, or its memory swapped when too small, so that
+ * no empty chunk is ever left between chunks holding data. */
+static QsRingChunk *
+tail_with_room (QsRingBuffer *self,
+                gsize         min_size)
+{
+  QsRingChunk *chunk = last_chunk (self);
+
+  if (chunk == NULL)
+    return push_chunk (self, min_size);
+
+  if (chunk->head == chunk->tail)
+    {
+      chunk->head = 0;
+      chunk->tail = 0;
+      if (chunk->capacity < min_size)
+        {
+          guint8 *old_data = chunk->data;
+          gsize old_capacity = chunk->capacity;
+
+          chunk->data = take_memory (self, min_size, &chunk->capacity);
+          release_memory (self, old_data, old_capacity);
+        }
+      return chunk;
+    }
+
+  if (chunk->capacity - chunk->tail < min_size)
+    return push_chunk (self, min_size);
+
+  return chunk;
 }
 
 void
@@ -172,13 +297,17 @@ _qs_ring_buffer_append (QsRingBuffer *self,
                         const guint8 *data,
                         gsize         size)
 {
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (data != NULL || size == 0);
+
   while (size > 0)
     {
       QsRingChunk *chunk = last_chunk (self);
       gsize n;
 
-      if (chunk == NULL || chunk->tail == chunk->capacity)
-        chunk = push_chunk (self, size);
+      /* A full tail gets a new chunk big enough for all that is left. */
+      if (chunk == NULL || chunk->tail == chunk->capacity || chunk->head == chunk->tail)
+        chunk = tail_with_room (self, size);
 
       n = MIN (size, chunk->capacity - chunk->tail);
       memcpy (chunk->data + chunk->tail, data, n);
@@ -194,11 +323,12 @@ _qs_ring_buffer_reserve (QsRingBuffer *self,
                          gsize         min_size,
                          gsize        *out_size)
 {
-  QsRingChunk *chunk = last_chunk (self);
+  QsRingChunk *chunk;
 
-  if (chunk == NULL || chunk->capacity - chunk->tail < MAX (min_size, 1))
-    chunk = push_chunk (self, MAX (min_size, 1));
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (out_size != NULL, NULL);
 
+  chunk = tail_with_room (self, MAX (min_size, 1));
   *out_size = chunk->capacity - chunk->tail;
   return chunk->data + chunk->tail;
 }
@@ -207,9 +337,17 @@ void
 _qs_ring_buffer_commit (QsRingBuffer *self,
                         gsize         size)
 {
-  QsRingChunk *chunk = last_chunk (self);
+  QsRingChunk *chunk;
 
-  g_assert (chunk != NULL && chunk->tail + size <= chunk->capacity);
+  g_return_if_fail (self != NULL);
+
+  if (size == 0)
+    return;
+
+  chunk = last_chunk (self);
+  g_return_if_fail (chunk != NULL);
+  g_return_if_fail (size <= chunk->capacity - chunk->tail);
+
   chunk->tail += size;
   self->size += size;
 }
@@ -221,6 +359,9 @@ _qs_ring_buffer_peek (const QsRingBuffer *self,
                       gsize               offset)
 {
   gsize done = 0;
+
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (data != NULL || max_size == 0, 0);
 
   for (guint i = 0; i < self->n_chunks && done < max_size; i++)
     {
@@ -242,30 +383,32 @@ _qs_ring_buffer_peek (const QsRingBuffer *self,
   return done;
 }
 
-gsize
-_qs_ring_buffer_skip (QsRingBuffer *self,
-                      gsize         size)
+/* Consumes up to @max_size bytes from the head, copying them to @data
+ * unless it is NULL. */
+static gsize
+consume (QsRingBuffer *self,
+         guint8       *data,
+         gsize         max_size)
 {
   gsize done = 0;
 
-  while (done < size && self->n_chunks > 0)
+  while (done < max_size && self->size > 0)
     {
       QsRingChunk *chunk = &self->chunks[self->first];
-      gsize n = MIN (size - done, chunk->tail - chunk->head);
+      gsize n = MIN (max_size - done, chunk->tail - chunk->head);
 
+      g_assert (n > 0);
+      if (data != NULL)
+        memcpy (data + done, chunk->data + chunk->head, n);
       chunk->head += n;
+      self->size -= n;
       done += n;
       if (chunk->head == chunk->tail)
-        {
-          release_memory (self, chunk->data, chunk->capacity);
-          self->first++;
-          self->n_chunks--;
-        }
+        pop_head_chunk (self);
     }
-  if (self->n_chunks == 0)
-    self->first = 0;
+  if (done > 0 && self->size == 0)
+    trim_spares (self);
 
-  self->size -= done;
   return done;
 }
 
@@ -274,9 +417,19 @@ _qs_ring_buffer_read (QsRingBuffer *self,
                       guint8       *data,
                       gsize         max_size)
 {
-  gsize n = _qs_ring_buffer_peek (self, data, max_size, 0);
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (data != NULL || max_size == 0, 0);
 
-  return _qs_ring_buffer_skip (self, n);
+  return consume (self, data, max_size);
+}
+
+gsize
+_qs_ring_buffer_skip (QsRingBuffer *self,
+                      gsize         size)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return consume (self, NULL, size);
 }
 
 gssize
@@ -287,12 +440,15 @@ _qs_ring_buffer_index_of (const QsRingBuffer *self,
 {
   gsize position = 0;
 
+  g_return_val_if_fail (self != NULL, -1);
+
   for (guint i = 0; i < self->n_chunks && max_len > 0; i++)
     {
       const QsRingChunk *chunk = &self->chunks[self->first + i];
+      const guint8 *start = chunk->data + chunk->head;
       gsize len = chunk->tail - chunk->head;
-      gsize n;
       const guint8 *found;
+      gsize n;
 
       if (offset >= len)
         {
@@ -301,9 +457,9 @@ _qs_ring_buffer_index_of (const QsRingBuffer *self,
           continue;
         }
       n = MIN (len - offset, max_len);
-      found = memchr (chunk->data + chunk->head + offset, c, n);
-      if (found)
-        return position + (found - (chunk->data + chunk->head));
+      found = memchr (start + offset, c, n);
+      if (found != NULL)
+        return position + (found - start);
       position += len;
       max_len -= n;
       offset = 0;
@@ -315,12 +471,22 @@ _qs_ring_buffer_index_of (const QsRingBuffer *self,
 int
 _qs_ring_buffer_get_char (QsRingBuffer *self)
 {
+  QsRingChunk *chunk;
   guint8 c;
+
+  g_return_val_if_fail (self != NULL, -1);
 
   if (self->size == 0)
     return -1;
-  c = self->chunks[self->first].data[self->chunks[self->first].head];
-  _qs_ring_buffer_skip (self, 1);
+
+  chunk = &self->chunks[self->first];
+  g_assert (chunk->head < chunk->tail);
+  c = chunk->data[chunk->head++];
+  self->size--;
+  if (chunk->head == chunk->tail)
+    pop_head_chunk (self);
+  if (self->size == 0)
+    trim_spares (self);
   return c;
 }
 
@@ -328,10 +494,15 @@ void
 _qs_ring_buffer_unget_char (QsRingBuffer *self,
                             guint8        c)
 {
-  QsRingChunk *chunk = self->n_chunks ? &self->chunks[self->first] : NULL;
+  QsRingChunk *chunk;
 
+  g_return_if_fail (self != NULL);
+
+  chunk = self->n_chunks > 0 ? &self->chunks[self->first] : NULL;
   if (chunk == NULL || chunk->head == 0)
     {
+      /* A new head chunk, filled from its end so that further ungets
+       * stay in it. */
       chunk = add_chunk_slot (self, TRUE);
       chunk->data = take_memory (self, 1, &chunk->capacity);
       chunk->head = chunk->capacity;
@@ -349,11 +520,14 @@ _qs_ring_buffer_get_vectors (const QsRingBuffer *self,
 {
   guint n = 0;
 
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (vectors != NULL || max_vectors == 0, 0);
+
   for (guint i = 0; i < self->n_chunks && n < max_vectors; i++)
     {
       const QsRingChunk *chunk = &self->chunks[self->first + i];
 
-      if (chunk->tail == chunk->head)
+      if (chunk->head == chunk->tail)
         continue;
       vectors[n].iov_base = chunk->data + chunk->head;
       vectors[n].iov_len = chunk->tail - chunk->head;

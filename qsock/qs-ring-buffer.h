@@ -15,7 +15,20 @@
 
 G_BEGIN_DECLS
 
-typedef struct _QsRingChunk QsRingChunk;
+/* One block of memory; bytes [head, tail) hold data. Only the last chunk
+ * of a buffer may be empty (an outstanding reserve). */
+typedef struct _QsRingChunk
+{
+  guint8 *data;     /* (owned) */
+  gsize   capacity;
+  gsize   head;     /* first unread byte */
+  gsize   tail;     /* one past the last written byte */
+} QsRingChunk;
+
+/* Emptied chunks a buffer holding data keeps for reuse: enough for a
+ * steady stream whose number of chunks in use swings as chunk boundaries
+ * move. A buffer that runs empty keeps one. */
+#define QS_RING_BUFFER_MAX_SPARES 4
 
 typedef struct
 {
@@ -25,8 +38,10 @@ typedef struct
   guint        n_alloc;
   gsize        size;       /* bytes held */
   gsize        chunk_size; /* default capacity of a new chunk */
-  guint8      *spare;      /* (owned) (nullable) one released chunk kept for reuse */
-  gsize        spare_capacity;
+  guint        n_spares;
+  QsRingChunk  spares[QS_RING_BUFFER_MAX_SPARES]; /* (owned) [0, n_spares): released chunks kept
+                                                   * for reuse, data and capacity only; at most
+                                                   * one while the buffer is empty */
 } QsRingBuffer;
 
 void     _qs_ring_buffer_init        (QsRingBuffer        *self,
