@@ -781,7 +781,11 @@ qs_abstract_socket_real_bind (QsAbstractSocket *self,
 
   if (priv->state != QS_SOCKET_STATE_UNCONNECTED_STATE)
     {
-      g_warning ("QsAbstractSocket::bind() called on a socket that is not in UnconnectedState");
+      /* Qt's engine warns and its failure is reported as an unknown error. */
+      g_warning ("QsAbstractSocket::bind() was not called in UnconnectedState");
+      g_object_ref (self);
+      set_error_and_emit (self, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR, NULL);
+      g_object_unref (self);
       return FALSE;
     }
 
@@ -810,7 +814,7 @@ qs_abstract_socket_real_bind (QsAbstractSocket *self,
     g_autoptr(GInetAddress) local = NULL;
     guint16 local_port = 0;
 
-    _qs_socket_engine_get_address (priv->engine, FALSE, &local, &local_port);
+    _qs_socket_engine_get_bound_address (priv->engine, address == NULL, &local, &local_port);
     store_address (self, &priv->local_address, local, PROP_LOCAL_ADDRESS);
     store_port (self, &priv->local_port, local_port, PROP_LOCAL_PORT);
   }

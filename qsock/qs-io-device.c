@@ -59,7 +59,6 @@ typedef struct
   gsize        transaction_pos;
   guint        transaction_started : 1;
   guint        emitting_ready_read : 1;
-  guint        ready_read_pending : 1;
   guint        emitting_bytes_written : 1;
 } QsIODevicePrivate;
 
@@ -1480,9 +1479,9 @@ qs_io_device_set_error_string (QsIODevice *self,
  * @self: a device
  *
  * For subclasses: emits [signal@Qs.IODevice::ready-read], but never from
- * inside one of its own handlers; data announced meanwhile is announced
- * again once the handler returns. Applications should not call it.
- * Qt: `emit readyRead()`.
+ * inside one of its own handlers: as in Qt, data that arrives while a
+ * handler runs (say, a nested main loop) is buffered and announced with
+ * the next batch. Applications should not call it. Qt: `emit readyRead()`.
  *
  * Since: 1.0
  */
@@ -1495,19 +1494,11 @@ qs_io_device_emit_ready_read (QsIODevice *self)
 
   priv = qs_io_device_get_instance_private (self);
   if (priv->emitting_ready_read)
-    {
-      priv->ready_read_pending = TRUE;
-      return;
-    }
+    return;
 
   g_object_ref (self);
   priv->emitting_ready_read = TRUE;
-  do
-    {
-      priv->ready_read_pending = FALSE;
-      g_signal_emit (self, signals[SIGNAL_READY_READ], 0);
-    }
-  while (priv->ready_read_pending && qs_io_device_bytes_available (self) > 0);
+  g_signal_emit (self, signals[SIGNAL_READY_READ], 0);
   priv->emitting_ready_read = FALSE;
   g_object_unref (self);
 }

@@ -84,6 +84,9 @@ _qs_socket_engine_new (GSocket            *socket,
   self->source = g_source_new (&engine_source_funcs, sizeof (QsEngineSource));
   ((QsEngineSource *) self->source)->engine = self;
   g_source_set_static_name (self->source, "[qsock] socket engine");
+  /* A handler that runs a nested loop still gets its socket served (Qt
+   * reads into the buffer meanwhile); ready-read itself never nests. */
+  g_source_set_can_recurse (self->source, TRUE);
   g_source_attach (self->source, context);
 
   return self;
@@ -443,6 +446,26 @@ _qs_socket_engine_get_address (QsSocketEngine  *self,
   return FALSE;
 }
 
+/* The local endpoint after bind(): Qt reports its dual-stack "any"
+ * (QHostAddress::Any) as 0.0.0.0, so a socket bound to the any address
+ * because none was given (@any_requested) says the same. */
+gboolean
+_qs_socket_engine_get_bound_address (QsSocketEngine  *self,
+                                     gboolean         any_requested,
+                                     GInetAddress   **address,
+                                     guint16         *port)
+{
+  if (!_qs_socket_engine_get_address (self, FALSE, address, port))
+    return FALSE;
+
+  if (any_requested && g_inet_address_get_is_any (*address))
+    {
+      g_object_unref (*address);
+      *address = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
+    }
+  return TRUE;
+}
+
 /* The setsockopt() level and name of an option for this socket's family;
  * FALSE when the option has none. */
 static gboolean
@@ -594,7 +617,7 @@ _qs_socket_error_from_errno (QsEngineOp   op,
     case ENFILE:
     case ENOBUFS:
     case ENOMEM:
-      *message = _("Insufficient resources");
+      *message = _("Out of resources");
       return QS_SOCKET_ERROR_SOCKET_RESOURCE_ERROR;
 
     case EAFNOSUPPORT:

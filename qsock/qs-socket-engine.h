@@ -84,6 +84,10 @@ gboolean        _qs_socket_engine_get_address   (QsSocketEngine      *self,
                                                  gboolean             peer,
                                                  GInetAddress       **address,
                                                  guint16             *port);
+gboolean        _qs_socket_engine_get_bound_address (QsSocketEngine  *self,
+                                                 gboolean             any_requested,
+                                                 GInetAddress       **address,
+                                                 guint16             *port);
 gboolean        _qs_socket_engine_set_option    (QsSocketEngine      *self,
                                                  QsSocketOption       option,
                                                  int                  value);

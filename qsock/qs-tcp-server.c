@@ -516,13 +516,14 @@ qs_tcp_server_new (void)
 
 /* Watches the listening engine and publishes its endpoint. */
 static void
-start_listening (QsTcpServer *self)
+start_listening (QsTcpServer *self,
+                 gboolean     any_requested)
 {
   QsTcpServerPrivate *priv = get_priv (self);
   g_autoptr(GInetAddress) address = NULL;
   guint16 port = 0;
 
-  _qs_socket_engine_get_address (priv->engine, FALSE, &address, &port);
+  _qs_socket_engine_get_bound_address (priv->engine, any_requested, &address, &port);
   update_watch (self, TRUE);
   set_endpoint (self, address, port);
   set_listening (self, TRUE);
@@ -584,7 +585,7 @@ qs_tcp_server_listen (QsTcpServer  *self,
       return FALSE;
     }
 
-  start_listening (self);
+  start_listening (self, address == NULL);
   return TRUE;
 }
 
@@ -765,7 +766,7 @@ qs_tcp_server_set_socket_descriptor (QsTcpServer *self,
 
   g_clear_pointer (&priv->engine, _qs_socket_engine_free);
   priv->engine = _qs_socket_engine_new (socket, priv->context, on_engine_ready, self);
-  start_listening (self);
+  start_listening (self, FALSE);
   return TRUE;
 }
 

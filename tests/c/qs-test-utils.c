@@ -7,6 +7,9 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <string.h>
+
 #include "qs-test-utils.h"
 
 gboolean
@@ -14,6 +17,31 @@ qs_test_set_true (gpointer data)
 {
   *(gboolean *) data = TRUE;
   return G_SOURCE_REMOVE;
+}
+
+void
+qs_test_drain_context (void)
+{
+  GMainContext *context = g_main_context_get_thread_default ();
+
+  for (guint i = 0; i < 500; i++)
+    if (!g_main_context_iteration (context, FALSE))
+      break;
+}
+
+void
+qs_test_iterate_for (guint ms)
+{
+  GMainContext *context = g_main_context_get_thread_default ();
+  gboolean expired = FALSE;
+  GSource *source = g_timeout_source_new (ms);
+
+  g_source_set_callback (source, qs_test_set_true, &expired, NULL);
+  g_source_attach (source, context);
+  while (!expired)
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (source);
+  g_source_unref (source);
 }
 
 static const char *
@@ -70,6 +98,17 @@ on_error_occurred (gpointer      socket,
                           enum_nick (QS_TYPE_SOCKET_ERROR, error));
 }
 
+static void
+on_accept_error (gpointer      server,
+                 QsSocketError error,
+                 gpointer      user_data)
+{
+  GString *trace = user_data;
+
+  g_string_append_printf (trace, "accept-error(%s) ",
+                          enum_nick (QS_TYPE_SOCKET_ERROR, error));
+}
+
 void
 qs_test_trace_socket (gpointer socket,
                       GString *trace)
@@ -86,8 +125,274 @@ qs_test_trace_socket (gpointer socket,
   g_signal_connect (socket, "error-occurred", G_CALLBACK (on_error_occurred), trace);
 }
 
+void
+qs_test_trace_server (gpointer server,
+                      GString *trace)
+{
+  g_signal_connect (server, "new-connection", G_CALLBACK (on_plain), trace);
+  g_signal_connect (server, "pending-connection-available", G_CALLBACK (on_plain), trace);
+  g_signal_connect (server, "accept-error", G_CALLBACK (on_accept_error), trace);
+}
+
+static void
+on_notify (GObject    *object,
+           GParamSpec *pspec,
+           gpointer    user_data)
+{
+  GString *trace = user_data;
+
+  g_string_append_printf (trace, "notify::%s ", pspec->name);
+}
+
+void
+qs_test_trace_notify (gpointer    object,
+                      const char *property,
+                      GString    *trace)
+{
+  g_autofree char *detailed = g_strconcat ("notify::", property, NULL);
+
+  g_signal_connect (object, detailed, G_CALLBACK (on_notify), trace);
+}
+
+static void
+count_marshal (GClosure     *closure,
+               GValue       *return_value,
+               guint         n_param_values,
+               const GValue *param_values,
+               gpointer      invocation_hint,
+               gpointer      marshal_data)
+{
+  guint *counter = closure->data;
+
+  (*counter)++;
+}
+
+void
+qs_test_count_signal (gpointer    object,
+                      const char *detailed_signal,
+                      guint      *counter)
+{
+  GClosure *closure = g_closure_new_simple (sizeof (GClosure), counter);
+
+  g_closure_set_marshal (closure, count_marshal);
+  g_signal_connect_closure (object, detailed_signal, closure, FALSE);
+}
+
 GInetAddress *
 qs_test_loopback (GSocketFamily family)
 {
   return g_inet_address_new_loopback (family);
+}
+
+gboolean
+qs_test_ipv6_available (void)
+{
+  static int available = -1;
+
+  if (available < 0)
+    {
+      g_autoptr(GSocket) socket = NULL;
+      g_autoptr(GInetAddress) loopback = NULL;
+      g_autoptr(GSocketAddress) address = NULL;
+
+      socket = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_STREAM,
+                             G_SOCKET_PROTOCOL_TCP, NULL);
+      loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+      address = g_inet_socket_address_new (loopback, 0);
+      available = socket != NULL && g_socket_bind (socket, address, FALSE, NULL);
+    }
+  return available;
+}
+
+guint16
+qs_test_socket_local_port (GSocket *socket)
+{
+  g_autoptr(GSocketAddress) address = g_socket_get_local_address (socket, NULL);
+
+  g_assert_nonnull (address);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
+}
+
+static GSocket *
+bound_socket_new (GSocketFamily family,
+                  guint16      *port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (family);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+
+  socket = g_socket_new (family, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (socket, address, FALSE, &error);
+  g_assert_no_error (error);
+  *port = qs_test_socket_local_port (socket);
+  return g_steal_pointer (&socket);
+}
+
+GSocket *
+qs_test_listener_new (GSocketFamily family,
+                      int           backlog,
+                      guint16      *port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = bound_socket_new (family, port);
+
+  g_socket_set_listen_backlog (socket, backlog);
+  g_socket_listen (socket, &error);
+  g_assert_no_error (error);
+  g_socket_set_blocking (socket, FALSE);
+  return g_steal_pointer (&socket);
+}
+
+GSocket *
+qs_test_closed_port_new (guint16 *port)
+{
+  return bound_socket_new (G_SOCKET_FAMILY_IPV4, port);
+}
+
+static gboolean
+on_socket_ready (GSocket     *socket,
+                 GIOCondition condition,
+                 gpointer     user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+qs_test_wait_socket (GSocket     *socket,
+                     GIOCondition condition,
+                     guint        timeout_ms)
+{
+  gboolean ready = FALSE;
+  GSource *source;
+
+  if (g_socket_condition_check (socket, condition) != 0)
+    return;
+  source = g_socket_create_source (socket, condition, NULL);
+  g_source_set_callback (source, G_SOURCE_FUNC (on_socket_ready), &ready, NULL);
+  g_source_attach (source, g_main_context_get_thread_default ());
+  qs_test_run_until (ready || g_socket_condition_check (socket, condition) != 0,
+                     timeout_ms);
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
+GSocket *
+qs_test_accept (GSocket *listener,
+                guint    timeout_ms)
+{
+  g_autoptr(GError) error = NULL;
+  GSocket *peer;
+
+  qs_test_wait_socket (listener, G_IO_IN, timeout_ms);
+  peer = g_socket_accept (listener, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_set_blocking (peer, FALSE);
+  return peer;
+}
+
+GSocket *
+qs_test_client_new (GSocketFamily family,
+                    guint16       port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (family);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+
+  socket = g_socket_new (family, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_set_timeout (socket, 10);
+  g_socket_connect (socket, address, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_set_timeout (socket, 0);
+  g_socket_set_blocking (socket, FALSE);
+  return g_steal_pointer (&socket);
+}
+
+void
+qs_test_peer_send (GSocket    *peer,
+                   const char *data,
+                   gssize      size)
+{
+  gsize len = size < 0 ? strlen (data) : (gsize) size;
+  gsize done = 0;
+
+  while (done < len)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n;
+
+      n = g_socket_send (peer, data + done, len - done, NULL, &error);
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          qs_test_wait_socket (peer, G_IO_OUT, 10000);
+          continue;
+        }
+      g_assert_no_error (error);
+      done += n;
+    }
+}
+
+/* Reads what is there; returns FALSE at end of stream or on a reset. */
+static gboolean
+read_some (GSocket    *peer,
+           GByteArray *into,
+           gsize       max)
+{
+  guint8 buffer[65536];
+  g_autoptr(GError) error = NULL;
+  gssize n;
+
+  n = g_socket_receive (peer, (char *) buffer, MIN (max, sizeof buffer), NULL, &error);
+  if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    return TRUE;
+  if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED))
+    return FALSE;
+  g_assert_no_error (error);
+  if (n == 0)
+    return FALSE;
+  g_byte_array_append (into, buffer, n);
+  return TRUE;
+}
+
+GBytes *
+qs_test_peer_read (GSocket *peer,
+                   gsize    count,
+                   guint    timeout_ms)
+{
+  g_autoptr(GByteArray) got = g_byte_array_new ();
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (got->len < count)
+    {
+      gint64 left = (deadline - g_get_monotonic_time ()) / 1000;
+
+      g_assert_cmpint (left, >, 0);
+      qs_test_wait_socket (peer, G_IO_IN, (guint) left);
+      if (!read_some (peer, got, count - got->len))
+        break;
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&got));
+}
+
+GBytes *
+qs_test_peer_read_to_eof (GSocket *peer,
+                          guint    timeout_ms)
+{
+  g_autoptr(GByteArray) got = g_byte_array_new ();
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  for (;;)
+    {
+      gint64 left = (deadline - g_get_monotonic_time ()) / 1000;
+
+      g_assert_cmpint (left, >, 0);
+      qs_test_wait_socket (peer, G_IO_IN, (guint) left);
+      if (!read_some (peer, got, G_MAXSIZE))
+        break;
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&got));
 }

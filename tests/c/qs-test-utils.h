@@ -3,10 +3,13 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Helpers shared by the C tests: wait on the main loop for a condition
- * (never sleep), and log signals into a trace string.
+ * (never sleep), log signals into a trace string, and plain GSocket peers
+ * on loopback.
  */
 
 #pragma once
+
+#include <string.h>
 
 #include <qsock/qsock.h>
 
@@ -29,12 +32,97 @@ gboolean qs_test_set_true (gpointer data);
     g_assert_true (cond);                                                    \
   } G_STMT_END
 
+/* Dispatches whatever is ready on the thread-default context without
+ * blocking, until nothing is (at most a few hundred iterations). Used to
+ * show that something does NOT happen although its cause is already
+ * pending in the kernel. */
+void qs_test_drain_context (void);
+
+/* Iterates the thread-default context for @ms milliseconds: lets
+ * asynchronous work (a host lookup, a timer) run its course when the test
+ * must show that nothing happens. */
+void qs_test_iterate_for (guint ms);
+
 /* Connects every QsAbstractSocket / QsIODevice signal of @socket to a
  * logger that appends "name(args) " to @trace. */
 void qs_test_trace_socket (gpointer socket,
                            GString *trace);
 
+/* Connects new-connection, pending-connection-available and accept-error
+ * of a QsTcpServer to the same kind of logger. */
+void qs_test_trace_server (gpointer server,
+                           GString *trace);
+
+/* Appends "notify::PROPERTY " to @trace on each notify of @property. */
+void qs_test_trace_notify (gpointer    object,
+                           const char *property,
+                           GString    *trace);
+
+/* Increments *@counter on each emission of @detailed_signal, whatever its
+ * arguments. */
+void qs_test_count_signal (gpointer    object,
+                           const char *detailed_signal,
+                           guint      *counter);
+
 /* A loopback address (127.0.0.1 or ::1); (transfer full). */
 GInetAddress *qs_test_loopback (GSocketFamily family);
+
+/* TRUE when ::1 can be bound (IPv6 loopback usable). */
+gboolean qs_test_ipv6_available (void);
+
+/* A non-blocking listening GSocket on the loopback address of @family,
+ * port 0 (chosen by the system), with @backlog; *@port receives the port.
+ * (transfer full). */
+GSocket *qs_test_listener_new (GSocketFamily family,
+                               int           backlog,
+                               guint16      *port);
+
+/* A GSocket bound (not listening) on loopback: connecting to its port is
+ * refused. (transfer full). */
+GSocket *qs_test_closed_port_new (guint16 *port);
+
+/* Iterates the context until @listener has a connection to accept;
+ * returns it non-blocking. Fails the test after @timeout_ms. */
+GSocket *qs_test_accept (GSocket *listener,
+                         guint    timeout_ms);
+
+/* A plain client GSocket connected (blocking, kernel handshake only) to
+ * loopback:@port, then made non-blocking. (transfer full). */
+GSocket *qs_test_client_new (GSocketFamily family,
+                             guint16       port);
+
+/* Iterates the context until @socket reports @condition. */
+void qs_test_wait_socket (GSocket     *socket,
+                          GIOCondition condition,
+                          guint        timeout_ms);
+
+/* Sends all of @data (blocking if needed). */
+void qs_test_peer_send (GSocket    *peer,
+                        const char *data,
+                        gssize      size);
+
+/* Iterates the context and reads from @peer until @count bytes arrived
+ * or end of stream; returns the bytes read. */
+GBytes *qs_test_peer_read (GSocket *peer,
+                           gsize    count,
+                           guint    timeout_ms);
+
+/* Iterates the context and reads from @peer until end of stream (or a
+ * reset); returns every byte read before it. */
+GBytes *qs_test_peer_read_to_eof (GSocket *peer,
+                                  guint    timeout_ms);
+
+/* The local port of a GSocket. */
+guint16 qs_test_socket_local_port (GSocket *socket);
+
+/* Asserts that @bytes holds exactly the string @expected. */
+#define qs_test_assert_bytes(bytes, expected)                               \
+  G_STMT_START {                                                             \
+    gsize size_;                                                             \
+    const char *data_ = g_bytes_get_data ((bytes), &size_);                  \
+    g_autofree char *got_ = g_strndup (data_ ? data_ : "", size_);           \
+    g_assert_cmpstr (got_, ==, (expected));                                  \
+    g_assert_cmpuint (size_, ==, strlen (expected));                         \
+  } G_STMT_END
 
 G_END_DECLS
