@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""Runs a fortune server and a fortune client together and checks that a
-whole fortune arrived and that both exit 0. Used by meson test and by
-scripts/demo.sh.
+"""Runs a fortune server and a fortune client together and checks that
+the client printed exactly the fortune the server says it sent ("SENT
+<text>") and that both exit 0. Used by meson test and by scripts/demo.sh.
 
 usage: run-fortune-pair.py [--split] SERVER-COMMAND -- CLIENT-COMMAND
 The server command gets "--count 1" appended; the client command gets
@@ -12,15 +12,6 @@ The server command gets "--count 1" appended; the client command gets
 import subprocess
 import sys
 
-FORTUNES = {
-    "You've been leading a dog's life. Stay off the furniture.",
-    "You've got to think about tomorrow.",
-    "You will be surprised by a loud noise.",
-    "You will feel hungry again in another hour.",
-    "You might have mail.",
-    "You cannot kill time without injuring eternity.",
-    "Computers are not intelligent. They only think they are.",
-}
 TIMEOUT_S = 20
 
 
@@ -49,11 +40,13 @@ def main(argv):
         if client.returncode != 0:
             print('client exited with %d' % client.returncode, file=sys.stderr)
             return 1
-        if fortune not in FORTUNES:
-            print('not a fortune: %r' % fortune, file=sys.stderr)
-            return 1
         if server.wait(timeout=TIMEOUT_S) != 0:
             print('server exited with %d' % server.returncode, file=sys.stderr)
+            return 1
+        sent = [line[len('SENT '):].rstrip('\n') for line in server.stdout
+                if line.startswith('SENT ')]
+        if sent != [fortune]:
+            print('client printed %r, server sent %r' % (fortune, sent), file=sys.stderr)
             return 1
         return 0
     finally:

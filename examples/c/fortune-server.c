@@ -5,6 +5,7 @@
  * Qt's fortune server, re-done with qsock: listens on 127.0.0.1, prints
  * "PORT <n>", and sends every client one random fortune framed as a
  * 32-bit big-endian length followed by the UTF-8 text, then disconnects.
+ * Each fortune sent is also printed as "SENT <text>".
  *
  * Usage: fortune-server [--port N] [--count N] [--split]
  *   --count N  exit after serving N clients (default: serve forever)
@@ -89,6 +90,8 @@ on_new_connection (QsTcpServer *tcp_server,
 
       g_byte_array_append (frame, (const guint8 *) &length, sizeof length);
       g_byte_array_append (frame, (const guint8 *) fortune, strlen (fortune));
+      printf ("SENT %s\n", fortune);
+      fflush (stdout);
 
       server->open_clients++;
       if (server->remaining > 0)

@@ -4,7 +4,8 @@
 
 Listens on 127.0.0.1, prints "PORT <n>", and sends every client one
 random fortune framed as a 32-bit big-endian length followed by the
-UTF-8 text, then disconnects. Same wire format as examples/c.
+UTF-8 text, then disconnects. Same wire format as examples/c. Each
+fortune sent is also printed as "SENT <text>".
 
 usage: fortune_server.py [--port N] [--count N] [--split]
 """
@@ -52,6 +53,7 @@ class FortuneServer:
         while client is not None:
             text = random.choice(FORTUNES).encode('utf-8')
             frame = struct.pack('>I', len(text)) + text
+            print('SENT ' + text.decode('utf-8'), flush=True)
             self.clients.add(client)
             client.connect('disconnected', self.on_disconnected)
             if self.remaining > 0:
