@@ -1070,9 +1070,12 @@ qs_abstract_socket_real_wait_for_bytes_written (QsIODevice *device,
   gint64 deadline = _qs_deadline_from_msecs (msecs);
   gboolean result = FALSE;
 
-  if (!_qs_stream_pump_has_queued (&priv->pump))
-    return FALSE;
   if (priv->state == QS_SOCKET_STATE_UNCONNECTED_STATE)
+    {
+      g_warning ("QsAbstractSocket::wait_for_bytes_written() is not allowed in UnconnectedState");
+      return FALSE;
+    }
+  if (!_qs_stream_pump_has_queued (&priv->pump))
     return FALSE;
 
   g_object_ref (self);

@@ -1273,6 +1273,21 @@ test_wait_for_disconnected_timeout (Fixture      *f,
 }
 
 static void
+test_wait_for_bytes_written_unconnected (Fixture      *f,
+                                         gconstpointer data)
+{
+  g_test_summary ("waitForBytesWritten on an unconnected socket: a warning and "
+                  "FALSE (Qt: not allowed in UnconnectedState)");
+
+  g_test_expect_message ("Qsock", G_LOG_LEVEL_WARNING,
+                         "*wait_for_bytes_written() is not allowed in UnconnectedState");
+  g_assert_false (qs_io_device_wait_for_bytes_written (DEV (f), 100));
+  g_test_assert_expected_messages ();
+  assert_trace (f, "");
+  g_assert_cmpint (qs_abstract_socket_get_error (SOCK (f)), ==, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR);
+}
+
+static void
 test_wait_for_disconnected_unconnected (Fixture      *f,
                                         gconstpointer data)
 {
@@ -1779,6 +1794,7 @@ main (int   argc,
   ADD ("/tcp-socket/wait-for-ready-read/timeout", test_wait_for_ready_read_timeout);
   ADD ("/tcp-socket/wait-for-ready-read/success", test_wait_for_ready_read_success);
   ADD ("/tcp-socket/wait-for-bytes-written/nothing-queued", test_wait_for_bytes_written_nothing);
+  ADD ("/tcp-socket/wait-for-bytes-written/unconnected", test_wait_for_bytes_written_unconnected);
   ADD ("/tcp-socket/wait-for-bytes-written/success", test_wait_for_bytes_written_success);
   ADD ("/tcp-socket/wait-for-disconnected/success", test_wait_for_disconnected_success);
   ADD ("/tcp-socket/wait-for-disconnected/closing", test_wait_for_disconnected_closing);

@@ -1,0 +1,588 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Backends of the Qt-oracle suite: one small socket vocabulary, two
+implementations.
+
+``QtBackend`` drives PyQt6's QTcpSocket/QTcpServer (the oracle);
+``QsockBackend`` drives qsock's Qs.TcpSocket/Qs.TcpServer through
+PyGObject. Scenarios (oracle_scenarios.py) are written once against the
+vocabulary below and never touch either toolkit directly.
+
+Every value that reaches a trace is converted to a plain, comparable
+form here:
+
+- enums are Qt's value names (``ConnectedState``,
+  ``ConnectionRefusedError``, ``ReadWrite``), mapped from the numeric
+  value on both sides (the numbers are equal by contract);
+- addresses are strings, Qt's null address / qsock's NULL are ``None``;
+- Qt's empty strings for peer name and server error string are ``None``
+  (qsock's NULL);
+- reads return ``bytes`` or ``None`` for a ``-1`` return.
+
+Every socket and server stays alive in its backend's ``keep`` list until
+the process ends (the runner exits without tearing anything down), so
+what an object does when it is destroyed shows up only in the scenario
+that drops it on purpose (``release``).
+
+qsock's caller-allocates buffer calls (``read``, ``peek``, ``read_line``)
+cannot be sized from Python through GObject-Introspection, so this
+module calls those C functions through ctypes on the object's pointer;
+the GBytes twins are used through the typelib.
+"""
+
+import ctypes
+import time
+
+# Qt's value names by numeric value (QAbstractSocket / QIODeviceBase).
+SOCKET_STATE = {
+    0: 'UnconnectedState', 1: 'HostLookupState', 2: 'ConnectingState',
+    3: 'ConnectedState', 4: 'BoundState', 5: 'ListeningState',
+    6: 'ClosingState',
+}
+SOCKET_ERROR = {
+    0: 'ConnectionRefusedError', 1: 'RemoteHostClosedError',
+    2: 'HostNotFoundError', 3: 'SocketAccessError',
+    4: 'SocketResourceError', 5: 'SocketTimeoutError',
+    6: 'DatagramTooLargeError', 7: 'NetworkError', 8: 'AddressInUseError',
+    9: 'SocketAddressNotAvailableError',
+    10: 'UnsupportedSocketOperationError',
+    11: 'UnfinishedSocketOperationError',
+    12: 'ProxyAuthenticationRequiredError', 13: 'SslHandshakeFailedError',
+    14: 'ProxyConnectionRefusedError', 15: 'ProxyConnectionClosedError',
+    16: 'ProxyConnectionTimeoutError', 17: 'ProxyNotFoundError',
+    18: 'ProxyProtocolError', 19: 'OperationError', 20: 'SslInternalError',
+    21: 'SslInvalidUserDataError', 22: 'TemporaryError',
+    -1: 'UnknownSocketError',
+}
+SOCKET_OPTION = {
+    'LowDelayOption': 0, 'KeepAliveOption': 1, 'MulticastTtlOption': 2,
+    'MulticastLoopbackOption': 3, 'TypeOfServiceOption': 4,
+    'SendBufferSizeSocketOption': 5, 'ReceiveBufferSizeSocketOption': 6,
+    'PathMtuSocketOption': 7,
+}
+OPEN_MODE_BITS = [
+    (0x4, 'Append'), (0x8, 'Truncate'), (0x10, 'Text'),
+    (0x20, 'Unbuffered'), (0x40, 'NewOnly'), (0x80, 'ExistingOnly'),
+]
+
+WAKE_MS = 10          # loop wake-up period, so predicates on plain sockets are re-checked
+MAX_ITERATIONS = 200000
+
+
+class ScenarioTimeout(Exception):
+    """run_until reached its deadline: the scenario fails."""
+
+
+def state_name(value):
+    return SOCKET_STATE.get(int(value), 'State(%d)' % int(value))
+
+
+def error_name(value):
+    return SOCKET_ERROR.get(int(value), 'Error(%d)' % int(value))
+
+
+def open_mode_name(value):
+    value = int(value)
+    rw = value & 0x3
+    names = [{0: 'NotOpen', 1: 'ReadOnly', 2: 'WriteOnly', 3: 'ReadWrite'}[rw]]
+    for bit, name in OPEN_MODE_BITS:
+        if value & bit:
+            names.append(name)
+    if value & ~0xff:
+        names.append('0x%x' % (value & ~0xff))
+    return '|'.join(names)
+
+
+def _bounded_loop(iterate, predicate, timeout_ms, what, fail=True):
+    """Call iterate() until predicate() holds; bounded in time and count."""
+    deadline = time.monotonic() + timeout_ms / 1000.0
+    for _ in range(MAX_ITERATIONS):
+        if predicate():
+            return True
+        if time.monotonic() >= deadline:
+            break
+        iterate(deadline)
+    if predicate():
+        return True
+    if fail:
+        raise ScenarioTimeout('timed out after %d ms waiting for %s'
+                              % (timeout_ms, what))
+    return False
+
+
+# --------------------------------------------------------------------------
+# What both toolkits share
+# --------------------------------------------------------------------------
+
+# Vocabulary calls that are one toolkit method with the same arguments
+# and result; named here as the vocabulary (and qsock) spell them.
+SOCKET_CALLS = (
+    'disconnect_from_host', 'abort', 'close', 'flush', 'write',
+    'wait_for_connected', 'wait_for_disconnected', 'wait_for_ready_read',
+    'wait_for_bytes_written', 'can_read_line', 'bytes_available',
+    'bytes_to_write', 'at_end', 'is_open', 'is_valid', 'peer_port',
+    'local_port', 'read_buffer_size', 'set_read_buffer_size',
+)
+SERVER_CALLS = (
+    'close', 'is_listening', 'server_port', 'max_pending_connections',
+    'set_max_pending_connections', 'listen_backlog_size',
+    'has_pending_connections', 'wait_for_new_connection',
+    'pause_accepting', 'resume_accepting',
+)
+# qsock's getters take get_ (NAMING.md); Qt's drop it.
+QS_GETTERS = ('peer_port', 'local_port', 'read_buffer_size', 'server_port',
+              'max_pending_connections', 'listen_backlog_size')
+
+# Signals by Qt name, with how each argument is written into a trace.
+SOCKET_SIGNALS = {
+    'hostFound': None, 'connected': None, 'disconnected': None,
+    'readyRead': None, 'readChannelFinished': None, 'aboutToClose': None,
+    'bytesWritten': int, 'stateChanged': state_name,
+    'errorOccurred': error_name,
+}
+SERVER_SIGNALS = {'newConnection': None, 'acceptError': error_name}
+
+
+def camel_case(name):
+    first, *rest = name.split('_')
+    return first + ''.join(word.title() for word in rest)
+
+
+def kebab_case(name):
+    return ''.join('-' + c.lower() if c.isupper() else c for c in name)
+
+
+def _enum_value(value):
+    """A Qt enum member or a GEnum/int, as its number."""
+    return int(getattr(value, 'value', value))
+
+
+class Wrapper:
+    """One toolkit object behind the vocabulary.
+
+    Subclasses give CALLS (vocabulary name → toolkit method name, for the
+    calls that need no conversion), SIGNALS, and _connect(); the rest of
+    the vocabulary is written out where the two toolkits differ.
+    """
+
+    CALLS = {}
+    SIGNALS = {}
+
+    def __init__(self, backend, obj):
+        self.b = backend
+        self.obj = obj
+        backend.keep.append(self)
+
+    def __getattr__(self, name):
+        method = type(self).CALLS.get(name)
+        if method is None:
+            raise AttributeError(name)
+        return getattr(self.obj, method)
+
+    def _connect(self, signal, callback):
+        """Connect callback(*qt_arguments) to the signal with Qt's name."""
+        raise NotImplementedError
+
+    def trace_signals(self, trace, label):
+        for signal, show in self.SIGNALS.items():
+            def add(*args, signal=signal, show=show):
+                text = signal if show is None else '%s(%s)' % (
+                    signal, show(_enum_value(args[0])))
+                trace.signal(label, text)
+            self._connect(signal, add)
+
+    def on(self, signal, handler):
+        """Connect handler() (no arguments) to a signal by Qt name."""
+        self._connect(signal, lambda *args: handler())
+
+
+# --------------------------------------------------------------------------
+# Qt
+# --------------------------------------------------------------------------
+
+class QtBackend:
+    """The oracle: PyQt6 QtNetwork on one QCoreApplication."""
+
+    name = 'qt'
+
+    def __init__(self):
+        from PyQt6 import QtCore, QtNetwork, sip
+        self.QtCore = QtCore
+        self.QtNetwork = QtNetwork
+        self.sip = sip
+        self.app = QtCore.QCoreApplication.instance() or QtCore.QCoreApplication([])
+        self.keep = []
+        self._wake = QtCore.QTimer()
+        self._wake.setInterval(WAKE_MS)
+        self._wake.timeout.connect(lambda: None)
+        self._check_enum_tables()
+
+    def _check_enum_tables(self):
+        """The name tables above must be Qt's own names."""
+        qas = self.QtNetwork.QAbstractSocket
+        for enum, table in ((qas.SocketState, SOCKET_STATE),
+                            (qas.SocketError, SOCKET_ERROR)):
+            for member in enum:
+                assert table[member.value] == member.name, (member, table)
+        for member in qas.SocketOption:
+            assert SOCKET_OPTION[member.name] == member.value, member
+
+    def tcp_socket(self):
+        return QtSocket(self, self.QtNetwork.QTcpSocket())
+
+    def tcp_server(self):
+        return QtServer(self, self.QtNetwork.QTcpServer())
+
+    def _iterate(self, deadline):
+        # Blocks until at least one event; the WAKE_MS timer bounds the wait.
+        flags = self.QtCore.QEventLoop.ProcessEventsFlag
+        self.QtCore.QCoreApplication.processEvents(
+            flags.AllEvents | flags.WaitForMoreEvents)
+
+    def _loop(self, predicate, timeout_ms, what, fail):
+        self._wake.start()
+        try:
+            return _bounded_loop(self._iterate, predicate, timeout_ms, what, fail)
+        finally:
+            self._wake.stop()
+
+    def run_until(self, predicate, timeout_ms, what='condition'):
+        return self._loop(predicate, timeout_ms, what, True)
+
+    def settle(self, ms):
+        """Iterate the loop for ms milliseconds (to observe that nothing happens)."""
+        self._loop(lambda: False, ms, 'settle', False)
+
+    def host_address(self, text):
+        return self.QtNetwork.QHostAddress(text)
+
+
+def _qt_addr(address):
+    return None if address.isNull() else address.toString()
+
+
+def _qt_descriptor(value):
+    """qintptr as a signed number (-1 arrives as 2**64 - 1 through sip)."""
+    value = int(value)
+    return value - (1 << 64) if value >= (1 << 63) else value
+
+
+def _qt_read(result):
+    return None if result is None else bytes(result)
+
+
+class QtWrapper(Wrapper):
+
+    def _connect(self, signal, callback):
+        getattr(self.obj, signal).connect(callback)
+
+
+class QtSocket(QtWrapper):
+    """QTcpSocket behind the common vocabulary."""
+
+    CALLS = {name: camel_case(name) for name in SOCKET_CALLS}
+    SIGNALS = SOCKET_SIGNALS
+
+    def connect_to_host(self, host, port):
+        self.obj.connectToHost(host, port)
+
+    def connect_to_address(self, address, port):
+        self.obj.connectToHost(self.b.host_address(address), port)
+
+    def read(self, n):
+        return _qt_read(self.obj.read(n))
+
+    def read_all(self):
+        return bytes(self.obj.readAll())
+
+    def peek(self, n):
+        return _qt_read(self.obj.peek(n))
+
+    def peek_bytes(self, n):
+        return _qt_read(self.obj.peek(n)) or b''
+
+    def read_line(self, n):
+        return _qt_read(self.obj.readLine(n))
+
+    def read_line_bytes(self):
+        return bytes(self.obj.readLine())
+
+    def open_mode(self):
+        return open_mode_name(self.obj.openMode().value)
+
+    def state(self):
+        return state_name(self.obj.state().value)
+
+    def error(self):
+        return error_name(self.obj.error().value)
+
+    def error_string(self):
+        return self.obj.errorString()
+
+    def peer_name(self):
+        return self.obj.peerName() or None
+
+    def peer_address(self):
+        return _qt_addr(self.obj.peerAddress())
+
+    def local_address(self):
+        return _qt_addr(self.obj.localAddress())
+
+    def descriptor(self):
+        return _qt_descriptor(self.obj.socketDescriptor())
+
+    def socket_option(self, name):
+        v = self.obj.socketOption(self.b.QtNetwork.QAbstractSocket.SocketOption(
+            SOCKET_OPTION[name]))
+        return -1 if v is None else int(v)
+
+    def set_socket_option(self, name, value):
+        self.obj.setSocketOption(self.b.QtNetwork.QAbstractSocket.SocketOption(
+            SOCKET_OPTION[name]), value)
+
+    def set_socket_descriptor(self, fd):
+        return self.obj.setSocketDescriptor(self.b.sip.voidptr(fd))
+
+    def watch_destroyed(self, callback):
+        self.obj.destroyed.connect(lambda *args: callback())
+
+    def release(self):
+        """Drop the object: Qt's way is deleteLater() (run by the loop).
+
+        The scenario's handlers are disconnected first: Qt's destructor
+        aborts the connection with signals, a GObject's dispose closes it
+        silently (docs/overview.md, "Where qsock differs from Qt").
+        """
+        obj = self.obj
+        self.obj = None
+        for signal in SOCKET_SIGNALS:
+            getattr(obj, signal).disconnect()
+        self.b.sip.transferto(obj, None)   # let C++ own it, deleteLater frees it
+        obj.deleteLater()
+
+
+class QtServer(QtWrapper):
+    """QTcpServer behind the common vocabulary."""
+
+    CALLS = {name: camel_case(name) for name in SERVER_CALLS}
+    SIGNALS = SERVER_SIGNALS
+
+    def listen(self, address, port):
+        if address is None:
+            return self.obj.listen(self.b.QtNetwork.QHostAddress.SpecialAddress.Any, port)
+        return self.obj.listen(self.b.host_address(address), port)
+
+    def server_address(self):
+        return _qt_addr(self.obj.serverAddress())
+
+    def server_error(self):
+        return error_name(self.obj.serverError().value)
+
+    def error_string(self):
+        return self.obj.errorString() or None
+
+    def descriptor(self):
+        return _qt_descriptor(self.obj.socketDescriptor())
+
+    def next_pending_connection(self):
+        s = self.obj.nextPendingConnection()
+        if s is None:
+            return None
+        self.b.sip.transferback(s)   # the caller (Python) owns it, as with qsock
+        return QtSocket(self.b, s)
+
+
+# --------------------------------------------------------------------------
+# qsock
+# --------------------------------------------------------------------------
+
+class QsockBackend:
+    """qsock through PyGObject on the default GLib main context."""
+
+    name = 'qsock'
+
+    def __init__(self):
+        import gi
+        gi.require_version('Qs', '1.0')
+        from gi.repository import GLib, Gio, Qs
+        self.GLib = GLib
+        self.Gio = Gio
+        self.Qs = Qs
+        self.ctx = GLib.MainContext.default()
+        self.keep = []
+        self._lib = self._load_c_library()
+        self._check_enum_tables()
+
+    def _load_c_library(self):
+        lib = ctypes.CDLL('libqsock-1.0.so.0')
+        for fn in ('qs_io_device_read', 'qs_io_device_peek', 'qs_io_device_read_line'):
+            f = getattr(lib, fn)
+            f.restype = ctypes.c_int64
+            f.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t]
+        pyapi = ctypes.pythonapi
+        pyapi.PyCapsule_GetPointer.restype = ctypes.c_void_p
+        pyapi.PyCapsule_GetPointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
+        return lib
+
+    def _check_enum_tables(self):
+        """The GEnum words are Qt's words (NAMING.md)."""
+        for enum, table in ((self.Qs.SocketState, SOCKET_STATE),
+                            (self.Qs.SocketError, SOCKET_ERROR)):
+            for value, name in table.items():
+                nick = enum(value).value_nick.replace('-', '')
+                assert nick == name.lower(), (nick, name)
+
+    def gpointer(self, obj):
+        return ctypes.pythonapi.PyCapsule_GetPointer(obj.__gpointer__, None)
+
+    def tcp_socket(self):
+        return QsSocket(self, self.Qs.TcpSocket.new())
+
+    def tcp_server(self):
+        return QsServer(self, self.Qs.TcpServer.new())
+
+    def _iterate(self, deadline):
+        self.ctx.iteration(True)
+
+    def _loop(self, predicate, timeout_ms, what, fail):
+        wake = self.GLib.timeout_add(WAKE_MS, lambda: True)
+        try:
+            return _bounded_loop(self._iterate, predicate, timeout_ms, what, fail)
+        finally:
+            self.GLib.source_remove(wake)
+
+    def run_until(self, predicate, timeout_ms, what='condition'):
+        return self._loop(predicate, timeout_ms, what, True)
+
+    def settle(self, ms):
+        self._loop(lambda: False, ms, 'settle', False)
+
+    def host_address(self, text):
+        return self.Gio.InetAddress.new_from_string(text)
+
+
+def _qs_addr(address):
+    return None if address is None else address.to_string()
+
+
+def _qs_calls(names):
+    return {name: ('get_' + name if name in QS_GETTERS else name) for name in names}
+
+
+class QsWrapper(Wrapper):
+
+    def _connect(self, signal, callback):
+        self.obj.connect(kebab_case(signal), lambda obj, *args: callback(*args))
+
+
+class QsSocket(QsWrapper):
+    """Qs.TcpSocket behind the common vocabulary."""
+
+    CALLS = _qs_calls(SOCKET_CALLS)
+    SIGNALS = SOCKET_SIGNALS
+
+    def connect_to_host(self, host, port):
+        Qs = self.b.Qs
+        self.obj.connect_to_host(host, port, Qs.OpenMode.READ_WRITE,
+                                 Qs.NetworkLayerProtocol.ANY_IP_PROTOCOL)
+
+    def connect_to_address(self, address, port):
+        self.obj.connect_to_address(self.b.host_address(address), port,
+                                    self.b.Qs.OpenMode.READ_WRITE)
+
+    def _c_buffer_call(self, fn, n):
+        buf = ctypes.create_string_buffer(max(n, 1))
+        r = getattr(self.b._lib, fn)(self.b.gpointer(self.obj), buf, n)
+        return None if r < 0 else buf.raw[:r]
+
+    def read(self, n):
+        return self._c_buffer_call('qs_io_device_read', n)
+
+    def read_all(self):
+        return self.obj.read_all().get_data() or b''
+
+    def peek(self, n):
+        return self._c_buffer_call('qs_io_device_peek', n)
+
+    def peek_bytes(self, n):
+        return self.obj.peek_bytes(n).get_data() or b''
+
+    def read_line(self, n):
+        return self._c_buffer_call('qs_io_device_read_line', n)
+
+    def read_line_bytes(self):
+        return self.obj.read_line_bytes(0).get_data() or b''
+
+    def open_mode(self):
+        return open_mode_name(int(self.obj.get_open_mode()))
+
+    def state(self):
+        return state_name(self.obj.get_state())
+
+    def error(self):
+        return error_name(self.obj.get_error())
+
+    def error_string(self):
+        return self.obj.get_error_string()
+
+    def peer_name(self):
+        return self.obj.get_peer_name()
+
+    def peer_address(self):
+        return _qs_addr(self.obj.get_peer_address())
+
+    def local_address(self):
+        return _qs_addr(self.obj.get_local_address())
+
+    def descriptor(self):
+        return self.obj.get_socket_descriptor()
+
+    def socket_option(self, name):
+        return self.obj.get_socket_option(self.b.Qs.SocketOption(SOCKET_OPTION[name]))
+
+    def set_socket_option(self, name, value):
+        self.obj.set_socket_option(self.b.Qs.SocketOption(SOCKET_OPTION[name]), value)
+
+    def set_socket_descriptor(self, fd):
+        Qs = self.b.Qs
+        return self.obj.set_socket_descriptor(
+            fd, Qs.SocketState.CONNECTED_STATE, Qs.OpenMode.READ_WRITE)
+
+    def watch_destroyed(self, callback):
+        self.obj.weak_ref(callback)
+
+    def release(self):
+        """Drop this wrapper's (the last) reference to the GObject."""
+        self.obj = None
+
+
+class QsServer(QsWrapper):
+    """Qs.TcpServer behind the common vocabulary."""
+
+    CALLS = _qs_calls(SERVER_CALLS)
+    SIGNALS = SERVER_SIGNALS
+
+    def listen(self, address, port):
+        addr = None if address is None else self.b.host_address(address)
+        return self.obj.listen(addr, port)
+
+    def server_address(self):
+        return _qs_addr(self.obj.get_server_address())
+
+    def server_error(self):
+        return error_name(self.obj.get_server_error())
+
+    def error_string(self):
+        return self.obj.get_error_string()
+
+    def descriptor(self):
+        return self.obj.get_socket_descriptor()
+
+    def wait_for_new_connection(self, ms):
+        return tuple(self.obj.wait_for_new_connection(ms))   # not a named tuple
+
+    def next_pending_connection(self):
+        s = self.obj.next_pending_connection()
+        return None if s is None else QsSocket(self.b, s)
+
+
+BACKENDS = {'qt': QtBackend, 'qsock': QsockBackend}

@@ -1,0 +1,148 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Runs one oracle scenario through Qt and through qsock and compares.
+
+    oracle_run.py SCENARIO            run both sides, compare the traces
+    oracle_run.py --side qt SCENARIO  run one side, print its trace as JSON
+    oracle_run.py --list              print the scenario names
+
+Each side runs in a process of its own (PyQt6 and PyGObject never share
+one), started with /usr/bin/python3. The test passes when both traces are
+equal; it prints a unified diff of the two otherwise. When PyQt6 is not
+installed the qsock side still runs (it must not fail) and the test is
+reported skipped (exit status 77).
+
+A trace is, per object label ("client", "server", "peer", "main"), the
+list of what happened to that object in order: the calls the scenario
+made, the signals with their arguments, the values it read back. Only the
+order within one object is compared: the order between two objects'
+signals depends on the kernel, in Qt as in qsock.
+"""
+
+import difflib
+import json
+import os
+import subprocess
+import sys
+import traceback
+
+SKIP = 77
+SIDE_TIMEOUT_S = 60
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+
+class Trace:
+    """What a scenario saw, per object label."""
+
+    def __init__(self):
+        self.labels = {}
+        # Consecutive bytes-written emissions of one object are summed
+        # when set: how the kernel splits a large write is not Qt's choice.
+        self.merge_bytes_written = False
+
+    def _add(self, label, entry):
+        self.labels.setdefault(label, []).append(entry)
+
+    def signal(self, label, name):
+        entries = self.labels.get(label)
+        if (self.merge_bytes_written and name.startswith('bytesWritten(')
+                and entries and entries[-1].startswith('bytesWritten(')):
+            total = int(entries[-1][13:-1]) + int(name[13:-1])
+            entries[-1] = 'bytesWritten(%d)' % total
+            return
+        self._add(label, name)
+
+    def call(self, label, text):
+        self._add(label, 'call ' + text)
+
+    def value(self, label, key, value):
+        self._add(label, '%s = %r' % (key, value))
+
+
+def side_main(side, name):
+    """Run scenario name on one backend; print its trace as JSON."""
+    if side == 'qt':
+        try:
+            import PyQt6.QtNetwork  # noqa: F401
+        except ImportError as e:
+            print('PyQt6 is not available: %s' % e, file=sys.stderr)
+            return SKIP
+    import oracle_backends
+    import oracle_scenarios
+
+    # The backend keeps every object alive until os._exit() below: their
+    # destruction (at any garbage collection) would add signals.
+    backend = oracle_backends.BACKENDS[side]()
+    trace = Trace()
+    error = None
+    try:
+        oracle_scenarios.SCENARIOS[name](backend, trace)
+    except Exception:  # the trace so far is printed with the failure
+        error = traceback.format_exc()
+    json.dump({'trace': trace.labels, 'error': error}, sys.stdout, indent=1)
+    sys.stdout.write('\n')
+    sys.stdout.flush()
+    os._exit(0)
+
+
+def run_child(side, name):
+    proc = subprocess.run(
+        [sys.executable, os.path.abspath(__file__), '--side', side, name],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        timeout=SIDE_TIMEOUT_S, check=False)
+    if proc.stderr:
+        sys.stderr.write('--- %s stderr ---\n%s' % (side, proc.stderr))
+    if proc.returncode == SKIP:
+        return None
+    if proc.returncode != 0:
+        raise SystemExit('%s side exited with status %d' % (side, proc.returncode))
+    return json.loads(proc.stdout)
+
+
+def render(trace):
+    lines = []
+    for label in sorted(trace):
+        lines.append('[%s]' % label)
+        lines.extend('  ' + entry for entry in trace[label])
+    return lines
+
+
+def compare_main(name):
+    qs = run_child('qsock', name)
+    qt = run_child('qt', name)
+    failed = False
+    for side, result in (('qsock', qs), ('qt', qt)):
+        if result is not None and result['error']:
+            print('%s side raised:\n%s' % (side, result['error']))
+            failed = True
+    if qt is None:
+        print('\n'.join(render(qs['trace'])))
+        print('SKIP: PyQt6 is not installed; only the qsock side ran')
+        return 1 if failed else SKIP
+    qt_lines, qs_lines = render(qt['trace']), render(qs['trace'])
+    if qt_lines != qs_lines:
+        print('traces differ (- Qt, + qsock):')
+        print('\n'.join(difflib.unified_diff(qt_lines, qs_lines, 'qt', 'qsock',
+                                             lineterm='', n=100)))
+        failed = True
+    else:
+        print('\n'.join(qt_lines))
+    return 1 if failed else 0
+
+
+def main(argv):
+    import oracle_scenarios
+    if argv[1:] == ['--list']:
+        print('\n'.join(oracle_scenarios.SCENARIOS))
+        return 0
+    if len(argv) == 4 and argv[1] == '--side':
+        return side_main(argv[2], argv[3])
+    if len(argv) == 2 and argv[1] in oracle_scenarios.SCENARIOS:
+        return compare_main(argv[1])
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))
