@@ -103,6 +103,7 @@ typedef struct
   guint                  pending_close : 1;
   guint                  abort_called : 1;
   guint                  bound : 1;          /* the engine was bound by bind() */
+  guint                  connect_pended : 1; /* its connect() gave EINPROGRESS */
 } QsAbstractSocketPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (QsAbstractSocket, qs_abstract_socket, QS_TYPE_IO_DEVICE)
@@ -318,6 +319,7 @@ free_engine (QsAbstractSocket *self)
   _qs_stream_pump_detach (&priv->pump);
   g_clear_pointer (&priv->engine, _qs_socket_engine_free);
   priv->bound = FALSE;
+  priv->connect_pended = FALSE;
 }
 
 /* Qt's resetSocketLayer(): drops the engine, the lookup and the timer. */
@@ -478,6 +480,7 @@ connect_to_next_address (QsAbstractSocket *self)
           continue;
         }
 
+      priv->connect_pended = TRUE;
       start_connect_timer (self);
       _qs_socket_engine_set_events (priv->engine, G_IO_OUT);
       return;
@@ -781,10 +784,15 @@ qs_abstract_socket_real_bind (QsAbstractSocket *self,
 
   if (priv->state != QS_SOCKET_STATE_UNCONNECTED_STATE)
     {
-      /* Qt's engine warns and its failure is reported as an unknown error. */
+      /* Qt's engine warns, and QAbstractSocket reports the engine's last
+       * error: the one its connect() left when it had to wait, or none. */
       g_warning ("QsAbstractSocket::bind() was not called in UnconnectedState");
       g_object_ref (self);
-      set_error_and_emit (self, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR, NULL);
+      if (priv->connect_pended)
+        set_error_and_emit (self, QS_SOCKET_ERROR_UNFINISHED_SOCKET_OPERATION_ERROR,
+                            _("Invalid socket descriptor"));
+      else
+        set_error_and_emit (self, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR, NULL);
       g_object_unref (self);
       return FALSE;
     }

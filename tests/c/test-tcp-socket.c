@@ -1105,6 +1105,29 @@ test_bind_when_bound (Fixture      *f,
 }
 
 static void
+test_bind_when_connected (Fixture      *f,
+                          gconstpointer data)
+{
+  g_autoptr(GInetAddress) loopback = qs_test_loopback (G_SOCKET_FAMILY_IPV4);
+
+  g_test_summary ("bind on a connected socket: a warning, FALSE, and "
+                  "errorOccurred(UnfinishedSocketOperationError) \"Invalid socket "
+                  "descriptor\" (Qt 6.4: the error its engine kept from the "
+                  "connect that had to wait); still connected");
+
+  connect_socket (f);
+  g_test_expect_message ("Qsock", G_LOG_LEVEL_WARNING,
+                         "*bind() was not called in UnconnectedState");
+  g_assert_false (qs_abstract_socket_bind (SOCK (f), loopback, 0, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM));
+  g_test_assert_expected_messages ();
+  assert_trace (f, "error-occurred(unfinished-socket-operation-error) ");
+  g_assert_cmpint (qs_abstract_socket_get_error (SOCK (f)), ==,
+                   QS_SOCKET_ERROR_UNFINISHED_SOCKET_OPERATION_ERROR);
+  g_assert_cmpstr (qs_io_device_get_error_string (DEV (f)), ==, "Invalid socket descriptor");
+  g_assert_cmpint (qs_abstract_socket_get_state (SOCK (f)), ==, QS_SOCKET_STATE_CONNECTED_STATE);
+}
+
+static void
 test_bind_address_in_use (Fixture      *f,
                           gconstpointer data)
 {
@@ -1789,6 +1812,7 @@ main (int   argc,
   ADD ("/tcp-socket/wrong-state/connect-while-connected", test_connect_while_connected);
   ADD ("/tcp-socket/wrong-state/connect-while-looking-up", test_connect_while_looking_up);
   ADD ("/tcp-socket/wrong-state/bind-when-bound", test_bind_when_bound);
+  ADD ("/tcp-socket/wrong-state/bind-when-connected", test_bind_when_connected);
   ADD ("/tcp-socket/wrong-state/read-unopened", test_read_unopened);
   ADD ("/tcp-socket/bind/address-in-use", test_bind_address_in_use);
   ADD ("/tcp-socket/wait-for-ready-read/timeout", test_wait_for_ready_read_timeout);

@@ -120,7 +120,9 @@ SOCKET_CALLS = (
     'wait_for_connected', 'wait_for_disconnected', 'wait_for_ready_read',
     'wait_for_bytes_written', 'can_read_line', 'bytes_available',
     'bytes_to_write', 'at_end', 'is_open', 'is_valid', 'peer_port',
-    'local_port', 'read_buffer_size', 'set_read_buffer_size',
+    'local_port', 'read_buffer_size', 'set_read_buffer_size', 'skip',
+    'start_transaction', 'commit_transaction', 'rollback_transaction',
+    'is_transaction_started',
 )
 SERVER_CALLS = (
     'close', 'is_listening', 'server_port', 'max_pending_connections',
@@ -287,6 +289,9 @@ class QtSocket(QtWrapper):
 
     def connect_to_address(self, address, port):
         self.obj.connectToHost(self.b.host_address(address), port)
+
+    def bind(self, address, port):
+        return self.obj.bind(self.b.host_address(address), port)
 
     def read(self, n):
         return _qt_read(self.obj.read(n))
@@ -488,6 +493,10 @@ class QsSocket(QsWrapper):
     def connect_to_address(self, address, port):
         self.obj.connect_to_address(self.b.host_address(address), port,
                                     self.b.Qs.OpenMode.READ_WRITE)
+
+    def bind(self, address, port):
+        return self.obj.bind(self.b.host_address(address), port,
+                             self.b.Qs.BindFlags.DEFAULT_FOR_PLATFORM)
 
     def _c_buffer_call(self, fn, n):
         buf = ctypes.create_string_buffer(max(n, 1))

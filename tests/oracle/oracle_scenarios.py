@@ -317,6 +317,23 @@ def abort_while_connecting(b, t):
 
 
 @scenario
+def bind_then_connect(b, t):
+    """bind() first (BoundState), then the connection leaves from that port."""
+    server = listening_server(b, t)
+    client = b.tcp_socket()
+    client.trace_signals(t, 'client')
+    result(t, 'client', client, 'bind', LOOPBACK, 0)
+    record(t, 'client', client, 'state', 'local_address')
+    bound_port = client.local_port()
+    t.value('client', 'local_port set', bound_port > 0)
+    client.connect_to_address(LOOPBACK, server.server_port())
+    b.run_until(lambda: client.state() == 'ConnectedState', TIMEOUT, 'connected')
+    t.value('client', 'local_port == bound port', client.local_port() == bound_port)
+    result(t, 'client', client, 'bind', LOOPBACK, 0)
+    record_error(t, 'client', client)
+
+
+@scenario
 def connect_while_connected(b, t):
     """A second connect on a connected socket is refused with OperationError."""
     server, client, peer = connected_pair(b, t)
@@ -409,6 +426,26 @@ def peek_does_not_consume(b, t):
     record(t, 'client', client, 'read_all')
     result(t, 'client', client, 'peek', 5)
     record(t, 'client', client, 'at_end')
+
+
+@scenario
+def transaction_rollback(b, t):
+    """A rolled-back transaction gives the bytes back; a committed one keeps
+    them read."""
+    server, client, peer = connected_pair(b, t)
+    send(b, t, peer, client, b'abcdefgh')
+    do(t, 'client', client, 'start_transaction')
+    record(t, 'client', client, 'is_transaction_started')
+    result(t, 'client', client, 'read', 3)
+    record(t, 'client', client, 'bytes_available')
+    do(t, 'client', client, 'rollback_transaction')
+    record(t, 'client', client, 'is_transaction_started', 'bytes_available')
+    do(t, 'client', client, 'start_transaction')
+    result(t, 'client', client, 'skip', 2)
+    result(t, 'client', client, 'read', 2)
+    do(t, 'client', client, 'commit_transaction')
+    record(t, 'client', client, 'is_transaction_started', 'bytes_available',
+           'read_all')
 
 
 @scenario
