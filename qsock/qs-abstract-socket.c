@@ -640,10 +640,27 @@ on_pump_written (gpointer owner)
     qs_abstract_socket_disconnect_from_host (self);
 }
 
+/* Qt: a blocking wait that timed out emits the error; the state stays. */
+static void
+on_pump_timed_out (gpointer owner)
+{
+  set_error_and_emit (owner, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR, _("Network operation timed out"));
+}
+
+static gboolean
+on_pump_is_connected (gpointer owner)
+{
+  QsSocketState state = get_priv (owner)->state;
+
+  return state == QS_SOCKET_STATE_CONNECTED_STATE || state == QS_SOCKET_STATE_BOUND_STATE;
+}
+
 static const QsStreamPumpCallbacks pump_callbacks = {
   on_pump_read_failed,
   on_pump_write_failed,
   on_pump_written,
+  on_pump_timed_out,
+  on_pump_is_connected,
 };
 
 static void
@@ -921,50 +938,6 @@ qs_abstract_socket_real_get_socket_option (QsAbstractSocket *self,
   return _qs_socket_engine_get_option (priv->engine, option);
 }
 
-/* Blocks until the engine is ready for reading (and, when bytes are
- * queued, writing) or the deadline passes; then does the work the loop
- * would have done. Qt's waitForReadOrWrite() + canRead/canWrite. The
- * bits of what happened are returned: G_IO_IN when new bytes were read,
- * G_IO_OUT when bytes were written; 0 and an emitted timeout error at the
- * deadline. */
-static GIOCondition
-wait_and_pump (QsAbstractSocket *self,
-               gboolean          want_read,
-               gint64            deadline,
-               gboolean         *timed_out)
-{
-  QsAbstractSocketPrivate *priv = get_priv (self);
-  GIOCondition events = 0;
-  GIOCondition ready;
-  GIOCondition done = 0;
-
-  *timed_out = FALSE;
-  if (want_read)
-    events |= G_IO_IN;
-  if (_qs_stream_pump_has_queued (&priv->pump))
-    events |= G_IO_OUT;
-
-  ready = _qs_socket_engine_poll (priv->engine, events, deadline);
-  if (ready == 0)
-    {
-      *timed_out = TRUE;
-      set_error_and_emit (self, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR, _("Network operation timed out"));
-      return 0;
-    }
-
-  if ((ready & (G_IO_IN | G_IO_HUP | G_IO_ERR)) && (events & G_IO_IN))
-    {
-      if (_qs_stream_pump_can_read (&priv->pump))
-        done |= G_IO_IN;
-    }
-  if (priv->engine && (ready & (G_IO_OUT | G_IO_ERR)) && _qs_stream_pump_has_queued (&priv->pump))
-    {
-      if (_qs_stream_pump_flush (&priv->pump))
-        done |= G_IO_OUT;
-    }
-  return done;
-}
-
 static gboolean
 qs_abstract_socket_real_wait_for_connected (QsAbstractSocket *self,
                                             int               msecs)
@@ -1044,25 +1017,7 @@ qs_abstract_socket_real_wait_for_ready_read (QsIODevice *device,
       !qs_abstract_socket_wait_for_connected (self, msecs))
     goto out;
 
-  do
-    {
-      gboolean timed_out;
-      GIOCondition done;
-
-      if ((priv->state != QS_SOCKET_STATE_CONNECTED_STATE &&
-           priv->state != QS_SOCKET_STATE_BOUND_STATE) || priv->engine == NULL)
-        break;
-
-      done = wait_and_pump (self, TRUE, deadline, &timed_out);
-      if (timed_out)
-        break;
-      if (done & G_IO_IN)
-        {
-          result = TRUE;
-          break;
-        }
-    }
-  while (deadline < 0 || g_get_monotonic_time () < deadline);
+  result = _qs_stream_pump_wait_for_ready_read (&priv->pump, deadline);
 
 out:
   g_object_unref (self);
@@ -1092,21 +1047,7 @@ qs_abstract_socket_real_wait_for_bytes_written (QsIODevice *device,
       !qs_abstract_socket_wait_for_connected (self, msecs))
     goto out;
 
-  while (priv->engine && (deadline < 0 || g_get_monotonic_time () < deadline))
-    {
-      gboolean timed_out;
-      GIOCondition done = wait_and_pump (self, priv->pump.reading, deadline, &timed_out);
-
-      if (timed_out)
-        break;
-      if (done & G_IO_OUT)
-        {
-          result = TRUE;
-          break;
-        }
-      if (priv->state != QS_SOCKET_STATE_CONNECTED_STATE)
-        break;
-    }
+  result = _qs_stream_pump_wait_for_bytes_written (&priv->pump, deadline);
 
 out:
   g_object_unref (self);
@@ -1133,16 +1074,7 @@ qs_abstract_socket_real_wait_for_disconnected (QsAbstractSocket *self,
       !qs_abstract_socket_wait_for_connected (self, msecs))
     goto out;
 
-  while (priv->engine)
-    {
-      gboolean timed_out;
-
-      wait_and_pump (self, priv->state == QS_SOCKET_STATE_CONNECTED_STATE, deadline, &timed_out);
-      if (timed_out)
-        break;
-      if (priv->state == QS_SOCKET_STATE_UNCONNECTED_STATE)
-        break;
-    }
+  _qs_stream_pump_wait_for_detach (&priv->pump, deadline);
   result = priv->state == QS_SOCKET_STATE_UNCONNECTED_STATE;
 
 out:

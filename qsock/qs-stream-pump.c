@@ -265,3 +265,103 @@ _qs_stream_pump_dispatch (QsStreamPump *self,
   if ((condition & (G_IO_OUT | G_IO_ERR)) && _qs_stream_pump_has_queued (self))
     _qs_stream_pump_flush (self);
 }
+
+/* The blocking side (Qt's waitForReadOrWrite() + canRead/canWrite): waits
+ * until the engine is ready for reading (when @want_read) or, while bytes
+ * are queued, for writing, or until @deadline; then does the work the
+ * loop would have done. Returns G_IO_IN when new bytes were read, G_IO_OUT
+ * when bytes were written; at the deadline 0, with the owner told. Never
+ * iterates a main context. */
+static GIOCondition
+wait_and_pump (QsStreamPump *self,
+               gboolean      want_read,
+               gint64        deadline,
+               gboolean     *timed_out)
+{
+  GIOCondition events = 0;
+  GIOCondition ready;
+  GIOCondition done = 0;
+
+  *timed_out = FALSE;
+  if (want_read)
+    events |= G_IO_IN;
+  if (_qs_stream_pump_has_queued (self))
+    events |= G_IO_OUT;
+
+  ready = _qs_socket_engine_poll (self->engine, events, deadline);
+  if (ready == 0)
+    {
+      *timed_out = TRUE;
+      self->callbacks->timed_out (self->owner);
+      return 0;
+    }
+
+  if ((ready & (G_IO_IN | G_IO_HUP | G_IO_ERR)) && (events & G_IO_IN) &&
+      _qs_stream_pump_can_read (self))
+    done |= G_IO_IN;
+  if (self->engine && (ready & (G_IO_OUT | G_IO_ERR)) && _qs_stream_pump_has_queued (self) &&
+      _qs_stream_pump_flush (self))
+    done |= G_IO_OUT;
+  return done;
+}
+
+static gboolean
+before (gint64 deadline)
+{
+  return deadline < 0 || g_get_monotonic_time () < deadline;
+}
+
+/* Qt's waitForReadyRead() on a connected socket: TRUE once ready-read was
+ * emitted. The owner holds a reference. */
+gboolean
+_qs_stream_pump_wait_for_ready_read (QsStreamPump *self,
+                                     gint64        deadline)
+{
+  do
+    {
+      gboolean timed_out;
+
+      if (self->engine == NULL || !self->callbacks->is_connected (self->owner))
+        return FALSE;
+      if (wait_and_pump (self, TRUE, deadline, &timed_out) & G_IO_IN)
+        return TRUE;
+      if (timed_out)
+        return FALSE;
+    }
+  while (before (deadline));
+  return FALSE;
+}
+
+/* Qt's waitForBytesWritten() on a connected socket: TRUE once
+ * bytes-written was emitted. */
+gboolean
+_qs_stream_pump_wait_for_bytes_written (QsStreamPump *self,
+                                        gint64        deadline)
+{
+  while (self->engine && before (deadline))
+    {
+      gboolean timed_out;
+
+      if (wait_and_pump (self, self->reading, deadline, &timed_out) & G_IO_OUT)
+        return TRUE;
+      if (timed_out || !self->callbacks->is_connected (self->owner))
+        return FALSE;
+    }
+  return FALSE;
+}
+
+/* Qt's waitForDisconnected(): pumps until the owner lets the engine go
+ * (the connection ended) or the deadline passes. */
+void
+_qs_stream_pump_wait_for_detach (QsStreamPump *self,
+                                 gint64        deadline)
+{
+  while (self->engine)
+    {
+      gboolean timed_out;
+
+      wait_and_pump (self, self->reading, deadline, &timed_out);
+      if (timed_out)
+        return;
+    }
+}

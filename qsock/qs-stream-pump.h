@@ -32,6 +32,12 @@ typedef struct
                         const char    *message);
   /* Bytes left the write buffer (bytes-written was emitted). */
   void (*written)      (gpointer       owner);
+  /* A blocking wait reached its deadline: the owner reports its timeout
+   * error (Qt emits it). */
+  void (*timed_out)    (gpointer       owner);
+  /* Whether the owner is (still) connected: the blocking waits stop
+   * when it is not. */
+  gboolean (*is_connected) (gpointer   owner);
 } QsStreamPumpCallbacks;
 
 typedef struct
@@ -61,5 +67,12 @@ void         _qs_stream_pump_dispatch       (QsStreamPump                *self,
 gboolean     _qs_stream_pump_can_read       (QsStreamPump                *self);
 gboolean     _qs_stream_pump_flush          (QsStreamPump                *self);
 gboolean     _qs_stream_pump_has_queued     (QsStreamPump                *self);
+
+gboolean     _qs_stream_pump_wait_for_ready_read    (QsStreamPump *self,
+                                                     gint64        deadline);
+gboolean     _qs_stream_pump_wait_for_bytes_written (QsStreamPump *self,
+                                                     gint64        deadline);
+void         _qs_stream_pump_wait_for_detach        (QsStreamPump *self,
+                                                     gint64        deadline);
 
 G_END_DECLS
