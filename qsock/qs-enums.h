@@ -239,6 +239,99 @@ typedef enum /*< flags >*/
 } QsOpenMode;
 
 /**
+ * QsLocalSocketError:
+ * @QS_LOCAL_SOCKET_ERROR_CONNECTION_REFUSED_ERROR: the server refused the connection (a stale socket file)
+ * @QS_LOCAL_SOCKET_ERROR_PEER_CLOSED_ERROR: the other end closed the connection
+ * @QS_LOCAL_SOCKET_ERROR_SERVER_NOT_FOUND_ERROR: no server of that name
+ * @QS_LOCAL_SOCKET_ERROR_SOCKET_ACCESS_ERROR: not allowed to connect to the socket file
+ * @QS_LOCAL_SOCKET_ERROR_SOCKET_RESOURCE_ERROR: out of resources (descriptors, memory)
+ * @QS_LOCAL_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR: an operation timed out
+ * @QS_LOCAL_SOCKET_ERROR_DATAGRAM_TOO_LARGE_ERROR: value parity only
+ * @QS_LOCAL_SOCKET_ERROR_CONNECTION_ERROR: the connection failed
+ * @QS_LOCAL_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR: the system does not support the operation
+ * @QS_LOCAL_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR: an unidentified error, or none yet
+ * @QS_LOCAL_SOCKET_ERROR_OPERATION_ERROR: the call is not allowed in the current state
+ *
+ * Errors of a [class@Qs.LocalSocket]; each value equals the matching
+ * [enum@Qs.SocketError] value, as in Qt. Qt: `QLocalSocket::LocalSocketError`.
+ *
+ * Since: 1.0
+ */
+typedef enum
+{
+  QS_LOCAL_SOCKET_ERROR_CONNECTION_REFUSED_ERROR = 0,
+  QS_LOCAL_SOCKET_ERROR_PEER_CLOSED_ERROR = 1,
+  QS_LOCAL_SOCKET_ERROR_SERVER_NOT_FOUND_ERROR = 2,
+  QS_LOCAL_SOCKET_ERROR_SOCKET_ACCESS_ERROR = 3,
+  QS_LOCAL_SOCKET_ERROR_SOCKET_RESOURCE_ERROR = 4,
+  QS_LOCAL_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR = 5,
+  QS_LOCAL_SOCKET_ERROR_DATAGRAM_TOO_LARGE_ERROR = 6,
+  QS_LOCAL_SOCKET_ERROR_CONNECTION_ERROR = 7,
+  QS_LOCAL_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR = 10,
+  QS_LOCAL_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR = -1,
+  QS_LOCAL_SOCKET_ERROR_OPERATION_ERROR = 19
+} QsLocalSocketError;
+
+/**
+ * QsLocalSocketState:
+ * @QS_LOCAL_SOCKET_STATE_UNCONNECTED_STATE: not connected
+ * @QS_LOCAL_SOCKET_STATE_CONNECTING_STATE: a connection is being made
+ * @QS_LOCAL_SOCKET_STATE_CONNECTED_STATE: connected
+ * @QS_LOCAL_SOCKET_STATE_CLOSING_STATE: closing; queued bytes are still being sent
+ *
+ * States of a [class@Qs.LocalSocket]; each value equals the matching
+ * [enum@Qs.SocketState] value, as in Qt. Qt: `QLocalSocket::LocalSocketState`.
+ *
+ * Since: 1.0
+ */
+typedef enum
+{
+  QS_LOCAL_SOCKET_STATE_UNCONNECTED_STATE = 0,
+  QS_LOCAL_SOCKET_STATE_CONNECTING_STATE = 2,
+  QS_LOCAL_SOCKET_STATE_CONNECTED_STATE = 3,
+  QS_LOCAL_SOCKET_STATE_CLOSING_STATE = 6
+} QsLocalSocketState;
+
+/**
+ * QsLocalSocketOptions:
+ * @QS_LOCAL_SOCKET_OPTIONS_NO_OPTIONS: a socket file in the file system
+ * @QS_LOCAL_SOCKET_OPTIONS_ABSTRACT_NAMESPACE_OPTION: the name lives in Linux's abstract namespace
+ *
+ * How a [class@Qs.LocalSocket] finds its server. Qt: `QLocalSocket::SocketOption`.
+ *
+ * Since: 1.0
+ */
+typedef enum /*< flags >*/
+{
+  QS_LOCAL_SOCKET_OPTIONS_NO_OPTIONS = 0,
+  QS_LOCAL_SOCKET_OPTIONS_ABSTRACT_NAMESPACE_OPTION = 1 << 0
+} QsLocalSocketOptions;
+
+/**
+ * QsLocalServerSocketOptions:
+ * @QS_LOCAL_SERVER_SOCKET_OPTIONS_NO_OPTIONS: the socket file keeps the umask's access
+ * @QS_LOCAL_SERVER_SOCKET_OPTIONS_USER_ACCESS_OPTION: the owner may connect
+ * @QS_LOCAL_SERVER_SOCKET_OPTIONS_GROUP_ACCESS_OPTION: the owner's group may connect
+ * @QS_LOCAL_SERVER_SOCKET_OPTIONS_OTHER_ACCESS_OPTION: everyone else may connect
+ * @QS_LOCAL_SERVER_SOCKET_OPTIONS_WORLD_ACCESS_OPTION: everyone may connect
+ * @QS_LOCAL_SERVER_SOCKET_OPTIONS_ABSTRACT_NAMESPACE_OPTION: listen in Linux's abstract namespace
+ *
+ * Who may connect to a [class@Qs.LocalServer], and where it listens.
+ * Qt: `QLocalServer::SocketOption`.
+ *
+ * Since: 1.0
+ */
+typedef enum /*< flags >*/
+{
+  QS_LOCAL_SERVER_SOCKET_OPTIONS_NO_OPTIONS = 0,
+  QS_LOCAL_SERVER_SOCKET_OPTIONS_USER_ACCESS_OPTION = 0x1,
+  QS_LOCAL_SERVER_SOCKET_OPTIONS_GROUP_ACCESS_OPTION = 0x2,
+  QS_LOCAL_SERVER_SOCKET_OPTIONS_OTHER_ACCESS_OPTION = 0x4,
+  QS_LOCAL_SERVER_SOCKET_OPTIONS_WORLD_ACCESS_OPTION = 0x7,
+  QS_LOCAL_SERVER_SOCKET_OPTIONS_ABSTRACT_NAMESPACE_OPTION = 0x8
+} QsLocalServerSocketOptions;
+
+/**
  * QS_SOCKET_ERROR:
  *
  * The error domain of the calls that take a `GError`; its codes are

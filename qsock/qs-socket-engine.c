@@ -20,7 +20,9 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#include <stddef.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <glib/gi18n-lib.h>
@@ -92,19 +94,19 @@ _qs_socket_engine_new (GSocket            *socket,
   return self;
 }
 
-/* A non-blocking, close-on-exec TCP socket; IPv6 sockets are dual-stack. */
-QsSocketEngine *
-_qs_socket_engine_new_tcp (GSocketFamily       family,
-                           GMainContext       *context,
-                           QsSocketEngineFunc  func,
-                           gpointer            user_data,
-                           int                *error_number)
+/* A non-blocking, close-on-exec socket of @domain and @type. */
+static QsSocketEngine *
+new_native (int                 domain,
+            int                 type,
+            GMainContext       *context,
+            QsSocketEngineFunc  func,
+            gpointer            user_data,
+            int                *error_number)
 {
-  int domain = family == G_SOCKET_FAMILY_IPV6 ? AF_INET6 : AF_INET;
   GSocket *gsocket;
   int fd;
 
-  fd = socket (domain, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+  fd = socket (domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0)
     {
       *error_number = errno;
@@ -115,6 +117,7 @@ _qs_socket_engine_new_tcp (GSocketFamily       family,
     {
       int off = 0;
 
+      /* dual-stack */
       setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
     }
 
@@ -127,6 +130,28 @@ _qs_socket_engine_new_tcp (GSocketFamily       family,
     }
 
   return _qs_socket_engine_new (gsocket, context, func, user_data);
+}
+
+/* A TCP socket; IPv6 sockets are dual-stack. */
+QsSocketEngine *
+_qs_socket_engine_new_tcp (GSocketFamily       family,
+                           GMainContext       *context,
+                           QsSocketEngineFunc  func,
+                           gpointer            user_data,
+                           int                *error_number)
+{
+  return new_native (family == G_SOCKET_FAMILY_IPV6 ? AF_INET6 : AF_INET, SOCK_STREAM,
+                     context, func, user_data, error_number);
+}
+
+/* A Unix-domain stream socket. */
+QsSocketEngine *
+_qs_socket_engine_new_unix (GMainContext       *context,
+                            QsSocketEngineFunc  func,
+                            gpointer            user_data,
+                            int                *error_number)
+{
+  return new_native (AF_UNIX, SOCK_STREAM, context, func, user_data, error_number);
 }
 
 /* Destroys the source and closes the socket. Safe from inside the
@@ -323,6 +348,19 @@ to_native (GSocketFamily            family,
     }
 }
 
+static int
+connect_native (QsSocketEngine        *self,
+                const struct sockaddr *address,
+                socklen_t              len)
+{
+  while (connect (self->fd, address, len) < 0)
+    {
+      if (errno != EINTR)
+        return errno;
+    }
+  return 0;
+}
+
 /* Starts a non-blocking connect: 0 when connected at once, EINPROGRESS
  * while pending, another errno on failure. */
 int
@@ -335,13 +373,77 @@ _qs_socket_engine_connect (QsSocketEngine *self,
 
   if (len == 0)
     return EAFNOSUPPORT;
+  return connect_native (self, (struct sockaddr *) &storage, len);
+}
 
-  while (connect (self->fd, (struct sockaddr *) &storage, len) < 0)
-    {
-      if (errno != EINTR)
-        return errno;
-    }
+/* A Unix-domain address: a path, or a name in the abstract namespace
+ * (a leading NUL, no terminator). 0 when @path does not fit. */
+static socklen_t
+unix_address (const char         *path,
+              gboolean            abstract,
+              struct sockaddr_un *address)
+{
+  gsize length = strlen (path);
+  gsize offset = abstract ? 1 : 0;
+
+  memset (address, 0, sizeof *address);
+  address->sun_family = AF_UNIX;
+  if (length == 0 || length + offset >= sizeof address->sun_path)
+    return 0;
+  memcpy (address->sun_path + offset, path, length);
+  return offsetof (struct sockaddr_un, sun_path) + offset + length + (abstract ? 0 : 1);
+}
+
+/* connect() to a Unix-domain server; errnos as _qs_socket_engine_connect()
+ * (EAGAIN when the server's backlog is full). */
+int
+_qs_socket_engine_connect_unix (QsSocketEngine *self,
+                                const char     *path,
+                                gboolean        abstract)
+{
+  struct sockaddr_un address;
+  socklen_t len = unix_address (path, abstract, &address);
+
+  if (len == 0)
+    return ENAMETOOLONG;
+  return connect_native (self, (struct sockaddr *) &address, len);
+}
+
+int
+_qs_socket_engine_bind_unix (QsSocketEngine *self,
+                             const char     *path,
+                             gboolean        abstract)
+{
+  struct sockaddr_un address;
+  socklen_t len = unix_address (path, abstract, &address);
+
+  if (len == 0)
+    return ENAMETOOLONG;
+  if (bind (self->fd, (struct sockaddr *) &address, len) < 0)
+    return errno;
   return 0;
+}
+
+/* The path (or abstract name) a Unix-domain socket is bound to; NULL when
+ * it is not bound or not a Unix-domain socket. */
+char *
+_qs_socket_engine_get_unix_path (QsSocketEngine *self,
+                                 gboolean       *abstract)
+{
+  struct sockaddr_un address;
+  socklen_t len = sizeof address;
+  gsize length;
+
+  memset (&address, 0, sizeof address);
+  if (getsockname (self->fd, (struct sockaddr *) &address, &len) < 0 ||
+      address.sun_family != AF_UNIX || len <= offsetof (struct sockaddr_un, sun_path))
+    return NULL;
+
+  length = len - offsetof (struct sockaddr_un, sun_path);
+  *abstract = address.sun_path[0] == '\0';
+  if (*abstract)
+    return g_strndup (address.sun_path + 1, length - 1);
+  return g_strndup (address.sun_path, length);
 }
 
 /* The outcome of a pending connect once the socket is writable. */

@@ -47,6 +47,10 @@ QsSocketEngine *_qs_socket_engine_new_tcp       (GSocketFamily        family,
                                                  QsSocketEngineFunc   func,
                                                  gpointer             user_data,
                                                  int                 *error_number);
+QsSocketEngine *_qs_socket_engine_new_unix      (GMainContext        *context,
+                                                 QsSocketEngineFunc   func,
+                                                 gpointer             user_data,
+                                                 int                 *error_number);
 void            _qs_socket_engine_free          (QsSocketEngine      *self);
 
 GSocket        *_qs_socket_engine_get_socket    (QsSocketEngine      *self);
@@ -72,6 +76,14 @@ int             _qs_socket_engine_connect       (QsSocketEngine      *self,
                                                  GInetAddress        *address,
                                                  guint16              port);
 int             _qs_socket_engine_finish_connect (QsSocketEngine     *self);
+int             _qs_socket_engine_connect_unix  (QsSocketEngine      *self,
+                                                 const char          *path,
+                                                 gboolean             abstract);
+int             _qs_socket_engine_bind_unix     (QsSocketEngine      *self,
+                                                 const char          *path,
+                                                 gboolean             abstract);
+char           *_qs_socket_engine_get_unix_path (QsSocketEngine      *self,
+                                                 gboolean            *abstract);
 int             _qs_socket_engine_bind          (QsSocketEngine      *self,
                                                  GInetAddress        *address,
                                                  guint16              port,

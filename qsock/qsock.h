@@ -18,4 +18,6 @@
 # include "qs-abstract-socket.h"
 # include "qs-tcp-socket.h"
 # include "qs-tcp-server.h"
+# include "qs-local-socket.h"
+# include "qs-local-server.h"
 #undef QSOCK_INSIDE
