@@ -163,41 +163,68 @@ set_listening (QsLocalServer *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LISTENING]);
 }
 
+/* Qt 6.4 keeps accepting while at most max-pending-connections wait,
+ * counted before the new one is queued: up to two more may wait. */
+static gboolean
+may_accept (QsLocalServerPrivate *priv)
+{
+  return (int) priv->pending.length <= priv->max_pending;
+}
+
 static void
 update_watch (QsLocalServer *self)
 {
   QsLocalServerPrivate *priv = get_priv (self);
 
   if (priv->engine)
-    _qs_socket_engine_set_events (priv->engine,
-                                  (int) priv->pending.length < priv->max_pending ? G_IO_IN : 0);
+    _qs_socket_engine_set_events (priv->engine, may_accept (priv) ? G_IO_IN : 0);
 }
 
-/* Accepts until EAGAIN or until max-pending-connections wait. */
+/* Stops listening; the socket file goes with the server (Qt's
+ * closeServer()). */
+static void
+close_server (QsLocalServer *self)
+{
+  QsLocalServerPrivate *priv = get_priv (self);
+
+  g_clear_pointer (&priv->engine, _qs_socket_engine_free);
+  if (priv->full_server_name &&
+      !(priv->options & QS_LOCAL_SERVER_SOCKET_OPTIONS_ABSTRACT_NAMESPACE_OPTION))
+    unlink (priv->full_server_name);
+}
+
+/* Qt's _q_onNewConnection(), for each connection waiting: a failed
+ * accept stops the server. */
 static void
 accept_pending (QsLocalServer *self)
 {
   QsLocalServerPrivate *priv = get_priv (self);
 
   g_object_ref (self);
-  while (priv->engine != NULL && (int) priv->pending.length < priv->max_pending)
+  while (priv->engine != NULL)
     {
       int error_number = 0;
       int fd = _qs_socket_engine_accept (priv->engine, &error_number);
+      gboolean more;
 
       if (fd < 0)
         {
           if (error_number != EAGAIN)
-            set_error_from_errno (self, "QLocalSocket::activateAccept", error_number);
+            {
+              set_error_from_errno (self, "QLocalSocket::activateAccept", error_number);
+              close_server (self);
+              set_listening (self, FALSE);
+            }
           break;
         }
 
+      more = may_accept (priv);
       g_main_context_push_thread_default (priv->context);
       QS_LOCAL_SERVER_GET_CLASS (self)->incoming_connection (self, fd);
       g_main_context_pop_thread_default (priv->context);
 
       /* A handler dropped the server: ours is the only reference left. */
-      if (g_atomic_int_get (&G_OBJECT (self)->ref_count) == 1)
+      if (!more || g_atomic_int_get (&G_OBJECT (self)->ref_count) == 1)
         break;
     }
   update_watch (self);
@@ -244,19 +271,6 @@ qs_local_server_real_next_pending_connection (QsLocalServer *self)
 
   update_watch (self);
   return socket;
-}
-
-/* Stops listening; the socket file goes with the server (Qt's
- * closeServer()). */
-static void
-close_server (QsLocalServer *self)
-{
-  QsLocalServerPrivate *priv = get_priv (self);
-
-  g_clear_pointer (&priv->engine, _qs_socket_engine_free);
-  if (priv->full_server_name &&
-      !(priv->options & QS_LOCAL_SERVER_SOCKET_OPTIONS_ABSTRACT_NAMESPACE_OPTION))
-    unlink (priv->full_server_name);
 }
 
 static void

@@ -405,7 +405,8 @@ qs_local_socket_real_open (QsIODevice *device,
   return qs_io_device_is_open (device);
 }
 
-/* Qt's QLocalSocket::close(): the device first, then the connection. */
+/* Qt's QLocalSocket::close(): the device first, then the connection
+ * (queued bytes still go out); the server's names are forgotten at once. */
 static void
 qs_local_socket_real_close (QsIODevice *device)
 {
@@ -415,6 +416,7 @@ qs_local_socket_real_close (QsIODevice *device)
   QS_IO_DEVICE_CLASS (qs_local_socket_parent_class)->close (device);
   if (get_priv (self)->state != QS_LOCAL_SOCKET_STATE_UNCONNECTED_STATE)
     qs_local_socket_disconnect_from_server (self);
+  _qs_local_socket_set_server_names (self, NULL, NULL);
   g_object_unref (self);
 }
 
@@ -434,17 +436,22 @@ qs_local_socket_real_read_data (QsIODevice *device,
   return 0;
 }
 
-/* Queue and arm the write watch. Unlike a TCP socket, a write on a closed
- * connection leaves the error string alone (Qt). */
+/* Queue and arm the write watch. A write on a closed connection resets
+ * the error code but leaves the error string alone (Qt 6.4: the code is
+ * its inner socket's, the string its own). */
 static gint64
 qs_local_socket_real_write_data (QsIODevice   *device,
                                  const guint8 *data,
                                  gsize         size)
 {
-  QsLocalSocketPrivate *priv = get_priv (QS_LOCAL_SOCKET (device));
+  QsLocalSocket *self = QS_LOCAL_SOCKET (device);
+  QsLocalSocketPrivate *priv = get_priv (self);
 
   if (priv->engine == NULL)
-    return -1;
+    {
+      store_error (self, QS_LOCAL_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR);
+      return -1;
+    }
 
   _qs_ring_buffer_append (_qs_io_device_get_write_buffer (device), data, size);
   _qs_stream_pump_update_watch (&priv->pump);
@@ -880,7 +887,7 @@ qs_local_socket_abort (QsLocalSocket *self)
   g_object_ref (self);
   if (get_priv (self)->state != QS_LOCAL_SOCKET_STATE_UNCONNECTED_STATE)
     finish_disconnect (self);
-  QS_IO_DEVICE_CLASS (qs_local_socket_parent_class)->close (QS_IO_DEVICE (self));
+  qs_local_socket_real_close (QS_IO_DEVICE (self));
   g_object_unref (self);
 }
 

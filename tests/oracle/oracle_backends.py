@@ -53,6 +53,14 @@ SOCKET_ERROR = {
     21: 'SslInvalidUserDataError', 22: 'TemporaryError',
     -1: 'UnknownSocketError',
 }
+LOCAL_SOCKET_ERROR = {
+    0: 'ConnectionRefusedError', 1: 'PeerClosedError',
+    2: 'ServerNotFoundError', 3: 'SocketAccessError',
+    4: 'SocketResourceError', 5: 'SocketTimeoutError',
+    6: 'DatagramTooLargeError', 7: 'ConnectionError',
+    10: 'UnsupportedSocketOperationError', 19: 'OperationError',
+    -1: 'UnknownSocketError',
+}
 SOCKET_OPTION = {
     'LowDelayOption': 0, 'KeepAliveOption': 1, 'MulticastTtlOption': 2,
     'MulticastLoopbackOption': 3, 'TypeOfServiceOption': 4,
@@ -78,6 +86,10 @@ def state_name(value):
 
 def error_name(value):
     return SOCKET_ERROR.get(int(value), 'Error(%d)' % int(value))
+
+
+def local_error_name(value):
+    return LOCAL_SOCKET_ERROR.get(int(value), 'Error(%d)' % int(value))
 
 
 def open_mode_name(value):
@@ -142,6 +154,25 @@ SOCKET_SIGNALS = {
     'errorOccurred': error_name,
 }
 SERVER_SIGNALS = {'newConnection': None, 'acceptError': error_name}
+
+LOCAL_SOCKET_CALLS = (
+    'disconnect_from_server', 'abort', 'close', 'flush', 'write',
+    'wait_for_connected', 'wait_for_disconnected', 'wait_for_ready_read',
+    'wait_for_bytes_written', 'can_read_line', 'bytes_available',
+    'bytes_to_write', 'at_end', 'is_open', 'is_valid', 'read_buffer_size',
+    'set_read_buffer_size', 'set_server_name',
+)
+LOCAL_SERVER_CALLS = (
+    'listen', 'close', 'is_listening', 'max_pending_connections',
+    'set_max_pending_connections', 'listen_backlog_size',
+    'has_pending_connections', 'wait_for_new_connection',
+)
+LOCAL_SOCKET_SIGNALS = {
+    'connected': None, 'disconnected': None, 'readyRead': None,
+    'readChannelFinished': None, 'aboutToClose': None, 'bytesWritten': int,
+    'stateChanged': state_name, 'errorOccurred': local_error_name,
+}
+LOCAL_SERVER_SIGNALS = {'newConnection': None}
 
 
 def camel_case(name):
@@ -227,12 +258,23 @@ class QtBackend:
                 assert table[member.value] == member.name, (member, table)
         for member in qas.SocketOption:
             assert SOCKET_OPTION[member.name] == member.value, member
+        for member in self.QtNetwork.QLocalSocket.LocalSocketError:
+            assert LOCAL_SOCKET_ERROR[member.value] == member.name, member
 
     def tcp_socket(self):
         return QtSocket(self, self.QtNetwork.QTcpSocket())
 
     def tcp_server(self):
         return QtServer(self, self.QtNetwork.QTcpServer())
+
+    def local_socket(self):
+        return QtLocalSocket(self, self.QtNetwork.QLocalSocket())
+
+    def local_server(self):
+        return QtLocalServer(self, self.QtNetwork.QLocalServer())
+
+    def remove_server(self, name):
+        return self.QtNetwork.QLocalServer.removeServer(name)
 
     def _iterate(self, deadline):
         # Blocks until at least one event; the WAKE_MS timer bounds the wait.
@@ -278,20 +320,8 @@ class QtWrapper(Wrapper):
         getattr(self.obj, signal).connect(callback)
 
 
-class QtSocket(QtWrapper):
-    """QTcpSocket behind the common vocabulary."""
-
-    CALLS = {name: camel_case(name) for name in SOCKET_CALLS}
-    SIGNALS = SOCKET_SIGNALS
-
-    def connect_to_host(self, host, port):
-        self.obj.connectToHost(host, port)
-
-    def connect_to_address(self, address, port):
-        self.obj.connectToHost(self.b.host_address(address), port)
-
-    def bind(self, address, port):
-        return self.obj.bind(self.b.host_address(address), port)
+class QtDevice(QtWrapper):
+    """QIODevice reading, for both kinds of socket."""
 
     def read(self, n):
         return _qt_read(self.obj.read(n))
@@ -314,14 +344,30 @@ class QtSocket(QtWrapper):
     def open_mode(self):
         return open_mode_name(self.obj.openMode().value)
 
+    def error_string(self):
+        return self.obj.errorString()
+
+
+class QtSocket(QtDevice):
+    """QTcpSocket behind the common vocabulary."""
+
+    CALLS = {name: camel_case(name) for name in SOCKET_CALLS}
+    SIGNALS = SOCKET_SIGNALS
+
+    def connect_to_host(self, host, port):
+        self.obj.connectToHost(host, port)
+
+    def connect_to_address(self, address, port):
+        self.obj.connectToHost(self.b.host_address(address), port)
+
+    def bind(self, address, port):
+        return self.obj.bind(self.b.host_address(address), port)
+
     def state(self):
         return state_name(self.obj.state().value)
 
     def error(self):
         return error_name(self.obj.error().value)
-
-    def error_string(self):
-        return self.obj.errorString()
 
     def peer_name(self):
         return self.obj.peerName() or None
@@ -396,6 +442,80 @@ class QtServer(QtWrapper):
         return QtSocket(self.b, s)
 
 
+def _qt_text(value):
+    return value or None
+
+
+class QtLocalSocket(QtDevice):
+    """QLocalSocket behind the common vocabulary."""
+
+    CALLS = {name: camel_case(name) for name in LOCAL_SOCKET_CALLS}
+    SIGNALS = LOCAL_SOCKET_SIGNALS
+
+    def connect_to_server(self, name=None):
+        if name is None:
+            self.obj.connectToServer()
+        else:
+            self.obj.connectToServer(name)
+
+    def server_name(self):
+        return _qt_text(self.obj.serverName())
+
+    def full_server_name(self):
+        return _qt_text(self.obj.fullServerName())
+
+    def state(self):
+        return state_name(self.obj.state().value)
+
+    def error(self):
+        return local_error_name(self.obj.error().value)
+
+    def descriptor(self):
+        return _qt_descriptor(self.obj.socketDescriptor())
+
+    def set_socket_descriptor(self, fd):
+        return self.obj.setSocketDescriptor(self.b.sip.voidptr(fd))
+
+    def use_abstract_namespace(self):
+        self.obj.setSocketOptions(
+            self.b.QtNetwork.QLocalSocket.SocketOption.AbstractNamespaceOption)
+
+
+class QtLocalServer(QtWrapper):
+    """QLocalServer behind the common vocabulary."""
+
+    CALLS = {name: camel_case(name) for name in LOCAL_SERVER_CALLS}
+    SIGNALS = LOCAL_SERVER_SIGNALS
+
+    def listen_on_descriptor(self, fd):
+        return self.obj.listen(fd)
+
+    def server_name(self):
+        return _qt_text(self.obj.serverName())
+
+    def full_server_name(self):
+        return _qt_text(self.obj.fullServerName())
+
+    def server_error(self):
+        return error_name(self.obj.serverError().value)
+
+    def error_string(self):
+        return _qt_text(self.obj.errorString())
+
+    def descriptor(self):
+        return _qt_descriptor(self.obj.socketDescriptor())
+
+    def set_socket_options(self, value):
+        self.obj.setSocketOptions(self.b.QtNetwork.QLocalServer.SocketOption(value))
+
+    def next_pending_connection(self):
+        s = self.obj.nextPendingConnection()
+        if s is None:
+            return None
+        self.b.sip.transferback(s)
+        return QtLocalSocket(self.b, s)
+
+
 # --------------------------------------------------------------------------
 # qsock
 # --------------------------------------------------------------------------
@@ -431,7 +551,8 @@ class QsockBackend:
     def _check_enum_tables(self):
         """The GEnum words are Qt's words (NAMING.md)."""
         for enum, table in ((self.Qs.SocketState, SOCKET_STATE),
-                            (self.Qs.SocketError, SOCKET_ERROR)):
+                            (self.Qs.SocketError, SOCKET_ERROR),
+                            (self.Qs.LocalSocketError, LOCAL_SOCKET_ERROR)):
             for value, name in table.items():
                 nick = enum(value).value_nick.replace('-', '')
                 assert nick == name.lower(), (nick, name)
@@ -444,6 +565,15 @@ class QsockBackend:
 
     def tcp_server(self):
         return QsServer(self, self.Qs.TcpServer.new())
+
+    def local_socket(self):
+        return QsLocalSocket(self, self.Qs.LocalSocket.new())
+
+    def local_server(self):
+        return QsLocalServer(self, self.Qs.LocalServer.new())
+
+    def remove_server(self, name):
+        return self.Qs.LocalServer.remove_server(name)
 
     def _iterate(self, deadline):
         self.ctx.iteration(True)
@@ -479,24 +609,8 @@ class QsWrapper(Wrapper):
         self.obj.connect(kebab_case(signal), lambda obj, *args: callback(*args))
 
 
-class QsSocket(QsWrapper):
-    """Qs.TcpSocket behind the common vocabulary."""
-
-    CALLS = _qs_calls(SOCKET_CALLS)
-    SIGNALS = SOCKET_SIGNALS
-
-    def connect_to_host(self, host, port):
-        Qs = self.b.Qs
-        self.obj.connect_to_host(host, port, Qs.OpenMode.READ_WRITE,
-                                 Qs.NetworkLayerProtocol.ANY_IP_PROTOCOL)
-
-    def connect_to_address(self, address, port):
-        self.obj.connect_to_address(self.b.host_address(address), port,
-                                    self.b.Qs.OpenMode.READ_WRITE)
-
-    def bind(self, address, port):
-        return self.obj.bind(self.b.host_address(address), port,
-                             self.b.Qs.BindFlags.DEFAULT_FOR_PLATFORM)
+class QsDevice(QsWrapper):
+    """QsIODevice reading, for both kinds of socket."""
 
     def _c_buffer_call(self, fn, n):
         buf = ctypes.create_string_buffer(max(n, 1))
@@ -524,14 +638,34 @@ class QsSocket(QsWrapper):
     def open_mode(self):
         return open_mode_name(int(self.obj.get_open_mode()))
 
+    def error_string(self):
+        return self.obj.get_error_string()
+
+
+class QsSocket(QsDevice):
+    """Qs.TcpSocket behind the common vocabulary."""
+
+    CALLS = _qs_calls(SOCKET_CALLS)
+    SIGNALS = SOCKET_SIGNALS
+
+    def connect_to_host(self, host, port):
+        Qs = self.b.Qs
+        self.obj.connect_to_host(host, port, Qs.OpenMode.READ_WRITE,
+                                 Qs.NetworkLayerProtocol.ANY_IP_PROTOCOL)
+
+    def connect_to_address(self, address, port):
+        self.obj.connect_to_address(self.b.host_address(address), port,
+                                    self.b.Qs.OpenMode.READ_WRITE)
+
+    def bind(self, address, port):
+        return self.obj.bind(self.b.host_address(address), port,
+                             self.b.Qs.BindFlags.DEFAULT_FOR_PLATFORM)
+
     def state(self):
         return state_name(self.obj.get_state())
 
     def error(self):
         return error_name(self.obj.get_error())
-
-    def error_string(self):
-        return self.obj.get_error_string()
 
     def peer_name(self):
         return self.obj.get_peer_name()
@@ -592,6 +726,75 @@ class QsServer(QsWrapper):
     def next_pending_connection(self):
         s = self.obj.next_pending_connection()
         return None if s is None else QsSocket(self.b, s)
+
+
+class QsLocalSocket(QsDevice):
+    """Qs.LocalSocket behind the common vocabulary."""
+
+    CALLS = _qs_calls(LOCAL_SOCKET_CALLS)
+    SIGNALS = LOCAL_SOCKET_SIGNALS
+
+    def connect_to_server(self, name=None):
+        self.obj.connect_to_server(name, self.b.Qs.OpenMode.READ_WRITE)
+
+    def server_name(self):
+        return self.obj.get_server_name()
+
+    def full_server_name(self):
+        return self.obj.get_full_server_name()
+
+    def state(self):
+        return state_name(self.obj.get_state())
+
+    def error(self):
+        return local_error_name(self.obj.get_error())
+
+    def descriptor(self):
+        return self.obj.get_socket_descriptor()
+
+    def set_socket_descriptor(self, fd):
+        Qs = self.b.Qs
+        return self.obj.set_socket_descriptor(
+            fd, Qs.LocalSocketState.CONNECTED_STATE, Qs.OpenMode.READ_WRITE)
+
+    def use_abstract_namespace(self):
+        self.obj.set_socket_options(
+            self.b.Qs.LocalSocketOptions.ABSTRACT_NAMESPACE_OPTION)
+
+
+class QsLocalServer(QsWrapper):
+    """Qs.LocalServer behind the common vocabulary."""
+
+    CALLS = _qs_calls(LOCAL_SERVER_CALLS)
+    SIGNALS = LOCAL_SERVER_SIGNALS
+
+    def listen_on_descriptor(self, fd):
+        return self.obj.listen_on_descriptor(fd)
+
+    def wait_for_new_connection(self, ms):
+        return tuple(self.obj.wait_for_new_connection(ms))   # not a named tuple
+
+    def server_name(self):
+        return self.obj.get_server_name()
+
+    def full_server_name(self):
+        return self.obj.get_full_server_name()
+
+    def server_error(self):
+        return error_name(self.obj.get_server_error())
+
+    def error_string(self):
+        return self.obj.get_error_string()
+
+    def descriptor(self):
+        return self.obj.get_socket_descriptor()
+
+    def set_socket_options(self, value):
+        self.obj.set_socket_options(self.b.Qs.LocalServerSocketOptions(value))
+
+    def next_pending_connection(self):
+        s = self.obj.next_pending_connection()
+        return None if s is None else QsLocalSocket(self.b, s)
 
 
 BACKENDS = {'qt': QtBackend, 'qsock': QsockBackend}

@@ -22,8 +22,10 @@ signals depends on the kernel, in Qt as in qsock.
 import difflib
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import traceback
 
 SKIP = 77
@@ -42,6 +44,9 @@ class Trace:
         self.merge_bytes_written = False
 
     def _add(self, label, entry):
+        tmp = os.environ.get('TMPDIR')
+        if tmp:
+            entry = entry.replace(tmp, '$TMPDIR')
         self.labels.setdefault(label, []).append(entry)
 
     def signal(self, label, name):
@@ -69,7 +74,7 @@ def side_main(side, name):
             print('PyQt6 is not available: %s' % e, file=sys.stderr)
             return SKIP
     import oracle_backends
-    import oracle_scenarios
+    from oracle_scenarios import SCENARIOS
 
     # The backend keeps every object alive until os._exit() below: their
     # destruction (at any garbage collection) would add signals.
@@ -77,7 +82,7 @@ def side_main(side, name):
     trace = Trace()
     error = None
     try:
-        oracle_scenarios.SCENARIOS[name](backend, trace)
+        SCENARIOS[name](backend, trace)
     except Exception:  # the trace so far is printed with the failure
         error = traceback.format_exc()
     json.dump({'trace': trace.labels, 'error': error}, sys.stdout, indent=1)
@@ -87,10 +92,15 @@ def side_main(side, name):
 
 
 def run_child(side, name):
-    proc = subprocess.run(
-        [sys.executable, os.path.abspath(__file__), '--side', side, name],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        timeout=SIDE_TIMEOUT_S, check=False)
+    """Run one side in a process of its own, with a $TMPDIR of its own."""
+    tmp = tempfile.mkdtemp(prefix='qsock-oracle-')
+    try:
+        proc = subprocess.run(
+            [sys.executable, os.path.abspath(__file__), '--side', side, name],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=dict(os.environ, TMPDIR=tmp), timeout=SIDE_TIMEOUT_S, check=False)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     if proc.stderr:
         sys.stderr.write('--- %s stderr ---\n%s' % (side, proc.stderr))
     if proc.returncode == SKIP:
@@ -132,13 +142,13 @@ def compare_main(name):
 
 
 def main(argv):
-    import oracle_scenarios
+    from oracle_scenarios import SCENARIOS
     if argv[1:] == ['--list']:
-        print('\n'.join(oracle_scenarios.SCENARIOS))
+        print('\n'.join(SCENARIOS))
         return 0
     if len(argv) == 4 and argv[1] == '--side':
         return side_main(argv[2], argv[3])
-    if len(argv) == 2 and argv[1] in oracle_scenarios.SCENARIOS:
+    if len(argv) == 2 and argv[1] in SCENARIOS:
         return compare_main(argv[1])
     print(__doc__, file=sys.stderr)
     return 2

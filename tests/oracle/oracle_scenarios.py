@@ -753,3 +753,7 @@ def server_pause_accepting(b, t):
     record(t, 'server', server, 'has_pending_connections')
     do(t, 'server', server, 'close')
     record(t, 'server', server, 'has_pending_connections')
+
+
+# The scenarios of the other classes register themselves here too.
+import oracle_local_scenarios  # noqa: E402,F401  pylint: disable=wrong-import-position,cyclic-import
