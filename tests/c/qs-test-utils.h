@@ -43,13 +43,13 @@ void qs_test_drain_context (void);
  * must show that nothing happens. */
 void qs_test_iterate_for (guint ms);
 
-/* Connects every QsAbstractSocket / QsIODevice signal of @socket to a
- * logger that appends "name(args) " to @trace. */
+/* Connects every signal of a QsAbstractSocket or QsLocalSocket (and its
+ * QsIODevice) to a logger that appends "name(args) " to @trace. */
 void qs_test_trace_socket (gpointer socket,
                            GString *trace);
 
-/* Connects new-connection, pending-connection-available and accept-error
- * of a QsTcpServer to the same kind of logger. */
+/* Connects the signals of a QsTcpServer or QsLocalServer (new-connection,
+ * pending-connection-available, accept-error) to the same kind of logger. */
 void qs_test_trace_server (gpointer server,
                            GString *trace);
 
