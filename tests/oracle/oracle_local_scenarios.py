@@ -353,3 +353,16 @@ def local_abort_in_ready_read(b, t):
     record_local(t, 'client', client)
     until_unconnected(b, peer)
     record_local_error(t, 'peer', peer)
+
+
+@scenario
+def local_peer_dies_mid_write(b, t):
+    """The peer closes without reading while 4 MiB are being written."""
+    t.merge_bytes_written = True
+    server, client, peer = local_pair(b, t)
+    result(t, 'client', client, 'write', bytes(4 * 1024 * 1024))
+    do(t, 'peer', peer, 'abort')
+    until_unconnected(b, client)
+    b.settle(SETTLE)
+    record_local(t, 'client', client)
+    record_local_error(t, 'client', client)
