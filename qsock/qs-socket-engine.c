@@ -394,6 +394,31 @@ unix_address (const char         *path,
   return offsetof (struct sockaddr_un, sun_path) + offset + length + (abstract ? 0 : 1);
 }
 
+static int
+bind_native (QsSocketEngine        *self,
+             const struct sockaddr *address,
+             socklen_t              len)
+{
+  return bind (self->fd, address, len) < 0 ? errno : 0;
+}
+
+/* Runs @op (connect or bind) on the Unix-domain address of @path. */
+static int
+with_unix_address (QsSocketEngine *self,
+                   const char     *path,
+                   gboolean        abstract,
+                   int           (*op) (QsSocketEngine        *self,
+                                        const struct sockaddr *address,
+                                        socklen_t              len))
+{
+  struct sockaddr_un address;
+  socklen_t len = unix_address (path, abstract, &address);
+
+  if (len == 0)
+    return ENAMETOOLONG;
+  return op (self, (struct sockaddr *) &address, len);
+}
+
 /* connect() to a Unix-domain server; errnos as _qs_socket_engine_connect()
  * (EAGAIN when the server's backlog is full). */
 int
@@ -401,12 +426,7 @@ _qs_socket_engine_connect_unix (QsSocketEngine *self,
                                 const char     *path,
                                 gboolean        abstract)
 {
-  struct sockaddr_un address;
-  socklen_t len = unix_address (path, abstract, &address);
-
-  if (len == 0)
-    return ENAMETOOLONG;
-  return connect_native (self, (struct sockaddr *) &address, len);
+  return with_unix_address (self, path, abstract, connect_native);
 }
 
 int
@@ -414,14 +434,7 @@ _qs_socket_engine_bind_unix (QsSocketEngine *self,
                              const char     *path,
                              gboolean        abstract)
 {
-  struct sockaddr_un address;
-  socklen_t len = unix_address (path, abstract, &address);
-
-  if (len == 0)
-    return ENAMETOOLONG;
-  if (bind (self->fd, (struct sockaddr *) &address, len) < 0)
-    return errno;
-  return 0;
+  return with_unix_address (self, path, abstract, bind_native);
 }
 
 /* The path (or abstract name) a Unix-domain socket is bound to; NULL when

@@ -142,6 +142,20 @@ qs_test_trace_notify (gpointer    object,
   g_signal_connect (object, detailed, G_CALLBACK (on_notify), trace);
 }
 
+void
+qs_test_release (gpointer      object_ptr,
+                 gconstpointer trace,
+                 gconstpointer fixture)
+{
+  GObject **object = object_ptr;
+
+  if (*object == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (*object, (gpointer) trace);
+  g_signal_handlers_disconnect_by_data (*object, (gpointer) fixture);
+  g_clear_object (object);
+}
+
 static void
 count_marshal (GClosure     *closure,
                GValue       *return_value,

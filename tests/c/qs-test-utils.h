@@ -64,6 +64,13 @@ void qs_test_count_signal (gpointer    object,
                            const char *detailed_signal,
                            guint      *counter);
 
+/* Disconnects the test's handlers (those with @trace or @fixture as data)
+ * from *@object_ptr, if any, and drops it: teardown after a test that may
+ * have dropped the object itself. */
+void qs_test_release (gpointer      object_ptr,
+                      gconstpointer trace,
+                      gconstpointer fixture);
+
 /* A loopback address (127.0.0.1 or ::1); (transfer full). */
 GInetAddress *qs_test_loopback (GSocketFamily family);
 

@@ -125,12 +125,7 @@ static void
 teardown (Fixture      *f,
           gconstpointer data)
 {
-  if (f->server != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (f->server, f->trace);
-      g_signal_handlers_disconnect_by_data (f->server, f);
-      g_clear_object (&f->server);
-    }
+  qs_test_release (&f->server, f->trace, f);
   qs_test_drain_context ();
   g_string_free (f->trace, TRUE);
 }

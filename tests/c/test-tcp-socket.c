@@ -61,12 +61,7 @@ static void
 teardown (Fixture      *f,
           gconstpointer data)
 {
-  if (f->socket != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (f->socket, f->trace);
-      g_signal_handlers_disconnect_by_data (f->socket, f);
-      g_clear_object (&f->socket);
-    }
+  qs_test_release (&f->socket, f->trace, f);
   g_clear_object (&f->peer);
   g_clear_object (&f->listener);
   qs_test_drain_context ();

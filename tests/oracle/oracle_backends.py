@@ -347,6 +347,12 @@ class QtDevice(QtWrapper):
     def error_string(self):
         return self.obj.errorString()
 
+    def state(self):
+        return state_name(self.obj.state().value)
+
+    def descriptor(self):
+        return _qt_descriptor(self.obj.socketDescriptor())
+
 
 class QtSocket(QtDevice):
     """QTcpSocket behind the common vocabulary."""
@@ -363,9 +369,6 @@ class QtSocket(QtDevice):
     def bind(self, address, port):
         return self.obj.bind(self.b.host_address(address), port)
 
-    def state(self):
-        return state_name(self.obj.state().value)
-
     def error(self):
         return error_name(self.obj.error().value)
 
@@ -377,9 +380,6 @@ class QtSocket(QtDevice):
 
     def local_address(self):
         return _qt_addr(self.obj.localAddress())
-
-    def descriptor(self):
-        return _qt_descriptor(self.obj.socketDescriptor())
 
     def socket_option(self, name):
         v = self.obj.socketOption(self.b.QtNetwork.QAbstractSocket.SocketOption(
@@ -411,19 +411,10 @@ class QtSocket(QtDevice):
         obj.deleteLater()
 
 
-class QtServer(QtWrapper):
-    """QTcpServer behind the common vocabulary."""
+class QtServerBase(QtWrapper):
+    """What QTcpServer and QLocalServer share; SOCKET wraps accepted sockets."""
 
-    CALLS = {name: camel_case(name) for name in SERVER_CALLS}
-    SIGNALS = SERVER_SIGNALS
-
-    def listen(self, address, port):
-        if address is None:
-            return self.obj.listen(self.b.QtNetwork.QHostAddress.SpecialAddress.Any, port)
-        return self.obj.listen(self.b.host_address(address), port)
-
-    def server_address(self):
-        return _qt_addr(self.obj.serverAddress())
+    SOCKET = None
 
     def server_error(self):
         return error_name(self.obj.serverError().value)
@@ -439,7 +430,24 @@ class QtServer(QtWrapper):
         if s is None:
             return None
         self.b.sip.transferback(s)   # the caller (Python) owns it, as with qsock
-        return QtSocket(self.b, s)
+        return self.SOCKET(self.b, s)
+
+
+class QtServer(QtServerBase):
+    """QTcpServer behind the common vocabulary."""
+
+    CALLS = {name: camel_case(name) for name in SERVER_CALLS}
+    SIGNALS = SERVER_SIGNALS
+    SOCKET = QtSocket
+
+    def listen(self, address, port):
+        if address is None:
+            return self.obj.listen(self.b.QtNetwork.QHostAddress.SpecialAddress.Any, port)
+        return self.obj.listen(self.b.host_address(address), port)
+
+    def server_address(self):
+        return _qt_addr(self.obj.serverAddress())
+
 
 
 def _qt_text(value):
@@ -464,14 +472,8 @@ class QtLocalSocket(QtDevice):
     def full_server_name(self):
         return _qt_text(self.obj.fullServerName())
 
-    def state(self):
-        return state_name(self.obj.state().value)
-
     def error(self):
         return local_error_name(self.obj.error().value)
-
-    def descriptor(self):
-        return _qt_descriptor(self.obj.socketDescriptor())
 
     def set_socket_descriptor(self, fd):
         return self.obj.setSocketDescriptor(self.b.sip.voidptr(fd))
@@ -481,11 +483,12 @@ class QtLocalSocket(QtDevice):
             self.b.QtNetwork.QLocalSocket.SocketOption.AbstractNamespaceOption)
 
 
-class QtLocalServer(QtWrapper):
+class QtLocalServer(QtServerBase):
     """QLocalServer behind the common vocabulary."""
 
     CALLS = {name: camel_case(name) for name in LOCAL_SERVER_CALLS}
     SIGNALS = LOCAL_SERVER_SIGNALS
+    SOCKET = QtLocalSocket
 
     def listen_on_descriptor(self, fd):
         return self.obj.listen(fd)
@@ -496,24 +499,8 @@ class QtLocalServer(QtWrapper):
     def full_server_name(self):
         return _qt_text(self.obj.fullServerName())
 
-    def server_error(self):
-        return error_name(self.obj.serverError().value)
-
-    def error_string(self):
-        return _qt_text(self.obj.errorString())
-
-    def descriptor(self):
-        return _qt_descriptor(self.obj.socketDescriptor())
-
     def set_socket_options(self, value):
         self.obj.setSocketOptions(self.b.QtNetwork.QLocalServer.SocketOption(value))
-
-    def next_pending_connection(self):
-        s = self.obj.nextPendingConnection()
-        if s is None:
-            return None
-        self.b.sip.transferback(s)
-        return QtLocalSocket(self.b, s)
 
 
 # --------------------------------------------------------------------------
@@ -641,6 +628,12 @@ class QsDevice(QsWrapper):
     def error_string(self):
         return self.obj.get_error_string()
 
+    def state(self):
+        return state_name(self.obj.get_state())
+
+    def descriptor(self):
+        return self.obj.get_socket_descriptor()
+
 
 class QsSocket(QsDevice):
     """Qs.TcpSocket behind the common vocabulary."""
@@ -661,9 +654,6 @@ class QsSocket(QsDevice):
         return self.obj.bind(self.b.host_address(address), port,
                              self.b.Qs.BindFlags.DEFAULT_FOR_PLATFORM)
 
-    def state(self):
-        return state_name(self.obj.get_state())
-
     def error(self):
         return error_name(self.obj.get_error())
 
@@ -675,9 +665,6 @@ class QsSocket(QsDevice):
 
     def local_address(self):
         return _qs_addr(self.obj.get_local_address())
-
-    def descriptor(self):
-        return self.obj.get_socket_descriptor()
 
     def socket_option(self, name):
         return self.obj.get_socket_option(self.b.Qs.SocketOption(SOCKET_OPTION[name]))
@@ -698,18 +685,10 @@ class QsSocket(QsDevice):
         self.obj = None
 
 
-class QsServer(QsWrapper):
-    """Qs.TcpServer behind the common vocabulary."""
+class QsServerBase(QsWrapper):
+    """What Qs.TcpServer and Qs.LocalServer share."""
 
-    CALLS = _qs_calls(SERVER_CALLS)
-    SIGNALS = SERVER_SIGNALS
-
-    def listen(self, address, port):
-        addr = None if address is None else self.b.host_address(address)
-        return self.obj.listen(addr, port)
-
-    def server_address(self):
-        return _qs_addr(self.obj.get_server_address())
+    SOCKET = None
 
     def server_error(self):
         return error_name(self.obj.get_server_error())
@@ -725,7 +704,23 @@ class QsServer(QsWrapper):
 
     def next_pending_connection(self):
         s = self.obj.next_pending_connection()
-        return None if s is None else QsSocket(self.b, s)
+        return None if s is None else self.SOCKET(self.b, s)
+
+
+class QsServer(QsServerBase):
+    """Qs.TcpServer behind the common vocabulary."""
+
+    CALLS = _qs_calls(SERVER_CALLS)
+    SIGNALS = SERVER_SIGNALS
+    SOCKET = QsSocket
+
+    def listen(self, address, port):
+        addr = None if address is None else self.b.host_address(address)
+        return self.obj.listen(addr, port)
+
+    def server_address(self):
+        return _qs_addr(self.obj.get_server_address())
+
 
 
 class QsLocalSocket(QsDevice):
@@ -743,14 +738,8 @@ class QsLocalSocket(QsDevice):
     def full_server_name(self):
         return self.obj.get_full_server_name()
 
-    def state(self):
-        return state_name(self.obj.get_state())
-
     def error(self):
         return local_error_name(self.obj.get_error())
-
-    def descriptor(self):
-        return self.obj.get_socket_descriptor()
 
     def set_socket_descriptor(self, fd):
         Qs = self.b.Qs
@@ -762,17 +751,15 @@ class QsLocalSocket(QsDevice):
             self.b.Qs.LocalSocketOptions.ABSTRACT_NAMESPACE_OPTION)
 
 
-class QsLocalServer(QsWrapper):
+class QsLocalServer(QsServerBase):
     """Qs.LocalServer behind the common vocabulary."""
 
     CALLS = _qs_calls(LOCAL_SERVER_CALLS)
     SIGNALS = LOCAL_SERVER_SIGNALS
+    SOCKET = QsLocalSocket
 
     def listen_on_descriptor(self, fd):
         return self.obj.listen_on_descriptor(fd)
-
-    def wait_for_new_connection(self, ms):
-        return tuple(self.obj.wait_for_new_connection(ms))   # not a named tuple
 
     def server_name(self):
         return self.obj.get_server_name()
@@ -780,21 +767,8 @@ class QsLocalServer(QsWrapper):
     def full_server_name(self):
         return self.obj.get_full_server_name()
 
-    def server_error(self):
-        return error_name(self.obj.get_server_error())
-
-    def error_string(self):
-        return self.obj.get_error_string()
-
-    def descriptor(self):
-        return self.obj.get_socket_descriptor()
-
     def set_socket_options(self, value):
         self.obj.set_socket_options(self.b.Qs.LocalServerSocketOptions(value))
-
-    def next_pending_connection(self):
-        s = self.obj.next_pending_connection()
-        return None if s is None else QsLocalSocket(self.b, s)
 
 
 BACKENDS = {'qt': QtBackend, 'qsock': QsockBackend}
