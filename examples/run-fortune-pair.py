@@ -2,38 +2,47 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Runs a fortune server and a fortune client together and checks that
 the client printed exactly the fortune the server says it sent ("SENT
-<text>") and that both exit 0. Used by meson test and by scripts/demo.sh.
+<text>") and that both exit 0. Used by meson test and by scripts/demo.sh,
+for the TCP pair and for the local-socket pair.
 
 usage: run-fortune-pair.py [--split] SERVER-COMMAND -- CLIENT-COMMAND
-The server command gets "--count 1" appended; the client command gets
-"127.0.0.1 PORT" appended. Every step is bounded in time.
+The server command gets "--count 1" appended and announces where it
+listens in its first line: "PORT <n>" (TCP; the client command gets
+"127.0.0.1 <n>" appended) or "NAME <name>" (local; the client command
+gets "<name>" appended). Both run with TMPDIR set to a fresh directory,
+where a local server's socket lives; the server must leave it empty and
+it is removed afterwards. Every step is bounded in time.
 """
 
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 TIMEOUT_S = 20
 
 
-def main(argv):
-    split = '--split' in argv
-    argv = [a for a in argv if a != '--split']
-    if '--' not in argv:
-        print(__doc__, file=sys.stderr)
-        return 2
-    cut = argv.index('--')
-    server_cmd = argv[:cut] + ['--count', '1'] + (['--split'] if split else [])
-    client_cmd = argv[cut + 1:]
+def client_args(announcement):
+    """The client's arguments for the server's first line, or None."""
+    words = announcement.split(maxsplit=1)
+    if len(words) == 2 and words[0] == 'PORT':
+        return ['127.0.0.1', words[1]]
+    if len(words) == 2 and words[0] == 'NAME':
+        return [words[1]]
+    return None
 
-    server = subprocess.Popen(server_cmd, stdout=subprocess.PIPE, text=True)
+
+def run_pair(server_cmd, client_cmd, env):
+    server = subprocess.Popen(server_cmd, stdout=subprocess.PIPE, text=True, env=env)
     try:
         line = server.stdout.readline().strip()
-        if not line.startswith('PORT '):
-            print('server did not announce its port: %r' % line, file=sys.stderr)
+        args = client_args(line)
+        if args is None:
+            print('server did not announce where it listens: %r' % line, file=sys.stderr)
             return 1
-        port = line.split()[1]
-        client = subprocess.run(client_cmd + ['127.0.0.1', port], capture_output=True,
-                                text=True, timeout=TIMEOUT_S)
+        client = subprocess.run(client_cmd + args, capture_output=True,
+                                text=True, timeout=TIMEOUT_S, env=env)
         sys.stderr.write(client.stderr)
         fortune = client.stdout.strip()
         print(fortune)
@@ -53,6 +62,29 @@ def main(argv):
         if server.poll() is None:
             server.kill()
             server.wait()
+        server.stdout.close()
+
+
+def main(argv):
+    split = '--split' in argv
+    argv = [a for a in argv if a != '--split']
+    if '--' not in argv:
+        print(__doc__, file=sys.stderr)
+        return 2
+    cut = argv.index('--')
+    server_cmd = argv[:cut] + ['--count', '1'] + (['--split'] if split else [])
+    client_cmd = argv[cut + 1:]
+
+    tmpdir = tempfile.mkdtemp(prefix='qsock-fortune-')
+    try:
+        status = run_pair(server_cmd, client_cmd, dict(os.environ, TMPDIR=tmpdir))
+        left = os.listdir(tmpdir)
+        if status == 0 and left:
+            print('the server left %r in %s' % (left, tmpdir), file=sys.stderr)
+            status = 1
+        return status
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
 
 
 if __name__ == '__main__':

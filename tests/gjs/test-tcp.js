@@ -9,44 +9,12 @@
 imports.gi.versions.Qs = '1.0';
 const {GLib, Gio, Qs} = imports.gi;
 
-const TIMEOUT_MS = 5000;
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-let checks = 0;
-
-function check(condition, what) {
-    checks++;
-    if (!condition)
-        throw new Error(`check failed: ${what}`);
-}
-
-function checkEqual(actual, expected, what) {
-    check(JSON.stringify(actual) === JSON.stringify(expected),
-        `${what}: got ${JSON.stringify(actual)}, want ${JSON.stringify(expected)}`);
-}
-
-// Iterates the default context until predicate() or fails at the deadline.
-function runUntil(predicate) {
-    const context = GLib.MainContext.default();
-    let expired = false;
-    const id = GLib.timeout_add(GLib.PRIORITY_DEFAULT, TIMEOUT_MS, () => {
-        expired = true;
-        return GLib.SOURCE_REMOVE;
-    });
-    while (!predicate() && !expired)
-        context.iteration(true);
-    if (!expired)
-        GLib.source_remove(id);
-    check(predicate(), 'condition reached before the deadline');
-}
+imports.searchPath.unshift(GLib.path_get_dirname(imports.system.programPath));
+const {check, checkCount, checkEqual, decode, encode, runUntil} = imports.helpers;
 
 function trace(socket, log) {
-    for (const name of ['host-found', 'connected', 'disconnected', 'ready-read',
-        'read-channel-finished'])
-        socket.connect(name, () => log.push(name));
-    socket.connect('state-changed', (s, state) => log.push(`state-changed(${state})`));
-    socket.connect('error-occurred', (s, error) => log.push(`error-occurred(${error})`));
-    socket.connect('bytes-written', (s, count) => log.push(`bytes-written(${count})`));
+    imports.helpers.trace(socket, log, ['host-found', 'connected', 'disconnected',
+        'ready-read', 'read-channel-finished']);
 }
 
 const S = Qs.SocketState;
@@ -78,24 +46,24 @@ checkEqual(peer.get_peer_port(), client.get_local_port(), 'accepted peer port');
 checkEqual(peer.get_open_mode(), Qs.OpenMode.READ_WRITE, 'accepted open mode');
 
 // Bytes out as a Uint8Array and as GLib.Bytes; one flush, one bytes-written.
-checkEqual(client.write(encoder.encode('ping\n')), 5, 'write Uint8Array');
-checkEqual(client.write_bytes(new GLib.Bytes(encoder.encode('tail'))), 4, 'write_bytes');
+checkEqual(client.write(encode('ping\n')), 5, 'write Uint8Array');
+checkEqual(client.write_bytes(new GLib.Bytes(encode('tail'))), 4, 'write_bytes');
 runUntil(() => peer.bytes_available() === 9);
 checkEqual(log.filter(e => e.startsWith('bytes-written')), ['bytes-written(9)'], 'one bytes-written');
 check(peer.can_read_line(), 'a line is buffered');
-checkEqual(decoder.decode(peer.peek_bytes(4).toArray()), 'ping', 'peek_bytes');
-checkEqual(decoder.decode(peer.read_line_bytes(0).toArray()), 'ping\n', 'read_line_bytes');
-checkEqual(decoder.decode(peer.read_bytes(2).toArray()), 'ta', 'read_bytes');
-checkEqual(decoder.decode(peer.read_all().toArray()), 'il', 'read_all');
+checkEqual(decode(peer.peek_bytes(4)), 'ping', 'peek_bytes');
+checkEqual(decode(peer.read_line_bytes(0)), 'ping\n', 'read_line_bytes');
+checkEqual(decode(peer.read_bytes(2)), 'ta', 'read_bytes');
+checkEqual(decode(peer.read_all()), 'il', 'read_all');
 
 // The server answers and closes: the client sees Qt's remote-close order.
-peer.write(encoder.encode('bye'));
+peer.write(encode('bye'));
 peer.disconnect_from_host();
 runUntil(() => client.get_state() === S.UNCONNECTED_STATE);
 checkEqual(log.slice(-6), ['ready-read', `error-occurred(${Qs.SocketError.REMOTE_HOST_CLOSED_ERROR})`,
     `state-changed(${S.CLOSING_STATE})`, `state-changed(${S.UNCONNECTED_STATE})`,
     'read-channel-finished', 'disconnected'], 'remote close order');
-checkEqual(decoder.decode(client.read_all().toArray()), 'bye', 'unread bytes stay readable');
+checkEqual(decode(client.read_all()), 'bye', 'unread bytes stay readable');
 
 // Refused: state-changed(unconnected) then error-occurred(connection-refused).
 server.close();
@@ -109,4 +77,4 @@ checkEqual(refusedLog.slice(-2), [`state-changed(${S.UNCONNECTED_STATE})`,
     `error-occurred(${Qs.SocketError.CONNECTION_REFUSED_ERROR})`], 'refused order');
 checkEqual(refused.get_error_string(), 'Connection refused', 'refused error-string');
 
-print(`ok - ${checks} checks`);
+print(`ok - ${checkCount()} checks`);

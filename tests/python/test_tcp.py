@@ -17,23 +17,11 @@ import gi
 gi.require_version('Qs', '1.0')
 from gi.repository import GLib, Gio, Qs  # noqa: E402
 
-TIMEOUT_MS = 5000
+import qs_test_helpers  # noqa: E402
+from qs_test_helpers import run_until  # noqa: E402
 
-
-def run_until(predicate, timeout_ms=TIMEOUT_MS):
-    """Iterate the default context until predicate() or fail at the deadline."""
-    context = GLib.MainContext.default()
-    expired = []
-    source = GLib.timeout_source_new(timeout_ms)
-    source.set_callback(lambda *args: expired.append(True) or GLib.SOURCE_REMOVE)
-    source.attach(context)
-    try:
-        while not predicate() and not expired:
-            context.iteration(True)
-    finally:
-        source.destroy()
-    if not predicate():
-        raise AssertionError('timed out after %d ms' % timeout_ms)
+TCP_SIGNALS = ('host-found', 'connected', 'disconnected', 'ready-read',
+               'read-channel-finished', 'about-to-close')
 
 
 def loopback():
@@ -42,15 +30,7 @@ def loopback():
 
 def trace(socket, log):
     """Log every QsAbstractSocket signal with its arguments into log."""
-    for name in ('host-found', 'connected', 'disconnected', 'ready-read',
-                 'read-channel-finished', 'about-to-close'):
-        socket.connect(name, lambda *args, n=name: log.append(n))
-    socket.connect('state-changed',
-                   lambda s, state: log.append('state-changed(%s)' % state.value_nick))
-    socket.connect('error-occurred',
-                   lambda s, error: log.append('error-occurred(%s)' % error.value_nick))
-    socket.connect('bytes-written',
-                   lambda s, count: log.append('bytes-written(%d)' % count))
+    qs_test_helpers.trace(socket, log, TCP_SIGNALS)
 
 
 class TcpExchangeTest(unittest.TestCase):
@@ -113,17 +93,8 @@ class TcpExchangeTest(unittest.TestCase):
 
     def test_bytes_in_and_out(self):
         client, log, accepted = self.connect_client()
-        self.assertEqual(client.write(b'hello '), 6)
-        self.assertEqual(client.write(bytearray(b'world\n')), 6)
-        self.assertEqual(client.write_bytes(GLib.Bytes.new(b'line two\n')), 9)
-        self.assertEqual(client.bytes_to_write(), 21)
-        run_until(lambda: accepted.bytes_available() == 21)
         # One flush for all three writes, announced once.
-        self.assertEqual([e for e in log if e.startswith('bytes-written')],
-                         ['bytes-written(21)'])
-        self.assertTrue(accepted.can_read_line())
-        self.assertEqual(accepted.peek_bytes(5).get_data(), b'hello')
-        self.assertEqual(accepted.read_line_bytes(0).get_data(), b'hello world\n')
+        qs_test_helpers.check_three_writes(self, client, log, accepted)
         ok, char = accepted.get_char()
         self.assertTrue(ok)
         self.assertEqual(char, ord('l'))
