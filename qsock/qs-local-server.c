@@ -244,6 +244,7 @@ qs_local_server_real_incoming_connection (QsLocalServer *self,
 {
   QsLocalServerPrivate *priv = get_priv (self);
   QsLocalSocket *socket = qs_local_socket_new ();
+  g_autofree char *name = NULL;
 
   if (!qs_local_socket_set_socket_descriptor (socket, socket_descriptor,
                                               QS_LOCAL_SOCKET_STATE_CONNECTED_STATE,
@@ -253,7 +254,12 @@ qs_local_server_real_incoming_connection (QsLocalServer *self,
       g_object_unref (socket);
       return;
     }
-  _qs_local_socket_set_server_names (socket, priv->server_name, priv->full_server_name);
+  /* Qt 6.4 names an accepted socket with the last part of a path. */
+  if (priv->options & QS_LOCAL_SERVER_SOCKET_OPTIONS_ABSTRACT_NAMESPACE_OPTION)
+    name = g_strdup (priv->server_name);
+  else if (priv->server_name != NULL)
+    name = g_path_get_basename (priv->server_name);
+  _qs_local_socket_set_server_names (socket, name, priv->full_server_name);
   g_queue_push_tail (&priv->pending, socket);
   g_signal_emit (self, signals[SIGNAL_NEW_CONNECTION], 0);
 }

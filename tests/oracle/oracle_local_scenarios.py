@@ -91,10 +91,12 @@ def local_connect(b, t):
 @scenario
 def local_connect_by_path(b, t):
     """A full path names the same server as its bare name."""
-    server = local_server(b, t)
+    server = local_server(b, t, name=tmp_path('server'))
+    record_server(t, 'server', server)
     client = local_client(b, t, name=tmp_path('server'))
     record_local(t, 'client', client)
     b.run_until(server.has_pending_connections, TIMEOUT, 'the connection')
+    record_local(t, 'peer', server.next_pending_connection())
 
 
 @scenario

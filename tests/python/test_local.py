@@ -127,12 +127,9 @@ class LocalExchangeTest(unittest.TestCase):
         self.assertEqual(accepted.get_state(), State.CONNECTED_STATE)
         self.assertEqual(accepted.get_open_mode(), Qs.OpenMode.READ_WRITE)
 
-    @unittest.expectedFailure
     def test_accepted_names_of_a_path_server(self):
         # Qt 6.4.2 names an accepted socket after the address it is bound
         # to: server-name the path's last part, full-server-name the path.
-        # qsock copies the server's server-name (here the whole path).
-        # A library difference, reported; not fixed here.
         path = self.path('by-path')
         server = Qs.LocalServer.new()
         self.assertTrue(server.listen(path))
