@@ -18,4 +18,6 @@
 # include "qs-abstract-socket.h"
 # include "qs-tcp-socket.h"
 # include "qs-tcp-server.h"
+# include "qs-network-datagram.h"
+# include "qs-udp-socket.h"
 #undef QSOCK_INSIDE
