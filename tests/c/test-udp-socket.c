@@ -1346,6 +1346,44 @@ test_write_network_datagram_ipv6 (Fixture      *f,
 }
 
 static void
+test_socket_descriptor_bound (Fixture      *f,
+                              gconstpointer data)
+{
+  g_autoptr(GSocket) raw = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+                                         G_SOCKET_PROTOCOL_UDP, NULL);
+  g_autoptr(GInetAddress) loopback = address ("127.0.0.1");
+  g_autoptr(GSocketAddress) where = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(QsNetworkDatagram) datagram = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  int fd;
+
+  g_test_summary ("An adopted UDP descriptor in BOUND_STATE: state-changed(bound) only, "
+                  "opened as asked, reads announced by ready-read; its datagrams carry no "
+                  "destination, hop limit or interface (Qt sets no packet-info options "
+                  "on adopted descriptors)");
+
+  g_assert_true (g_socket_bind (raw, where, FALSE, NULL));
+  fd = dup (g_socket_get_fd (raw));
+  g_assert_true (qs_abstract_socket_set_socket_descriptor (SOCK (f), fd, QS_SOCKET_STATE_BOUND_STATE,
+                                                           QS_OPEN_MODE_READ_WRITE));
+  assert_trace (f, "state-changed(bound-state) ");
+  g_assert_cmpint (qs_io_device_get_open_mode (DEV (f)), ==, QS_OPEN_MODE_READ_WRITE);
+  assert_local_address (f->socket, "127.0.0.1");
+  g_clear_object (&raw);
+
+  f->peer = bound_socket_new ("127.0.0.1");
+  send_to (f->peer, "adopted", "127.0.0.1", local_port (f->socket));
+  qs_test_run_until (strstr (f->trace->str, "ready-read") != NULL, TIMEOUT_MS);
+  datagram = qs_udp_socket_receive_datagram (f->socket, -1);
+  bytes = qs_network_datagram_get_data (datagram);
+  qs_test_assert_bytes (bytes, "adopted");
+  g_assert_cmpint (qs_network_datagram_get_sender_port (datagram), ==, local_port (f->peer));
+  g_assert_cmpint (qs_network_datagram_get_destination_port (datagram), ==, -1);
+  g_assert_cmpint (qs_network_datagram_get_hop_limit (datagram), ==, -1);
+  g_assert_cmpuint (qs_network_datagram_get_interface_index (datagram), ==, 0);
+}
+
+static void
 test_programmer_errors (Fixture      *f,
                         gconstpointer data)
 {
@@ -1424,6 +1462,7 @@ main (int   argc,
   ADD ("/udp-socket/reentrancy/unref-in-ready-read", test_reentrancy_unref_in_ready_read);
   ADD ("/udp-socket/reentrancy/abort-in-ready-read", test_reentrancy_abort_in_ready_read);
   ADD ("/udp-socket/reentrancy/close-in-ready-read", test_reentrancy_close_in_ready_read);
+  ADD ("/udp-socket/socket-descriptor/bound", test_socket_descriptor_bound);
   ADD ("/udp-socket/programmer-errors", test_programmer_errors);
 #undef ADD
 
