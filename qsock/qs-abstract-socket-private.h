@@ -8,6 +8,7 @@
 #pragma once
 
 #include "qs-abstract-socket.h"
+#include "qs-socket-engine.h"
 
 G_BEGIN_DECLS
 
@@ -15,5 +16,20 @@ G_BEGIN_DECLS
  * of that subclass gets (an explicit socket-type property still wins). */
 void _qs_abstract_socket_init_socket_type (QsAbstractSocket *self,
                                            QsSocketType      socket_type);
+
+/* What QsUdpSocket needs of its base, as QUdpSocket reaches into
+ * QAbstractSocketPrivate: the engine (NULL while there is none), the
+ * context, the error setters, and the datagram read re-arm. */
+QsSocketEngine *_qs_abstract_socket_get_engine          (QsAbstractSocket *self);
+GMainContext   *_qs_abstract_socket_get_context         (QsAbstractSocket *self);
+void            _qs_abstract_socket_set_error           (QsAbstractSocket *self,
+                                                         QsSocketError     error,
+                                                         const char       *message,
+                                                         gboolean          emit);
+void            _qs_abstract_socket_set_error_from_errno (QsAbstractSocket *self,
+                                                         QsEngineOp        op,
+                                                         int               error_number,
+                                                         gboolean          emit);
+void            _qs_abstract_socket_datagram_read       (QsAbstractSocket *self);
 
 G_END_DECLS

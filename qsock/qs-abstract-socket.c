@@ -5,8 +5,10 @@
  * QsAbstractSocket: Qt's QAbstractSocket state machine on a GSocket.
  * Unconnected → HostLookup → Connecting → Connected → Closing →
  * Unconnected, and Bound. Host names are resolved with GResolver and each
- * address is tried in turn; connected sockets move their bytes through
- * the stream pump. Signal order, error codes and return values follow
+ * address is tried in turn; connected TCP sockets move their bytes
+ * through the stream pump. UDP sockets are unbuffered, as in Qt: their
+ * datagrams stay in the kernel until read, and ready-read follows Qt's
+ * hasPendingData rule (see datagram_can_read()). Signal order, error codes and return values follow
  * Qt 6 (checked against PyQt6 by tests/oracle).
  *
  * Re-entrancy: every emission happens with a reference held on the
@@ -104,6 +106,8 @@ typedef struct
   guint                  abort_called : 1;
   guint                  bound : 1;          /* the engine was bound by bind() */
   guint                  connect_pended : 1; /* its connect() gave EINPROGRESS */
+  guint                  pending_data : 1;   /* UDP: ready-read announced, nothing read since (Qt's hasPendingData) */
+  guint                  pending_datagram : 1; /* UDP: a datagram was pending then (Qt's hasPendingDatagram) */
 } QsAbstractSocketPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (QsAbstractSocket, qs_abstract_socket, QS_TYPE_IO_DEVICE)
@@ -145,6 +149,13 @@ static inline QsAbstractSocketPrivate *
 get_priv (QsAbstractSocket *self)
 {
   return qs_abstract_socket_get_instance_private (self);
+}
+
+/* Qt's !isBuffered: a UDP socket's datagrams bypass the stream buffers. */
+static inline gboolean
+is_datagram (QsAbstractSocketPrivate *priv)
+{
+  return priv->socket_type == QS_SOCKET_TYPE_UDP_SOCKET;
 }
 
 /* Sole writer of priv->state: stores and notifies. */
@@ -320,6 +331,8 @@ free_engine (QsAbstractSocket *self)
   g_clear_pointer (&priv->engine, _qs_socket_engine_free);
   priv->bound = FALSE;
   priv->connect_pended = FALSE;
+  priv->pending_data = FALSE;
+  priv->pending_datagram = FALSE;
 }
 
 /* Qt's resetSocketLayer(): drops the engine, the lookup and the timer. */
@@ -345,8 +358,48 @@ create_engine (QsAbstractSocket *self,
   QsAbstractSocketPrivate *priv = get_priv (self);
 
   free_engine (self);
-  priv->engine = _qs_socket_engine_new_tcp (family, priv->context, on_engine_ready, self, error_number);
+  if (is_datagram (priv))
+    priv->engine = _qs_socket_engine_new_udp (family, priv->context, on_engine_ready, self, error_number);
+  else
+    priv->engine = _qs_socket_engine_new_tcp (family, priv->context, on_engine_ready, self, error_number);
   return priv->engine != NULL;
+}
+
+/* Qt's setReadNotificationEnabled(true) after a UDP socket is bound or
+ * connected, or a datagram was read: nothing is announced but unread. */
+static void
+datagram_watch (QsAbstractSocket *self)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  priv->pending_data = FALSE;
+  priv->pending_datagram = FALSE;
+  if (priv->engine)
+    _qs_socket_engine_set_events (priv->engine, G_IO_IN);
+}
+
+/* Qt's canReadNotification() for an unbuffered (UDP) socket: the first
+ * readiness event announces the pending datagrams with one ready-read;
+ * while they stay unread, the next event stops watching (no busy loop)
+ * until a read re-arms it. Callers hold a reference. */
+static gboolean
+datagram_can_read (QsAbstractSocket *self)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  if (priv->engine == NULL)
+    return FALSE;
+
+  if (priv->pending_data && priv->pending_datagram)
+    {
+      _qs_socket_engine_set_events (priv->engine, 0);
+      return TRUE;
+    }
+
+  priv->pending_data = TRUE;
+  priv->pending_datagram = _qs_socket_engine_has_pending_datagrams (priv->engine);
+  qs_io_device_emit_ready_read (QS_IO_DEVICE (self));
+  return TRUE;
 }
 
 /* Qt's fetchConnectionParameters(): the connection is up. */
@@ -360,7 +413,10 @@ connection_established (QsAbstractSocket *self)
   store_peer_name (self, priv->host_name);
   fetch_endpoints (self);
   priv->cached_descriptor = _qs_socket_engine_get_fd (priv->engine);
-  _qs_stream_pump_attach (&priv->pump, priv->engine);
+  if (is_datagram (priv))
+    datagram_watch (self);
+  else
+    _qs_stream_pump_attach (&priv->pump, priv->engine);
 
   set_state (self, QS_SOCKET_STATE_CONNECTED_STATE);
   if (priv->state != QS_SOCKET_STATE_CONNECTED_STATE)
@@ -578,6 +634,14 @@ on_engine_ready (GIOCondition condition,
   QsAbstractSocketPrivate *priv = get_priv (self);
 
   g_object_ref (self);
+  if (is_datagram (priv) &&
+      (priv->state == QS_SOCKET_STATE_BOUND_STATE || priv->state == QS_SOCKET_STATE_CONNECTED_STATE))
+    {
+      datagram_can_read (self);
+      g_object_unref (self);
+      return;
+    }
+
   switch (priv->state)
     {
     case QS_SOCKET_STATE_CONNECTING_STATE:
@@ -655,6 +719,26 @@ on_pump_is_connected (gpointer owner)
   return state == QS_SOCKET_STATE_CONNECTED_STATE || state == QS_SOCKET_STATE_BOUND_STATE;
 }
 
+/* Qt's waitForReadyRead() on a UDP socket: datagrams bypass the pump. */
+static gboolean
+wait_for_datagram (QsAbstractSocket *self,
+                   gint64            deadline)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  while (priv->engine != NULL && on_pump_is_connected (self))
+    {
+      if (_qs_socket_engine_poll (priv->engine, G_IO_IN, deadline) == 0)
+        {
+          on_pump_timed_out (self);
+          return FALSE;
+        }
+      if (datagram_can_read (self))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static const QsStreamPumpCallbacks pump_callbacks = {
   on_pump_read_failed,
   on_pump_write_failed,
@@ -706,6 +790,9 @@ qs_abstract_socket_real_connect_to_host (QsAbstractSocket       *self,
   cancel_lookup (self);
 
   set_error (self, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR, NULL);
+  /* Qt opens an unbuffered (UDP) socket with Unbuffered added. */
+  if (is_datagram (priv))
+    mode |= QS_OPEN_MODE_UNBUFFERED;
   qs_io_device_open (QS_IO_DEVICE (self), mode);
 
   set_state (self, QS_SOCKET_STATE_HOST_LOOKUP_STATE);
@@ -843,6 +930,9 @@ qs_abstract_socket_real_bind (QsAbstractSocket *self,
     store_address (self, &priv->local_address, local, PROP_LOCAL_ADDRESS);
     store_port (self, &priv->local_port, local_port, PROP_LOCAL_PORT);
   }
+  /* Qt: a bound UDP socket reads at once. */
+  if (is_datagram (priv))
+    datagram_watch (self);
   set_state (self, QS_SOCKET_STATE_BOUND_STATE);
   g_object_unref (self);
   return TRUE;
@@ -906,7 +996,12 @@ qs_abstract_socket_real_set_socket_descriptor (QsAbstractSocket *self,
   priv->pending_close = FALSE;
   priv->abort_called = FALSE;
   fetch_endpoints (self);
-  if (state == QS_SOCKET_STATE_CONNECTED_STATE || state == QS_SOCKET_STATE_CLOSING_STATE)
+  if (is_datagram (priv))
+    {
+      if (state == QS_SOCKET_STATE_CONNECTED_STATE || state == QS_SOCKET_STATE_BOUND_STATE)
+        datagram_watch (self);
+    }
+  else if (state == QS_SOCKET_STATE_CONNECTED_STATE || state == QS_SOCKET_STATE_CLOSING_STATE)
     _qs_stream_pump_attach (&priv->pump, priv->engine);
 
   if (priv->state != state)
@@ -1017,7 +1112,10 @@ qs_abstract_socket_real_wait_for_ready_read (QsIODevice *device,
       !qs_abstract_socket_wait_for_connected (self, msecs))
     goto out;
 
-  result = _qs_stream_pump_wait_for_ready_read (&priv->pump, deadline);
+  if (is_datagram (priv))
+    result = wait_for_datagram (self, deadline);
+  else
+    result = _qs_stream_pump_wait_for_ready_read (&priv->pump, deadline);
 
 out:
   g_object_unref (self);
@@ -1082,6 +1180,63 @@ out:
   return result;
 }
 
+/* Qt's unbuffered readData(): a connected UDP socket reads one datagram
+ * straight into @data (the rest of a longer one is discarded). Nothing
+ * pending reads 0; a failure sets the error (no signal) and drops the
+ * socket to unconnected without a state-changed, as Qt. */
+static gint64
+read_datagram_data (QsAbstractSocket *self,
+                    guint8           *data,
+                    gsize             max_size)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+  int error_number = 0;
+  gssize n;
+
+  if (max_size == 0)
+    return 0;
+
+  n = _qs_socket_engine_receive_datagram (priv->engine, data, max_size,
+                                          QS_DATAGRAM_WANT_NONE, NULL, &error_number);
+  if (n < 0 && error_number != EAGAIN)
+    {
+      set_error_from_errno (self, QS_ENGINE_OP_READ, error_number, FALSE);
+      reset_socket_layer (self);
+      store_state (self, QS_SOCKET_STATE_UNCONNECTED_STATE);
+      return -1;
+    }
+
+  datagram_watch (self);
+  return MAX (n, 0);
+}
+
+/* Qt's unbuffered writeData(): a connected UDP socket sends one datagram
+ * per call, at once; bytes-written follows before the call returns. A
+ * failure sets the error without a signal. */
+static gint64
+write_datagram_data (QsAbstractSocket *self,
+                     const guint8     *data,
+                     gsize             size)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+  int error_number = 0;
+  gssize n;
+
+  n = _qs_socket_engine_send_datagram (priv->engine, data, size, NULL, 0, NULL, -1, 0, &error_number);
+  if (n < 0)
+    {
+      if (error_number == EAGAIN)
+        return 0;
+      set_error_from_errno (self, QS_ENGINE_OP_WRITE, error_number, FALSE);
+      return -1;
+    }
+
+  g_object_ref (self);
+  _qs_io_device_emit_bytes_written (QS_IO_DEVICE (self), n);
+  g_object_unref (self);
+  return n;
+}
+
 /* Qt's readData(): sockets keep everything in the read buffer; this is
  * where a read that emptied the buffer re-arms the read watch (flow
  * control), and where a disconnected socket reports end of stream. */
@@ -1095,6 +1250,9 @@ qs_abstract_socket_real_read_data (QsIODevice *device,
 
   if (priv->engine == NULL || priv->state != QS_SOCKET_STATE_CONNECTED_STATE)
     return max_size ? -1 : 0;
+
+  if (is_datagram (priv))
+    return read_datagram_data (self, data, max_size);
 
   _qs_stream_pump_set_reading (&priv->pump, TRUE);
   return 0;
@@ -1117,9 +1275,25 @@ qs_abstract_socket_real_write_data (QsIODevice   *device,
       return -1;
     }
 
+  if (is_datagram (priv))
+    return write_datagram_data (self, data, size);
+
   _qs_ring_buffer_append (_qs_io_device_get_write_buffer (device), data, size);
   _qs_stream_pump_update_watch (&priv->pump);
   return size;
+}
+
+/* Qt's QAbstractSocket::bytesAvailable(): an unbuffered (UDP) socket adds
+ * what the kernel holds, the size of the next datagram. */
+static gint64
+qs_abstract_socket_real_bytes_available (QsIODevice *device)
+{
+  QsAbstractSocketPrivate *priv = get_priv (QS_ABSTRACT_SOCKET (device));
+  gint64 available = QS_IO_DEVICE_CLASS (qs_abstract_socket_parent_class)->bytes_available (device);
+
+  if (is_datagram (priv) && priv->engine)
+    available += _qs_socket_engine_bytes_available (priv->engine);
+  return available;
 }
 
 /* Qt's QAbstractSocket::close(): close the device, then the connection. */
@@ -1276,6 +1450,7 @@ qs_abstract_socket_class_init (QsAbstractSocketClass *klass)
   object_class->set_property = qs_abstract_socket_set_property;
 
   device_class->close = qs_abstract_socket_real_close;
+  device_class->bytes_available = qs_abstract_socket_real_bytes_available;
   device_class->read_data = qs_abstract_socket_real_read_data;
   device_class->write_data = qs_abstract_socket_real_write_data;
   device_class->wait_for_ready_read = qs_abstract_socket_real_wait_for_ready_read;
@@ -1513,6 +1688,49 @@ _qs_abstract_socket_init_socket_type (QsAbstractSocket *self,
                                       QsSocketType      socket_type)
 {
   get_priv (self)->socket_type = socket_type;
+}
+
+QsSocketEngine *
+_qs_abstract_socket_get_engine (QsAbstractSocket *self)
+{
+  return get_priv (self)->engine;
+}
+
+GMainContext *
+_qs_abstract_socket_get_context (QsAbstractSocket *self)
+{
+  return get_priv (self)->context;
+}
+
+/* Qt's setError() (@emit FALSE) or setErrorAndEmit(); callers hold a
+ * reference when @emit. */
+void
+_qs_abstract_socket_set_error (QsAbstractSocket *self,
+                               QsSocketError     error,
+                               const char       *message,
+                               gboolean          emit)
+{
+  if (emit)
+    set_error_and_emit (self, error, message);
+  else
+    set_error (self, error, message);
+}
+
+void
+_qs_abstract_socket_set_error_from_errno (QsAbstractSocket *self,
+                                          QsEngineOp        op,
+                                          int               error_number,
+                                          gboolean          emit)
+{
+  set_error_from_errno (self, op, error_number, emit);
+}
+
+/* A datagram was read (or its read failed): Qt's `hasPendingData = false;
+ * setReadNotificationEnabled(true)`. */
+void
+_qs_abstract_socket_datagram_read (QsAbstractSocket *self)
+{
+  datagram_watch (self);
 }
 
 /**

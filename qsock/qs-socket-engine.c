@@ -18,9 +18,12 @@
 #endif
 
 #include <errno.h>
+#include <ifaddrs.h>
 #include <string.h>
 #include <unistd.h>
 #include <stddef.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <netinet/in.h>
@@ -94,32 +97,47 @@ _qs_socket_engine_new (GSocket            *socket,
   return self;
 }
 
-/* A non-blocking, close-on-exec socket of @domain and @type. */
-static QsSocketEngine *
-new_native (int                 domain,
-            int                 type,
-            GMainContext       *context,
-            QsSocketEngineFunc  func,
-            gpointer            user_data,
-            int                *error_number)
+/* A non-blocking, close-on-exec socket of @domain and @type; IPv6
+ * sockets are dual-stack. -1 with errno in @error_number on failure. */
+static int
+new_fd (int  domain,
+        int  type,
+        int *error_number)
 {
-  GSocket *gsocket;
-  int fd;
+  int fd = socket (domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
-  fd = socket (domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0)
     {
       *error_number = errno;
-      return NULL;
+      return -1;
     }
 
   if (domain == AF_INET6)
     {
       int off = 0;
 
-      /* dual-stack */
       setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
     }
+  return fd;
+}
+
+static int
+inet_domain (GSocketFamily family)
+{
+  return family == G_SOCKET_FAMILY_IPV6 ? AF_INET6 : AF_INET;
+}
+
+static QsSocketEngine *
+engine_new_from_fd (int                 fd,
+                    GMainContext       *context,
+                    QsSocketEngineFunc  func,
+                    gpointer            user_data,
+                    int                *error_number)
+{
+  GSocket *gsocket;
+
+  if (fd < 0)
+    return NULL;
 
   gsocket = g_socket_new_from_fd (fd, NULL);
   if (gsocket == NULL)
@@ -140,8 +158,8 @@ _qs_socket_engine_new_tcp (GSocketFamily       family,
                            gpointer            user_data,
                            int                *error_number)
 {
-  return new_native (family == G_SOCKET_FAMILY_IPV6 ? AF_INET6 : AF_INET, SOCK_STREAM,
-                     context, func, user_data, error_number);
+  return engine_new_from_fd (new_fd (inet_domain (family), SOCK_STREAM, error_number),
+                             context, func, user_data, error_number);
 }
 
 /* A Unix-domain stream socket. */
@@ -151,7 +169,40 @@ _qs_socket_engine_new_unix (GMainContext       *context,
                             gpointer            user_data,
                             int                *error_number)
 {
-  return new_native (AF_UNIX, SOCK_STREAM, context, func, user_data, error_number);
+  return engine_new_from_fd (new_fd (AF_UNIX, SOCK_STREAM, error_number),
+                             context, func, user_data, error_number);
+}
+
+/* A UDP socket, set up as Qt's engine sets up its UDP sockets: broadcast
+ * allowed, and each received datagram carries its destination address,
+ * interface and hop limit (IPv4 options on an IPv4 socket, IPv6 ones on
+ * a dual-stack IPv6 socket, as Qt: a dual-stack socket reports no hop
+ * limit for IPv4 datagrams). */
+QsSocketEngine *
+_qs_socket_engine_new_udp (GSocketFamily       family,
+                           GMainContext       *context,
+                           QsSocketEngineFunc  func,
+                           gpointer            user_data,
+                           int                *error_number)
+{
+  int fd = new_fd (inet_domain (family), SOCK_DGRAM, error_number);
+  int on = 1;
+
+  if (fd >= 0)
+    {
+      setsockopt (fd, SOL_SOCKET, SO_BROADCAST, &on, sizeof on);
+      if (family == G_SOCKET_FAMILY_IPV6)
+        {
+          setsockopt (fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof on);
+          setsockopt (fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof on);
+        }
+      else
+        {
+          setsockopt (fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof on);
+          setsockopt (fd, IPPROTO_IP, IP_RECVTTL, &on, sizeof on);
+        }
+    }
+  return engine_new_from_fd (fd, context, func, user_data, error_number);
 }
 
 /* Destroys the source and closes the socket. Safe from inside the
@@ -524,6 +575,31 @@ _qs_socket_engine_accept (QsSocketEngine *self,
     }
 }
 
+/* A native IPv4 or IPv6 socket address as a GInetAddress (and port),
+ * built from the raw bytes because g_socket_address_new_from_native()
+ * turns ::ffff:a.b.c.d into a.b.c.d, and Qt reports the mapped form.
+ * NULL for another family. */
+GInetAddress *
+_qs_inet_address_from_native (const struct sockaddr_storage *storage,
+                              guint16                       *port)
+{
+  if (storage->ss_family == AF_INET)
+    {
+      const struct sockaddr_in *sin = (const struct sockaddr_in *) storage;
+
+      *port = g_ntohs (sin->sin_port);
+      return g_inet_address_new_from_bytes ((const guint8 *) &sin->sin_addr, G_SOCKET_FAMILY_IPV4);
+    }
+  if (storage->ss_family == AF_INET6)
+    {
+      const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *) storage;
+
+      *port = g_ntohs (sin6->sin6_port);
+      return g_inet_address_new_from_bytes ((const guint8 *) &sin6->sin6_addr, G_SOCKET_FAMILY_IPV6);
+    }
+  return NULL;
+}
+
 /* The local (or @peer) address and port; FALSE when there is none.
  * Built from the raw bytes because g_socket_address_new_from_native()
  * turns ::ffff:a.b.c.d into a.b.c.d, and Qt reports the mapped form. */
@@ -542,23 +618,8 @@ _qs_socket_engine_get_address (QsSocketEngine  *self,
   if (r < 0)
     return FALSE;
 
-  if (storage.ss_family == AF_INET)
-    {
-      const struct sockaddr_in *sin = (const struct sockaddr_in *) &storage;
-
-      *address = g_inet_address_new_from_bytes ((const guint8 *) &sin->sin_addr, G_SOCKET_FAMILY_IPV4);
-      *port = g_ntohs (sin->sin_port);
-      return TRUE;
-    }
-  if (storage.ss_family == AF_INET6)
-    {
-      const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *) &storage;
-
-      *address = g_inet_address_new_from_bytes ((const guint8 *) &sin6->sin6_addr, G_SOCKET_FAMILY_IPV6);
-      *port = g_ntohs (sin6->sin6_port);
-      return TRUE;
-    }
-  return FALSE;
+  *address = _qs_inet_address_from_native (&storage, port);
+  return *address != NULL;
 }
 
 /* The local endpoint after bind(): Qt reports its dual-stack "any"
@@ -654,6 +715,416 @@ _qs_socket_engine_get_option (QsSocketEngine *self,
   return value;
 }
 
+/* Qt's nativeHasPendingDatagrams(): peeks one byte of the next datagram.
+ * A pending error (an ICMP "port unreachable" on a connected socket) is
+ * consumed by the peek and reads as "none", as in Qt. */
+gboolean
+_qs_socket_engine_has_pending_datagrams (QsSocketEngine *self)
+{
+  guint8 c;
+  gssize n;
+
+  do
+    n = recv (self->fd, &c, 1, MSG_PEEK);
+  while (n < 0 && errno == EINTR);
+
+  return n >= 0 || errno == EMSGSIZE;
+}
+
+/* The size of the next datagram, -1 when none is pending (Linux reports
+ * the whole size with MSG_TRUNC). */
+gint64
+_qs_socket_engine_pending_datagram_size (QsSocketEngine *self)
+{
+  guint8 c;
+  gssize n;
+
+  do
+    n = recv (self->fd, &c, 1, MSG_PEEK | MSG_TRUNC);
+  while (n < 0 && errno == EINTR);
+
+  return n;
+}
+
+/* FIONREAD: for a datagram socket, the size of the next datagram. */
+gint64
+_qs_socket_engine_bytes_available (QsSocketEngine *self)
+{
+  int n = 0;
+
+  if (ioctl (self->fd, FIONREAD, &n) < 0)
+    return 0;
+  return n;
+}
+
+static void
+parse_control_messages (struct msghdr    *msg,
+                        QsDatagramHeader *header)
+{
+  for (struct cmsghdr *cmsg = CMSG_FIRSTHDR (msg); cmsg != NULL; cmsg = CMSG_NXTHDR (msg, cmsg))
+    {
+      if (cmsg->cmsg_level == IPPROTO_IPV6 && cmsg->cmsg_type == IPV6_PKTINFO &&
+          cmsg->cmsg_len >= CMSG_LEN (sizeof (struct in6_pktinfo)))
+        {
+          struct in6_pktinfo info;
+
+          memcpy (&info, CMSG_DATA (cmsg), sizeof info);
+          memcpy (header->destination, &info.ipi6_addr, 16);
+          header->destination_family = G_SOCKET_FAMILY_IPV6;
+          header->interface_index = info.ipi6_ifindex;
+        }
+      else if (cmsg->cmsg_level == IPPROTO_IPV6 && cmsg->cmsg_type == IPV6_HOPLIMIT &&
+               cmsg->cmsg_len >= CMSG_LEN (sizeof (int)))
+        memcpy (&header->hop_limit, CMSG_DATA (cmsg), sizeof (int));
+      else if (cmsg->cmsg_level == IPPROTO_IP && cmsg->cmsg_type == IP_PKTINFO &&
+               cmsg->cmsg_len >= CMSG_LEN (sizeof (struct in_pktinfo)))
+        {
+          struct in_pktinfo info;
+
+          memcpy (&info, CMSG_DATA (cmsg), sizeof info);
+          memcpy (header->destination, &info.ipi_addr, 4);
+          header->destination_family = G_SOCKET_FAMILY_IPV4;
+          header->interface_index = info.ipi_ifindex;
+        }
+      else if (cmsg->cmsg_level == IPPROTO_IP && cmsg->cmsg_type == IP_TTL &&
+               cmsg->cmsg_len >= CMSG_LEN (sizeof (int)))
+        memcpy (&header->hop_limit, CMSG_DATA (cmsg), sizeof (int));
+    }
+}
+
+/* Receives the next datagram straight into @buffer, truncated to @size
+ * (the rest is discarded; with @size 0 the whole datagram is). @header
+ * (nullable) gets what @want asks for. Returns the bytes stored, or -1
+ * with errno in @error_number (EAGAIN when none is pending). */
+gssize
+_qs_socket_engine_receive_datagram (QsSocketEngine   *self,
+                                    guint8           *buffer,
+                                    gsize             size,
+                                    QsDatagramWant    want,
+                                    QsDatagramHeader *header,
+                                    int              *error_number)
+{
+  union
+  {
+    struct cmsghdr align;
+    char           buffer[CMSG_SPACE (sizeof (struct in6_pktinfo)) + CMSG_SPACE (sizeof (int)) +
+                          CMSG_SPACE (sizeof (struct in_pktinfo)) + CMSG_SPACE (sizeof (int))];
+  } control;
+  struct msghdr msg = { 0 };
+  struct iovec vector;
+  guint8 dummy;
+  gssize n;
+
+  vector.iov_base = size ? buffer : &dummy;
+  vector.iov_len = size ? size : 1;
+  msg.msg_iov = &vector;
+  msg.msg_iovlen = 1;
+
+  if (header != NULL)
+    {
+      header->sender_len = 0;
+      header->destination_family = G_SOCKET_FAMILY_INVALID;
+      header->hop_limit = -1;
+      header->interface_index = 0;
+      if (want & QS_DATAGRAM_WANT_SENDER)
+        {
+          msg.msg_name = &header->sender;
+          msg.msg_namelen = sizeof header->sender;
+        }
+      if (want & ~QS_DATAGRAM_WANT_SENDER)
+        {
+          msg.msg_control = control.buffer;
+          msg.msg_controllen = sizeof control.buffer;
+        }
+    }
+
+  do
+    n = recvmsg (self->fd, &msg, 0);
+  while (n < 0 && errno == EINTR);
+
+  if (n < 0)
+    {
+      *error_number = errno;
+      return -1;
+    }
+
+  if (header != NULL)
+    {
+      header->sender_len = msg.msg_name ? msg.msg_namelen : 0;
+      if (msg.msg_control != NULL && msg.msg_controllen > 0)
+        parse_control_messages (&msg, header);
+    }
+
+  return size ? n : 0;
+}
+
+/* The four bytes of an IPv4 address, or of an IPv4-mapped IPv6 one. */
+static gboolean
+ipv4_bytes (GInetAddress *address,
+            guint8        bytes[4])
+{
+  const guint8 *raw = g_inet_address_to_bytes (address);
+  static const guint8 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4)
+    {
+      memcpy (bytes, raw, 4);
+      return TRUE;
+    }
+  if (memcmp (raw, mapped, sizeof mapped) == 0)
+    {
+      memcpy (bytes, raw + 12, 4);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* Sends one datagram to @destination:@port (NULL on a connected socket),
+ * from @source (nullable) and out of @interface_index (0: any) with
+ * IP_PKTINFO / IPV6_PKTINFO, with @hop_limit (-1: the default) as
+ * IP_TTL / IPV6_HOPLIMIT. Returns the bytes sent, or -1 with errno in
+ * @error_number. */
+gssize
+_qs_socket_engine_send_datagram (QsSocketEngine *self,
+                                 const guint8   *data,
+                                 gsize           size,
+                                 GInetAddress   *destination,
+                                 guint16         port,
+                                 GInetAddress   *source,
+                                 int             hop_limit,
+                                 guint           interface_index,
+                                 int            *error_number)
+{
+  union
+  {
+    struct cmsghdr align;
+    char           buffer[CMSG_SPACE (sizeof (struct in6_pktinfo)) + CMSG_SPACE (sizeof (int))];
+  } control;
+  struct sockaddr_storage storage;
+  struct msghdr msg = { 0 };
+  struct iovec vector;
+  struct cmsghdr *cmsg;
+  gboolean ipv4;
+  gsize control_len = 0;
+  gssize n;
+
+  vector.iov_base = (guint8 *) data;
+  vector.iov_len = size;
+  msg.msg_iov = &vector;
+  msg.msg_iovlen = 1;
+
+  if (destination != NULL)
+    {
+      socklen_t len = to_native (self->family, destination, port, &storage);
+      guint8 unused[4];
+
+      if (len == 0)
+        {
+          *error_number = EAFNOSUPPORT;
+          return -1;
+        }
+      msg.msg_name = &storage;
+      msg.msg_namelen = len;
+      /* An IPv4 destination takes the IPv4 path, on a dual-stack socket too. */
+      ipv4 = ipv4_bytes (destination, unused);
+    }
+  else
+    ipv4 = self->family == G_SOCKET_FAMILY_IPV4;
+
+  memset (&control, 0, sizeof control);
+  msg.msg_control = control.buffer;
+  msg.msg_controllen = sizeof control.buffer;
+  cmsg = CMSG_FIRSTHDR (&msg);
+
+  if (interface_index != 0 || source != NULL)
+    {
+      if (ipv4)
+        {
+          struct in_pktinfo info = { 0 };
+
+          info.ipi_ifindex = interface_index;
+          if (source != NULL)
+            ipv4_bytes (source, (guint8 *) &info.ipi_spec_dst);
+          cmsg->cmsg_level = IPPROTO_IP;
+          cmsg->cmsg_type = IP_PKTINFO;
+          cmsg->cmsg_len = CMSG_LEN (sizeof info);
+          memcpy (CMSG_DATA (cmsg), &info, sizeof info);
+          control_len += CMSG_SPACE (sizeof info);
+        }
+      else
+        {
+          struct in6_pktinfo info;
+
+          memset (&info, 0, sizeof info);
+          info.ipi6_ifindex = interface_index;
+          if (source != NULL && g_inet_address_get_family (source) == G_SOCKET_FAMILY_IPV6)
+            memcpy (&info.ipi6_addr, g_inet_address_to_bytes (source), 16);
+          cmsg->cmsg_level = IPPROTO_IPV6;
+          cmsg->cmsg_type = IPV6_PKTINFO;
+          cmsg->cmsg_len = CMSG_LEN (sizeof info);
+          memcpy (CMSG_DATA (cmsg), &info, sizeof info);
+          control_len += CMSG_SPACE (sizeof info);
+        }
+      cmsg = CMSG_NXTHDR (&msg, cmsg);
+    }
+
+  if (hop_limit >= 0)
+    {
+      cmsg->cmsg_level = ipv4 ? IPPROTO_IP : IPPROTO_IPV6;
+      cmsg->cmsg_type = ipv4 ? IP_TTL : IPV6_HOPLIMIT;
+      cmsg->cmsg_len = CMSG_LEN (sizeof hop_limit);
+      memcpy (CMSG_DATA (cmsg), &hop_limit, sizeof hop_limit);
+      control_len += CMSG_SPACE (sizeof hop_limit);
+    }
+
+  msg.msg_controllen = control_len;
+  if (control_len == 0)
+    msg.msg_control = NULL;
+
+  do
+    n = sendmsg (self->fd, &msg, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+
+  if (n < 0)
+    {
+      *error_number = errno;
+      return -1;
+    }
+  return n;
+}
+
+/* Joins (or leaves) @group on @interface_index (0: the system's choice).
+ * 0 or an errno. */
+int
+_qs_socket_engine_multicast_membership (QsSocketEngine *self,
+                                        gboolean        join,
+                                        GInetAddress   *group,
+                                        guint           interface_index)
+{
+  int r;
+
+  if (g_inet_address_get_family (group) == G_SOCKET_FAMILY_IPV6)
+    {
+      struct ipv6_mreq mreq;
+
+      memset (&mreq, 0, sizeof mreq);
+      memcpy (&mreq.ipv6mr_multiaddr, g_inet_address_to_bytes (group), 16);
+      mreq.ipv6mr_interface = interface_index;
+      r = setsockopt (self->fd, IPPROTO_IPV6, join ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP,
+                      &mreq, sizeof mreq);
+    }
+  else
+    {
+      struct ip_mreqn mreq;
+
+      memset (&mreq, 0, sizeof mreq);
+      memcpy (&mreq.imr_multiaddr, g_inet_address_to_bytes (group), 4);
+      mreq.imr_ifindex = interface_index;
+      r = setsockopt (self->fd, IPPROTO_IP, join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP,
+                      &mreq, sizeof mreq);
+    }
+
+  return r < 0 ? errno : 0;
+}
+
+/* The first IPv4 address of interface @name, or 0.0.0.0. */
+static struct in_addr
+interface_ipv4_address (const char *name)
+{
+  struct in_addr result = { 0 };
+  struct ifaddrs *list = NULL;
+
+  if (getifaddrs (&list) < 0)
+    return result;
+  for (struct ifaddrs *ifa = list; ifa != NULL; ifa = ifa->ifa_next)
+    {
+      if (ifa->ifa_addr != NULL && ifa->ifa_addr->sa_family == AF_INET &&
+          g_strcmp0 (ifa->ifa_name, name) == 0)
+        {
+          result = ((struct sockaddr_in *) ifa->ifa_addr)->sin_addr;
+          break;
+        }
+    }
+  freeifaddrs (list);
+  return result;
+}
+
+/* The index of the interface that holds IPv4 address @address, or 0. */
+static guint
+interface_with_ipv4_address (struct in_addr address)
+{
+  struct ifaddrs *list = NULL;
+  guint index = 0;
+
+  if (getifaddrs (&list) < 0)
+    return 0;
+  for (struct ifaddrs *ifa = list; ifa != NULL; ifa = ifa->ifa_next)
+    {
+      if (ifa->ifa_addr != NULL && ifa->ifa_addr->sa_family == AF_INET &&
+          ((struct sockaddr_in *) ifa->ifa_addr)->sin_addr.s_addr == address.s_addr)
+        {
+          index = if_nametoindex (ifa->ifa_name);
+          break;
+        }
+    }
+  freeifaddrs (list);
+  return index;
+}
+
+/* IP_MULTICAST_IF / IPV6_MULTICAST_IF: the outgoing interface of
+ * multicast datagrams (0: the system's choice). An IPv4 socket names the
+ * interface by its address, as Qt does, so that it can be read back. */
+int
+_qs_socket_engine_set_multicast_interface (QsSocketEngine *self,
+                                           guint           interface_index)
+{
+  int r;
+
+  if (self->family == G_SOCKET_FAMILY_IPV6)
+    {
+      int index = interface_index;
+
+      r = setsockopt (self->fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &index, sizeof index);
+    }
+  else
+    {
+      struct ip_mreqn mreq;
+      char name[IF_NAMESIZE];
+
+      memset (&mreq, 0, sizeof mreq);
+      mreq.imr_ifindex = interface_index;
+      if (interface_index != 0 && if_indextoname (interface_index, name) != NULL)
+        mreq.imr_address = interface_ipv4_address (name);
+      r = setsockopt (self->fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof mreq);
+    }
+
+  return r < 0 ? errno : 0;
+}
+
+guint
+_qs_socket_engine_get_multicast_interface (QsSocketEngine *self)
+{
+  if (self->family == G_SOCKET_FAMILY_IPV6)
+    {
+      int index = 0;
+      socklen_t len = sizeof index;
+
+      if (getsockopt (self->fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &index, &len) < 0)
+        return 0;
+      return index > 0 ? (guint) index : 0;
+    }
+  else
+    {
+      struct in_addr address = { 0 };
+      socklen_t len = sizeof address;
+
+      if (getsockopt (self->fd, IPPROTO_IP, IP_MULTICAST_IF, &address, &len) < 0 ||
+          address.s_addr == INADDR_ANY)
+        return 0;
+      return interface_with_ipv4_address (address);
+    }
+}
+
 /* 0 when @fd is an open socket of @type (SOCK_STREAM, …), else an errno. */
 int
 _qs_socket_fd_check (int fd,
@@ -678,6 +1149,38 @@ _qs_socket_error_from_errno (QsEngineOp   op,
                              int          error_number,
                              const char **message)
 {
+  /* Qt's nativeSendDatagram() and nativeReceiveDatagram() map less. */
+  if (op == QS_ENGINE_OP_SEND_DATAGRAM)
+    {
+      switch (error_number)
+        {
+        case EMSGSIZE:
+          *message = _("Datagram was too large to send");
+          return QS_SOCKET_ERROR_DATAGRAM_TOO_LARGE_ERROR;
+        case ECONNRESET:
+          *message = _("The remote host closed the connection");
+          return QS_SOCKET_ERROR_REMOTE_HOST_CLOSED_ERROR;
+        default:
+          *message = _("Unable to send a message");
+          return QS_SOCKET_ERROR_NETWORK_ERROR;
+        }
+    }
+  if (op == QS_ENGINE_OP_RECEIVE_DATAGRAM)
+    {
+      switch (error_number)
+        {
+        case EAGAIN:
+          *message = _("No datagram available for reading");
+          return QS_SOCKET_ERROR_TEMPORARY_ERROR;
+        case ECONNREFUSED:
+          *message = _("Connection refused");
+          return QS_SOCKET_ERROR_CONNECTION_REFUSED_ERROR;
+        default:
+          *message = _("Unable to receive a message");
+          return QS_SOCKET_ERROR_NETWORK_ERROR;
+        }
+    }
+
   switch (error_number)
     {
     case EAGAIN:
@@ -775,6 +1278,8 @@ _qs_socket_error_from_errno (QsEngineOp   op,
     case QS_ENGINE_OP_CONNECT:
       *message = _("Connection refused");
       return QS_SOCKET_ERROR_CONNECTION_REFUSED_ERROR;
+    case QS_ENGINE_OP_SEND_DATAGRAM:
+    case QS_ENGINE_OP_RECEIVE_DATAGRAM:
     case QS_ENGINE_OP_CREATE:
     case QS_ENGINE_OP_BIND:
     case QS_ENGINE_OP_LISTEN:

@@ -6,13 +6,16 @@
  * GSource per object on the object's GMainContext. It turns readiness into
  * a callback to its owner and wraps the system calls (connect and its
  * completion, vectored send, receive into a buffer, accept, bind, listen,
- * options), mapping errno to QsSocketError. It knows nothing of signals
+ * options, and for UDP: datagram send/receive with their control
+ * messages, pending sizes, multicast membership), mapping errno to
+ * QsSocketError. It knows nothing of signals
  * or Qt states.
  */
 
 #pragma once
 
 #include <gio/gio.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 
 #include "qs-enums.h"
@@ -36,13 +39,40 @@ typedef enum
   QS_ENGINE_OP_ACCEPT,
   QS_ENGINE_OP_READ,
   QS_ENGINE_OP_WRITE,
+  QS_ENGINE_OP_SEND_DATAGRAM,
+  QS_ENGINE_OP_RECEIVE_DATAGRAM,
 } QsEngineOp;
+
+/* What a received datagram carried besides its bytes, kept in native form
+ * so that a read that wants none of it allocates nothing. */
+typedef struct
+{
+  struct sockaddr_storage sender;
+  socklen_t               sender_len;        /* 0: unknown */
+  guint8                  destination[16];   /* from IP_PKTINFO / IPV6_PKTINFO */
+  GSocketFamily           destination_family; /* G_SOCKET_FAMILY_INVALID: unknown */
+  int                     hop_limit;         /* -1: unknown */
+  guint                   interface_index;   /* 0: unknown */
+} QsDatagramHeader;
+
+/* Which parts of a QsDatagramHeader a receive fills in. */
+typedef enum
+{
+  QS_DATAGRAM_WANT_NONE = 0,
+  QS_DATAGRAM_WANT_SENDER = 1 << 0,
+  QS_DATAGRAM_WANT_ALL = 0xff,
+} QsDatagramWant;
 
 QsSocketEngine *_qs_socket_engine_new           (GSocket             *socket,
                                                  GMainContext        *context,
                                                  QsSocketEngineFunc   func,
                                                  gpointer             user_data);
 QsSocketEngine *_qs_socket_engine_new_tcp       (GSocketFamily        family,
+                                                 GMainContext        *context,
+                                                 QsSocketEngineFunc   func,
+                                                 gpointer             user_data,
+                                                 int                 *error_number);
+QsSocketEngine *_qs_socket_engine_new_udp       (GSocketFamily        family,
                                                  GMainContext        *context,
                                                  QsSocketEngineFunc   func,
                                                  gpointer             user_data,
@@ -105,6 +135,36 @@ gboolean        _qs_socket_engine_set_option    (QsSocketEngine      *self,
                                                  int                  value);
 int             _qs_socket_engine_get_option    (QsSocketEngine      *self,
                                                  QsSocketOption       option);
+
+/* Datagrams */
+gboolean        _qs_socket_engine_has_pending_datagrams (QsSocketEngine *self);
+gint64          _qs_socket_engine_pending_datagram_size (QsSocketEngine *self);
+gint64          _qs_socket_engine_bytes_available (QsSocketEngine    *self);
+gssize          _qs_socket_engine_receive_datagram (QsSocketEngine   *self,
+                                                 guint8              *buffer,
+                                                 gsize                size,
+                                                 QsDatagramWant       want,
+                                                 QsDatagramHeader    *header,
+                                                 int                 *error_number);
+gssize          _qs_socket_engine_send_datagram (QsSocketEngine      *self,
+                                                 const guint8        *data,
+                                                 gsize                size,
+                                                 GInetAddress        *destination,
+                                                 guint16              port,
+                                                 GInetAddress        *source,
+                                                 int                  hop_limit,
+                                                 guint                interface_index,
+                                                 int                 *error_number);
+int             _qs_socket_engine_multicast_membership (QsSocketEngine *self,
+                                                 gboolean             join,
+                                                 GInetAddress        *group,
+                                                 guint                interface_index);
+int             _qs_socket_engine_set_multicast_interface (QsSocketEngine *self,
+                                                 guint                interface_index);
+guint           _qs_socket_engine_get_multicast_interface (QsSocketEngine *self);
+
+GInetAddress   *_qs_inet_address_from_native    (const struct sockaddr_storage *storage,
+                                                 guint16             *port);
 
 int             _qs_socket_fd_check             (int                  fd,
                                                  int                  type);

@@ -20,4 +20,6 @@
 # include "qs-tcp-server.h"
 # include "qs-local-socket.h"
 # include "qs-local-server.h"
+# include "qs-network-datagram.h"
+# include "qs-udp-socket.h"
 #undef QSOCK_INSIDE
