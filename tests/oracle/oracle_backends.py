@@ -174,6 +174,8 @@ LOCAL_SOCKET_SIGNALS = {
 }
 LOCAL_SERVER_SIGNALS = {'newConnection': None}
 
+UDP_CALLS = SOCKET_CALLS + ('has_pending_datagrams', 'pending_datagram_size')
+
 
 def camel_case(name):
     first, *rest = name.split('_')
@@ -269,6 +271,9 @@ class QtBackend:
 
     def local_socket(self):
         return QtLocalSocket(self, self.QtNetwork.QLocalSocket())
+
+    def udp_socket(self):
+        return QtUdpSocket(self, self.QtNetwork.QUdpSocket())
 
     def local_server(self):
         return QtLocalServer(self, self.QtNetwork.QLocalServer())
@@ -450,6 +455,39 @@ class QtServer(QtServerBase):
 
 
 
+def _datagram(data, sender, sender_port, destination, destination_port,
+              hop_limit, interface_index, valid):
+    """A received datagram as plain values, the same from both toolkits."""
+    return {'data': data, 'sender': sender, 'sender_port': sender_port,
+            'destination': destination, 'destination_port': destination_port,
+            'hop_limit': hop_limit, 'interface_index': interface_index,
+            'valid': valid}
+
+
+class QtUdpSocket(QtSocket):
+    """QUdpSocket behind the common vocabulary."""
+
+    CALLS = {name: camel_case(name) for name in UDP_CALLS}
+
+    def bind_mode(self, address, port, mode):
+        return self.obj.bind(self.b.host_address(address), port,
+                             self.b.QtNetwork.QAbstractSocket.BindFlag(mode))
+
+    def write_datagram(self, data, address, port):
+        return self.obj.writeDatagram(data, self.b.host_address(address), port)
+
+    def read_datagram(self, n):
+        """(data or None, sender, sender port)"""
+        data, host, port = self.obj.readDatagram(n)
+        return (None if data is None else bytes(data)), _qt_addr(host), port
+
+    def receive_datagram(self, n=-1):
+        d = self.obj.receiveDatagram(n)
+        return _datagram(bytes(d.data()), _qt_addr(d.senderAddress()), d.senderPort(),
+                         _qt_addr(d.destinationAddress()), d.destinationPort(),
+                         d.hopLimit(), d.interfaceIndex(), d.isValid())
+
+
 def _qt_text(value):
     return value or None
 
@@ -530,6 +568,18 @@ class QsockBackend:
             f = getattr(lib, fn)
             f.restype = ctypes.c_int64
             f.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t]
+        f = lib.qs_udp_socket_read_datagram
+        f.restype = ctypes.c_int64
+        f.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t,
+                      ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_uint16)]
+        gio = ctypes.CDLL('libgio-2.0.so.0')
+        lib.g_inet_address_to_string = gio.g_inet_address_to_string
+        lib.g_inet_address_to_string.restype = ctypes.c_void_p
+        lib.g_inet_address_to_string.argtypes = [ctypes.c_void_p]
+        lib.g_free = gio.g_free
+        lib.g_free.argtypes = [ctypes.c_void_p]
+        lib.g_object_unref = gio.g_object_unref
+        lib.g_object_unref.argtypes = [ctypes.c_void_p]
         pyapi = ctypes.pythonapi
         pyapi.PyCapsule_GetPointer.restype = ctypes.c_void_p
         pyapi.PyCapsule_GetPointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
@@ -555,6 +605,9 @@ class QsockBackend:
 
     def local_socket(self):
         return QsLocalSocket(self, self.Qs.LocalSocket.new())
+
+    def udp_socket(self):
+        return QsUdpSocket(self, self.Qs.UdpSocket.new())
 
     def local_server(self):
         return QsLocalServer(self, self.Qs.LocalServer.new())
@@ -721,6 +774,42 @@ class QsServer(QsServerBase):
     def server_address(self):
         return _qs_addr(self.obj.get_server_address())
 
+
+
+class QsUdpSocket(QsSocket):
+    """Qs.UdpSocket behind the common vocabulary."""
+
+    CALLS = _qs_calls(UDP_CALLS)
+
+    def bind_mode(self, address, port, mode):
+        return self.obj.bind(self.b.host_address(address), port, self.b.Qs.BindFlags(mode))
+
+    def write_datagram(self, data, address, port):
+        return self.obj.write_datagram(data, self.b.host_address(address), port)
+
+    def read_datagram(self, n):
+        """(data or None, sender, sender port), through the C call: its
+        buffer is the caller's."""
+        lib = self.b._lib
+        buf = ctypes.create_string_buffer(max(n, 1))
+        address = ctypes.c_void_p()
+        port = ctypes.c_uint16()
+        r = lib.qs_udp_socket_read_datagram(self.b.gpointer(self.obj), buf, n,
+                                            ctypes.byref(address), ctypes.byref(port))
+        sender = None
+        if address.value:
+            text = lib.g_inet_address_to_string(address)
+            sender = ctypes.string_at(text).decode()
+            lib.g_free(text)
+            lib.g_object_unref(address)
+        return (None if r < 0 else buf.raw[:r]), sender, port.value
+
+    def receive_datagram(self, n=-1):
+        d = self.obj.receive_datagram(n)
+        return _datagram(d.get_data().get_data() or b'', _qs_addr(d.get_sender_address()),
+                         d.get_sender_port(), _qs_addr(d.get_destination_address()),
+                         d.get_destination_port(), d.get_hop_limit(),
+                         d.get_interface_index(), d.is_valid())
 
 
 class QsLocalSocket(QsDevice):

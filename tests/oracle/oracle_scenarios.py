@@ -757,3 +757,4 @@ def server_pause_accepting(b, t):
 
 # The scenarios of the other classes register themselves here too.
 import oracle_local_scenarios  # noqa: E402,F401  pylint: disable=wrong-import-position,cyclic-import
+import oracle_udp_scenarios  # noqa: E402,F401  pylint: disable=wrong-import-position,cyclic-import
