@@ -228,3 +228,14 @@ def udp_close_and_abort(b, t):
     second = bound_socket(b, t, 'second')
     do(t, 'second', second, 'abort')
     record(t, 'second', second, 'state', 'local_port', 'is_valid', 'open_mode')
+
+
+@scenario
+def udp_unreachable_destinations(b, t):
+    """Datagrams the kernel refuses: another family, and port 0."""
+    a = bound_socket(b, t, 'a')
+    result(t, 'a', a, 'write_datagram', b'v6', '::1', 9)
+    record_error(t, 'a', a)
+    result(t, 'a', a, 'write_datagram', b'zero', LOOPBACK, 0)
+    record_error(t, 'a', a)
+    record(t, 'a', a, 'state')
