@@ -135,7 +135,8 @@ function testWriteNetworkDatagram() {
     const request = Qs.NetworkDatagram.new(new GLib.Bytes(encode('net')), address('127.0.0.1'),
         receiver.get_local_port());
     check(request.is_valid(), 'request is valid');
-    checkEqual(request.get_destination_port(), receiver.get_local_port(), 'request destination port');
+    checkEqual(request.get_destination_port(), receiver.get_local_port(),
+        'request destination port');
     checkEqual(request.get_sender_port(), -1, 'request sender port');
     request.set_hop_limit(5);
     request.set_interface_index(LO_INDEX);
@@ -145,7 +146,8 @@ function testWriteNetworkDatagram() {
     const received = receiver.receive_datagram(-1);
     checkEqual(decode(received.get_data()), 'net', 'network datagram data');
     checkEqual(received.get_hop_limit(), 5, 'the hop limit sent with');
-    checkEqual(received.get_sender_port(), sender.get_local_port(), 'network datagram sender port');
+    checkEqual(received.get_sender_port(), sender.get_local_port(),
+        'network datagram sender port');
 
     // new_from_data takes a Uint8Array; receive_datagram(max_size) truncates.
     const again = Qs.NetworkDatagram.new_from_data(encode('truncated'), address('127.0.0.1'),
@@ -216,7 +218,8 @@ function testCopyAndRef() {
     checkEqual(copied.get_destination_port(), 1000, 'copied destination port');
     copied.set_destination(address('127.0.0.2'), 3000);
     copied.set_interface_index(LO_INDEX);
-    checkEqual(original.get_destination_address().to_string(), '127.0.0.1', 'original destination');
+    checkEqual(original.get_destination_address().to_string(), '127.0.0.1',
+        'original destination');
     checkEqual(original.get_destination_port(), 1000, 'original destination port');
     checkEqual(original.get_interface_index(), 0, 'original interface index');
 
@@ -232,9 +235,11 @@ function testConnectedMode() {
     const [socket, log] = tracedSocket();
     // A literal address: done before the call returns, as Qt.
     socket.connect_to_address(address('127.0.0.1'), peer.get_local_port(), Qs.OpenMode.READ_WRITE);
-    checkEqual(log, [`state-changed(${S.HOST_LOOKUP_STATE})`, `state-changed(${S.CONNECTING_STATE})`,
-        'host-found', `state-changed(${S.CONNECTED_STATE})`, 'connected'], 'connect trace');
-    checkEqual(socket.get_open_mode(), Qs.OpenMode.READ_WRITE | Qs.OpenMode.UNBUFFERED, 'open mode');
+    checkEqual(log, [`state-changed(${S.HOST_LOOKUP_STATE})`,
+        `state-changed(${S.CONNECTING_STATE})`, 'host-found',
+        `state-changed(${S.CONNECTED_STATE})`, 'connected'], 'connect trace');
+    checkEqual(socket.get_open_mode(), Qs.OpenMode.READ_WRITE | Qs.OpenMode.UNBUFFERED,
+        'open mode');
     checkEqual(socket.get_peer_port(), peer.get_local_port(), 'peer port');
 
     // Each write is one datagram, with bytes-written before it returns.
@@ -265,7 +270,8 @@ function testDatagramTooLarge() {
         socket.get_local_port()), -1, 'a 70000-byte datagram');
     checkEqual(log.slice(1), [`error-occurred(${E.DATAGRAM_TOO_LARGE_ERROR})`], 'too large trace');
     checkEqual(socket.get_error(), E.DATAGRAM_TOO_LARGE_ERROR, 'too large error');
-    checkEqual(socket.get_error_string(), 'Datagram was too large to send', 'too large error string');
+    checkEqual(socket.get_error_string(), 'Datagram was too large to send',
+        'too large error string');
     checkEqual(socket.get_state(), S.BOUND_STATE, 'still bound');
     socket.close();
 }
