@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 
-TIMEOUT_S = 20
+from pair_common import run_second, stop, tagged
 
 
 def client_args(announcement):
@@ -41,28 +41,19 @@ def run_pair(server_cmd, client_cmd, env):
         if args is None:
             print('server did not announce where it listens: %r' % line, file=sys.stderr)
             return 1
-        client = subprocess.run(client_cmd + args, capture_output=True,
-                                text=True, timeout=TIMEOUT_S, env=env)
-        sys.stderr.write(client.stderr)
-        fortune = client.stdout.strip()
+        outputs = run_second(server, 'server', client_cmd + args, 'client', env)
+        if outputs is None:
+            return 1
+        client_output, server_output = outputs
+        fortune = ''.join(client_output).strip()
         print(fortune)
-        if client.returncode != 0:
-            print('client exited with %d' % client.returncode, file=sys.stderr)
-            return 1
-        if server.wait(timeout=TIMEOUT_S) != 0:
-            print('server exited with %d' % server.returncode, file=sys.stderr)
-            return 1
-        sent = [line[len('SENT '):].rstrip('\n') for line in server.stdout
-                if line.startswith('SENT ')]
+        sent = tagged(server_output, 'SENT')
         if sent != [fortune]:
             print('client printed %r, server sent %r' % (fortune, sent), file=sys.stderr)
             return 1
         return 0
     finally:
-        if server.poll() is None:
-            server.kill()
-            server.wait()
-        server.stdout.close()
+        stop(server)
 
 
 def main(argv):

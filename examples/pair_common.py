@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""What the example drivers share (run-fortune-pair.py,
+run-multicast-pair.py): a first program that keeps running (a server, a
+receiver) while a second one runs to its end (a client, a sender), both
+bounded in time and both required to exit 0, and the tagged lines
+("SENT <text>") they print."""
+
+import subprocess
+import sys
+
+TIMEOUT_S = 20
+
+
+def tagged(lines, tag):
+    """The text after "<tag> " of each line that has it."""
+    return [line[len(tag) + 1:].rstrip('\n') for line in lines if line.startswith(tag + ' ')]
+
+
+def run_second(first, first_name, second_cmd, second_name, env=None):
+    """Runs second_cmd to its end, then waits for first (a Popen with
+    stdout piped); both must exit 0 within TIMEOUT_S. Returns the second
+    program's stdout and the rest of the first's, as lists of lines, or
+    None once it has said on stderr what went wrong."""
+    try:
+        second = subprocess.run(second_cmd, capture_output=True, text=True,
+                                timeout=TIMEOUT_S, env=env)
+        sys.stderr.write(second.stderr)
+        if second.returncode != 0:
+            print('%s exited with %d' % (second_name, second.returncode), file=sys.stderr)
+            return None
+        if first.wait(timeout=TIMEOUT_S) != 0:
+            print('%s exited with %d' % (first_name, first.returncode), file=sys.stderr)
+            return None
+    except subprocess.TimeoutExpired as e:
+        print('timed out: %s' % e, file=sys.stderr)
+        return None
+    return second.stdout.splitlines(True), first.stdout.readlines()
+
+
+def stop(process):
+    """Kills process if it still runs, reaps it and closes its stdout."""
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+    process.stdout.close()
