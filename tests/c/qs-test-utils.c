@@ -398,3 +398,52 @@ qs_test_peer_read_to_eof (GSocket *peer,
     }
   return g_byte_array_free_to_bytes (g_steal_pointer (&got));
 }
+
+GInetAddress *
+qs_test_address (const char *text)
+{
+  GInetAddress *address = g_inet_address_new_from_string (text);
+
+  g_assert_nonnull (address);
+  return address;
+}
+
+char *
+qs_test_address_string (GInetAddress *address)
+{
+  char *text;
+
+  if (address == NULL)
+    return NULL;
+  text = g_inet_address_to_string (address);
+  g_object_unref (address);
+  return text;
+}
+
+guint16
+qs_test_udp_local_port (QsUdpSocket *socket)
+{
+  return qs_abstract_socket_get_local_port (QS_ABSTRACT_SOCKET (socket));
+}
+
+void
+qs_test_udp_bind (QsUdpSocket *socket,
+                  const char  *text,
+                  QsBindFlags  mode)
+{
+  g_autoptr(GInetAddress) address = text ? qs_test_address (text) : NULL;
+
+  g_assert_true (qs_abstract_socket_bind (QS_ABSTRACT_SOCKET (socket), address, 0, mode));
+  g_assert_cmpint (qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (socket)), ==,
+                   QS_SOCKET_STATE_BOUND_STATE);
+  g_assert_cmpuint (qs_test_udp_local_port (socket), !=, 0);
+}
+
+void
+qs_test_udp_wait_readable (QsUdpSocket *socket)
+{
+  GPollFD pfd = { qs_abstract_socket_get_socket_descriptor (QS_ABSTRACT_SOCKET (socket)), G_IO_IN, 0 };
+
+  g_assert_cmpint (pfd.fd, >=, 0);
+  g_assert_cmpint (g_poll (&pfd, 1, 5000), ==, 1);
+}

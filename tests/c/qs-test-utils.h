@@ -71,6 +71,26 @@ void qs_test_release (gpointer      object_ptr,
                       gconstpointer trace,
                       gconstpointer fixture);
 
+/* The address of @text, which must parse; (transfer full). */
+GInetAddress *qs_test_address (const char *text);
+
+/* The text of @address, which it consumes (transfer full in), or NULL
+ * for NULL: reads getters that return (transfer full) addresses. */
+char *qs_test_address_string (GInetAddress *address);
+
+/* A UDP socket's local port. */
+guint16 qs_test_udp_local_port (QsUdpSocket *socket);
+
+/* Binds @socket to @text:0 (NULL: the any address) with @mode and
+ * asserts it is bound to a port. */
+void qs_test_udp_bind (QsUdpSocket *socket,
+                       const char  *text,
+                       QsBindFlags  mode);
+
+/* Waits, without the main loop, until @socket's descriptor is readable;
+ * fails the test after 5 s. */
+void qs_test_udp_wait_readable (QsUdpSocket *socket);
+
 /* A loopback address (127.0.0.1 or ::1); (transfer full). */
 GInetAddress *qs_test_loopback (GSocketFamily family);
 

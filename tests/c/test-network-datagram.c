@@ -13,15 +13,6 @@
 
 #include "qs-test-utils.h"
 
-static GInetAddress *
-address (const char *text)
-{
-  GInetAddress *a = g_inet_address_new_from_string (text);
-
-  g_assert_nonnull (a);
-  return a;
-}
-
 /* Asserts the text of an address returned (transfer full), or NULL. */
 static void
 assert_address (GInetAddress *got,
@@ -80,7 +71,7 @@ test_new_data_only (void)
 static void
 test_new_with_destination (void)
 {
-  g_autoptr(GInetAddress) dst = address ("127.0.0.1");
+  g_autoptr(GInetAddress) dst = qs_test_address ("127.0.0.1");
   g_autoptr(QsNetworkDatagram) d = qs_network_datagram_new_from_data ((const guint8 *) "abc", 3, dst, 5);
   g_autoptr(QsNetworkDatagram) empty = qs_network_datagram_new_from_data (NULL, 0, dst, 0);
 
@@ -103,8 +94,8 @@ test_new_with_destination (void)
 static void
 test_setters (void)
 {
-  g_autoptr(GInetAddress) dst = address ("127.0.0.1");
-  g_autoptr(GInetAddress) src = address ("10.0.0.1");
+  g_autoptr(GInetAddress) dst = qs_test_address ("127.0.0.1");
+  g_autoptr(GInetAddress) src = qs_test_address ("10.0.0.1");
   g_autoptr(GBytes) bytes = g_bytes_new_static ("xyz", 3);
   g_autoptr(QsNetworkDatagram) d = qs_network_datagram_new (NULL, dst, 5);
 
@@ -139,7 +130,7 @@ test_setters (void)
 static void
 test_clear (void)
 {
-  g_autoptr(GInetAddress) dst = address ("127.0.0.1");
+  g_autoptr(GInetAddress) dst = qs_test_address ("127.0.0.1");
   g_autoptr(QsNetworkDatagram) d = qs_network_datagram_new_from_data ((const guint8 *) "abc", 3, dst, 5);
 
   g_test_summary ("clear() resets everything, as Qt");
@@ -160,7 +151,7 @@ test_clear (void)
 static void
 test_ref_shares (void)
 {
-  g_autoptr(GInetAddress) dst = address ("::1");
+  g_autoptr(GInetAddress) dst = qs_test_address ("::1");
   QsNetworkDatagram *d = qs_network_datagram_new (NULL, NULL, 0);
   QsNetworkDatagram *other = qs_network_datagram_ref (d);
 
@@ -182,9 +173,9 @@ test_ref_shares (void)
 static void
 test_copy_independent (void)
 {
-  g_autoptr(GInetAddress) dst = address ("127.0.0.1");
-  g_autoptr(GInetAddress) src = address ("10.0.0.1");
-  g_autoptr(GInetAddress) other = address ("10.9.9.9");
+  g_autoptr(GInetAddress) dst = qs_test_address ("127.0.0.1");
+  g_autoptr(GInetAddress) src = qs_test_address ("10.0.0.1");
+  g_autoptr(GInetAddress) other = qs_test_address ("10.9.9.9");
   g_autoptr(QsNetworkDatagram) d = qs_network_datagram_new_from_data ((const guint8 *) "abc", 3, dst, 5);
   g_autoptr(QsNetworkDatagram) copy = NULL;
   g_autoptr(GBytes) bytes = g_bytes_new_static ("changed", 7);
@@ -236,8 +227,8 @@ test_boxed (void)
 static void
 test_make_reply (void)
 {
-  g_autoptr(GInetAddress) dst = address ("127.0.0.1");
-  g_autoptr(GInetAddress) src = address ("10.0.0.1");
+  g_autoptr(GInetAddress) dst = qs_test_address ("127.0.0.1");
+  g_autoptr(GInetAddress) src = qs_test_address ("10.0.0.1");
   g_autoptr(GBytes) payload = g_bytes_new_static ("reply", 5);
   g_autoptr(QsNetworkDatagram) d = qs_network_datagram_new_from_data ((const guint8 *) "abc", 3, dst, 5);
   g_autoptr(QsNetworkDatagram) reply = NULL;
@@ -274,8 +265,8 @@ test_make_reply_multicast (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
     {
-      g_autoptr(GInetAddress) group = address (groups[i]);
-      g_autoptr(GInetAddress) src = address ("10.0.0.1");
+      g_autoptr(GInetAddress) group = qs_test_address (groups[i]);
+      g_autoptr(GInetAddress) src = qs_test_address ("10.0.0.1");
       g_autoptr(QsNetworkDatagram) d = qs_network_datagram_new (NULL, group, 5);
       g_autoptr(QsNetworkDatagram) reply = NULL;
 

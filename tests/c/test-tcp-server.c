@@ -138,18 +138,6 @@ listen_loopback (Fixture *f)
   g_assert_true (qs_tcp_server_listen (f->server, loopback, 0));
 }
 
-static char *
-address_string (GInetAddress *address)
-{
-  char *text;
-
-  if (address == NULL)
-    return NULL;
-  text = g_inet_address_to_string (address);
-  g_object_unref (address);
-  return text;
-}
-
 /* ---- defaults and listening ---------------------------------------------- */
 
 static void
@@ -205,7 +193,7 @@ test_listen_port_zero (Fixture      *f,
   listen_loopback (f);
   g_assert_true (qs_tcp_server_is_listening (f->server));
   g_assert_cmpuint (qs_tcp_server_get_server_port (f->server), !=, 0);
-  address = address_string (qs_tcp_server_get_server_address (f->server));
+  address = qs_test_address_string (qs_tcp_server_get_server_address (f->server));
   g_assert_cmpstr (address, ==, "127.0.0.1");
   g_assert_cmpint (qs_tcp_server_get_socket_descriptor (f->server), >=, 0);
   g_assert_cmpint (qs_tcp_server_get_server_error (f->server), ==, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR);
@@ -229,7 +217,7 @@ test_listen_any (Fixture      *f,
   g_assert_true (qs_tcp_server_listen (f->server, NULL, 0));
   port = qs_tcp_server_get_server_port (f->server);
   g_assert_cmpuint (port, !=, 0);
-  address = address_string (qs_tcp_server_get_server_address (f->server));
+  address = qs_test_address_string (qs_tcp_server_get_server_address (f->server));
   g_assert_cmpstr (address, ==, "0.0.0.0");   /* QHostAddress::Any's text in Qt 6.4 */
 
   client4 = qs_test_client_new (G_SOCKET_FAMILY_IPV4, port);
@@ -240,7 +228,7 @@ test_listen_any (Fixture      *f,
     g_autofree char *peer = NULL;
 
     g_assert_nonnull (accepted);
-    peer = address_string (qs_abstract_socket_get_peer_address (QS_ABSTRACT_SOCKET (accepted)));
+    peer = qs_test_address_string (qs_abstract_socket_get_peer_address (QS_ABSTRACT_SOCKET (accepted)));
     g_assert_cmpstr (peer, ==, qs_test_ipv6_available () ? "::ffff:127.0.0.1" : "127.0.0.1");
     g_assert_cmpuint (qs_abstract_socket_get_peer_port (QS_ABSTRACT_SOCKET (accepted)), ==,
                       qs_test_socket_local_port (client4));
@@ -271,13 +259,13 @@ test_listen_ipv6 (Fixture      *f,
 
   loopback = qs_test_loopback (G_SOCKET_FAMILY_IPV6);
   g_assert_true (qs_tcp_server_listen (f->server, loopback, 0));
-  address = address_string (qs_tcp_server_get_server_address (f->server));
+  address = qs_test_address_string (qs_tcp_server_get_server_address (f->server));
   g_assert_cmpstr (address, ==, "::1");
   client = qs_test_client_new (G_SOCKET_FAMILY_IPV6, qs_tcp_server_get_server_port (f->server));
   qs_test_run_until (f->new_connections == 1, TIMEOUT_MS);
   accepted = qs_tcp_server_next_pending_connection (f->server);
   g_assert_nonnull (accepted);
-  peer = address_string (qs_abstract_socket_get_peer_address (QS_ABSTRACT_SOCKET (accepted)));
+  peer = qs_test_address_string (qs_abstract_socket_get_peer_address (QS_ABSTRACT_SOCKET (accepted)));
   g_assert_cmpstr (peer, ==, "::1");
   g_assert_cmpuint (qs_abstract_socket_get_peer_port (QS_ABSTRACT_SOCKET (accepted)), ==,
                     qs_test_socket_local_port (client));
@@ -394,7 +382,7 @@ test_new_connection (Fixture      *f,
   g_assert_cmpint (qs_io_device_get_open_mode (QS_IO_DEVICE (accepted)), ==, QS_OPEN_MODE_READ_WRITE);
   g_assert_null (qs_abstract_socket_get_peer_name (s));
   g_assert_cmpuint (qs_abstract_socket_get_peer_port (s), ==, qs_test_socket_local_port (client));
-  peer = address_string (qs_abstract_socket_get_peer_address (s));
+  peer = qs_test_address_string (qs_abstract_socket_get_peer_address (s));
   g_assert_cmpstr (peer, ==, "127.0.0.1");
   g_assert_cmpuint (qs_abstract_socket_get_local_port (s), ==, qs_tcp_server_get_server_port (f->server));
   g_assert_cmpint (qs_abstract_socket_get_socket_descriptor (s), >=, 0);
@@ -773,7 +761,7 @@ test_set_socket_descriptor (Fixture      *f,
   g_assert_true (qs_tcp_server_is_listening (f->server));
   g_assert_cmpint (qs_tcp_server_get_socket_descriptor (f->server), ==, fd);
   g_assert_cmpuint (qs_tcp_server_get_server_port (f->server), ==, ntohs (address.sin_port));
-  server_address = address_string (qs_tcp_server_get_server_address (f->server));
+  server_address = qs_test_address_string (qs_tcp_server_get_server_address (f->server));
   g_assert_cmpstr (server_address, ==, "127.0.0.1");
 
   client = qs_test_client_new (G_SOCKET_FAMILY_IPV4, ntohs (address.sin_port));

@@ -102,18 +102,6 @@ hanging_listener_new (guint16  *port,
   return listener;
 }
 
-static char *
-address_string (GInetAddress *address)
-{
-  char *text;
-
-  if (address == NULL)
-    return NULL;
-  text = g_inet_address_to_string (address);
-  g_object_unref (address);
-  return text;
-}
-
 static guint16
 remote_port_of (GSocket *socket)
 {
@@ -204,9 +192,9 @@ test_connect_literal (Fixture      *f,
   assert_trace (f, CONNECT_TRACE);
   g_assert_cmpint (qs_abstract_socket_get_state (SOCK (f)), ==, QS_SOCKET_STATE_CONNECTED_STATE);
   g_assert_cmpuint (qs_abstract_socket_get_peer_port (SOCK (f)), ==, f->port);
-  peer_address = address_string (qs_abstract_socket_get_peer_address (SOCK (f)));
+  peer_address = qs_test_address_string (qs_abstract_socket_get_peer_address (SOCK (f)));
   g_assert_cmpstr (peer_address, ==, "127.0.0.1");
-  local_address = address_string (qs_abstract_socket_get_local_address (SOCK (f)));
+  local_address = qs_test_address_string (qs_abstract_socket_get_local_address (SOCK (f)));
   g_assert_cmpstr (local_address, ==, "127.0.0.1");
   g_assert_cmpuint (qs_abstract_socket_get_local_port (SOCK (f)), ==, remote_port_of (f->peer));
   g_assert_cmpint (qs_abstract_socket_get_socket_descriptor (SOCK (f)), >=, 0);
@@ -241,7 +229,7 @@ test_connect_name (Fixture      *f,
                      is_state (f, QS_SOCKET_STATE_UNCONNECTED_STATE), TIMEOUT_MS);
   assert_trace (f, CONNECT_TRACE);
   g_assert_cmpstr (qs_abstract_socket_get_peer_name (SOCK (f)), ==, "localhost");
-  peer_address = address_string (qs_abstract_socket_get_peer_address (SOCK (f)));
+  peer_address = qs_test_address_string (qs_abstract_socket_get_peer_address (SOCK (f)));
   g_assert_cmpstr (peer_address, ==, "127.0.0.1");
   g_assert_cmpuint (qs_abstract_socket_get_peer_port (SOCK (f)), ==, f->port);
 }
@@ -263,7 +251,7 @@ test_connect_address (Fixture      *f,
   qs_test_run_until (!is_state (f, QS_SOCKET_STATE_CONNECTING_STATE), TIMEOUT_MS);
   assert_trace (f, CONNECT_TRACE);
   g_assert_cmpstr (qs_abstract_socket_get_peer_name (SOCK (f)), ==, "127.0.0.1");
-  peer_address = address_string (qs_abstract_socket_get_peer_address (SOCK (f)));
+  peer_address = qs_test_address_string (qs_abstract_socket_get_peer_address (SOCK (f)));
   g_assert_cmpstr (peer_address, ==, "127.0.0.1");
 }
 
@@ -289,7 +277,7 @@ test_connect_ipv6 (Fixture      *f,
   f->peer = qs_test_accept (listener, TIMEOUT_MS);
   qs_test_run_until (!is_state (f, QS_SOCKET_STATE_CONNECTING_STATE), TIMEOUT_MS);
   assert_trace (f, CONNECT_TRACE);
-  peer_address = address_string (qs_abstract_socket_get_peer_address (SOCK (f)));
+  peer_address = qs_test_address_string (qs_abstract_socket_get_peer_address (SOCK (f)));
   g_assert_cmpstr (peer_address, ==, "::1");
   g_assert_cmpuint (qs_abstract_socket_get_peer_port (SOCK (f)), ==, port);
   g_assert_cmpstr (qs_abstract_socket_get_peer_name (SOCK (f)), ==, "::1");
@@ -1084,7 +1072,7 @@ test_bind_when_bound (Fixture      *f,
   g_assert_cmpint (qs_abstract_socket_get_state (SOCK (f)), ==, QS_SOCKET_STATE_BOUND_STATE);
   port = qs_abstract_socket_get_local_port (SOCK (f));
   g_assert_cmpuint (port, !=, 0);
-  local_address = address_string (qs_abstract_socket_get_local_address (SOCK (f)));
+  local_address = qs_test_address_string (qs_abstract_socket_get_local_address (SOCK (f)));
   g_assert_cmpstr (local_address, ==, "127.0.0.1");
   g_assert_true (qs_abstract_socket_is_valid (SOCK (f)));
   g_assert_cmpint (qs_abstract_socket_get_socket_descriptor (SOCK (f)), >=, 0);

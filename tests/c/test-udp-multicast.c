@@ -76,49 +76,12 @@ require (const char *reason)
   return FALSE;
 }
 
-static GInetAddress *
-address (const char *text)
-{
-  GInetAddress *a = g_inet_address_new_from_string (text);
-
-  g_assert_nonnull (a);
-  return a;
-}
-
-static char *
-address_string (GInetAddress *a)
-{
-  char *text;
-
-  if (a == NULL)
-    return NULL;
-  text = g_inet_address_to_string (a);
-  g_object_unref (a);
-  return text;
-}
-
-static guint16
-local_port (QsUdpSocket *socket)
-{
-  return qs_abstract_socket_get_local_port (QS_ABSTRACT_SOCKET (socket));
-}
-
-static void
-bind_to (QsUdpSocket *socket,
-         const char  *text,
-         QsBindFlags  mode)
-{
-  g_autoptr(GInetAddress) a = text ? address (text) : NULL;
-
-  g_assert_true (qs_abstract_socket_bind (QS_ABSTRACT_SOCKET (socket), a, 0, mode));
-}
-
 static void
 join (QsUdpSocket *socket,
       const char  *group,
       const char  *iface)
 {
-  g_autoptr(GInetAddress) a = address (group);
+  g_autoptr(GInetAddress) a = qs_test_address (group);
 
   g_assert_true (qs_udp_socket_join_multicast_group (socket, a, iface));
 }
@@ -129,21 +92,13 @@ send_to (QsUdpSocket *from,
          const char  *host,
          guint16      port)
 {
-  g_autoptr(GInetAddress) a = address (host);
+  g_autoptr(GInetAddress) a = qs_test_address (host);
   gsize size = strlen (text);
   gint64 sent = qs_udp_socket_write_datagram (from, (const guint8 *) text, size, a, port);
 
   if (sent < 0)
     g_test_message ("sending to %s failed: %s", host, qs_io_device_get_error_string (QS_IO_DEVICE (from)));
   g_assert_cmpint (sent, ==, size);
-}
-
-static void
-wait_readable (QsUdpSocket *socket)
-{
-  GPollFD pfd = { qs_abstract_socket_get_socket_descriptor (QS_ABSTRACT_SOCKET (socket)), G_IO_IN, 0 };
-
-  g_assert_cmpint (g_poll (&pfd, 1, TIMEOUT_MS), ==, 1);
 }
 
 static QsNetworkDatagram *
@@ -153,7 +108,7 @@ receive (QsUdpSocket *socket,
   QsNetworkDatagram *datagram;
   g_autoptr(GBytes) bytes = NULL;
 
-  wait_readable (socket);
+  qs_test_udp_wait_readable (socket);
   datagram = qs_udp_socket_receive_datagram (socket, -1);
   bytes = qs_network_datagram_get_data (datagram);
   qs_test_assert_bytes (bytes, expected);
@@ -166,9 +121,9 @@ static void
 setup_ipv4 (Fixture    *f,
             const char *iface)
 {
-  bind_to (f->socket, "0.0.0.0", QS_BIND_FLAGS_SHARE_ADDRESS);
+  qs_test_udp_bind (f->socket, "0.0.0.0", QS_BIND_FLAGS_SHARE_ADDRESS);
   join (f->socket, GROUP4, iface);
-  bind_to (f->sender, "0.0.0.0", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->sender, "0.0.0.0", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   qs_udp_socket_set_multicast_interface (f->sender, "lo");
   g_assert_cmpstr (qs_udp_socket_get_multicast_interface (f->sender), ==, "lo");
 }
@@ -189,17 +144,17 @@ test_ipv4_receive (Fixture      *f,
     return;
 
   setup_ipv4 (f, "lo");
-  send_to (f->sender, "mc", GROUP4, local_port (f->socket));
+  send_to (f->sender, "mc", GROUP4, qs_test_udp_local_port (f->socket));
   qs_test_run_until (strstr (f->trace->str, "ready-read") != NULL, TIMEOUT_MS);
   assert_trace (f, "state-changed(bound-state) ready-read ");
 
   datagram = receive (f->socket, "mc");
-  sender = address_string (qs_network_datagram_get_sender_address (datagram));
+  sender = qs_test_address_string (qs_network_datagram_get_sender_address (datagram));
   g_assert_cmpstr (sender, ==, "127.0.0.1");
-  g_assert_cmpint (qs_network_datagram_get_sender_port (datagram), ==, local_port (f->sender));
-  destination = address_string (qs_network_datagram_get_destination_address (datagram));
+  g_assert_cmpint (qs_network_datagram_get_sender_port (datagram), ==, qs_test_udp_local_port (f->sender));
+  destination = qs_test_address_string (qs_network_datagram_get_destination_address (datagram));
   g_assert_cmpstr (destination, ==, GROUP4);
-  g_assert_cmpint (qs_network_datagram_get_destination_port (datagram), ==, local_port (f->socket));
+  g_assert_cmpint (qs_network_datagram_get_destination_port (datagram), ==, qs_test_udp_local_port (f->socket));
   g_assert_cmpint (qs_network_datagram_get_hop_limit (datagram), ==, 1);
   g_assert_cmpuint (qs_network_datagram_get_interface_index (datagram), ==, if_nametoindex ("lo"));
 }
@@ -217,7 +172,7 @@ test_ipv4_default_interface (Fixture      *f,
     return;
 
   setup_ipv4 (f, NULL);
-  send_to (f->sender, "default", GROUP4, local_port (f->socket));
+  send_to (f->sender, "default", GROUP4, qs_test_udp_local_port (f->socket));
   datagram = receive (f->socket, "default");
 }
 
@@ -235,7 +190,7 @@ test_ipv4_ttl_option (Fixture      *f,
 
   setup_ipv4 (f, "lo");
   qs_abstract_socket_set_socket_option (QS_ABSTRACT_SOCKET (f->sender), QS_SOCKET_OPTION_MULTICAST_TTL_OPTION, 5);
-  send_to (f->sender, "ttl", GROUP4, local_port (f->socket));
+  send_to (f->sender, "ttl", GROUP4, qs_test_udp_local_port (f->socket));
   datagram = receive (f->socket, "ttl");
   g_assert_cmpint (qs_network_datagram_get_hop_limit (datagram), ==, 5);
 }
@@ -244,7 +199,7 @@ static void
 test_ipv4_hop_limit_datagram (Fixture      *f,
                               gconstpointer data)
 {
-  g_autoptr(GInetAddress) group = address (GROUP4);
+  g_autoptr(GInetAddress) group = qs_test_address (GROUP4);
   g_autoptr(QsNetworkDatagram) request = NULL;
   g_autoptr(QsNetworkDatagram) datagram = NULL;
 
@@ -255,7 +210,7 @@ test_ipv4_hop_limit_datagram (Fixture      *f,
     return;
 
   setup_ipv4 (f, "lo");
-  request = qs_network_datagram_new_from_data ((const guint8 *) "hop", 3, group, local_port (f->socket));
+  request = qs_network_datagram_new_from_data ((const guint8 *) "hop", 3, group, qs_test_udp_local_port (f->socket));
   qs_network_datagram_set_hop_limit (request, 9);
   qs_network_datagram_set_interface_index (request, if_nametoindex ("lo"));
   g_assert_cmpint (qs_udp_socket_write_network_datagram (f->sender, request), ==, 3);
@@ -271,8 +226,8 @@ assert_group_not_delivered (Fixture *f)
 {
   g_autoptr(QsNetworkDatagram) datagram = NULL;
 
-  send_to (f->sender, "group", GROUP4, local_port (f->socket));
-  send_to (f->sender, "control", "127.0.0.1", local_port (f->socket));
+  send_to (f->sender, "group", GROUP4, qs_test_udp_local_port (f->socket));
+  send_to (f->sender, "control", "127.0.0.1", qs_test_udp_local_port (f->socket));
   datagram = receive (f->socket, "control");
 }
 
@@ -289,12 +244,12 @@ test_ipv4_loopback_off (Fixture      *f,
   if (!require (skip_ipv4) || !require (skip_veth))
     return;
 
-  bind_to (f->socket, "0.0.0.0", QS_BIND_FLAGS_SHARE_ADDRESS);
+  qs_test_udp_bind (f->socket, "0.0.0.0", QS_BIND_FLAGS_SHARE_ADDRESS);
   join (f->socket, GROUP4, IFACE6);
-  bind_to (f->sender, "0.0.0.0", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->sender, "0.0.0.0", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   qs_udp_socket_set_multicast_interface (f->sender, IFACE6);
   g_assert_cmpstr (qs_udp_socket_get_multicast_interface (f->sender), ==, IFACE6);
-  send_to (f->sender, "looped", GROUP4, local_port (f->socket));
+  send_to (f->sender, "looped", GROUP4, qs_test_udp_local_port (f->socket));
   datagram = receive (f->socket, "looped");
   g_assert_cmpuint (qs_network_datagram_get_interface_index (datagram), ==, if_nametoindex (IFACE6));
 
@@ -308,7 +263,7 @@ static void
 test_ipv4_leave (Fixture      *f,
                  gconstpointer data)
 {
-  g_autoptr(GInetAddress) group = address (GROUP4);
+  g_autoptr(GInetAddress) group = qs_test_address (GROUP4);
 
   g_test_summary ("IPv4: after leave_multicast_group nothing more arrives; leaving "
                   "again fails with SOCKET_ADDRESS_NOT_AVAILABLE_ERROR (no signal), "
@@ -337,7 +292,7 @@ test_ipv4_two_members (Fixture      *f,
                        gconstpointer data)
 {
   g_autoptr(QsUdpSocket) second = qs_udp_socket_new ();
-  g_autoptr(GInetAddress) any = address ("0.0.0.0");
+  g_autoptr(GInetAddress) any = qs_test_address ("0.0.0.0");
   g_autoptr(QsNetworkDatagram) first_copy = NULL;
   g_autoptr(QsNetworkDatagram) second_copy = NULL;
 
@@ -348,10 +303,10 @@ test_ipv4_two_members (Fixture      *f,
     return;
 
   setup_ipv4 (f, "lo");
-  g_assert_true (qs_abstract_socket_bind (QS_ABSTRACT_SOCKET (second), any, local_port (f->socket),
+  g_assert_true (qs_abstract_socket_bind (QS_ABSTRACT_SOCKET (second), any, qs_test_udp_local_port (f->socket),
                                           QS_BIND_FLAGS_SHARE_ADDRESS));
   join (second, GROUP4, "lo");
-  send_to (f->sender, "both", GROUP4, local_port (f->socket));
+  send_to (f->sender, "both", GROUP4, qs_test_udp_local_port (f->socket));
   first_copy = receive (f->socket, "both");
   second_copy = receive (second, "both");
 }
@@ -371,13 +326,13 @@ test_ipv6_receive (Fixture      *f,
   if (!require (skip_ipv6) || !require (skip_veth))
     return;
 
-  bind_to (f->socket, NULL, QS_BIND_FLAGS_SHARE_ADDRESS);
+  qs_test_udp_bind (f->socket, NULL, QS_BIND_FLAGS_SHARE_ADDRESS);
   join (f->socket, GROUP6, IFACE6);
-  bind_to (f->sender, NULL, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->sender, NULL, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   qs_udp_socket_set_multicast_interface (f->sender, IFACE6);
   g_assert_cmpstr (qs_udp_socket_get_multicast_interface (f->sender), ==, IFACE6);
 
-  send_to (f->sender, "mc6", GROUP6, local_port (f->socket));
+  send_to (f->sender, "mc6", GROUP6, qs_test_udp_local_port (f->socket));
   qs_test_run_until (strstr (f->trace->str, "ready-read") != NULL, TIMEOUT_MS);
   assert_trace (f, "state-changed(bound-state) ready-read ");
   datagram = receive (f->socket, "mc6");
@@ -385,10 +340,10 @@ test_ipv6_receive (Fixture      *f,
   sender = qs_network_datagram_get_sender_address (datagram);
   g_assert_nonnull (sender);
   g_assert_cmpint (g_inet_address_get_family (sender), ==, G_SOCKET_FAMILY_IPV6);
-  g_assert_cmpint (qs_network_datagram_get_sender_port (datagram), ==, local_port (f->sender));
-  destination = address_string (qs_network_datagram_get_destination_address (datagram));
+  g_assert_cmpint (qs_network_datagram_get_sender_port (datagram), ==, qs_test_udp_local_port (f->sender));
+  destination = qs_test_address_string (qs_network_datagram_get_destination_address (datagram));
   g_assert_cmpstr (destination, ==, GROUP6);
-  g_assert_cmpint (qs_network_datagram_get_destination_port (datagram), ==, local_port (f->socket));
+  g_assert_cmpint (qs_network_datagram_get_destination_port (datagram), ==, qs_test_udp_local_port (f->socket));
   g_assert_cmpint (qs_network_datagram_get_hop_limit (datagram), ==, 1);
   g_assert_cmpuint (qs_network_datagram_get_interface_index (datagram), ==, if_nametoindex (IFACE6));
 }
@@ -397,7 +352,7 @@ static void
 test_ipv6_hop_limit_option (Fixture      *f,
                             gconstpointer data)
 {
-  g_autoptr(GInetAddress) group = address (GROUP6);
+  g_autoptr(GInetAddress) group = qs_test_address (GROUP6);
   g_autoptr(QsNetworkDatagram) datagram = NULL;
 
   g_test_summary ("IPv6: MULTICAST_TTL_OPTION (IPV6_MULTICAST_HOPS) is the hop limit "
@@ -406,19 +361,19 @@ test_ipv6_hop_limit_option (Fixture      *f,
   if (!require (skip_ipv6) || !require (skip_veth))
     return;
 
-  bind_to (f->socket, "::", QS_BIND_FLAGS_SHARE_ADDRESS);
+  qs_test_udp_bind (f->socket, "::", QS_BIND_FLAGS_SHARE_ADDRESS);
   join (f->socket, GROUP6, IFACE6);
-  bind_to (f->sender, "::", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->sender, "::", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   qs_udp_socket_set_multicast_interface (f->sender, IFACE6);
   qs_abstract_socket_set_socket_option (QS_ABSTRACT_SOCKET (f->sender), QS_SOCKET_OPTION_MULTICAST_TTL_OPTION, 3);
-  send_to (f->sender, "hops", GROUP6, local_port (f->socket));
+  send_to (f->sender, "hops", GROUP6, qs_test_udp_local_port (f->socket));
   datagram = receive (f->socket, "hops");
   g_assert_cmpint (qs_network_datagram_get_hop_limit (datagram), ==, 3);
   g_clear_pointer (&datagram, qs_network_datagram_unref);
 
   g_assert_true (qs_udp_socket_leave_multicast_group (f->socket, group, IFACE6));
-  send_to (f->sender, "group", GROUP6, local_port (f->socket));
-  send_to (f->sender, "control", "::1", local_port (f->socket));
+  send_to (f->sender, "group", GROUP6, qs_test_udp_local_port (f->socket));
+  send_to (f->sender, "control", "::1", qs_test_udp_local_port (f->socket));
   datagram = receive (f->socket, "control");
 }
 

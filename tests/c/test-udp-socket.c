@@ -65,55 +65,13 @@ teardown (Fixture      *f,
   g_string_free (f->received, TRUE);
 }
 
-static GInetAddress *
-address (const char *text)
-{
-  GInetAddress *a = g_inet_address_new_from_string (text);
-
-  g_assert_nonnull (a);
-  return a;
-}
-
-/* The text of an address returned (transfer full), or NULL. */
-static char *
-address_string (GInetAddress *a)
-{
-  char *text;
-
-  if (a == NULL)
-    return NULL;
-  text = g_inet_address_to_string (a);
-  g_object_unref (a);
-  return text;
-}
-
 static void
 assert_local_address (QsUdpSocket *socket,
                       const char  *expected)
 {
-  g_autofree char *text = address_string (qs_abstract_socket_get_local_address (QS_ABSTRACT_SOCKET (socket)));
+  g_autofree char *text = qs_test_address_string (qs_abstract_socket_get_local_address (QS_ABSTRACT_SOCKET (socket)));
 
   g_assert_cmpstr (text, ==, expected);
-}
-
-static guint16
-local_port (QsUdpSocket *socket)
-{
-  return qs_abstract_socket_get_local_port (QS_ABSTRACT_SOCKET (socket));
-}
-
-/* Binds @socket to @text:0 and asserts success. */
-static void
-bind_to (QsUdpSocket *socket,
-         const char  *text,
-         QsBindFlags  mode)
-{
-  g_autoptr(GInetAddress) a = text ? address (text) : NULL;
-
-  g_assert_true (qs_abstract_socket_bind (QS_ABSTRACT_SOCKET (socket), a, 0, mode));
-  g_assert_cmpint (qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (socket)), ==,
-                   QS_SOCKET_STATE_BOUND_STATE);
-  g_assert_cmpuint (local_port (socket), !=, 0);
 }
 
 /* A new socket bound to @text:0 (not traced). */
@@ -122,7 +80,7 @@ bound_socket_new (const char *text)
 {
   QsUdpSocket *socket = qs_udp_socket_new ();
 
-  bind_to (socket, text, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (socket, text, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   return socket;
 }
 
@@ -133,20 +91,10 @@ send_to (QsUdpSocket *from,
          const char  *host,
          guint16      port)
 {
-  g_autoptr(GInetAddress) a = address (host);
+  g_autoptr(GInetAddress) a = qs_test_address (host);
   gsize size = strlen (text);
 
   g_assert_cmpint (qs_udp_socket_write_datagram (from, (const guint8 *) text, size, a, port), ==, size);
-}
-
-/* Waits, without the main loop, until @socket's descriptor is readable. */
-static void
-wait_readable (QsUdpSocket *socket)
-{
-  GPollFD pfd = { qs_abstract_socket_get_socket_descriptor (QS_ABSTRACT_SOCKET (socket)), G_IO_IN, 0 };
-
-  g_assert_cmpint (pfd.fd, >=, 0);
-  g_assert_cmpint (g_poll (&pfd, 1, TIMEOUT_MS), ==, 1);
 }
 
 /* Reads the next datagram with read_datagram into a buffer of
@@ -167,7 +115,7 @@ assert_read (QsUdpSocket *socket,
   n = qs_udp_socket_read_datagram (socket, buffer, max_size, &from, &port);
   g_assert_cmpint (n, ==, strlen (expected));
   g_assert_cmpmem (buffer, n, expected, strlen (expected));
-  from_text = address_string (g_steal_pointer (&from));
+  from_text = qs_test_address_string (g_steal_pointer (&from));
   g_assert_cmpstr (from_text, ==, sender);
   g_assert_cmpuint (port, ==, sender_port);
 }
@@ -243,7 +191,7 @@ test_bind_ipv4 (Fixture      *f,
   g_test_summary ("bind(127.0.0.1, 0): TRUE, state-changed(bound) only, the local "
                   "endpoint; the device stays unopened (Qt)");
 
-  bind_to (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   assert_trace (f, "state-changed(bound-state) ");
   assert_local_address (f->socket, "127.0.0.1");
   g_assert_true (qs_abstract_socket_is_valid (SOCK (f)));
@@ -260,7 +208,7 @@ test_bind_any (Fixture      *f,
   g_test_summary ("bind(NULL, 0) binds the dual-stack any address, reported as "
                   "0.0.0.0 as Qt reports QHostAddress::Any");
 
-  bind_to (f->socket, NULL, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->socket, NULL, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   assert_local_address (f->socket, "0.0.0.0");
 }
 
@@ -272,25 +220,25 @@ round_trip (Fixture    *f,
                   "sender's address and port; bytes-written(size) follows the write "
                   "before it returns");
 
-  bind_to (f->socket, loopback, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->socket, loopback, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   f->peer = bound_socket_new (loopback);
   g_string_truncate (f->trace, 0);
 
   /* Traced side sends. */
-  send_to (f->socket, "hello", loopback, local_port (f->peer));
+  send_to (f->socket, "hello", loopback, qs_test_udp_local_port (f->peer));
   assert_trace (f, "bytes-written(5) ");
-  wait_readable (f->peer);
+  qs_test_udp_wait_readable (f->peer);
   g_assert_true (qs_udp_socket_has_pending_datagrams (f->peer));
   g_assert_cmpint (qs_udp_socket_pending_datagram_size (f->peer), ==, 5);
-  assert_read (f->peer, 64, "hello", loopback, local_port (f->socket));
+  assert_read (f->peer, 64, "hello", loopback, qs_test_udp_local_port (f->socket));
   g_assert_false (qs_udp_socket_has_pending_datagrams (f->peer));
 
   /* Traced side receives, announced by ready-read. */
   g_string_truncate (f->trace, 0);
-  send_to (f->peer, "world!", loopback, local_port (f->socket));
+  send_to (f->peer, "world!", loopback, qs_test_udp_local_port (f->socket));
   qs_test_run_until (strstr (f->trace->str, "ready-read") != NULL, TIMEOUT_MS);
   assert_trace (f, "ready-read ");
-  assert_read (f->socket, 64, "world!", loopback, local_port (f->peer));
+  assert_read (f->socket, 64, "world!", loopback, qs_test_udp_local_port (f->peer));
 }
 
 static void
@@ -323,21 +271,21 @@ receive_fields (Fixture    *f,
                   "bound address and port), the hop limit (the IP TTL, 64 on "
                   "loopback) and the interface index of lo");
 
-  bind_to (f->socket, loopback, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->socket, loopback, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   f->peer = bound_socket_new (loopback);
-  send_to (f->peer, "fields", loopback, local_port (f->socket));
-  wait_readable (f->socket);
+  send_to (f->peer, "fields", loopback, qs_test_udp_local_port (f->socket));
+  qs_test_udp_wait_readable (f->socket);
 
   datagram = qs_udp_socket_receive_datagram (f->socket, -1);
   g_assert_true (qs_network_datagram_is_valid (datagram));
   data = qs_network_datagram_get_data (datagram);
   qs_test_assert_bytes (data, "fields");
-  sender = address_string (qs_network_datagram_get_sender_address (datagram));
+  sender = qs_test_address_string (qs_network_datagram_get_sender_address (datagram));
   g_assert_cmpstr (sender, ==, loopback);
-  g_assert_cmpint (qs_network_datagram_get_sender_port (datagram), ==, local_port (f->peer));
-  destination = address_string (qs_network_datagram_get_destination_address (datagram));
+  g_assert_cmpint (qs_network_datagram_get_sender_port (datagram), ==, qs_test_udp_local_port (f->peer));
+  destination = qs_test_address_string (qs_network_datagram_get_destination_address (datagram));
   g_assert_cmpstr (destination, ==, loopback);
-  g_assert_cmpint (qs_network_datagram_get_destination_port (datagram), ==, local_port (f->socket));
+  g_assert_cmpint (qs_network_datagram_get_destination_port (datagram), ==, qs_test_udp_local_port (f->socket));
   g_assert_cmpint (qs_network_datagram_get_hop_limit (datagram), ==, hop_limit);
   g_assert_cmpuint (qs_network_datagram_get_interface_index (datagram), ==, if_nametoindex ("lo"));
   g_assert_cmpuint (if_nametoindex ("lo"), !=, 0);
@@ -375,18 +323,18 @@ test_receive_dual_stack (Fixture      *f,
   if (!require_ipv6 ())
     return;
 
-  bind_to (f->socket, NULL, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->socket, NULL, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   f->peer = bound_socket_new ("127.0.0.1");
-  send_to (f->peer, "v4", "127.0.0.1", local_port (f->socket));
-  wait_readable (f->socket);
+  send_to (f->peer, "v4", "127.0.0.1", qs_test_udp_local_port (f->socket));
+  qs_test_udp_wait_readable (f->socket);
 
   datagram = qs_udp_socket_receive_datagram (f->socket, -1);
-  sender = address_string (qs_network_datagram_get_sender_address (datagram));
+  sender = qs_test_address_string (qs_network_datagram_get_sender_address (datagram));
   g_assert_cmpstr (sender, ==, "::ffff:127.0.0.1");
-  g_assert_cmpint (qs_network_datagram_get_sender_port (datagram), ==, local_port (f->peer));
-  destination = address_string (qs_network_datagram_get_destination_address (datagram));
+  g_assert_cmpint (qs_network_datagram_get_sender_port (datagram), ==, qs_test_udp_local_port (f->peer));
+  destination = qs_test_address_string (qs_network_datagram_get_destination_address (datagram));
   g_assert_cmpstr (destination, ==, "::ffff:127.0.0.1");
-  g_assert_cmpint (qs_network_datagram_get_destination_port (datagram), ==, local_port (f->socket));
+  g_assert_cmpint (qs_network_datagram_get_destination_port (datagram), ==, qs_test_udp_local_port (f->socket));
   g_assert_cmpint (qs_network_datagram_get_hop_limit (datagram), ==, -1);
   g_assert_cmpuint (qs_network_datagram_get_interface_index (datagram), ==, if_nametoindex ("lo"));
 }
@@ -400,11 +348,11 @@ test_receive_truncated (Fixture      *f,
 
   g_test_summary ("receive_datagram(max_size) keeps max_size bytes and drops the rest");
 
-  bind_to (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   f->peer = bound_socket_new ("127.0.0.1");
-  send_to (f->peer, "three!", "127.0.0.1", local_port (f->socket));
-  send_to (f->peer, "four", "127.0.0.1", local_port (f->socket));
-  wait_readable (f->socket);
+  send_to (f->peer, "three!", "127.0.0.1", qs_test_udp_local_port (f->socket));
+  send_to (f->peer, "four", "127.0.0.1", qs_test_udp_local_port (f->socket));
+  qs_test_udp_wait_readable (f->socket);
 
   datagram = qs_udp_socket_receive_datagram (f->socket, 2);
   bytes = qs_network_datagram_get_data (datagram);
@@ -412,7 +360,7 @@ test_receive_truncated (Fixture      *f,
   g_clear_pointer (&bytes, g_bytes_unref);
   g_clear_pointer (&datagram, qs_network_datagram_unref);
 
-  wait_readable (f->socket);
+  qs_test_udp_wait_readable (f->socket);
   datagram = qs_udp_socket_receive_datagram (f->socket, -1);
   bytes = qs_network_datagram_get_data (datagram);
   qs_test_assert_bytes (bytes, "four");
@@ -425,17 +373,17 @@ test_read_truncated (Fixture      *f,
   g_test_summary ("read_datagram into a too-small buffer returns the truncated length "
                   "and discards the rest; the next read gets the next datagram (Qt)");
 
-  bind_to (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   f->peer = bound_socket_new ("127.0.0.1");
-  send_to (f->peer, "hello world", "127.0.0.1", local_port (f->socket));
-  send_to (f->peer, "next", "127.0.0.1", local_port (f->socket));
-  wait_readable (f->socket);
+  send_to (f->peer, "hello world", "127.0.0.1", qs_test_udp_local_port (f->socket));
+  send_to (f->peer, "next", "127.0.0.1", qs_test_udp_local_port (f->socket));
+  qs_test_udp_wait_readable (f->socket);
 
   g_assert_cmpint (qs_udp_socket_pending_datagram_size (f->socket), ==, 11);
-  assert_read (f->socket, 5, "hello", "127.0.0.1", local_port (f->peer));
-  wait_readable (f->socket);
+  assert_read (f->socket, 5, "hello", "127.0.0.1", qs_test_udp_local_port (f->peer));
+  qs_test_udp_wait_readable (f->socket);
   g_assert_cmpint (qs_udp_socket_pending_datagram_size (f->socket), ==, 4);
-  assert_read (f->socket, 64, "next", "127.0.0.1", local_port (f->peer));
+  assert_read (f->socket, 64, "next", "127.0.0.1", qs_test_udp_local_port (f->peer));
   g_assert_cmpint (qs_udp_socket_pending_datagram_size (f->socket), ==, -1);
   assert_trace (f, "state-changed(bound-state) ");
 }
@@ -450,15 +398,15 @@ test_read_zero_size (Fixture      *f,
   g_test_summary ("read_datagram with max_size 0 discards the datagram and returns 0; "
                   "without address and port it reads straight into the buffer");
 
-  bind_to (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   f->peer = bound_socket_new ("127.0.0.1");
-  send_to (f->peer, "gone", "127.0.0.1", local_port (f->socket));
-  send_to (f->peer, "kept", "127.0.0.1", local_port (f->socket));
-  wait_readable (f->socket);
+  send_to (f->peer, "gone", "127.0.0.1", qs_test_udp_local_port (f->socket));
+  send_to (f->peer, "kept", "127.0.0.1", qs_test_udp_local_port (f->socket));
+  qs_test_udp_wait_readable (f->socket);
 
   g_assert_cmpint (qs_udp_socket_read_datagram (f->socket, &unused, 0, NULL, &port), ==, 0);
-  g_assert_cmpuint (port, ==, local_port (f->peer));
-  wait_readable (f->socket);
+  g_assert_cmpuint (port, ==, qs_test_udp_local_port (f->peer));
+  qs_test_udp_wait_readable (f->socket);
   {
     guint8 buffer[8] = { 0 };
 
@@ -478,12 +426,12 @@ test_empty_datagram (Fixture      *f,
   g_test_summary ("An empty datagram is sent (0, bytes-written(0)), is pending with "
                   "size 0 and is received as a valid, empty datagram (Qt)");
 
-  bind_to (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   f->peer = bound_socket_new ("127.0.0.1");
   g_string_truncate (f->trace, 0);
-  send_to (f->socket, "", "127.0.0.1", local_port (f->peer));
+  send_to (f->socket, "", "127.0.0.1", qs_test_udp_local_port (f->peer));
   assert_trace (f, "bytes-written(0) ");
-  wait_readable (f->peer);
+  qs_test_udp_wait_readable (f->peer);
   g_assert_true (qs_udp_socket_has_pending_datagrams (f->peer));
   g_assert_cmpint (qs_udp_socket_pending_datagram_size (f->peer), ==, 0);
   datagram = qs_udp_socket_receive_datagram (f->peer, -1);
@@ -504,7 +452,7 @@ test_read_none_pending (Fixture      *f,
   g_test_summary ("read_datagram with nothing pending: -1, TEMPORARY_ERROR 'No "
                   "datagram available for reading' and error-occurred (Qt 6.4)");
 
-  bind_to (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   g_string_truncate (f->trace, 0);
 
   g_assert_cmpint (qs_udp_socket_read_datagram (f->socket, buffer, sizeof buffer, &from, &port), ==, -1);
@@ -525,7 +473,7 @@ test_receive_none_pending (Fixture      *f,
   g_test_summary ("receive_datagram with nothing pending: an invalid datagram, no "
                   "error, no signal (Qt)");
 
-  bind_to (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   g_string_truncate (f->trace, 0);
 
   datagram = qs_udp_socket_receive_datagram (f->socket, -1);
@@ -540,15 +488,15 @@ test_write_too_large (Fixture      *f,
                       gconstpointer data)
 {
   g_autofree guint8 *big = g_malloc0 (70000);
-  g_autoptr(GInetAddress) loopback = address ("127.0.0.1");
+  g_autoptr(GInetAddress) loopback = qs_test_address ("127.0.0.1");
 
   g_test_summary ("A 70000-byte datagram: -1, DATAGRAM_TOO_LARGE_ERROR 'Datagram was "
                   "too large to send' with error-occurred; the socket stays bound");
 
-  bind_to (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   g_string_truncate (f->trace, 0);
 
-  g_assert_cmpint (qs_udp_socket_write_datagram (f->socket, big, 70000, loopback, local_port (f->socket)), ==, -1);
+  g_assert_cmpint (qs_udp_socket_write_datagram (f->socket, big, 70000, loopback, qs_test_udp_local_port (f->socket)), ==, -1);
   g_assert_cmpint (qs_abstract_socket_get_error (SOCK (f)), ==, QS_SOCKET_ERROR_DATAGRAM_TOO_LARGE_ERROR);
   g_assert_cmpstr (qs_io_device_get_error_string (DEV (f)), ==, "Datagram was too large to send");
   assert_trace (f, "error-occurred(datagram-too-large-error) ");
@@ -559,7 +507,7 @@ static void
 auto_bind (Fixture    *f,
            const char *loopback)
 {
-  g_autoptr(GInetAddress) destination = address (loopback);
+  g_autoptr(GInetAddress) destination = qs_test_address (loopback);
   g_autoptr(GBytes) payload = g_bytes_new_static ("auto", 4);
 
   g_test_summary ("write_datagram on an unbound socket binds it first (any address, "
@@ -567,14 +515,14 @@ auto_bind (Fixture    *f,
                   "bytes-written, before the call returns");
 
   f->peer = bound_socket_new (loopback);
-  g_assert_cmpint (qs_udp_socket_write_datagram_bytes (f->socket, payload, destination, local_port (f->peer)), ==, 4);
+  g_assert_cmpint (qs_udp_socket_write_datagram_bytes (f->socket, payload, destination, qs_test_udp_local_port (f->peer)), ==, 4);
   assert_trace (f, "state-changed(bound-state) bytes-written(4) ");
   g_assert_cmpint (qs_abstract_socket_get_state (SOCK (f)), ==, QS_SOCKET_STATE_BOUND_STATE);
   assert_local_address (f->socket, "0.0.0.0");
-  g_assert_cmpuint (local_port (f->socket), !=, 0);
+  g_assert_cmpuint (qs_test_udp_local_port (f->socket), !=, 0);
 
-  wait_readable (f->peer);
-  assert_read (f->peer, 16, "auto", loopback, local_port (f->socket));
+  qs_test_udp_wait_readable (f->peer);
+  assert_read (f->peer, 16, "auto", loopback, qs_test_udp_local_port (f->socket));
 }
 
 static void
@@ -608,7 +556,7 @@ static void
 test_auto_bind_aborted (Fixture      *f,
                         gconstpointer data)
 {
-  g_autoptr(GInetAddress) loopback = address ("127.0.0.1");
+  g_autoptr(GInetAddress) loopback = qs_test_address ("127.0.0.1");
 
   g_test_summary ("A state-changed(bound) handler that aborts during the auto-bind of "
                   "write_datagram: the write returns -1, nothing is sent, no crash");
@@ -624,7 +572,7 @@ static void
 test_bind_address_in_use (Fixture      *f,
                           gconstpointer data)
 {
-  g_autoptr(GInetAddress) loopback = address ("127.0.0.1");
+  g_autoptr(GInetAddress) loopback = qs_test_address ("127.0.0.1");
   g_autoptr(QsUdpSocket) other = qs_udp_socket_new ();
 
   g_test_summary ("Binding a port already bound with DONT_SHARE_ADDRESS (or by "
@@ -632,16 +580,16 @@ test_bind_address_in_use (Fixture      *f,
                   "in use' with error-occurred, still unconnected");
 
   f->peer = qs_udp_socket_new ();
-  bind_to (f->peer, "127.0.0.1", QS_BIND_FLAGS_DONT_SHARE_ADDRESS);
+  qs_test_udp_bind (f->peer, "127.0.0.1", QS_BIND_FLAGS_DONT_SHARE_ADDRESS);
 
-  g_assert_false (qs_abstract_socket_bind (SOCK (f), loopback, local_port (f->peer),
+  g_assert_false (qs_abstract_socket_bind (SOCK (f), loopback, qs_test_udp_local_port (f->peer),
                                            QS_BIND_FLAGS_DONT_SHARE_ADDRESS));
   g_assert_cmpint (qs_abstract_socket_get_error (SOCK (f)), ==, QS_SOCKET_ERROR_ADDRESS_IN_USE_ERROR);
   g_assert_cmpstr (qs_io_device_get_error_string (DEV (f)), ==, "The bound address is already in use");
   assert_trace (f, "error-occurred(address-in-use-error) ");
   g_assert_cmpint (qs_abstract_socket_get_state (SOCK (f)), ==, QS_SOCKET_STATE_UNCONNECTED_STATE);
 
-  g_assert_false (qs_abstract_socket_bind (QS_ABSTRACT_SOCKET (other), loopback, local_port (f->peer),
+  g_assert_false (qs_abstract_socket_bind (QS_ABSTRACT_SOCKET (other), loopback, qs_test_udp_local_port (f->peer),
                                            QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM));
   g_assert_cmpint (qs_abstract_socket_get_error (QS_ABSTRACT_SOCKET (other)), ==,
                    QS_SOCKET_ERROR_ADDRESS_IN_USE_ERROR);
@@ -664,12 +612,12 @@ static void
 share (Fixture     *f,
        QsBindFlags  mode)
 {
-  g_autoptr(GInetAddress) loopback = address ("127.0.0.1");
+  g_autoptr(GInetAddress) loopback = qs_test_address ("127.0.0.1");
 
   f->peer = qs_udp_socket_new ();
-  bind_to (f->peer, "127.0.0.1", mode);
-  g_assert_true (qs_abstract_socket_bind (SOCK (f), loopback, local_port (f->peer), mode));
-  g_assert_cmpuint (local_port (f->socket), ==, local_port (f->peer));
+  qs_test_udp_bind (f->peer, "127.0.0.1", mode);
+  g_assert_true (qs_abstract_socket_bind (SOCK (f), loopback, qs_test_udp_local_port (f->peer), mode));
+  g_assert_cmpuint (qs_test_udp_local_port (f->socket), ==, qs_test_udp_local_port (f->peer));
   assert_trace (f, "state-changed(bound-state) ");
 
   /* Qt 6.4 on Linux sets SO_REUSEADDR only (not SO_REUSEPORT). */
@@ -700,7 +648,7 @@ test_bind_when_bound (Fixture      *f,
 {
   g_test_summary ("bind on a bound socket: warning, FALSE, error unchanged (Qt)");
 
-  bind_to (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   g_string_truncate (f->trace, 0);
   g_test_expect_message ("Qsock", G_LOG_LEVEL_WARNING, "*bind*not called in UnconnectedState*");
   g_assert_false (qs_abstract_socket_bind (SOCK (f), NULL, 0, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM));
@@ -714,10 +662,10 @@ static void
 connect_socket (Fixture    *f,
                 const char *loopback)
 {
-  g_autoptr(GInetAddress) peer_address = address (loopback);
+  g_autoptr(GInetAddress) peer_address = qs_test_address (loopback);
 
   f->peer = bound_socket_new (loopback);
-  qs_abstract_socket_connect_to_address (SOCK (f), peer_address, local_port (f->peer),
+  qs_abstract_socket_connect_to_address (SOCK (f), peer_address, qs_test_udp_local_port (f->peer),
                                          QS_OPEN_MODE_READ_WRITE);
   /* A literal address: done before the call returns, as Qt. */
   assert_trace (f, "state-changed(host-lookup-state) state-changed(connecting-state) host-found "
@@ -739,11 +687,11 @@ test_connected_signals (Fixture      *f,
   g_assert_cmpint (qs_io_device_get_open_mode (DEV (f)), ==,
                    QS_OPEN_MODE_READ_WRITE | QS_OPEN_MODE_UNBUFFERED);
   g_assert_cmpstr (qs_abstract_socket_get_peer_name (SOCK (f)), ==, "127.0.0.1");
-  peer = address_string (qs_abstract_socket_get_peer_address (SOCK (f)));
+  peer = qs_test_address_string (qs_abstract_socket_get_peer_address (SOCK (f)));
   g_assert_cmpstr (peer, ==, "127.0.0.1");
-  g_assert_cmpuint (qs_abstract_socket_get_peer_port (SOCK (f)), ==, local_port (f->peer));
+  g_assert_cmpuint (qs_abstract_socket_get_peer_port (SOCK (f)), ==, qs_test_udp_local_port (f->peer));
   assert_local_address (f->socket, "127.0.0.1");
-  g_assert_cmpuint (local_port (f->socket), !=, 0);
+  g_assert_cmpuint (qs_test_udp_local_port (f->socket), !=, 0);
   g_assert_true (qs_abstract_socket_is_valid (SOCK (f)));
 }
 
@@ -757,15 +705,15 @@ test_connected_host_name (Fixture      *f,
     return;
 
   f->peer = bound_socket_new ("::1");
-  qs_abstract_socket_connect_to_host (SOCK (f), "::1", local_port (f->peer),
+  qs_abstract_socket_connect_to_host (SOCK (f), "::1", qs_test_udp_local_port (f->peer),
                                       QS_OPEN_MODE_READ_WRITE,
                                       QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
   assert_trace (f, "state-changed(host-lookup-state) state-changed(connecting-state) host-found "
                    "state-changed(connected-state) connected ");
   g_string_truncate (f->trace, 0);
   g_assert_cmpint (qs_io_device_write (DEV (f), (const guint8 *) "six", 3), ==, 3);
-  wait_readable (f->peer);
-  assert_read (f->peer, 16, "six", "::1", local_port (f->socket));
+  qs_test_udp_wait_readable (f->peer);
+  assert_read (f->peer, 16, "six", "::1", qs_test_udp_local_port (f->socket));
 }
 
 static void
@@ -787,19 +735,19 @@ test_connected_read_write (Fixture      *f,
   g_assert_cmpint (qs_io_device_write (DEV (f), (const guint8 *) "defg", 4), ==, 4);
   assert_trace (f, "bytes-written(3) bytes-written(4) ");
   g_assert_cmpint (qs_io_device_bytes_to_write (DEV (f)), ==, 0);
-  wait_readable (f->peer);
-  assert_read (f->peer, 16, "abc", "127.0.0.1", local_port (f->socket));
-  wait_readable (f->peer);
-  assert_read (f->peer, 16, "defg", "127.0.0.1", local_port (f->socket));
+  qs_test_udp_wait_readable (f->peer);
+  assert_read (f->peer, 16, "abc", "127.0.0.1", qs_test_udp_local_port (f->socket));
+  qs_test_udp_wait_readable (f->peer);
+  assert_read (f->peer, 16, "defg", "127.0.0.1", qs_test_udp_local_port (f->socket));
 
   g_string_truncate (f->trace, 0);
-  send_to (f->peer, "reply1", "127.0.0.1", local_port (f->socket));
-  send_to (f->peer, "reply2", "127.0.0.1", local_port (f->socket));
+  send_to (f->peer, "reply1", "127.0.0.1", qs_test_udp_local_port (f->socket));
+  send_to (f->peer, "reply2", "127.0.0.1", qs_test_udp_local_port (f->socket));
   qs_test_run_until (strstr (f->trace->str, "ready-read") != NULL, TIMEOUT_MS);
   g_assert_cmpint (qs_io_device_bytes_available (DEV (f)), ==, 6);
   g_assert_cmpint (qs_io_device_read (DEV (f), buffer, sizeof buffer), ==, 6);
   g_assert_cmpmem (buffer, 6, "reply1", 6);
-  wait_readable (f->socket);
+  qs_test_udp_wait_readable (f->socket);
   g_assert_cmpint (qs_io_device_bytes_available (DEV (f)), ==, 6);
   g_assert_cmpint (qs_io_device_read (DEV (f), buffer, 3), ==, 3);
   g_assert_cmpmem (buffer, 3, "rep", 3);
@@ -822,12 +770,12 @@ test_connected_read_all (Fixture      *f,
   g_test_summary ("Connected: read_all returns one datagram; receive_datagram works too");
 
   connect_socket (f, "127.0.0.1");
-  send_to (f->peer, "reply3", "127.0.0.1", local_port (f->socket));
-  send_to (f->peer, "reply4", "127.0.0.1", local_port (f->socket));
-  wait_readable (f->socket);
+  send_to (f->peer, "reply3", "127.0.0.1", qs_test_udp_local_port (f->socket));
+  send_to (f->peer, "reply4", "127.0.0.1", qs_test_udp_local_port (f->socket));
+  qs_test_udp_wait_readable (f->socket);
   all = qs_io_device_read_all (DEV (f));
   qs_test_assert_bytes (all, "reply3");
-  wait_readable (f->socket);
+  qs_test_udp_wait_readable (f->socket);
   datagram = qs_udp_socket_receive_datagram (f->socket, -1);
   bytes = qs_network_datagram_get_data (datagram);
   qs_test_assert_bytes (bytes, "reply4");
@@ -871,14 +819,14 @@ test_close_bound (Fixture      *f,
                   "read-channel-finished, disconnected; abort: UNCONNECTED and "
                   "read-channel-finished only (Qt)");
 
-  bind_to (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   g_string_truncate (f->trace, 0);
   qs_io_device_close (DEV (f));
   assert_trace (f, "state-changed(closing-state) state-changed(unconnected-state) "
                    "read-channel-finished disconnected ");
-  g_assert_cmpint (local_port (f->socket), ==, 0);
+  g_assert_cmpint (qs_test_udp_local_port (f->socket), ==, 0);
 
-  bind_to (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   g_string_truncate (f->trace, 0);
   qs_abstract_socket_abort (SOCK (f));
   assert_trace (f, "state-changed(unconnected-state) read-channel-finished ");
@@ -889,13 +837,13 @@ static void
 test_multicast_unknown_interface (Fixture      *f,
                                   gconstpointer data)
 {
-  g_autoptr(GInetAddress) group = address ("239.1.2.3");
+  g_autoptr(GInetAddress) group = qs_test_address ("239.1.2.3");
 
   g_test_summary ("join_multicast_group on an unknown interface name: FALSE, "
                   "SOCKET_ADDRESS_NOT_AVAILABLE_ERROR 'The address is not available' "
                   "set without a signal; set_multicast_interface likewise changes nothing");
 
-  bind_to (f->socket, "0.0.0.0", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->socket, "0.0.0.0", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   g_string_truncate (f->trace, 0);
 
   g_assert_false (qs_udp_socket_join_multicast_group (f->socket, group, "nosuch0"));
@@ -914,12 +862,12 @@ static void
 test_multicast_not_a_group (Fixture      *f,
                             gconstpointer data)
 {
-  g_autoptr(GInetAddress) unicast = address ("10.1.2.3");
+  g_autoptr(GInetAddress) unicast = qs_test_address ("10.1.2.3");
 
   g_test_summary ("Joining a unicast address fails (FALSE, UNKNOWN_SOCKET_ERROR as "
                   "Qt's engine maps EINVAL), without a signal");
 
-  bind_to (f->socket, "0.0.0.0", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->socket, "0.0.0.0", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   g_string_truncate (f->trace, 0);
   g_assert_false (qs_udp_socket_join_multicast_group (f->socket, unicast, NULL));
   g_assert_cmpint (qs_abstract_socket_get_error (SOCK (f)), ==, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR);
@@ -930,7 +878,7 @@ static void
 test_multicast_unbound (Fixture      *f,
                         gconstpointer data)
 {
-  g_autoptr(GInetAddress) group = address ("239.1.2.3");
+  g_autoptr(GInetAddress) group = qs_test_address ("239.1.2.3");
 
   g_test_summary ("Multicast calls on an unbound socket warn and fail, setting "
                   "nothing (Qt's QT_CHECK_BOUND)");
@@ -952,7 +900,7 @@ static void
 test_multicast_ipv4_on_dual_stack (Fixture      *f,
                                    gconstpointer data)
 {
-  g_autoptr(GInetAddress) group = address ("239.1.2.3");
+  g_autoptr(GInetAddress) group = qs_test_address ("239.1.2.3");
 
   g_test_summary ("An IPv4 group on a socket bound to the dual-stack any address: "
                   "warning and FALSE, as Qt (bind to 0.0.0.0 instead)");
@@ -960,7 +908,7 @@ test_multicast_ipv4_on_dual_stack (Fixture      *f,
   if (!require_ipv6 ())
     return;
 
-  bind_to (f->socket, NULL, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->socket, NULL, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   g_test_expect_message ("Qsock", G_LOG_LEVEL_WARNING, "*IPv4 multicast group*");
   g_assert_false (qs_udp_socket_join_multicast_group (f->socket, group, NULL));
   g_test_assert_expected_messages ();
@@ -976,7 +924,7 @@ multicast_interface (Fixture    *f,
   g_test_summary ("multicast-interface: NULL until set; set to lo it reads lo (read "
                   "back from the socket), notify once per change; NULL resets it");
 
-  bind_to (f->socket, bind_address, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->socket, bind_address, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   qs_test_trace_notify (f->socket, "multicast-interface", notified);
   g_assert_null (qs_udp_socket_get_multicast_interface (f->socket));
 
@@ -1021,7 +969,7 @@ socket_options (Fixture    *f,
   g_test_summary ("MULTICAST_TTL_OPTION and MULTICAST_LOOPBACK_OPTION: 1 and 1 by "
                   "default (Qt), settable once bound");
 
-  bind_to (f->socket, bind_address, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->socket, bind_address, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   g_assert_cmpint (qs_abstract_socket_get_socket_option (s, QS_SOCKET_OPTION_MULTICAST_TTL_OPTION), ==, 1);
   g_assert_cmpint (qs_abstract_socket_get_socket_option (s, QS_SOCKET_OPTION_MULTICAST_LOOPBACK_OPTION), ==, 1);
   qs_abstract_socket_set_socket_option (s, QS_SOCKET_OPTION_MULTICAST_TTL_OPTION, 5);
@@ -1054,27 +1002,27 @@ test_ready_read_once (Fixture      *f,
                   "ready-read, and the loop goes idle (no busy spin); reading one "
                   "datagram re-arms it: one more ready-read (Qt)");
 
-  bind_to (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   f->peer = bound_socket_new ("127.0.0.1");
   qs_test_count_signal (f->socket, "ready-read", &f->count);
   g_string_truncate (f->trace, 0);
 
-  send_to (f->peer, "one", "127.0.0.1", local_port (f->socket));
-  send_to (f->peer, "two", "127.0.0.1", local_port (f->socket));
-  send_to (f->peer, "three", "127.0.0.1", local_port (f->socket));
+  send_to (f->peer, "one", "127.0.0.1", qs_test_udp_local_port (f->socket));
+  send_to (f->peer, "two", "127.0.0.1", qs_test_udp_local_port (f->socket));
+  send_to (f->peer, "three", "127.0.0.1", qs_test_udp_local_port (f->socket));
   qs_test_run_until (f->count == 1, TIMEOUT_MS);
   qs_test_drain_context ();
   g_assert_false (g_main_context_pending (NULL));
   g_assert_cmpuint (f->count, ==, 1);
 
-  assert_read (f->socket, 16, "one", "127.0.0.1", local_port (f->peer));
+  assert_read (f->socket, 16, "one", "127.0.0.1", qs_test_udp_local_port (f->peer));
   qs_test_run_until (f->count == 2, TIMEOUT_MS);
   qs_test_drain_context ();
   g_assert_false (g_main_context_pending (NULL));
   g_assert_cmpuint (f->count, ==, 2);
 
-  assert_read (f->socket, 16, "two", "127.0.0.1", local_port (f->peer));
-  assert_read (f->socket, 16, "three", "127.0.0.1", local_port (f->peer));
+  assert_read (f->socket, 16, "two", "127.0.0.1", qs_test_udp_local_port (f->peer));
+  assert_read (f->socket, 16, "three", "127.0.0.1", qs_test_udp_local_port (f->peer));
   qs_test_drain_context ();
   g_assert_false (g_main_context_pending (NULL));
   assert_trace (f, "ready-read ready-read ");
@@ -1100,14 +1048,14 @@ test_ready_read_per_datagram (Fixture      *f,
   g_test_summary ("A handler that reads one datagram per ready-read gets one "
                   "ready-read per datagram (Qt)");
 
-  bind_to (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   f->peer = bound_socket_new ("127.0.0.1");
   g_signal_connect (f->socket, "ready-read", G_CALLBACK (on_ready_read_receive_one), f);
 
-  send_to (f->peer, "e0", "127.0.0.1", local_port (f->socket));
-  send_to (f->peer, "e1", "127.0.0.1", local_port (f->socket));
-  send_to (f->peer, "e2", "127.0.0.1", local_port (f->socket));
-  wait_readable (f->socket);
+  send_to (f->peer, "e0", "127.0.0.1", qs_test_udp_local_port (f->socket));
+  send_to (f->peer, "e1", "127.0.0.1", qs_test_udp_local_port (f->socket));
+  send_to (f->peer, "e2", "127.0.0.1", qs_test_udp_local_port (f->socket));
+  qs_test_udp_wait_readable (f->socket);
   qs_test_run_until (f->count == 3, TIMEOUT_MS);
   qs_test_drain_context ();
   g_assert_cmpuint (f->count, ==, 3);
@@ -1134,8 +1082,8 @@ test_reentrancy_unref_in_ready_read (Fixture      *f,
   g_test_summary ("A ready-read handler that drops the last reference: no crash, the "
                   "port is released");
 
-  bind_to (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
-  port = local_port (f->socket);
+  qs_test_udp_bind (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  port = qs_test_udp_local_port (f->socket);
   f->peer = bound_socket_new ("127.0.0.1");
   g_signal_handlers_disconnect_by_data (f->socket, f->trace);
   g_signal_connect (f->socket, "ready-read", G_CALLBACK (on_ready_read_unref), f);
@@ -1150,7 +1098,7 @@ test_reentrancy_unref_in_ready_read (Fixture      *f,
   /* The port is free again. */
   {
     g_autoptr(QsUdpSocket) again = qs_udp_socket_new ();
-    g_autoptr(GInetAddress) loopback = address ("127.0.0.1");
+    g_autoptr(GInetAddress) loopback = qs_test_address ("127.0.0.1");
 
     g_assert_true (qs_abstract_socket_bind (QS_ABSTRACT_SOCKET (again), loopback, port,
                                             QS_BIND_FLAGS_DONT_SHARE_ADDRESS));
@@ -1174,13 +1122,13 @@ test_reentrancy_abort_in_ready_read (Fixture      *f,
   g_test_summary ("abort from a ready-read handler of a bound socket: UNCONNECTED and "
                   "read-channel-finished at once (Qt), nothing after");
 
-  bind_to (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   f->peer = bound_socket_new ("127.0.0.1");
   g_signal_connect (f->socket, "ready-read", G_CALLBACK (on_ready_read_abort), f);
   g_string_truncate (f->trace, 0);
 
-  send_to (f->peer, "x", "127.0.0.1", local_port (f->socket));
-  send_to (f->peer, "y", "127.0.0.1", local_port (f->socket));
+  send_to (f->peer, "x", "127.0.0.1", qs_test_udp_local_port (f->socket));
+  send_to (f->peer, "y", "127.0.0.1", qs_test_udp_local_port (f->socket));
   qs_test_run_until (f->count == 1, TIMEOUT_MS);
   assert_trace (f, "ready-read state-changed(unconnected-state) read-channel-finished ");
   qs_test_drain_context ();
@@ -1208,7 +1156,7 @@ test_reentrancy_close_in_ready_read (Fixture      *f,
 
   connect_socket (f, "127.0.0.1");
   g_signal_connect (f->socket, "ready-read", G_CALLBACK (on_ready_read_close), f);
-  send_to (f->peer, "x", "127.0.0.1", local_port (f->socket));
+  send_to (f->peer, "x", "127.0.0.1", qs_test_udp_local_port (f->socket));
   qs_test_run_until (f->count == 1, TIMEOUT_MS);
   qs_test_drain_context ();
   g_assert_cmpuint (f->count, ==, 1);
@@ -1222,11 +1170,11 @@ on_bytes_written_write_again (QsIODevice *device,
                               gpointer    user_data)
 {
   Fixture *f = user_data;
-  g_autoptr(GInetAddress) loopback = address ("127.0.0.1");
+  g_autoptr(GInetAddress) loopback = qs_test_address ("127.0.0.1");
 
   if (f->count++ < 2)
     g_assert_cmpint (qs_udp_socket_write_datagram (QS_UDP_SOCKET (device), (const guint8 *) "ab", 2,
-                                                   loopback, local_port (f->peer)), ==, 2);
+                                                   loopback, qs_test_udp_local_port (f->peer)), ==, 2);
 }
 
 static void
@@ -1236,11 +1184,11 @@ test_bytes_written_nested (Fixture      *f,
   g_test_summary ("write_datagram from a bytes-written handler emits bytes-written "
                   "again, nested (Qt emits it directly, without QIODevice's guard)");
 
-  bind_to (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   f->peer = bound_socket_new ("127.0.0.1");
   g_signal_connect (f->socket, "bytes-written", G_CALLBACK (on_bytes_written_write_again), f);
   g_string_truncate (f->trace, 0);
-  send_to (f->socket, "abc", "127.0.0.1", local_port (f->peer));
+  send_to (f->socket, "abc", "127.0.0.1", qs_test_udp_local_port (f->peer));
   assert_trace (f, "bytes-written(3) bytes-written(2) bytes-written(2) ");
   g_assert_cmpuint (f->count, ==, 3);
 }
@@ -1254,7 +1202,7 @@ test_wait_for_ready_read (Fixture      *f,
                   "datagram gives TRUE and ready-read; unread, the next wait is TRUE "
                   "without a second ready-read (Qt)");
 
-  bind_to (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   f->peer = bound_socket_new ("127.0.0.1");
   g_string_truncate (f->trace, 0);
 
@@ -1264,19 +1212,19 @@ test_wait_for_ready_read (Fixture      *f,
   g_assert_cmpint (qs_abstract_socket_get_state (SOCK (f)), ==, QS_SOCKET_STATE_BOUND_STATE);
   g_string_truncate (f->trace, 0);
 
-  send_to (f->peer, "abc", "127.0.0.1", local_port (f->socket));
+  send_to (f->peer, "abc", "127.0.0.1", qs_test_udp_local_port (f->socket));
   g_assert_true (qs_io_device_wait_for_ready_read (DEV (f), TIMEOUT_MS));
   assert_trace (f, "ready-read ");
   g_assert_true (qs_io_device_wait_for_ready_read (DEV (f), TIMEOUT_MS));
   assert_trace (f, "ready-read ");
-  assert_read (f->socket, 16, "abc", "127.0.0.1", local_port (f->peer));
+  assert_read (f->socket, 16, "abc", "127.0.0.1", qs_test_udp_local_port (f->peer));
 }
 
 static void
 test_write_network_datagram (Fixture      *f,
                              gconstpointer data)
 {
-  g_autoptr(GInetAddress) loopback = address ("127.0.0.1");
+  g_autoptr(GInetAddress) loopback = qs_test_address ("127.0.0.1");
   g_autoptr(QsNetworkDatagram) request = NULL;
   g_autoptr(QsNetworkDatagram) received = NULL;
   g_autoptr(QsNetworkDatagram) reply = NULL;
@@ -1289,41 +1237,41 @@ test_write_network_datagram (Fixture      *f,
                   "address and interface; a make_reply answer comes back from the "
                   "receiver's address and port");
 
-  bind_to (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   f->peer = bound_socket_new ("127.0.0.1");
   g_string_truncate (f->trace, 0);
 
-  request = qs_network_datagram_new_from_data ((const guint8 *) "hop", 3, loopback, local_port (f->peer));
+  request = qs_network_datagram_new_from_data ((const guint8 *) "hop", 3, loopback, qs_test_udp_local_port (f->peer));
   qs_network_datagram_set_hop_limit (request, 5);
   qs_network_datagram_set_sender (request, loopback, 0);
   qs_network_datagram_set_interface_index (request, if_nametoindex ("lo"));
   g_assert_cmpint (qs_udp_socket_write_network_datagram (f->socket, request), ==, 3);
   assert_trace (f, "bytes-written(3) ");
 
-  wait_readable (f->peer);
+  qs_test_udp_wait_readable (f->peer);
   received = qs_udp_socket_receive_datagram (f->peer, -1);
   bytes = qs_network_datagram_get_data (received);
   qs_test_assert_bytes (bytes, "hop");
   g_assert_cmpint (qs_network_datagram_get_hop_limit (received), ==, 5);
-  g_assert_cmpint (qs_network_datagram_get_sender_port (received), ==, local_port (f->socket));
+  g_assert_cmpint (qs_network_datagram_get_sender_port (received), ==, qs_test_udp_local_port (f->socket));
 
   reply = qs_network_datagram_make_reply (received, pong);
   g_assert_cmpint (qs_udp_socket_write_network_datagram (f->peer, reply), ==, 4);
-  wait_readable (f->socket);
+  qs_test_udp_wait_readable (f->socket);
   answer = qs_udp_socket_receive_datagram (f->socket, -1);
   g_clear_pointer (&bytes, g_bytes_unref);
   bytes = qs_network_datagram_get_data (answer);
   qs_test_assert_bytes (bytes, "pong");
-  sender = address_string (qs_network_datagram_get_sender_address (answer));
+  sender = qs_test_address_string (qs_network_datagram_get_sender_address (answer));
   g_assert_cmpstr (sender, ==, "127.0.0.1");
-  g_assert_cmpint (qs_network_datagram_get_sender_port (answer), ==, local_port (f->peer));
+  g_assert_cmpint (qs_network_datagram_get_sender_port (answer), ==, qs_test_udp_local_port (f->peer));
 }
 
 static void
 test_write_network_datagram_ipv6 (Fixture      *f,
                                   gconstpointer data)
 {
-  g_autoptr(GInetAddress) loopback = address ("::1");
+  g_autoptr(GInetAddress) loopback = qs_test_address ("::1");
   g_autoptr(QsNetworkDatagram) request = NULL;
   g_autoptr(QsNetworkDatagram) received = NULL;
 
@@ -1333,16 +1281,16 @@ test_write_network_datagram_ipv6 (Fixture      *f,
   if (!require_ipv6 ())
     return;
 
-  bind_to (f->socket, NULL, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_udp_bind (f->socket, NULL, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   f->peer = bound_socket_new ("::1");
-  request = qs_network_datagram_new_from_data ((const guint8 *) "six", 3, loopback, local_port (f->peer));
+  request = qs_network_datagram_new_from_data ((const guint8 *) "six", 3, loopback, qs_test_udp_local_port (f->peer));
   qs_network_datagram_set_hop_limit (request, 7);
   qs_network_datagram_set_sender (request, loopback, 0);
   g_assert_cmpint (qs_udp_socket_write_network_datagram (f->socket, request), ==, 3);
-  wait_readable (f->peer);
+  qs_test_udp_wait_readable (f->peer);
   received = qs_udp_socket_receive_datagram (f->peer, -1);
   g_assert_cmpint (qs_network_datagram_get_hop_limit (received), ==, 7);
-  g_assert_cmpint (qs_network_datagram_get_sender_port (received), ==, local_port (f->socket));
+  g_assert_cmpint (qs_network_datagram_get_sender_port (received), ==, qs_test_udp_local_port (f->socket));
 }
 
 static void
@@ -1351,7 +1299,7 @@ test_socket_descriptor_bound (Fixture      *f,
 {
   g_autoptr(GSocket) raw = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
                                          G_SOCKET_PROTOCOL_UDP, NULL);
-  g_autoptr(GInetAddress) loopback = address ("127.0.0.1");
+  g_autoptr(GInetAddress) loopback = qs_test_address ("127.0.0.1");
   g_autoptr(GSocketAddress) where = g_inet_socket_address_new (loopback, 0);
   g_autoptr(QsNetworkDatagram) datagram = NULL;
   g_autoptr(GBytes) bytes = NULL;
@@ -1372,12 +1320,12 @@ test_socket_descriptor_bound (Fixture      *f,
   g_clear_object (&raw);
 
   f->peer = bound_socket_new ("127.0.0.1");
-  send_to (f->peer, "adopted", "127.0.0.1", local_port (f->socket));
+  send_to (f->peer, "adopted", "127.0.0.1", qs_test_udp_local_port (f->socket));
   qs_test_run_until (strstr (f->trace->str, "ready-read") != NULL, TIMEOUT_MS);
   datagram = qs_udp_socket_receive_datagram (f->socket, -1);
   bytes = qs_network_datagram_get_data (datagram);
   qs_test_assert_bytes (bytes, "adopted");
-  g_assert_cmpint (qs_network_datagram_get_sender_port (datagram), ==, local_port (f->peer));
+  g_assert_cmpint (qs_network_datagram_get_sender_port (datagram), ==, qs_test_udp_local_port (f->peer));
   g_assert_cmpint (qs_network_datagram_get_destination_port (datagram), ==, -1);
   g_assert_cmpint (qs_network_datagram_get_hop_limit (datagram), ==, -1);
   g_assert_cmpuint (qs_network_datagram_get_interface_index (datagram), ==, 0);
