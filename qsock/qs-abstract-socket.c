@@ -8,8 +8,9 @@
  * address is tried in turn; connected TCP sockets move their bytes
  * through the stream pump. UDP sockets are unbuffered, as in Qt: their
  * datagrams stay in the kernel until read, and ready-read follows Qt's
- * hasPendingData rule (see datagram_can_read()). Signal order, error codes and return values follow
- * Qt 6 (checked against PyQt6 by tests/oracle).
+ * hasPendingData rule (see datagram_can_read()). Signal order, error
+ * codes and return values follow Qt 6 (checked against PyQt6 by
+ * tests/oracle).
  *
  * Re-entrancy: every emission happens with a reference held on the
  * socket, and the state is read again after it, because a handler may
