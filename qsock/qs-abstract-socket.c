@@ -26,7 +26,6 @@
 #include "qs-abstract-socket-private.h"
 #include "qs-enum-types.h"
 #include "qs-io-device-private.h"
-#include "qs-marshal.h"
 #include "qs-socket-engine.h"
 #include "qs-stream-pump.h"
 
@@ -1620,9 +1619,6 @@ qs_abstract_socket_class_init (QsAbstractSocketClass *klass)
    *
    * Since: 1.0
    */
-  signals[SIGNAL_CONNECTED] =
-    g_signal_new ("connected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   /**
    * QsAbstractSocket::disconnected:
@@ -1632,9 +1628,6 @@ qs_abstract_socket_class_init (QsAbstractSocketClass *klass)
    *
    * Since: 1.0
    */
-  signals[SIGNAL_DISCONNECTED] =
-    g_signal_new ("disconnected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   /**
    * QsAbstractSocket::state-changed:
@@ -1645,12 +1638,6 @@ qs_abstract_socket_class_init (QsAbstractSocketClass *klass)
    *
    * Since: 1.0
    */
-  signals[SIGNAL_STATE_CHANGED] =
-    g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, _qs_marshal_VOID__ENUM,
-                  G_TYPE_NONE, 1, QS_TYPE_SOCKET_STATE);
-  g_signal_set_va_marshaller (signals[SIGNAL_STATE_CHANGED], G_TYPE_FROM_CLASS (klass),
-                              _qs_marshal_VOID__ENUMv);
 
   /**
    * QsAbstractSocket::error-occurred:
@@ -1662,12 +1649,12 @@ qs_abstract_socket_class_init (QsAbstractSocketClass *klass)
    *
    * Since: 1.0
    */
-  signals[SIGNAL_ERROR_OCCURRED] =
-    g_signal_new ("error-occurred", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, _qs_marshal_VOID__ENUM,
-                  G_TYPE_NONE, 1, QS_TYPE_SOCKET_ERROR);
-  g_signal_set_va_marshaller (signals[SIGNAL_ERROR_OCCURRED], G_TYPE_FROM_CLASS (klass),
-                              _qs_marshal_VOID__ENUMv);
+  _qs_io_device_new_connection_signals (G_TYPE_FROM_CLASS (klass),
+                                        QS_TYPE_SOCKET_STATE, QS_TYPE_SOCKET_ERROR,
+                                        &signals[SIGNAL_CONNECTED],
+                                        &signals[SIGNAL_DISCONNECTED],
+                                        &signals[SIGNAL_STATE_CHANGED],
+                                        &signals[SIGNAL_ERROR_OCCURRED]);
 }
 
 static void

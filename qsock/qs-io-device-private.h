@@ -21,4 +21,16 @@ gboolean      _qs_io_device_emit_bytes_written       (QsIODevice *self,
 void          _qs_io_device_emit_read_channel_finished (QsIODevice *self);
 void          _qs_io_device_init_i18n                (void);
 
+/* The connection signals QsAbstractSocket and QsLocalSocket share by name
+ * and shape: connected, disconnected, state-changed and error-occurred,
+ * the last two with the class's own state and error enums. Each class
+ * documents them. */
+void          _qs_io_device_new_connection_signals   (GType       type,
+                                                      GType       state_type,
+                                                      GType       error_type,
+                                                      guint      *connected,
+                                                      guint      *disconnected,
+                                                      guint      *state_changed,
+                                                      guint      *error_occurred);
+
 G_END_DECLS

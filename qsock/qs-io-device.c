@@ -1502,3 +1502,32 @@ qs_io_device_emit_ready_read (QsIODevice *self)
   priv->emitting_ready_read = FALSE;
   g_object_unref (self);
 }
+
+static guint
+new_enum_signal (const char *name,
+                 GType       type,
+                 GType       enum_type)
+{
+  guint id = g_signal_new (name, type, G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                           _qs_marshal_VOID__ENUM, G_TYPE_NONE, 1, enum_type);
+
+  g_signal_set_va_marshaller (id, type, _qs_marshal_VOID__ENUMv);
+  return id;
+}
+
+void
+_qs_io_device_new_connection_signals (GType  type,
+                                      GType  state_type,
+                                      GType  error_type,
+                                      guint *connected,
+                                      guint *disconnected,
+                                      guint *state_changed,
+                                      guint *error_occurred)
+{
+  *connected = g_signal_new ("connected", type, G_SIGNAL_RUN_LAST,
+                             0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  *disconnected = g_signal_new ("disconnected", type, G_SIGNAL_RUN_LAST,
+                                0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  *state_changed = new_enum_signal ("state-changed", type, state_type);
+  *error_occurred = new_enum_signal ("error-occurred", type, error_type);
+}
