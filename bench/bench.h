@@ -1,0 +1,130 @@
+/* bench.h
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The contract between qsock-bench's driver (qsock-bench.c), its shared
+ * helpers (bench-common.c) and the in-process implementations of the
+ * workloads of BENCH.md (bench-raw.c, bench-qsock.c, bench-gio.c).
+ *
+ * Child protocol (every peer, in-process or not, follows it):
+ *
+ *   PEER --impl NAME --role server WORKLOAD OPTIONS [--dir DIR]
+ *   PEER --impl NAME --role client WORKLOAD OPTIONS --addr ADDR
+ *
+ * OPTIONS are always passed explicitly by the driver, in bytes/counts:
+ *   --bytes N --write-size W --msg-size S --count M --conns C
+ *   --time-limit SECONDS [--ipv6] [--batch]
+ *
+ * ADDR is "127.0.0.1:PORT", "[::1]:PORT" (with --ipv6) or, for the local
+ * workloads, the path of a Unix socket that the server created inside DIR
+ * (a mkdtemp directory the driver made and removes).
+ *
+ * The server prints "READY ADDR\n" once it listens (or, for UDP, once it is
+ * bound), serves exactly one run, prints "RESULT {json}\n" and exits 0.
+ * The client connects to ADDR, runs, prints "RESULT {json}\n", exits 0.
+ * Any count mismatch, protocol error or missed deadline: a message on
+ * stderr and exit 1. The JSON members are those of BenchResult.
+ *
+ * Payloads (so that every implementation moves and checks the same bytes):
+ * - streams (tcp-stream, local-stream, tcp-fanin): byte i of a connection's
+ *   stream is bench_pattern_byte (i); the server checks every byte;
+ * - pingpong: a message of msg_size bytes whose first 8 bytes are the
+ *   round-trip index (little endian) and the rest the pattern; the server
+ *   echoes each whole message, the client checks the echo is identical;
+ * - udp-flood: datagrams of msg_size (512) bytes, first 8 bytes the
+ *   sequence number (little endian), the rest the pattern;
+ * - readline: line k is bench_line_fill (buf, k): 79 bytes then '\n'.
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  BENCH_TCP_STREAM,
+  BENCH_TCP_PINGPONG,
+  BENCH_TCP_CONNECTIONS,
+  BENCH_TCP_FANIN,
+  BENCH_UDP_FLOOD,
+  BENCH_UDP_PINGPONG,
+  BENCH_LOCAL_STREAM,
+  BENCH_LOCAL_PINGPONG,
+  BENCH_READLINE,
+  BENCH_N_WORKLOADS
+} BenchWorkload;
+
+typedef struct {
+  BenchWorkload workload;
+  gboolean      server;       /* --role server (TRUE) or client */
+  const char   *addr;         /* client: where the server is */
+  const char   *dir;          /* server of a local workload: where to create the socket */
+  guint64       bytes;        /* stream workloads: bytes per connection */
+  guint64       write_size;   /* stream, fanin, readline: bytes per write call */
+  guint64       msg_size;     /* pingpong message / udp-flood datagram size */
+  guint64       count;        /* round trips, connections, datagrams, lines */
+  guint64       conns;        /* tcp-fanin connections; tcp-connections held idle */
+  double        time_limit;   /* seconds for the whole role (also armed with alarm()) */
+  gboolean      ipv6;         /* use ::1 */
+  gboolean      batch;        /* udp-flood: batched receive (qsock+batch) */
+} BenchParams;
+
+/* What a role prints after "RESULT ". Only the members a role measures are
+ * set; the others keep the values of BENCH_RESULT_INIT and print as null. */
+typedef struct {
+  guint64 count;        /* verified units: bytes (streams, fanin), round trips,
+                         * connections (tcp-connections client: sequential ones),
+                         * datagrams (udp-flood: sent by the client, received
+                         * by the server), lines */
+  double  seconds;      /* the timed interval of BENCH.md, or -1 */
+  double  p50_us;       /* pingpong client, or -1 */
+  double  p99_us;       /* pingpong client, or -1 */
+  gint64  rss_kb;       /* tcp-connections server: VmRSS delta of the hold phase, or -1 */
+  guint64 held;         /* tcp-connections: idle connections held (both roles) */
+  guint64 duplicates;   /* udp-flood server */
+  guint64 malformed;    /* udp-flood server */
+} BenchResult;
+
+#define BENCH_RESULT_INIT { 0, -1.0, -1.0, -1.0, -1, 0, 0, 0 }
+
+/* An in-process implementation: runs the role p->server for p->workload,
+ * prints READY/RESULT itself, returns the process exit code (0, or 1 on
+ * failure). Returns 2 and prints "SKIP reason" for a workload it lacks. */
+typedef int (*BenchImplMain) (const BenchParams *p);
+
+int bench_raw_main   (const BenchParams *p);
+int bench_qsock_main (const BenchParams *p);
+int bench_gio_main   (const BenchParams *p);
+
+/* bench-common.c */
+const char *bench_workload_name     (BenchWorkload w);
+gboolean    bench_workload_is_local (BenchWorkload w);
+double      bench_now               (void);  /* CLOCK_MONOTONIC seconds */
+gint64      bench_rss_kb            (void);  /* VmRSS of /proc/self/status */
+void        bench_raise_nofile      (void);  /* RLIMIT_NOFILE to its hard limit */
+
+guint8      bench_pattern_byte      (guint64 offset);
+void        bench_pattern_fill      (guint8 *buf, guint64 offset, gsize len);
+gboolean    bench_pattern_check     (const guint8 *buf, guint64 offset, gsize len);
+
+#define BENCH_LINE_LEN 80
+void        bench_line_fill         (char *buf, guint64 k);  /* BENCH_LINE_LEN bytes */
+gboolean    bench_line_check        (const char *line, gsize len, guint64 k);
+
+void        bench_put_u64           (guint8 *buf, guint64 v);  /* little endian */
+guint64     bench_get_u64           (const guint8 *buf);
+
+/* "127.0.0.1:PORT" / "[::1]:PORT" → host (newly allocated) + port; a path
+ * (no port) → TRUE with *port = 0 and *host the path. */
+gboolean    bench_split_addr        (const char *addr, char **host, guint16 *port);
+char       *bench_format_addr       (gboolean ipv6, guint16 port);
+
+/* Latency samples of a pingpong client. */
+void        bench_percentiles       (double *samples_us, gsize n, double *p50, double *p99);
+
+void        bench_print_ready       (const char *addr);
+void        bench_print_result      (const BenchResult *r);
+int         bench_fail              (const char *fmt, ...) G_GNUC_PRINTF (1, 2); /* stderr; returns 1 */
+
+G_END_DECLS
