@@ -4,8 +4,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # Installs every Debian 12 package that building qsock, its tests (C, Python,
-# gjs, the PyQt6 oracle) and its examples need. Safe to run again: it only
-# calls apt-get when a package is missing. Must run as root (or via sudo).
+# gjs, Vala, the PyQt6 oracle) and its examples need. Safe to run again: it
+# only calls apt-get when a package is missing. Must run as root (or via sudo).
 set -eu
 
 PACKAGES="
@@ -22,6 +22,7 @@ PACKAGES="
   python3
   python3-gi
   gjs
+  valac
   python3-pyqt6
   libubsan1
   libasan8
