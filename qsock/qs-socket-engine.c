@@ -5,7 +5,11 @@
  * The socket engine: one non-blocking GSocket and one GSource on the
  * owner's GMainContext. The source watches the descriptor with
  * g_source_add_unix_fd() and its event mask is changed in place with
- * g_source_modify_unix_fd(); it is never re-created per event. I/O uses
+ * g_source_modify_unix_fd(); it is never re-created per event. A change
+ * of the wanted events is only recorded: the source's prepare() applies
+ * it before the context polls again, so that a socket that arms and
+ * disarms G_IO_OUT within one dispatch (a reply written and flushed at
+ * once) costs the main context nothing. I/O uses
  * the descriptor's system calls directly so that EAGAIN costs no GError
  * allocation. Errors come back as errno values; one function maps them
  * to QsSocketError and Qt's (translated) messages.
@@ -39,7 +43,8 @@ struct _QsSocketEngine
   GSocketFamily      family;
   GSource           *source;   /* (owned) */
   gpointer           tag;      /* (nullable): NULL while nothing is watched */
-  GIOCondition       events;
+  GIOCondition       events;   /* what the owner wants watched */
+  GIOCondition       watched;  /* what the source polls for now */
   QsSocketEngineFunc func;
   gpointer           user_data;
 };
@@ -49,6 +54,38 @@ typedef struct
   GSource         source;
   QsSocketEngine *engine;      /* (unowned) (nullable): NULL once freed */
 } QsEngineSource;
+
+/* Makes the source poll for exactly the wanted events. With none, the
+ * descriptor leaves the source so that a hung-up socket cannot wake the
+ * loop while nobody listens. */
+static void
+apply_events (QsSocketEngine *self)
+{
+  self->watched = self->events;
+  if (self->events == 0)
+    {
+      if (self->tag)
+        g_source_remove_unix_fd (self->source, self->tag);
+      self->tag = NULL;
+    }
+  else if (self->tag == NULL)
+    self->tag = g_source_add_unix_fd (self->source, self->fd, self->events);
+  else
+    g_source_modify_unix_fd (self->source, self->tag, self->events);
+}
+
+/* Runs before every poll of the context, nested loops included. */
+static gboolean
+engine_source_prepare (GSource *source,
+                       int     *timeout)
+{
+  QsSocketEngine *engine = ((QsEngineSource *) source)->engine;
+
+  *timeout = -1;
+  if (engine != NULL && engine->watched != engine->events)
+    apply_events (engine);
+  return FALSE;
+}
 
 static gboolean
 engine_source_dispatch (GSource     *source,
@@ -70,7 +107,7 @@ engine_source_dispatch (GSource     *source,
 }
 
 static GSourceFuncs engine_source_funcs = {
-  NULL, NULL, engine_source_dispatch, NULL, NULL, NULL,
+  engine_source_prepare, NULL, engine_source_dispatch, NULL, NULL, NULL,
 };
 
 QsSocketEngine *
@@ -239,26 +276,12 @@ _qs_socket_engine_get_family (QsSocketEngine *self)
   return self->family;
 }
 
-/* Watches exactly @events. With none, the descriptor leaves the source so
- * that a hung-up socket cannot wake the loop while nobody listens. */
+/* Watches exactly @events from the next poll of the context on. */
 void
 _qs_socket_engine_set_events (QsSocketEngine *self,
                               GIOCondition    events)
 {
-  if (self->events == events)
-    return;
   self->events = events;
-
-  if (events == 0)
-    {
-      if (self->tag)
-        g_source_remove_unix_fd (self->source, self->tag);
-      self->tag = NULL;
-    }
-  else if (self->tag == NULL)
-    self->tag = g_source_add_unix_fd (self->source, self->fd, events);
-  else
-    g_source_modify_unix_fd (self->source, self->tag, events);
 }
 
 GIOCondition

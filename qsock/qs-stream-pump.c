@@ -9,7 +9,10 @@
  * kernel holds (until a short read), then emits ready-read once. An end
  * of stream found after data in the same dispatch is left for the next
  * one, so that ready-read for the last bytes always comes first, as in Qt.
- * Writing hands the whole write buffer to one sendmsg() as iovecs.
+ * Writing hands the whole write buffer to one sendmsg() as iovecs. What a
+ * ready-read handler queues is sent when the handler returns, in the same
+ * dispatch, unless the kernel refused the last send: a request/reply
+ * exchange then costs one main-loop iteration per message, not two.
  */
 
 #include "config.h"
@@ -44,6 +47,7 @@ _qs_stream_pump_init (QsStreamPump                *self,
   self->owner = owner;
   self->read_limit = 0;
   self->reading = FALSE;
+  self->write_blocked = FALSE;
 }
 
 /* Starts pumping on a connected engine: reading on, writing while queued. */
@@ -53,6 +57,7 @@ _qs_stream_pump_attach (QsStreamPump   *self,
 {
   self->engine = engine;
   self->reading = TRUE;
+  self->write_blocked = FALSE;
   _qs_stream_pump_update_watch (self);
 }
 
@@ -222,7 +227,9 @@ _qs_stream_pump_flush (QsStreamPump *self)
       sent = _qs_socket_engine_send_vectors (self->engine, vectors, n_vectors, &error_number);
       if (sent < 0)
         {
-          if (error_number != EAGAIN)
+          if (error_number == EAGAIN)
+            self->write_blocked = TRUE;
+          else
             {
               const char *message = NULL;
               QsSocketError error = _qs_socket_error_from_errno (QS_ENGINE_OP_WRITE, error_number, &message);
@@ -233,6 +240,7 @@ _qs_stream_pump_flush (QsStreamPump *self)
         }
 
       _qs_ring_buffer_skip (buffer, sent);
+      self->write_blocked = (gsize) sent < offered;
       _qs_stream_pump_update_watch (self);
       if (sent > 0)
         {
@@ -250,7 +258,8 @@ _qs_stream_pump_flush (QsStreamPump *self)
 }
 
 /* One readiness event of a connected engine. The owner holds a reference
- * on the device; any emission may detach the pump. */
+ * on the device; any emission may detach the pump. Bytes queued by the
+ * ready-read handlers go out now unless the kernel is known to be full. */
 void
 _qs_stream_pump_dispatch (QsStreamPump *self,
                           GIOCondition  condition)
@@ -262,7 +271,9 @@ _qs_stream_pump_dispatch (QsStreamPump *self,
         return;
     }
 
-  if ((condition & (G_IO_OUT | G_IO_ERR)) && _qs_stream_pump_has_queued (self))
+  if (condition & (G_IO_OUT | G_IO_ERR))
+    self->write_blocked = FALSE;
+  if (!self->write_blocked && _qs_stream_pump_has_queued (self))
     _qs_stream_pump_flush (self);
 }
 

@@ -48,6 +48,7 @@ typedef struct
   gpointer                     owner;
   gint64                       read_limit; /* 0: unlimited */
   gboolean                     reading;    /* the read side wants data */
+  gboolean                     write_blocked; /* the last send was short or refused */
 } QsStreamPump;
 
 void         _qs_stream_pump_init           (QsStreamPump                *self,
