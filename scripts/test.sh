@@ -5,10 +5,10 @@
 #
 # README command 2: installs the missing Debian packages, builds qsock
 # with warnings as errors, runs the whole test suite (C, Python, gjs,
-# the PyQt6 oracle, the examples), then builds again with AddressSanitizer
-# and UndefinedBehaviorSanitizer and runs the C tests there. Ends with one
-# line "N passed, N failed[, N skipped]" computed from meson's test logs;
-# exits non-zero when a build or a test failed.
+# Vala, the PyQt6 oracle, the examples), then builds again with
+# AddressSanitizer and UndefinedBehaviorSanitizer and runs the C tests
+# there. Ends with one line "N passed, N failed[, N skipped]" computed
+# from meson's test logs; exits non-zero when a build or a test failed.
 set -u
 
 cd "$(dirname "$0")/.." || exit 1
