@@ -606,13 +606,13 @@ _qs_io_device_get_write_buffer (QsIODevice *self)
 }
 
 /* Emits bytes-written unless a handler of it is running (Qt's
- * emittedBytesWritten guard). The caller holds a reference. */
+ * emittedBytesWritten guard); then a pending write_all_async whose bytes
+ * have all left completes. The caller holds a reference. */
 gboolean
 _qs_io_device_emit_bytes_written (QsIODevice *self,
                                   gint64      bytes)
 {
   QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
-
   gboolean emitted = FALSE;
 
   count_written (priv, bytes);

@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <sys/socket.h>
+
 #include "qs-test-utils.h"
 
 #define TIMEOUT_MS 5000
@@ -21,6 +23,7 @@
 typedef struct
 {
   QsTcpSocket  *socket;    /* (owned) (nullable) */
+  QsLocalSocket *local;    /* (owned) (nullable) for the local tests */
   GString      *trace;     /* (owned) signals, then "callback " */
   GSocket      *listener;  /* (owned) IPv4 loopback */
   guint16       port;      /* of listener */
@@ -58,6 +61,7 @@ teardown (Fixture      *f,
           gconstpointer data)
 {
   qs_test_release (&f->socket, f->trace, f);
+  qs_test_release (&f->local, f->trace, f);
   g_clear_object (&f->result);
   g_clear_object (&f->second);
   g_clear_object (&f->peer);
@@ -75,7 +79,7 @@ on_done (GObject      *source,
 {
   Fixture *f = user_data;
 
-  g_assert_true (source == G_OBJECT (f->socket));
+  g_assert_true (source == G_OBJECT (f->socket) || source == G_OBJECT (f->local));
   g_clear_object (&f->result);
   f->result = g_object_ref (result);
   f->calls++;
@@ -875,6 +879,59 @@ test_write_not_open (Fixture      *f,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
 }
 
+/* ---- a local socket -------------------------------------------------------- */
+
+/* f->local adopts one end of a socketpair; f->peer is the other. */
+static void
+local_pair (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  int fds[2];
+
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM, 0, fds), ==, 0);
+  f->local = qs_local_socket_new ();
+  qs_test_trace_socket (f->local, f->trace);
+  g_assert_true (qs_local_socket_set_socket_descriptor (f->local, fds[0],
+                                                        QS_LOCAL_SOCKET_STATE_CONNECTED_STATE,
+                                                        QS_OPEN_MODE_READ_WRITE));
+  f->peer = g_socket_new_from_fd (fds[1], &error);
+  g_assert_no_error (error);
+  g_socket_set_blocking (f->peer, FALSE);
+}
+
+static void
+test_local_exchange (Fixture      *f,
+                     gconstpointer data)
+{
+  g_autoptr(GBytes) question = g_bytes_new_static ("question", 8);
+  g_autoptr(GBytes) heard = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize written = 0;
+
+  g_test_summary ("A QsLocalSocket: write_all_async, then read_async(0) to "
+                  "the peer's close (PEER_CLOSED ends the read, not fails it)");
+
+  local_pair (f);
+  qs_io_device_write_all_async (QS_IO_DEVICE (f->local), question, G_PRIORITY_DEFAULT,
+                                NULL, on_done, f);
+  wait_calls (f, 1);
+  g_assert_true (qs_io_device_write_all_finish (QS_IO_DEVICE (f->local), f->result, &written, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (written, ==, 8);
+  heard = qs_test_peer_read (f->peer, 8, TIMEOUT_MS);
+  qs_test_assert_bytes (heard, "question");
+
+  qs_io_device_read_async (QS_IO_DEVICE (f->local), 0, G_PRIORITY_DEFAULT, NULL, on_done, f);
+  qs_test_peer_send (f->peer, "answer", 6);
+  g_clear_object (&f->peer);
+  wait_calls (f, 2);
+  answer = qs_io_device_read_finish (QS_IO_DEVICE (f->local), f->result, &error);
+  g_assert_no_error (error);
+  qs_test_assert_bytes (answer, "answer");
+  g_assert_true (g_str_has_suffix (f->trace->str, "read-channel-finished callback disconnected "));
+}
+
 #define ADD(path, func) g_test_add (path, Fixture, NULL, setup, func, teardown)
 
 int
@@ -911,6 +968,7 @@ main (int   argc,
   ADD ("/async/write/remote-close", test_write_remote_close);
   ADD ("/async/write/not-connected", test_write_not_connected);
   ADD ("/async/write/not-open", test_write_not_open);
+  ADD ("/async/local/exchange", test_local_exchange);
 
   return g_test_run ();
 }
