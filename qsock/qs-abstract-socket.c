@@ -97,6 +97,7 @@ typedef struct
   int                    last_connect_errno;
   GCancellable          *lookup_cancellable; /* (owned) (nullable) */
   GSource               *connect_timer;      /* (owned) (nullable) */
+  QsAsyncOp              connect_op;         /* connect_to_host_async */
 
   gint64                 read_buffer_size;
   QsPauseModes           pause_mode;
@@ -204,6 +205,18 @@ set_error (QsAbstractSocket *self,
   qs_io_device_set_error_string (QS_IO_DEVICE (self), message);
 }
 
+/* Emits error-occurred with the stored error; then a pending
+ * connect_to_host_async fails with it. Callers hold a reference. */
+static void
+emit_error_occurred (QsAbstractSocket *self)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  g_signal_emit (self, signals[SIGNAL_ERROR_OCCURRED], 0, priv->error);
+  _qs_async_op_fail (&priv->connect_op, QS_SOCKET_ERROR, priv->error,
+                     qs_io_device_get_error_string (QS_IO_DEVICE (self)));
+}
+
 /* Qt's setErrorAndEmit(). Callers hold a reference. */
 static void
 set_error_and_emit (QsAbstractSocket *self,
@@ -211,7 +224,7 @@ set_error_and_emit (QsAbstractSocket *self,
                     const char       *message)
 {
   set_error (self, error, message);
-  g_signal_emit (self, signals[SIGNAL_ERROR_OCCURRED], 0, error);
+  emit_error_occurred (self);
 }
 
 static void
@@ -402,6 +415,18 @@ datagram_can_read (QsAbstractSocket *self)
   return TRUE;
 }
 
+/* A pending connect_to_host_async succeeds. Callers hold a reference. */
+static void
+complete_connect (QsAbstractSocket *self)
+{
+  GTask *task = _qs_async_op_end (&get_priv (self)->connect_op);
+
+  if (task == NULL)
+    return;
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
 /* Qt's fetchConnectionParameters(): the connection is up. */
 static void
 connection_established (QsAbstractSocket *self)
@@ -422,6 +447,7 @@ connection_established (QsAbstractSocket *self)
   if (priv->state != QS_SOCKET_STATE_CONNECTED_STATE)
     return;
   g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
+  complete_connect (self);
 }
 
 /* Qt's _q_testConnection(): a pending connect has an outcome. */
@@ -466,7 +492,7 @@ on_connect_timeout (gpointer user_data)
       set_error (self, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR, _("Connection timed out"));
       emit_state_changed (self);
       if (priv->state == QS_SOCKET_STATE_UNCONNECTED_STATE)
-        g_signal_emit (self, signals[SIGNAL_ERROR_OCCURRED], 0, priv->error);
+        emit_error_occurred (self);
     }
   else
     connect_to_next_address (self);
@@ -508,7 +534,7 @@ connect_to_next_address (QsAbstractSocket *self)
           free_engine (self);
           emit_state_changed (self);
           if (priv->state == QS_SOCKET_STATE_UNCONNECTED_STATE)
-            g_signal_emit (self, signals[SIGNAL_ERROR_OCCURRED], 0, priv->error);
+            emit_error_occurred (self);
           return;
         }
 
@@ -1823,9 +1849,13 @@ qs_abstract_socket_abort (QsAbstractSocket *self)
   g_return_if_fail (QS_IS_ABSTRACT_SOCKET (self));
 
   priv = get_priv (self);
+  g_object_ref (self);
   _qs_ring_buffer_clear (_qs_io_device_get_write_buffer (QS_IO_DEVICE (self)));
   priv->abort_called = TRUE;
   qs_io_device_close (QS_IO_DEVICE (self));
+  _qs_async_op_fail (&priv->connect_op, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                     _("The socket was aborted before it connected"));
+  g_object_unref (self);
 }
 
 /**
@@ -2470,4 +2500,83 @@ qs_abstract_socket_set_peer_name (QsAbstractSocket *self,
   g_return_if_fail (QS_IS_ABSTRACT_SOCKET (self));
 
   store_peer_name (self, name);
+}
+
+/* connect_to_host_async's cancel: Qt's abort(). */
+static void
+abort_connect (gpointer self)
+{
+  qs_abstract_socket_abort (self);
+}
+
+/**
+ * qs_abstract_socket_connect_to_host_async:
+ * @self: a socket
+ * @host_name: a host name or a literal IPv4/IPv6 address
+ * @port: the port
+ * @mode: how to open the device
+ * @protocol: which addresses to try
+ * @cancellable: (nullable): a cancellable; cancelling aborts the socket
+ *   ([method@Qs.AbstractSocket.abort])
+ * @callback: (scope async): called when the socket connected or failed to
+ * @user_data: (closure): data for @callback
+ *
+ * Starts [method@Qs.AbstractSocket.connect_to_host], with the same
+ * signals, and completes after the handlers of
+ * [signal@Qs.AbstractSocket::connected] or of
+ * [signal@Qs.AbstractSocket::error-occurred] ran; get the outcome with
+ * [method@Qs.AbstractSocket.connect_to_host_finish]. An
+ * [method@Qs.AbstractSocket.abort] before the socket connected fails it
+ * with `G_IO_ERROR_CLOSED`; a second call while one is pending fails with
+ * `G_IO_ERROR_PENDING` and changes nothing. @callback runs on the main
+ * context that is thread-default now. Beyond Qt.
+ *
+ * Since: 1.0
+ */
+void
+qs_abstract_socket_connect_to_host_async (QsAbstractSocket       *self,
+                                          const char             *host_name,
+                                          guint16                 port,
+                                          QsOpenMode              mode,
+                                          QsNetworkLayerProtocol  protocol,
+                                          GCancellable           *cancellable,
+                                          GAsyncReadyCallback     callback,
+                                          gpointer                user_data)
+{
+  g_return_if_fail (QS_IS_ABSTRACT_SOCKET (self));
+  g_return_if_fail (host_name != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  if (_qs_async_op_begin (&get_priv (self)->connect_op, self, G_PRIORITY_DEFAULT,
+                          cancellable, callback, user_data,
+                          qs_abstract_socket_connect_to_host_async, abort_connect) == NULL)
+    return;
+  qs_abstract_socket_connect_to_host (self, host_name, port, mode, protocol);
+}
+
+/**
+ * qs_abstract_socket_connect_to_host_finish:
+ * @self: a socket
+ * @result: the result given to the callback
+ * @error: return location for an error
+ *
+ * Finishes [method@Qs.AbstractSocket.connect_to_host_async].
+ *
+ * Returns: %TRUE when the socket connected; %FALSE with @error set in
+ *   `QS_SOCKET_ERROR` (the code is [method@Qs.AbstractSocket.get_error],
+ *   the message the error string) or `G_IO_ERROR`
+ *   (`G_IO_ERROR_CANCELLED` when cancelled)
+ *
+ * Since: 1.0
+ */
+gboolean
+qs_abstract_socket_connect_to_host_finish (QsAbstractSocket  *self,
+                                           GAsyncResult      *result,
+                                           GError           **error)
+{
+  g_return_val_if_fail (QS_IS_ABSTRACT_SOCKET (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, qs_abstract_socket_connect_to_host_async), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

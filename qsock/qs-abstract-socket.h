@@ -186,4 +186,19 @@ QS_AVAILABLE_IN_ALL
 void          qs_abstract_socket_set_peer_name         (QsAbstractSocket       *self,
                                                         const char             *name);
 
+/* Beyond Qt */
+QS_AVAILABLE_IN_ALL
+void          qs_abstract_socket_connect_to_host_async  (QsAbstractSocket        *self,
+                                                         const char              *host_name,
+                                                         guint16                  port,
+                                                         QsOpenMode               mode,
+                                                         QsNetworkLayerProtocol   protocol,
+                                                         GCancellable            *cancellable,
+                                                         GAsyncReadyCallback      callback,
+                                                         gpointer                 user_data);
+QS_AVAILABLE_IN_ALL
+gboolean      qs_abstract_socket_connect_to_host_finish (QsAbstractSocket        *self,
+                                                         GAsyncResult            *result,
+                                                         GError                 **error);
+
 G_END_DECLS

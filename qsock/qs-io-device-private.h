@@ -21,6 +21,30 @@ gboolean      _qs_io_device_emit_bytes_written       (QsIODevice *self,
 void          _qs_io_device_emit_read_channel_finished (QsIODevice *self);
 void          _qs_io_device_init_i18n                (void);
 
+/* One pending asynchronous call of a kind (a read, a write, a connect):
+ * its task and the source that watches its cancellable on the context
+ * that was thread-default at call time. At most one per kind. */
+typedef struct
+{
+  GTask   *task;                             /* (owned) (nullable) */
+  GSource *cancel_source;                    /* (owned) (nullable) */
+  void   (*on_cancel) (gpointer source_object); /* (nullable) */
+} QsAsyncOp;
+
+GTask        *_qs_async_op_begin                     (QsAsyncOp          *op,
+                                                      gpointer            source_object,
+                                                      int                 io_priority,
+                                                      GCancellable       *cancellable,
+                                                      GAsyncReadyCallback callback,
+                                                      gpointer            user_data,
+                                                      gpointer            source_tag,
+                                                      void              (*on_cancel) (gpointer source_object));
+GTask        *_qs_async_op_end                       (QsAsyncOp          *op);
+void          _qs_async_op_fail                      (QsAsyncOp          *op,
+                                                      GQuark              domain,
+                                                      int                 code,
+                                                      const char         *message);
+
 /* The connection signals QsAbstractSocket and QsLocalSocket share by name
  * and shape: connected, disconnected, state-changed and error-occurred,
  * the last two with the class's own state and error enums. Each class

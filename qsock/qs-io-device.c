@@ -60,7 +60,18 @@ typedef struct
   guint        transaction_started : 1;
   guint        emitting_ready_read : 1;
   guint        emitting_bytes_written : 1;
+  guint        read_channel_finished : 1; /* since the last open */
+  QsAsyncOp    read_op;            /* task data: the count (GSIZE_TO_POINTER) */
+  QsAsyncOp    write_op;           /* task data: a WriteProgress */
 } QsIODevicePrivate;
+
+/* Where a write_all_async call's bytes are in the write buffer. */
+typedef struct
+{
+  gsize ahead;    /* bytes queued before them, still to leave */
+  gsize size;     /* of the call's data */
+  gsize written;  /* of them, left so far */
+} WriteProgress;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (QsIODevice, qs_io_device, G_TYPE_OBJECT)
 
@@ -148,6 +159,66 @@ reset_transaction (QsIODevicePrivate *priv)
   priv->transaction_pos = 0;
 }
 
+/* Completes a pending read_async once its count is buffered, or with
+ * what is left at the end of the stream. The caller holds a reference. */
+static void
+complete_read_if_ready (QsIODevice *self)
+{
+  QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
+  GTask *task = priv->read_op.task;
+  gsize count;
+  GBytes *bytes;
+
+  if (task == NULL)
+    return;
+  count = GPOINTER_TO_SIZE (g_task_get_task_data (task));
+  if (!priv->read_channel_finished &&
+      (count == 0 || qs_io_device_bytes_available (self) < (gint64) count))
+    return;
+
+  task = _qs_async_op_end (&priv->read_op);
+  bytes = count ? qs_io_device_read_bytes (self, count) : qs_io_device_read_all (self);
+  g_task_return_pointer (task, bytes, (GDestroyNotify) g_bytes_unref);
+  g_object_unref (task);
+}
+
+/* Counts @bytes that left the write buffer against a pending
+ * write_all_async: first those queued before its data, then its own. */
+static void
+count_written (QsIODevicePrivate *priv,
+               gint64             bytes)
+{
+  WriteProgress *progress;
+  gsize skipped;
+
+  if (priv->write_op.task == NULL)
+    return;
+  progress = g_task_get_task_data (priv->write_op.task);
+  skipped = MIN ((gsize) bytes, progress->ahead);
+  progress->ahead -= skipped;
+  progress->written += MIN ((gsize) bytes - skipped, progress->size - progress->written);
+}
+
+/* Completes a pending write_all_async once all its bytes have left. The
+ * caller holds a reference. */
+static void
+complete_write_if_done (QsIODevice *self)
+{
+  QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
+  WriteProgress *progress;
+  GTask *task;
+
+  if (priv->write_op.task == NULL)
+    return;
+  progress = g_task_get_task_data (priv->write_op.task);
+  if (progress->written < progress->size)
+    return;
+
+  task = _qs_async_op_end (&priv->write_op);
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
 /* Qt's QIODevicePrivate::read() for sequential devices: copy from the
  * buffer, then ask read_data for the rest. With @peeking (or inside a
  * transaction) the bytes stay buffered and device data is appended to the
@@ -222,6 +293,7 @@ qs_io_device_real_open (QsIODevice *self,
   QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
 
   reset_transaction (priv);
+  priv->read_channel_finished = FALSE;
   _qs_ring_buffer_clear (&priv->read_buffer);
   _qs_ring_buffer_clear (&priv->write_buffer);
   qs_io_device_set_error_string (self, NULL);
@@ -244,6 +316,8 @@ qs_io_device_real_close (QsIODevice *self)
   reset_transaction (priv);
   _qs_ring_buffer_clear (&priv->read_buffer);
   qs_io_device_set_open_mode (self, QS_OPEN_MODE_NOT_OPEN);
+  _qs_async_op_fail (&priv->read_op, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                     _("The device was closed during the read"));
   g_object_unref (self);
 }
 
@@ -532,26 +606,40 @@ _qs_io_device_get_write_buffer (QsIODevice *self)
 }
 
 /* Emits bytes-written unless a handler of it is running (Qt's
- * emittedBytesWritten guard). The caller holds a reference. */
+ * emittedBytesWritten guard); then a pending write_all_async whose bytes
+ * have all left completes. The caller holds a reference. */
 gboolean
 _qs_io_device_emit_bytes_written (QsIODevice *self,
                                   gint64      bytes)
 {
   QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
+  gboolean emitted = FALSE;
 
-  if (priv->emitting_bytes_written)
-    return FALSE;
-
-  priv->emitting_bytes_written = TRUE;
-  g_signal_emit (self, signals[SIGNAL_BYTES_WRITTEN], 0, bytes);
-  priv->emitting_bytes_written = FALSE;
-  return TRUE;
+  count_written (priv, bytes);
+  if (!priv->emitting_bytes_written)
+    {
+      priv->emitting_bytes_written = TRUE;
+      g_signal_emit (self, signals[SIGNAL_BYTES_WRITTEN], 0, bytes);
+      priv->emitting_bytes_written = FALSE;
+      emitted = TRUE;
+    }
+  complete_write_if_done (self);
+  return emitted;
 }
 
+/* The stream ended: a pending read gets what is left, and a pending write
+ * (its connection gone, the write buffer dropped) fails. The caller holds
+ * a reference. */
 void
 _qs_io_device_emit_read_channel_finished (QsIODevice *self)
 {
+  QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
+
+  priv->read_channel_finished = TRUE;
   g_signal_emit (self, signals[SIGNAL_READ_CHANNEL_FINISHED], 0);
+  complete_read_if_ready (self);
+  _qs_async_op_fail (&priv->write_op, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                     _("The connection ended before every byte was written"));
 }
 
 /**
@@ -1493,23 +1581,45 @@ qs_io_device_emit_ready_read (QsIODevice *self)
   g_return_if_fail (QS_IS_IO_DEVICE (self));
 
   priv = qs_io_device_get_instance_private (self);
-  if (priv->emitting_ready_read)
-    return;
-
   g_object_ref (self);
-  priv->emitting_ready_read = TRUE;
-  g_signal_emit (self, signals[SIGNAL_READY_READ], 0);
-  priv->emitting_ready_read = FALSE;
+  if (!priv->emitting_ready_read)
+    {
+      priv->emitting_ready_read = TRUE;
+      g_signal_emit (self, signals[SIGNAL_READY_READ], 0);
+      priv->emitting_ready_read = FALSE;
+    }
+  /* Even inside a handler: one may wait for the read in a nested loop. */
+  complete_read_if_ready (self);
   g_object_unref (self);
+}
+
+/* The class handler of error-occurred (after the application's
+ * handlers): a pending read or write fails with the error, code and
+ * string. A read outlives a remote close (REMOTE_HOST_CLOSED is
+ * PEER_CLOSED for local sockets): the read-channel-finished that follows
+ * ends it with the bytes left. */
+static void
+on_error_occurred (QsIODevice *self,
+                   int         error,
+                   gpointer    data)
+{
+  QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
+  g_autofree char *message = g_strdup (qs_io_device_get_error_string (self));
+
+  if (error != QS_SOCKET_ERROR_REMOTE_HOST_CLOSED_ERROR)
+    _qs_async_op_fail (&priv->read_op, QS_SOCKET_ERROR, error, message);
+  _qs_async_op_fail (&priv->write_op, QS_SOCKET_ERROR, error, message);
 }
 
 static guint
 new_enum_signal (const char *name,
                  GType       type,
-                 GType       enum_type)
+                 GType       enum_type,
+                 GCallback   class_handler)
 {
-  guint id = g_signal_new (name, type, G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                           _qs_marshal_VOID__ENUM, G_TYPE_NONE, 1, enum_type);
+  guint id = g_signal_new_class_handler (name, type, G_SIGNAL_RUN_LAST, class_handler,
+                                         NULL, NULL, _qs_marshal_VOID__ENUM,
+                                         G_TYPE_NONE, 1, enum_type);
 
   g_signal_set_va_marshaller (id, type, _qs_marshal_VOID__ENUMv);
   return id;
@@ -1528,6 +1638,300 @@ _qs_io_device_new_connection_signals (GType  type,
                              0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   *disconnected = g_signal_new ("disconnected", type, G_SIGNAL_RUN_LAST,
                                 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  *state_changed = new_enum_signal ("state-changed", type, state_type);
-  *error_occurred = new_enum_signal ("error-occurred", type, error_type);
+  *state_changed = new_enum_signal ("state-changed", type, state_type, NULL);
+  *error_occurred = new_enum_signal ("error-occurred", type, error_type,
+                                     G_CALLBACK (on_error_occurred));
+}
+
+static gboolean
+on_async_op_cancelled (GCancellable *cancellable,
+                       gpointer      user_data)
+{
+  QsAsyncOp *op = user_data;
+  void (*on_cancel) (gpointer source_object) = op->on_cancel;
+  GTask *task = _qs_async_op_end (op);
+  GError *error = NULL;
+
+  if (on_cancel != NULL)
+    on_cancel (g_task_get_source_object (task));
+  g_cancellable_set_error_if_cancelled (cancellable, &error);
+  g_task_return_error (task, error);
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
+/* Starts @op as GIO's async calls do: a second call while one is pending
+ * completes with G_IO_ERROR_PENDING, a call with @cancellable already
+ * cancelled with G_IO_ERROR_CANCELLED (both from an idle, never before
+ * this returns); then returns the pending task, NULL otherwise. A later
+ * cancel ends the task with G_IO_ERROR_CANCELLED from a source on the
+ * context that is thread-default now, after @on_cancel ran. */
+GTask *
+_qs_async_op_begin (QsAsyncOp          *op,
+                    gpointer            source_object,
+                    int                 io_priority,
+                    GCancellable       *cancellable,
+                    GAsyncReadyCallback callback,
+                    gpointer            user_data,
+                    gpointer            source_tag,
+                    void              (*on_cancel) (gpointer source_object))
+{
+  GTask *task;
+
+  if (op->task != NULL)
+    {
+      g_task_report_new_error (source_object, callback, user_data, source_tag,
+                               G_IO_ERROR, G_IO_ERROR_PENDING, "%s",
+                               _("Another call of this kind is still pending"));
+      return NULL;
+    }
+
+  task = g_task_new (source_object, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_priority (task, io_priority);
+  /* The result says what happened: bytes read are never dropped. */
+  g_task_set_check_cancellable (task, FALSE);
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return NULL;
+    }
+
+  op->task = task;
+  op->on_cancel = on_cancel;
+  if (cancellable != NULL)
+    {
+      op->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_static_name (op->cancel_source, "[qsock] async call cancelled");
+      g_source_set_priority (op->cancel_source, io_priority);
+      g_source_set_callback (op->cancel_source, G_SOURCE_FUNC (on_async_op_cancelled), op, NULL);
+      g_source_attach (op->cancel_source, g_task_get_context (task));
+    }
+  return task;
+}
+
+/* (transfer full) (nullable): the pending task of @op, which is no longer
+ * pending; its cancellable is no longer watched. */
+GTask *
+_qs_async_op_end (QsAsyncOp *op)
+{
+  if (op->cancel_source != NULL)
+    {
+      g_source_destroy (op->cancel_source);
+      g_clear_pointer (&op->cancel_source, g_source_unref);
+    }
+  op->on_cancel = NULL;
+  return g_steal_pointer (&op->task);
+}
+
+/* Ends @op, if pending, with an error. */
+void
+_qs_async_op_fail (QsAsyncOp  *op,
+                   GQuark      domain,
+                   int         code,
+                   const char *message)
+{
+  GTask *task = _qs_async_op_end (op);
+
+  if (task == NULL)
+    return;
+  g_task_return_new_error (task, domain, code, "%s", message);
+  g_object_unref (task);
+}
+
+/* An asynchronous call on a device not open for @mode completes with
+ * G_IO_ERROR_CLOSED (from an idle); returns TRUE then. */
+static gboolean
+report_not_open (QsIODevice         *self,
+                 QsOpenMode          mode,
+                 const char         *message,
+                 GAsyncReadyCallback callback,
+                 gpointer            user_data,
+                 gpointer            source_tag)
+{
+  QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
+
+  if (priv->open_mode & mode)
+    return FALSE;
+  g_task_report_new_error (self, callback, user_data, source_tag,
+                           G_IO_ERROR, G_IO_ERROR_CLOSED, "%s", message);
+  return TRUE;
+}
+
+/**
+ * qs_io_device_read_async:
+ * @self: a device
+ * @count: how many bytes to read; 0 reads to the end of the stream
+ * @io_priority: the priority of the call (`G_PRIORITY_DEFAULT`)
+ * @cancellable: (nullable): a cancellable
+ * @callback: (scope async): called when the bytes are there
+ * @user_data: (closure): data for @callback
+ *
+ * Waits until exactly @count bytes are buffered, or until the end of the
+ * stream (then fewer, maybe none: a remote close ends a read, it does not
+ * fail it), and reads them out of the device; get them with
+ * [method@Qs.IODevice.read_finish]. With @count 0 it reads everything up
+ * to the end of the stream.
+ *
+ * The bytes are consumed when the call completes, which happens after the
+ * handlers of [signal@Qs.IODevice::ready-read] ran; nothing is consumed by
+ * a call that fails or is cancelled. It fails when the device is closed
+ * (`G_IO_ERROR_CLOSED`) or reports an error (in `QS_SOCKET_ERROR`, the
+ * code of [signal@Qs.AbstractSocket::error-occurred]); a second read while
+ * one is pending fails with `G_IO_ERROR_PENDING`. @callback runs on the
+ * main context that is thread-default now. Beyond Qt.
+ *
+ * Since: 1.0
+ */
+void
+qs_io_device_read_async (QsIODevice         *self,
+                         gsize               count,
+                         int                 io_priority,
+                         GCancellable       *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer            user_data)
+{
+  QsIODevicePrivate *priv;
+  GTask *task;
+
+  g_return_if_fail (QS_IS_IO_DEVICE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (count <= G_MAXINT64);
+
+  priv = qs_io_device_get_instance_private (self);
+  if (report_not_open (self, QS_OPEN_MODE_READ_ONLY, _("Device not open for reading"),
+                       callback, user_data, qs_io_device_read_async))
+    return;
+  task = _qs_async_op_begin (&priv->read_op, self, io_priority, cancellable,
+                             callback, user_data, qs_io_device_read_async, NULL);
+  if (task == NULL)
+    return;
+  g_task_set_task_data (task, GSIZE_TO_POINTER (count), NULL);
+
+  g_object_ref (self);
+  complete_read_if_ready (self);
+  g_object_unref (self);
+}
+
+/**
+ * qs_io_device_read_finish:
+ * @self: a device
+ * @result: the result given to the callback
+ * @error: return location for an error
+ *
+ * Finishes [method@Qs.IODevice.read_async].
+ *
+ * Returns: (transfer full): the bytes read, consumed from the device, or
+ *   %NULL with @error set (`G_IO_ERROR_CANCELLED` when cancelled)
+ *
+ * Since: 1.0
+ */
+GBytes *
+qs_io_device_read_finish (QsIODevice   *self,
+                          GAsyncResult *result,
+                          GError      **error)
+{
+  g_return_val_if_fail (QS_IS_IO_DEVICE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, qs_io_device_read_async), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * qs_io_device_write_all_async:
+ * @self: a device
+ * @data: the bytes to write
+ * @io_priority: the priority of the call (`G_PRIORITY_DEFAULT`)
+ * @cancellable: (nullable): a cancellable
+ * @callback: (scope async): called when the bytes are written
+ * @user_data: (closure): data for @callback
+ *
+ * Queues @data as [method@Qs.IODevice.write_bytes] does and completes
+ * when every one of its bytes has left the write buffer (after the
+ * handlers of the [signal@Qs.IODevice::bytes-written] that announces the
+ * last of them); get the outcome with
+ * [method@Qs.IODevice.write_all_finish].
+ *
+ * It fails when the device cannot take the bytes or reports an error
+ * (in `QS_SOCKET_ERROR`, the code of the socket's error), or when the
+ * connection ends with bytes of @data unsent (`G_IO_ERROR_CLOSED`); a
+ * second write while one is pending fails with `G_IO_ERROR_PENDING`.
+ * Cancelling ends the wait with `G_IO_ERROR_CANCELLED`; the bytes stay
+ * queued and are still sent. @callback runs on the main context that is
+ * thread-default now. Beyond Qt.
+ *
+ * Since: 1.0
+ */
+void
+qs_io_device_write_all_async (QsIODevice         *self,
+                              GBytes             *data,
+                              int                 io_priority,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
+{
+  QsIODevicePrivate *priv;
+  WriteProgress *progress;
+  GTask *task;
+
+  g_return_if_fail (QS_IS_IO_DEVICE (self));
+  g_return_if_fail (data != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  priv = qs_io_device_get_instance_private (self);
+  if (report_not_open (self, QS_OPEN_MODE_WRITE_ONLY, _("Device not open for writing"),
+                       callback, user_data, qs_io_device_write_all_async))
+    return;
+  task = _qs_async_op_begin (&priv->write_op, self, io_priority, cancellable,
+                             callback, user_data, qs_io_device_write_all_async, NULL);
+  if (task == NULL)
+    return;
+  progress = g_new0 (WriteProgress, 1);
+  progress->ahead = MAX (qs_io_device_bytes_to_write (self), 0);
+  progress->size = g_bytes_get_size (data);
+  g_task_set_task_data (task, progress, g_free);
+
+  g_object_ref (self);
+  /* A datagram socket sends at once: bytes-written may end the call here. */
+  if (progress->size > 0 && qs_io_device_write_bytes (self, data) < 0)
+    _qs_async_op_fail (&priv->write_op, QS_SOCKET_ERROR, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR,
+                       qs_io_device_get_error_string (self));
+  else
+    complete_write_if_done (self);
+  g_object_unref (self);
+}
+
+/**
+ * qs_io_device_write_all_finish:
+ * @self: a device
+ * @result: the result given to the callback
+ * @bytes_written: (out) (optional): how many bytes of the data left the
+ *   write buffer, also on failure
+ * @error: return location for an error
+ *
+ * Finishes [method@Qs.IODevice.write_all_async].
+ *
+ * Returns: %TRUE when every byte was written; %FALSE with @error set in
+ *   `QS_SOCKET_ERROR` or `G_IO_ERROR` (`G_IO_ERROR_CANCELLED` when
+ *   cancelled)
+ *
+ * Since: 1.0
+ */
+gboolean
+qs_io_device_write_all_finish (QsIODevice   *self,
+                               GAsyncResult *result,
+                               gsize        *bytes_written,
+                               GError      **error)
+{
+  WriteProgress *progress;
+
+  g_return_val_if_fail (QS_IS_IO_DEVICE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, qs_io_device_write_all_async), FALSE);
+
+  progress = g_task_get_task_data (G_TASK (result));
+  if (bytes_written != NULL)
+    *bytes_written = progress ? progress->written : 0;
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

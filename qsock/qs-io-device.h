@@ -179,4 +179,29 @@ void        qs_io_device_set_error_string       (QsIODevice   *self,
 QS_AVAILABLE_IN_ALL
 void        qs_io_device_emit_ready_read        (QsIODevice   *self);
 
+/* Beyond Qt */
+QS_AVAILABLE_IN_ALL
+void        qs_io_device_read_async             (QsIODevice          *self,
+                                                 gsize                count,
+                                                 int                  io_priority,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+QS_AVAILABLE_IN_ALL
+GBytes     *qs_io_device_read_finish            (QsIODevice          *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+QS_AVAILABLE_IN_ALL
+void        qs_io_device_write_all_async        (QsIODevice          *self,
+                                                 GBytes              *data,
+                                                 int                  io_priority,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+QS_AVAILABLE_IN_ALL
+gboolean    qs_io_device_write_all_finish       (QsIODevice          *self,
+                                                 GAsyncResult        *result,
+                                                 gsize               *bytes_written,
+                                                 GError             **error);
+
 G_END_DECLS
