@@ -156,8 +156,9 @@ class OverridesTest(unittest.TestCase):
         self.assertEqual(sender.write_datagram(memoryview(b'truncated'), loopback(), port), 9)
         self.assertEqual(sender.write_datagram(GLib.Bytes.new(b'gone'), '127.0.0.1', port), 4)
         self.assertEqual(sender.write_datagram(b'', '127.0.0.1', port), 0)
-        self.assertEqual(sender_log, ['state-changed(bound-state)', 'bytes-written(5)', 'bytes-written(9)',
-                                      'bytes-written(4)', 'bytes-written(0)'])
+        self.assertEqual(sender_log, ['state-changed(bound-state)', 'bytes-written(5)',
+                                      'bytes-written(9)', 'bytes-written(4)',
+                                      'bytes-written(0)'])
         run_until(lambda: receiver.has_pending_datagrams())
         from_sender = ('127.0.0.1', sender.get_local_port())
         self.assertEqual(receiver.read_datagram(64), (b'hello',) + from_sender)

@@ -114,9 +114,9 @@ class _CLibrary:
             to_string.argtypes = [ctypes.c_void_p]
             gio.g_free.argtypes = [ctypes.c_void_p]
             gio.g_object_unref.argtypes = [ctypes.c_void_p]
-            get_pointer = ctypes.pythonapi.PyCapsule_GetPointer
-            get_pointer.restype = ctypes.c_void_p
-            get_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
+            # Its own prototype: ctypes.pythonapi is shared with the program.
+            get_pointer = ctypes.PYFUNCTYPE(ctypes.c_void_p, ctypes.py_object, ctypes.c_char_p)(
+                ('PyCapsule_GetPointer', ctypes.pythonapi))
             cls._lib = (lib, gio, get_pointer)
         return cls._lib
 
