@@ -124,12 +124,12 @@ class FortuneClientBase:
         if self.done:
             return
         socket.start_transaction()
-        header = socket.read_bytes(4).get_data()
+        header = socket.read(4)
         if len(header) < 4:
             socket.rollback_transaction()
             return
         (length,) = struct.unpack('>I', header)
-        text = socket.read_bytes(length).get_data()
+        text = socket.read(length)
         if len(text) < length:
             socket.rollback_transaction()
             return

@@ -33,8 +33,7 @@ def main():
 
     def on_ready_read(socket):
         while socket.has_pending_datagrams():
-            datagram = socket.receive_datagram(-1)
-            text = datagram.get_data().get_data().decode('utf-8', 'replace')
+            text = socket.receive_datagram().get_data().decode('utf-8', 'replace')
             print('RECEIVED ' + text, flush=True)
             if multicast.count():
                 socket.disconnect(handler)

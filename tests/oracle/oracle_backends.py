@@ -23,10 +23,13 @@ the process ends (the runner exits without tearing anything down), so
 what an object does when it is destroyed shows up only in the scenario
 that drops it on purpose (``release``).
 
-qsock's caller-allocates buffer calls (``read``, ``peek``, ``read_line``)
-cannot be sized from Python through GObject-Introspection, so this
-module calls those C functions through ctypes on the object's pointer;
-the GBytes twins are used through the typelib.
+The qsock side runs with qsock's PyGObject overrides (bindings/python):
+their ``read_all``, ``peek``, ``read_line`` and ``read_datagram`` give
+bytes. The overrides' stream reads give ``b''`` for C's ``-1`` (Qt's
+``QByteArray`` overloads), so to see the ``-1`` of Qt's
+``read(char *, qint64)`` family this module calls ``qs_io_device_read``,
+``qs_io_device_peek`` and ``qs_io_device_read_line`` through ctypes on
+the object's pointer.
 """
 
 import ctypes
@@ -568,18 +571,6 @@ class QsockBackend:
             f = getattr(lib, fn)
             f.restype = ctypes.c_int64
             f.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t]
-        f = lib.qs_udp_socket_read_datagram
-        f.restype = ctypes.c_int64
-        f.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t,
-                      ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_uint16)]
-        gio = ctypes.CDLL('libgio-2.0.so.0')
-        lib.g_inet_address_to_string = gio.g_inet_address_to_string
-        lib.g_inet_address_to_string.restype = ctypes.c_void_p
-        lib.g_inet_address_to_string.argtypes = [ctypes.c_void_p]
-        lib.g_free = gio.g_free
-        lib.g_free.argtypes = [ctypes.c_void_p]
-        lib.g_object_unref = gio.g_object_unref
-        lib.g_object_unref.argtypes = [ctypes.c_void_p]
         pyapi = ctypes.pythonapi
         pyapi.PyCapsule_GetPointer.restype = ctypes.c_void_p
         pyapi.PyCapsule_GetPointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
@@ -661,19 +652,19 @@ class QsDevice(QsWrapper):
         return self._c_buffer_call('qs_io_device_read', n)
 
     def read_all(self):
-        return self.obj.read_all().get_data() or b''
+        return self.obj.read_all()
 
     def peek(self, n):
         return self._c_buffer_call('qs_io_device_peek', n)
 
     def peek_bytes(self, n):
-        return self.obj.peek_bytes(n).get_data() or b''
+        return self.obj.peek(n)
 
     def read_line(self, n):
         return self._c_buffer_call('qs_io_device_read_line', n)
 
     def read_line_bytes(self):
-        return self.obj.read_line_bytes(0).get_data() or b''
+        return self.obj.read_line()
 
     def open_mode(self):
         return open_mode_name(int(self.obj.get_open_mode()))
@@ -785,28 +776,15 @@ class QsUdpSocket(QsSocket):
         return self.obj.bind(self.b.host_address(address), port, self.b.Qs.BindFlags(mode))
 
     def write_datagram(self, data, address, port):
-        return self.obj.write_datagram(data, self.b.host_address(address), port)
+        return self.obj.write_datagram(data, address, port)
 
     def read_datagram(self, n):
-        """(data or None, sender, sender port), through the C call: its
-        buffer is the caller's."""
-        lib = self.b._lib
-        buf = ctypes.create_string_buffer(max(n, 1))
-        address = ctypes.c_void_p()
-        port = ctypes.c_uint16()
-        r = lib.qs_udp_socket_read_datagram(self.b.gpointer(self.obj), buf, n,
-                                            ctypes.byref(address), ctypes.byref(port))
-        sender = None
-        if address.value:
-            text = lib.g_inet_address_to_string(address)
-            sender = ctypes.string_at(text).decode()
-            lib.g_free(text)
-            lib.g_object_unref(address)
-        return (None if r < 0 else buf.raw[:r]), sender, port.value
+        """(data or None, sender, sender port)"""
+        return self.obj.read_datagram(n)
 
     def receive_datagram(self, n=-1):
         d = self.obj.receive_datagram(n)
-        return _datagram(d.get_data().get_data() or b'', _qs_addr(d.get_sender_address()),
+        return _datagram(d.get_data(), _qs_addr(d.get_sender_address()),
                          d.get_sender_port(), _qs_addr(d.get_destination_address()),
                          d.get_destination_port(), d.get_hop_limit(),
                          d.get_interface_index(), d.is_valid())

@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""What the Python GIR tests share: waiting on the default main context
-and a trace of a socket's signals (and, on request, property notifies)."""
+"""What the Python GIR tests share: waiting on the default main context,
+a trace of a socket's signals (and, on request, property notifies) and
+whether IPv6 loopback works."""
 
 import gi
 
 gi.require_version('Qs', '1.0')
-from gi.repository import GLib  # noqa: E402
+from gi.repository import GLib, Gio  # noqa: E402
 
 TIMEOUT_MS = 5000
 
@@ -63,3 +64,16 @@ def describe(value):
     """A GEnum by nick, anything else by repr."""
     nick = getattr(value, 'value_nick', None)
     return nick if nick is not None else repr(value)
+
+
+def ipv6_available():
+    """Whether ::1 can be bound (as qs_test_ipv6_available in C)."""
+    try:
+        probe = Gio.Socket.new(Gio.SocketFamily.IPV6, Gio.SocketType.DATAGRAM,
+                               Gio.SocketProtocol.UDP)
+        probe.bind(Gio.InetSocketAddress.new(Gio.InetAddress.new_from_string('::1'), 0),
+                   False)
+    except GLib.Error:
+        return False
+    probe.close()
+    return True

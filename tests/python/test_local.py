@@ -145,14 +145,14 @@ class LocalExchangeTest(unittest.TestCase):
         # One flush for all three writes, announced once.
         qs_test_helpers.check_three_writes(self, client, log, accepted)
         self.assertEqual(accepted.read_bytes(4).get_data(), b'line')
-        self.assertEqual(accepted.read_all().get_data(), b' two\n')
+        self.assertEqual(accepted.read_all(), b' two\n')
         self.assertEqual(accepted.bytes_available(), 0)
 
         # And back.
         self.assertEqual(accepted.write_bytes(GLib.Bytes.new(b'pong')), 4)
         run_until(lambda: client.bytes_available() == 4)
         self.assertEqual(log[-1], 'ready-read')
-        self.assertEqual(client.read_all().get_data(), b'pong')
+        self.assertEqual(client.read_all(), b'pong')
 
     def test_server_not_found(self):
         missing = self.path('missing')
@@ -198,7 +198,7 @@ class LocalExchangeTest(unittest.TestCase):
         # The device stays open and the unread bytes readable.
         self.assertTrue(client.is_open())
         self.assertEqual(client.bytes_available(), 3)
-        self.assertEqual(client.read_all().get_data(), b'bye')
+        self.assertEqual(client.read_all(), b'bye')
         self.assertEqual(client.write(b'x'), -1)
         self.assertEqual(client.get_error_string(), 'QLocalSocket: Remote closed')
 

@@ -95,13 +95,11 @@ class TcpExchangeTest(unittest.TestCase):
         client, log, accepted = self.connect_client()
         # One flush for all three writes, announced once.
         qs_test_helpers.check_three_writes(self, client, log, accepted)
-        ok, char = accepted.get_char()
-        self.assertTrue(ok)
-        self.assertEqual(char, ord('l'))
+        self.assertEqual(accepted.get_char(), b'l')
         accepted.unget_char(ord('L'))
         self.assertEqual(accepted.read_line_bytes(5).get_data(), b'Line')
         self.assertEqual(accepted.read_bytes(3).get_data(), b' tw')
-        self.assertEqual(accepted.read_all().get_data(), b'o\n')
+        self.assertEqual(accepted.read_all(), b'o\n')
         self.assertEqual(accepted.bytes_available(), 0)
 
     def test_remote_close(self):
@@ -117,7 +115,7 @@ class TcpExchangeTest(unittest.TestCase):
         self.assertEqual(client.get_error_string(), 'The remote host closed the connection')
         self.assertTrue(client.is_open())
         self.assertEqual(client.bytes_available(), 3)
-        self.assertEqual(client.read_all().get_data(), b'bye')
+        self.assertEqual(client.read_all(), b'bye')
         self.assertEqual(client.write(b'x'), -1)
         self.assertEqual(client.get_error(), Qs.SocketError.UNKNOWN_SOCKET_ERROR)
         self.assertEqual(client.get_error_string(), 'Socket is not connected')

@@ -1,0 +1,254 @@
+# Qs.py
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# PyGObject overrides for qsock (Qs-1.0): reads return bytes, writes take
+# any bytes-like object, datagram reads return (data, host, port), and
+# sockets and servers are context managers.
+"""Pythonic qsock. What changes against the raw GIR (see
+bindings/python/README.md):
+
+- ``IODevice.read(n)``, ``peek(n)``, ``read_line(n=0)`` and
+  ``read_all()`` return ``bytes`` (Qt's ``QByteArray`` overloads: empty
+  on error); ``get_char()`` returns one byte, or ``b''`` where C returns
+  ``FALSE``. The ``*_bytes`` twins still return ``GLib.Bytes``.
+- ``IODevice.write(data)``, ``put_char(c)``, ``unget_char(c)``,
+  ``UdpSocket.write_datagram(data, address, port)`` and
+  ``NetworkDatagram.set_data(data)`` take any bytes-like object (a
+  character as one byte or an int 0..255, an address as a
+  ``Gio.InetAddress`` or its text).
+- ``UdpSocket.read_datagram(n)`` returns ``(data, host, port)`` with
+  ``host`` a ``str``; ``(None, None, 0)`` where C returns -1.
+  ``receive_datagram(n=-1)`` returns a ``Qs.NetworkDatagram`` whose
+  ``get_data()`` is ``bytes``.
+- ``with`` closes a device or a server on exit.
+
+Failures are never turned into exceptions: they return Qt's value and
+set the object's error as in C. Arguments of the wrong type raise
+``TypeError`` (sizes must be integers: no floats), out of range
+``OverflowError`` or ``ValueError``.
+"""
+
+import ctypes
+import operator
+
+from gi.repository import GLib, Gio
+
+from ..module import get_introspection_module
+from ..overrides import override
+
+Qs = get_introspection_module('Qs')
+
+__all__ = []
+
+
+def _as_bytes(data):
+    """data, any bytes-like object or a GLib.Bytes, as bytes; TypeError
+    for anything else (str included)."""
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, GLib.Bytes):
+        return _bytes_of(data)
+    return memoryview(data).tobytes()
+
+
+def _bytes_of(gbytes):
+    """The contents of a GLib.Bytes (PyGObject gives None when empty)."""
+    return gbytes.get_data() or b''
+
+
+def _char(c):
+    """c, an int 0..255 or a bytes-like object of one byte, as the
+    signed char of the C calls."""
+    if isinstance(c, int):
+        value = c
+    else:
+        data = _as_bytes(c)
+        if len(data) != 1:
+            raise TypeError('expected one byte, got %d' % len(data))
+        value = data[0]
+    if not 0 <= value <= 255:
+        raise ValueError('byte must be in range(0, 256)')
+    return value - 256 if value > 127 else value
+
+
+def _inet_address(address):
+    """address, a Gio.InetAddress or its text, as a Gio.InetAddress."""
+    if isinstance(address, Gio.InetAddress):
+        return address
+    if isinstance(address, str):
+        try:
+            parsed = Gio.InetAddress.new_from_string(address)
+        except TypeError:  # PyGObject: "constructor returned NULL"
+            parsed = None
+        if parsed is None:
+            raise ValueError('not an IP address: %r' % address)
+        return parsed
+    raise TypeError('address must be a Gio.InetAddress or a str, not %s'
+                    % type(address).__name__)
+
+
+class _CLibrary:
+    """qs_udp_socket_read_datagram() fills a buffer its caller sizes,
+    which PyGObject cannot do: it is called through ctypes, on the
+    library the typelib loaded."""
+
+    _lib = None
+
+    @classmethod
+    def get(cls):
+        if cls._lib is None:
+            import gi
+            gi.require_version('GIRepository', '2.0')
+            from gi.repository import GIRepository
+            name = GIRepository.Repository.get_default().get_shared_library('Qs')
+            lib = ctypes.CDLL(name.split(',')[0])
+            read = lib.qs_udp_socket_read_datagram
+            read.restype = ctypes.c_int64
+            read.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t,
+                             ctypes.POINTER(ctypes.c_void_p),
+                             ctypes.POINTER(ctypes.c_uint16)]
+            gio = ctypes.CDLL('libgio-2.0.so.0')
+            to_string = gio.g_inet_address_to_string
+            to_string.restype = ctypes.c_void_p
+            to_string.argtypes = [ctypes.c_void_p]
+            gio.g_free.argtypes = [ctypes.c_void_p]
+            gio.g_object_unref.argtypes = [ctypes.c_void_p]
+            # Its own prototype: ctypes.pythonapi is shared with the program.
+            get_pointer = ctypes.PYFUNCTYPE(ctypes.c_void_p, ctypes.py_object, ctypes.c_char_p)(
+                ('PyCapsule_GetPointer', ctypes.pythonapi))
+            cls._lib = (lib, gio, get_pointer)
+        return cls._lib
+
+
+class _ClosedOnExit:
+    """``with`` support: the object, closed when the block ends (also by
+    an exception, which still propagates)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        self.close()
+
+
+class IODevice(Qs.IODevice, _ClosedOnExit):
+
+    def read(self, max_size):
+        """Reads and consumes up to max_size bytes; b'' when none are
+        buffered or on error (Qt's read(qint64))."""
+        return _bytes_of(self.read_bytes(operator.index(max_size)))
+
+    def read_all(self):
+        """Reads every available byte; b'' on error (Qt's readAll())."""
+        return _bytes_of(Qs.IODevice.read_all(self))
+
+    def peek(self, max_size):
+        """Up to max_size buffered bytes, not consumed (Qt's peek(qint64))."""
+        return _bytes_of(self.peek_bytes(operator.index(max_size)))
+
+    def read_line(self, max_size=0):
+        """A line, with its '\\n', of at most max_size - 1 bytes (0: no
+        limit); b'' on error (Qt's readLine(qint64))."""
+        return _bytes_of(self.read_line_bytes(operator.index(max_size)))
+
+    def get_char(self):
+        """One byte, or b'' where Qt's getChar() returns false."""
+        read, char = Qs.IODevice.get_char(self)
+        return bytes((char & 0xff,)) if read else b''
+
+    def unget_char(self, c):
+        """Puts the byte c (an int or one byte) back into the read buffer."""
+        Qs.IODevice.unget_char(self, _char(c))
+
+    def put_char(self, c):
+        """Writes the byte c (an int or one byte); False on error."""
+        return Qs.IODevice.put_char(self, _char(c))
+
+    def write(self, data):
+        """Queues data, any bytes-like object or a GLib.Bytes; returns the
+        bytes accepted or -1 on error."""
+        return Qs.IODevice.write(self, _as_bytes(data))
+
+
+IODevice = override(IODevice)
+__all__.append('IODevice')
+
+
+class NetworkDatagram(Qs.NetworkDatagram):
+
+    def get_data(self):
+        """The payload as bytes."""
+        return _bytes_of(Qs.NetworkDatagram.get_data(self))
+
+    def set_data(self, data):
+        """Sets the payload from any bytes-like object."""
+        Qs.NetworkDatagram.set_data(self, GLib.Bytes.new(_as_bytes(data)))
+
+    def make_reply(self, payload):
+        """A datagram back to this one's sender carrying payload, any
+        bytes-like object."""
+        return Qs.NetworkDatagram.make_reply(self, GLib.Bytes.new(_as_bytes(payload)))
+
+
+NetworkDatagram = override(NetworkDatagram)
+__all__.append('NetworkDatagram')
+
+
+class UdpSocket(Qs.UdpSocket):
+
+    def read_datagram(self, max_size):
+        """The next datagram as (data, host, port), data cut to max_size
+        bytes and host a str; (None, None, 0) where Qt returns -1 (none
+        pending: error() is TEMPORARY_ERROR)."""
+        max_size = operator.index(max_size)
+        if max_size < 0:
+            raise OverflowError('%d not in range 0 to %d'
+                                % (max_size, 2 ** (8 * ctypes.sizeof(ctypes.c_size_t)) - 1))
+        lib, gio, get_pointer = _CLibrary.get()
+        buffer = ctypes.create_string_buffer(max(max_size, 1))
+        address = ctypes.c_void_p()
+        port = ctypes.c_uint16()
+        size = lib.qs_udp_socket_read_datagram(get_pointer(self.__gpointer__, None),
+                                               buffer, max_size,
+                                               ctypes.byref(address), ctypes.byref(port))
+        host = None
+        if address.value:
+            text = gio.g_inet_address_to_string(address)
+            host = ctypes.string_at(text).decode('ascii')
+            gio.g_free(text)
+            gio.g_object_unref(address)
+        if size < 0:
+            return None, None, 0
+        return buffer.raw[:size], host, port.value
+
+    def receive_datagram(self, max_size=-1):
+        """The next datagram as a Qs.NetworkDatagram, invalid when none
+        was read; max_size -1 (the default) keeps all of it."""
+        return Qs.UdpSocket.receive_datagram(self, operator.index(max_size))
+
+    def write_datagram(self, data, address, port):
+        """Sends data, any bytes-like object, to address (a
+        Gio.InetAddress or its text) and port; the bytes sent or -1."""
+        return Qs.UdpSocket.write_datagram(self, _as_bytes(data),
+                                           _inet_address(address), port)
+
+
+UdpSocket = override(UdpSocket)
+__all__.append('UdpSocket')
+
+
+class TcpServer(Qs.TcpServer, _ClosedOnExit):
+    pass
+
+
+TcpServer = override(TcpServer)
+__all__.append('TcpServer')
+
+
+class LocalServer(Qs.LocalServer, _ClosedOnExit):
+    pass
+
+
+LocalServer = override(LocalServer)
+__all__.append('LocalServer')
