@@ -22,6 +22,7 @@ PACKAGES="
   python3
   python3-gi
   gjs
+  gi-docgen
   python3-pyqt6
   libubsan1
   libasan8
