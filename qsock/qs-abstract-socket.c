@@ -141,6 +141,16 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+/**
+ * qs_socket_error_quark:
+ *
+ * The quark of the `QS_SOCKET_ERROR` error domain, whose codes are
+ * [error@Qs.SocketError] values.
+ *
+ * Returns: the error domain of the calls that take a `GError`
+ *
+ * Since: 1.0
+ */
 G_DEFINE_QUARK (qs-socket-error-quark, qs_socket_error)
 
 static void connect_to_next_address (QsAbstractSocket *self);

@@ -253,7 +253,7 @@ typedef enum /*< flags >*/
  * @QS_LOCAL_SOCKET_ERROR_OPERATION_ERROR: the call is not allowed in the current state
  *
  * Errors of a [class@Qs.LocalSocket]; each value equals the matching
- * [enum@Qs.SocketError] value, as in Qt. Qt: `QLocalSocket::LocalSocketError`.
+ * [error@Qs.SocketError] value, as in Qt. Qt: `QLocalSocket::LocalSocketError`.
  *
  * Since: 1.0
  */
@@ -335,7 +335,7 @@ typedef enum /*< flags >*/
  * QS_SOCKET_ERROR:
  *
  * The error domain of the calls that take a `GError`; its codes are
- * the [enum@Qs.SocketError] values.
+ * the [error@Qs.SocketError] values.
  *
  * Since: 1.0
  */

@@ -23,6 +23,7 @@ PACKAGES="
   python3-gi
   gjs
   valac
+  gi-docgen
   python3-pyqt6
   libubsan1
   libasan8
