@@ -7,6 +7,11 @@
  * holder); qs_network_datagram_copy() gives an independent one, which is
  * what Qt's value semantics give a C++ caller. Ports read -1 while their
  * address is unset and the hop limit -1 while unknown, as in Qt 6.4.
+ *
+ * Addresses are kept in native form and become GInetAddress objects only
+ * when asked for, and a payload given as bytes (or received) lives in the
+ * datagram's own allocation: receiving, replying to and sending a
+ * datagram allocates one block and builds no object.
  */
 
 #include "config.h"
@@ -44,25 +49,114 @@
 G_DEFINE_BOXED_TYPE (QsNetworkDatagram, qs_network_datagram,
                      qs_network_datagram_ref, qs_network_datagram_unref)
 
-static GBytes *
-empty_bytes (void)
-{
-  return g_bytes_new_static ("", 0);
-}
-
+/* A datagram with room for @inline_size bytes of payload; its payload is
+ * empty until set. */
 static QsNetworkDatagram *
-datagram_new (GBytes       *data,
-              GInetAddress *destination_address,
-              guint16       port)
+datagram_alloc (gsize inline_size)
 {
-  QsNetworkDatagram *self = g_new0 (QsNetworkDatagram, 1);
+  QsNetworkDatagram *self = g_malloc (sizeof (QsNetworkDatagram) + inline_size);
 
   g_atomic_ref_count_init (&self->ref_count);
-  self->data = data;
-  self->destination_address = destination_address ? g_object_ref (destination_address) : NULL;
-  self->destination_port = port;
+  self->data = NULL;
+  self->payload = self->inline_payload;
+  self->size = 0;
+  self->sender.family = G_SOCKET_FAMILY_INVALID;
+  self->destination.family = G_SOCKET_FAMILY_INVALID;
+  self->sender_address = NULL;
+  self->destination_address = NULL;
   self->hop_limit = -1;
+  self->interface_index = 0;
   return self;
+}
+
+/* Copies @size bytes of @data into the datagram's own room. */
+static QsNetworkDatagram *
+datagram_new_inline (const guint8 *data,
+                     gsize         size)
+{
+  QsNetworkDatagram *self = datagram_alloc (size);
+
+  if (size > 0)
+    memcpy (self->inline_payload, data, size);
+  self->size = size;
+  return self;
+}
+
+/* Stores @address (nullable) and @port in @endpoint and @object. */
+static void
+set_address (GInetAddress   **object,
+             QsInetEndpoint  *endpoint,
+             GInetAddress    *address,
+             guint16          port)
+{
+  g_set_object (object, address);
+  _qs_inet_endpoint_set (endpoint, address, port);
+}
+
+/* The address of @endpoint as an object, made once. (transfer full) */
+static GInetAddress *
+get_address (GInetAddress         **object,
+             const QsInetEndpoint  *endpoint)
+{
+  if (endpoint->family == G_SOCKET_FAMILY_INVALID)
+    return NULL;
+  if (*object == NULL)
+    *object = _qs_inet_endpoint_to_address (endpoint);
+  return g_object_ref (*object);
+}
+
+/* Shares the address of @from (endpoint and object) with @to. */
+static void
+copy_address (GInetAddress         **to_object,
+              QsInetEndpoint        *to,
+              GInetAddress          *from_object,
+              const QsInetEndpoint  *from)
+{
+  g_set_object (to_object, from_object);
+  *to = *from;
+}
+
+static void
+set_payload (QsNetworkDatagram *self,
+             GBytes            *data)
+{
+  GBytes *old = self->data;
+
+  self->data = data ? g_bytes_ref (data) : NULL;
+  self->payload = data ? g_bytes_get_data (data, &self->size) : NULL;
+  if (self->payload == NULL)
+    {
+      self->payload = self->inline_payload;
+      self->size = 0;
+    }
+  if (old != NULL)
+    g_bytes_unref (old);
+}
+
+QsNetworkDatagram *
+_qs_network_datagram_new_received (const QsDatagramIn *datagram,
+                                   guint16             local_port)
+{
+  QsNetworkDatagram *self = datagram_new_inline (datagram->data, datagram->size);
+
+  self->sender = datagram->header.sender;
+  self->destination = datagram->header.destination;
+  self->destination.port = local_port;
+  self->hop_limit = datagram->header.hop_limit;
+  self->interface_index = datagram->header.interface_index;
+  return self;
+}
+
+void
+_qs_network_datagram_describe (QsNetworkDatagram *self,
+                               QsDatagramOut     *out)
+{
+  out->data = self->payload;
+  out->size = self->size;
+  out->destination = self->destination.family != G_SOCKET_FAMILY_INVALID ? &self->destination : NULL;
+  out->source = self->sender.family != G_SOCKET_FAMILY_INVALID ? &self->sender : NULL;
+  out->hop_limit = self->hop_limit;
+  out->interface_index = self->interface_index;
 }
 
 /**
@@ -85,9 +179,14 @@ qs_network_datagram_new (GBytes       *data,
                          GInetAddress *destination_address,
                          guint16       port)
 {
+  QsNetworkDatagram *self;
+
   g_return_val_if_fail (destination_address == NULL || G_IS_INET_ADDRESS (destination_address), NULL);
 
-  return datagram_new (data ? g_bytes_ref (data) : empty_bytes (), destination_address, port);
+  self = datagram_alloc (0);
+  set_payload (self, data);
+  set_address (&self->destination_address, &self->destination, destination_address, port);
+  return self;
 }
 
 /**
@@ -111,10 +210,14 @@ qs_network_datagram_new_from_data (const guint8 *data,
                                    GInetAddress *destination_address,
                                    guint16       port)
 {
+  QsNetworkDatagram *self;
+
   g_return_val_if_fail (data != NULL || size == 0, NULL);
   g_return_val_if_fail (destination_address == NULL || G_IS_INET_ADDRESS (destination_address), NULL);
 
-  return datagram_new (size ? g_bytes_new (data, size) : empty_bytes (), destination_address, port);
+  self = datagram_new_inline (data, size);
+  set_address (&self->destination_address, &self->destination, destination_address, port);
+  return self;
 }
 
 /**
@@ -152,7 +255,7 @@ qs_network_datagram_unref (QsNetworkDatagram *self)
   if (!g_atomic_ref_count_dec (&self->ref_count))
     return;
 
-  g_bytes_unref (self->data);
+  g_clear_pointer (&self->data, g_bytes_unref);
   g_clear_object (&self->sender_address);
   g_clear_object (&self->destination_address);
   g_free (self);
@@ -176,9 +279,16 @@ qs_network_datagram_copy (QsNetworkDatagram *self)
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  copy = datagram_new (g_bytes_ref (self->data), self->destination_address, self->destination_port);
-  copy->sender_address = self->sender_address ? g_object_ref (self->sender_address) : NULL;
-  copy->sender_port = self->sender_port;
+  if (self->data != NULL)
+    {
+      copy = datagram_alloc (0);
+      set_payload (copy, self->data);
+    }
+  else
+    copy = datagram_new_inline (self->payload, self->size);
+  copy_address (&copy->sender_address, &copy->sender, self->sender_address, &self->sender);
+  copy_address (&copy->destination_address, &copy->destination, self->destination_address,
+                &self->destination);
   copy->hop_limit = self->hop_limit;
   copy->interface_index = self->interface_index;
   return copy;
@@ -200,7 +310,8 @@ qs_network_datagram_is_valid (QsNetworkDatagram *self)
 {
   g_return_val_if_fail (self != NULL, FALSE);
 
-  return self->sender_address != NULL || self->destination_address != NULL;
+  return self->sender.family != G_SOCKET_FAMILY_INVALID ||
+         self->destination.family != G_SOCKET_FAMILY_INVALID;
 }
 
 /**
@@ -235,12 +346,9 @@ qs_network_datagram_clear (QsNetworkDatagram *self)
 {
   g_return_if_fail (self != NULL);
 
-  g_bytes_unref (self->data);
-  self->data = empty_bytes ();
-  g_clear_object (&self->sender_address);
-  g_clear_object (&self->destination_address);
-  self->sender_port = 0;
-  self->destination_port = 0;
+  set_payload (self, NULL);
+  set_address (&self->sender_address, &self->sender, NULL, 0);
+  set_address (&self->destination_address, &self->destination, NULL, 0);
   self->hop_limit = -1;
   self->interface_index = 0;
 }
@@ -261,7 +369,14 @@ qs_network_datagram_get_data (QsNetworkDatagram *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  return g_bytes_ref (self->data);
+  if (self->data != NULL)
+    return g_bytes_ref (self->data);
+  if (self->size == 0)
+    return g_bytes_new_static ("", 0);
+  /* The inline payload never changes: share it for as long as needed. */
+  return g_bytes_new_with_free_func (self->payload, self->size,
+                                     (GDestroyNotify) qs_network_datagram_unref,
+                                     qs_network_datagram_ref (self));
 }
 
 /**
@@ -277,13 +392,9 @@ void
 qs_network_datagram_set_data (QsNetworkDatagram *self,
                               GBytes            *data)
 {
-  GBytes *old;
-
   g_return_if_fail (self != NULL);
 
-  old = self->data;
-  self->data = data ? g_bytes_ref (data) : empty_bytes ();
-  g_bytes_unref (old);
+  set_payload (self, data);
 }
 
 /**
@@ -302,7 +413,7 @@ qs_network_datagram_get_sender_address (QsNetworkDatagram *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  return self->sender_address ? g_object_ref (self->sender_address) : NULL;
+  return get_address (&self->sender_address, &self->sender);
 }
 
 /**
@@ -320,7 +431,7 @@ qs_network_datagram_get_sender_port (QsNetworkDatagram *self)
 {
   g_return_val_if_fail (self != NULL, -1);
 
-  return self->sender_address ? self->sender_port : -1;
+  return self->sender.family != G_SOCKET_FAMILY_INVALID ? self->sender.port : -1;
 }
 
 /**
@@ -342,8 +453,7 @@ qs_network_datagram_set_sender (QsNetworkDatagram *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (address == NULL || G_IS_INET_ADDRESS (address));
 
-  g_set_object (&self->sender_address, address);
-  self->sender_port = port;
+  set_address (&self->sender_address, &self->sender, address, port);
 }
 
 /**
@@ -362,7 +472,7 @@ qs_network_datagram_get_destination_address (QsNetworkDatagram *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  return self->destination_address ? g_object_ref (self->destination_address) : NULL;
+  return get_address (&self->destination_address, &self->destination);
 }
 
 /**
@@ -381,7 +491,7 @@ qs_network_datagram_get_destination_port (QsNetworkDatagram *self)
 {
   g_return_val_if_fail (self != NULL, -1);
 
-  return self->destination_address ? self->destination_port : -1;
+  return self->destination.family != G_SOCKET_FAMILY_INVALID ? self->destination.port : -1;
 }
 
 /**
@@ -402,8 +512,7 @@ qs_network_datagram_set_destination (QsNetworkDatagram *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (address == NULL || G_IS_INET_ADDRESS (address));
 
-  g_set_object (&self->destination_address, address);
-  self->destination_port = port;
+  set_address (&self->destination_address, &self->destination, address, port);
 }
 
 /**
@@ -482,16 +591,15 @@ qs_network_datagram_set_interface_index (QsNetworkDatagram *self,
 
 /* Multicast, IPv4-mapped IPv6 included (Qt's QHostAddress::isMulticast()). */
 static gboolean
-address_is_multicast (GInetAddress *address)
+address_is_multicast (const QsInetEndpoint *endpoint)
 {
   static const guint8 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-  const guint8 *bytes;
+  const guint8 *bytes = endpoint->bytes;
 
-  if (g_inet_address_get_is_multicast (address))
+  if (endpoint->family == G_SOCKET_FAMILY_IPV4)
+    return (bytes[0] & 0xf0) == 0xe0;
+  if (bytes[0] == 0xff)
     return TRUE;
-  if (g_inet_address_get_family (address) != G_SOCKET_FAMILY_IPV6)
-    return FALSE;
-  bytes = g_inet_address_to_bytes (address);
   return memcmp (bytes, mapped, sizeof mapped) == 0 && (bytes[12] & 0xf0) == 0xe0;
 }
 
@@ -517,13 +625,11 @@ qs_network_datagram_make_reply (QsNetworkDatagram *self,
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  reply = datagram_new (payload ? g_bytes_ref (payload) : empty_bytes (),
-                        self->sender_address, self->sender_port);
-  if (self->destination_address != NULL && !address_is_multicast (self->destination_address))
-    {
-      reply->sender_address = g_object_ref (self->destination_address);
-      reply->sender_port = self->destination_port;
-    }
+  reply = datagram_alloc (0);
+  set_payload (reply, payload);
+  copy_address (&reply->destination_address, &reply->destination, self->sender_address, &self->sender);
+  if (self->destination.family != G_SOCKET_FAMILY_INVALID && !address_is_multicast (&self->destination))
+    copy_address (&reply->sender_address, &reply->sender, self->destination_address, &self->destination);
   reply->interface_index = self->interface_index;
   return reply;
 }
