@@ -14,9 +14,13 @@
 
 G_BEGIN_DECLS
 
+typedef struct _QsDatagramBlock QsDatagramBlock;
+
 struct _QsNetworkDatagram
 {
   gatomicrefcount ref_count;
+  QsDatagramBlock *block;              /* (nullable): the allocation shared with the
+                                        * datagrams received with it; NULL: its own */
   GBytes         *data;                /* (owned) (nullable): the payload; NULL when inline */
   const guint8   *payload;             /* its bytes: data's, or inline_payload */
   gsize           size;
@@ -29,8 +33,10 @@ struct _QsNetworkDatagram
   guint8          inline_payload[];    /* a payload copied in at creation */
 };
 
-QsNetworkDatagram *_qs_network_datagram_new_received (const QsDatagramIn *datagram,
-                                                      guint16             local_port);
+void               _qs_network_datagram_new_received (const QsDatagramIn *datagrams,
+                                                      guint               count,
+                                                      guint16             local_port,
+                                                      gpointer           *out);
 void               _qs_network_datagram_describe     (QsNetworkDatagram  *self,
                                                       QsDatagramOut      *out);
 

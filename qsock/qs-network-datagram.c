@@ -11,7 +11,8 @@
  * Addresses are kept in native form and become GInetAddress objects only
  * when asked for, and a payload given as bytes (or received) lives in the
  * datagram's own allocation: receiving, replying to and sending a
- * datagram allocates one block and builds no object.
+ * datagram builds no object, and the datagrams of one batched receive
+ * share one allocation.
  */
 
 #include "config.h"
@@ -49,14 +50,23 @@
 G_DEFINE_BOXED_TYPE (QsNetworkDatagram, qs_network_datagram,
                      qs_network_datagram_ref, qs_network_datagram_unref)
 
-/* A datagram with room for @inline_size bytes of payload; its payload is
- * empty until set. */
-static QsNetworkDatagram *
-datagram_alloc (gsize inline_size)
+/* The allocation of datagrams received together, freed with the last. */
+struct _QsDatagramBlock
 {
-  QsNetworkDatagram *self = g_malloc (sizeof (QsNetworkDatagram) + inline_size);
+  gint remaining;   /* datagrams not yet freed (atomic) */
+};
 
+/* Where datagrams start in a block, and how far apart they are. */
+#define DATAGRAM_ALIGN(n) (((n) + G_ALIGNOF (QsNetworkDatagram) - 1) & ~(gsize) (G_ALIGNOF (QsNetworkDatagram) - 1))
+#define BLOCK_HEADER_SIZE DATAGRAM_ALIGN (sizeof (QsDatagramBlock))
+
+/* Sets up @self, with room for a payload behind it, and an empty one. */
+static QsNetworkDatagram *
+datagram_init (QsNetworkDatagram *self,
+               QsDatagramBlock   *block)
+{
   g_atomic_ref_count_init (&self->ref_count);
+  self->block = block;
   self->data = NULL;
   self->payload = self->inline_payload;
   self->size = 0;
@@ -67,6 +77,13 @@ datagram_alloc (gsize inline_size)
   self->hop_limit = -1;
   self->interface_index = 0;
   return self;
+}
+
+/* A datagram with its own room for @inline_size bytes of payload. */
+static QsNetworkDatagram *
+datagram_alloc (gsize inline_size)
+{
+  return datagram_init (g_malloc (sizeof (QsNetworkDatagram) + inline_size), NULL);
 }
 
 /* Copies @size bytes of @data into the datagram's own room. */
@@ -133,18 +150,38 @@ set_payload (QsNetworkDatagram *self,
     g_bytes_unref (old);
 }
 
-QsNetworkDatagram *
-_qs_network_datagram_new_received (const QsDatagramIn *datagram,
-                                   guint16             local_port)
+/* Builds @count received datagrams in one allocation, into @out. */
+void
+_qs_network_datagram_new_received (const QsDatagramIn *datagrams,
+                                   guint               count,
+                                   guint16             local_port,
+                                   gpointer           *out)
 {
-  QsNetworkDatagram *self = datagram_new_inline (datagram->data, datagram->size);
+  gsize total = BLOCK_HEADER_SIZE;
+  QsDatagramBlock *block;
+  guint8 *next;
 
-  self->sender = datagram->header.sender;
-  self->destination = datagram->header.destination;
-  self->destination.port = local_port;
-  self->hop_limit = datagram->header.hop_limit;
-  self->interface_index = datagram->header.interface_index;
-  return self;
+  for (guint i = 0; i < count; i++)
+    total += DATAGRAM_ALIGN (sizeof (QsNetworkDatagram) + datagrams[i].size);
+  block = g_malloc (total);
+  g_atomic_int_set (&block->remaining, count);
+
+  next = (guint8 *) block + BLOCK_HEADER_SIZE;
+  for (guint i = 0; i < count; i++)
+    {
+      const QsDatagramIn *in = &datagrams[i];
+      QsNetworkDatagram *self = datagram_init ((QsNetworkDatagram *) next, block);
+
+      memcpy (self->inline_payload, in->data, in->size);
+      self->size = in->size;
+      self->sender = in->header.sender;
+      self->destination = in->header.destination;
+      self->destination.port = local_port;
+      self->hop_limit = in->header.hop_limit;
+      self->interface_index = in->header.interface_index;
+      out[i] = self;
+      next += DATAGRAM_ALIGN (sizeof (QsNetworkDatagram) + in->size);
+    }
 }
 
 void
@@ -258,7 +295,10 @@ qs_network_datagram_unref (QsNetworkDatagram *self)
   g_clear_pointer (&self->data, g_bytes_unref);
   g_clear_object (&self->sender_address);
   g_clear_object (&self->destination_address);
-  g_free (self);
+  if (self->block == NULL)
+    g_free (self);
+  else if (g_atomic_int_dec_and_test (&self->block->remaining))
+    g_free (self->block);
 }
 
 /**

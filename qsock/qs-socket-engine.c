@@ -878,32 +878,32 @@ parse_control_messages (struct msghdr    *msg,
 {
   for (struct cmsghdr *cmsg = CMSG_FIRSTHDR (msg); cmsg != NULL; cmsg = CMSG_NXTHDR (msg, cmsg))
     {
-      if (cmsg->cmsg_level == IPPROTO_IPV6 && cmsg->cmsg_type == IPV6_PKTINFO &&
-          cmsg->cmsg_len >= CMSG_LEN (sizeof (struct in6_pktinfo)))
-        {
-          struct in6_pktinfo info;
+      const guint8 *data = CMSG_DATA (cmsg);
 
-          memcpy (&info, CMSG_DATA (cmsg), sizeof info);
-          memcpy (header->destination.bytes, &info.ipi6_addr, 16);
-          header->destination.family = G_SOCKET_FAMILY_IPV6;
-          header->interface_index = info.ipi6_ifindex;
-        }
-      else if (cmsg->cmsg_level == IPPROTO_IPV6 && cmsg->cmsg_type == IPV6_HOPLIMIT &&
-               cmsg->cmsg_len >= CMSG_LEN (sizeof (int)))
-        memcpy (&header->hop_limit, CMSG_DATA (cmsg), sizeof (int));
-      else if (cmsg->cmsg_level == IPPROTO_IP && cmsg->cmsg_type == IP_PKTINFO &&
-               cmsg->cmsg_len >= CMSG_LEN (sizeof (struct in_pktinfo)))
+      if (cmsg->cmsg_level == IPPROTO_IP)
         {
-          struct in_pktinfo info;
-
-          memcpy (&info, CMSG_DATA (cmsg), sizeof info);
-          memcpy (header->destination.bytes, &info.ipi_addr, 4);
-          header->destination.family = G_SOCKET_FAMILY_IPV4;
-          header->interface_index = info.ipi_ifindex;
+          if (cmsg->cmsg_type == IP_PKTINFO && cmsg->cmsg_len >= CMSG_LEN (sizeof (struct in_pktinfo)))
+            {
+              memcpy (header->destination.bytes, data + G_STRUCT_OFFSET (struct in_pktinfo, ipi_addr), 4);
+              header->destination.family = G_SOCKET_FAMILY_IPV4;
+              memcpy (&header->interface_index, data + G_STRUCT_OFFSET (struct in_pktinfo, ipi_ifindex),
+                      sizeof header->interface_index);
+            }
+          else if (cmsg->cmsg_type == IP_TTL && cmsg->cmsg_len >= CMSG_LEN (sizeof (int)))
+            memcpy (&header->hop_limit, data, sizeof (int));
         }
-      else if (cmsg->cmsg_level == IPPROTO_IP && cmsg->cmsg_type == IP_TTL &&
-               cmsg->cmsg_len >= CMSG_LEN (sizeof (int)))
-        memcpy (&header->hop_limit, CMSG_DATA (cmsg), sizeof (int));
+      else if (cmsg->cmsg_level == IPPROTO_IPV6)
+        {
+          if (cmsg->cmsg_type == IPV6_PKTINFO && cmsg->cmsg_len >= CMSG_LEN (sizeof (struct in6_pktinfo)))
+            {
+              memcpy (header->destination.bytes, data + G_STRUCT_OFFSET (struct in6_pktinfo, ipi6_addr), 16);
+              header->destination.family = G_SOCKET_FAMILY_IPV6;
+              memcpy (&header->interface_index, data + G_STRUCT_OFFSET (struct in6_pktinfo, ipi6_ifindex),
+                      sizeof header->interface_index);
+            }
+          else if (cmsg->cmsg_type == IPV6_HOPLIMIT && cmsg->cmsg_len >= CMSG_LEN (sizeof (int)))
+            memcpy (&header->hop_limit, data, sizeof (int));
+        }
     }
 }
 

@@ -94,7 +94,7 @@ static QsSocketEngine *
 check_bound (QsUdpSocket *self,
              const char  *function)
 {
-  QsSocketEngine *engine = _qs_abstract_socket_get_engine (QS_ABSTRACT_SOCKET (self));
+  QsSocketEngine *engine = _qs_abstract_socket_get_engine ((QsAbstractSocket *) self);
 
   if (engine == NULL)
     g_warning ("QsUdpSocket::%s() called on a QsUdpSocket when not in BoundState", function);
@@ -393,6 +393,7 @@ qs_udp_socket_receive_datagram (QsUdpSocket *self,
 {
   const QsDatagramIn *datagram;
   QsSocketEngine *engine;
+  gpointer received;
   int error_number = 0;
 
   g_return_val_if_fail (QS_IS_UDP_SOCKET (self), NULL);
@@ -411,8 +412,10 @@ qs_udp_socket_receive_datagram (QsUdpSocket *self,
       receive_failed (self, error_number);
       return qs_network_datagram_new (NULL, NULL, 0);
     }
-  return _qs_network_datagram_new_received (datagram,
-                                            qs_abstract_socket_get_local_port ((QsAbstractSocket *) self));
+  _qs_network_datagram_new_received (datagram, 1,
+                                     qs_abstract_socket_get_local_port ((QsAbstractSocket *) self),
+                                     &received);
+  return received;
 }
 
 /**
@@ -474,8 +477,7 @@ qs_udp_socket_read_datagrams (QsUdpSocket *self,
 
   local_port = qs_abstract_socket_get_local_port ((QsAbstractSocket *) self);
   g_ptr_array_set_size (array, n);
-  for (int i = 0; i < n; i++)
-    array->pdata[i] = _qs_network_datagram_new_received (&datagrams[i], local_port);
+  _qs_network_datagram_new_received (datagrams, n, local_port, array->pdata);
   return array;
 }
 
