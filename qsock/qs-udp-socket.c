@@ -437,6 +437,12 @@ qs_udp_socket_receive_datagram (QsUdpSocket *self,
  * [signal@Qs.AbstractSocket::error-occurred]. On a socket that is not
  * bound it warns and returns %NULL, as the single reads do.
  *
+ * The caller owns the datagrams and the array, which has no element free
+ * function (as GObject-Introspection's `(transfer full)` expects): in C,
+ * set one with `g_ptr_array_set_free_func (array, (GDestroyNotify)
+ * qs_network_datagram_unref)` before unreffing the array, or unref each
+ * datagram.
+ *
  * qsock extra: Qt has no batched read.
  *
  * Returns: (transfer full) (element-type QsNetworkDatagram) (nullable):
@@ -470,8 +476,10 @@ qs_udp_socket_read_datagrams (QsUdpSocket *self,
       return NULL;
     }
 
+  /* No element free function: bindings take the datagrams (transfer
+   * full) and then free the array. */
   n = MAX (n, 0);
-  array = g_ptr_array_new_full (n, (GDestroyNotify) qs_network_datagram_unref);
+  array = g_ptr_array_sized_new (n);
   if (n == 0)
     return array;
 

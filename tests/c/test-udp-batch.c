@@ -86,6 +86,19 @@ datagram_new (const char *text,
   return qs_network_datagram_new_from_data ((const guint8 *) text, strlen (text), address, port);
 }
 
+/* read_datagrams, with the datagrams freed with the array. */
+static GPtrArray *
+read_datagrams (QsUdpSocket *socket,
+                guint        max_count,
+                gint64       max_size)
+{
+  GPtrArray *array = qs_udp_socket_read_datagrams (socket, max_count, max_size);
+
+  if (array != NULL)
+    g_ptr_array_set_free_func (array, (GDestroyNotify) qs_network_datagram_unref);
+  return array;
+}
+
 static GPtrArray *
 datagram_array_new (void)
 {
@@ -167,7 +180,7 @@ read_many (Fixture    *f,
     }
   qs_test_udp_wait_readable (f->socket);
 
-  array = qs_udp_socket_read_datagrams (f->socket, 10, -1);
+  array = read_datagrams (f->socket, 10, -1);
   g_assert_nonnull (array);
   g_assert_cmpuint (array->len, ==, 5);
   for (guint i = 0; i < 5; i++)
@@ -191,7 +204,7 @@ read_many (Fixture    *f,
   g_assert_cmpint (qs_network_datagram_get_hop_limit (single), ==,
                    qs_network_datagram_get_hop_limit (array->pdata[0]));
 
-  none = qs_udp_socket_read_datagrams (f->socket, 10, -1);
+  none = read_datagrams (f->socket, 10, -1);
   g_assert_nonnull (none);
   g_assert_cmpuint (none->len, ==, 0);
   g_assert_cmpint (qs_abstract_socket_get_error (SOCK (f)), ==, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR);
@@ -233,7 +246,7 @@ test_read_dual_stack (Fixture      *f,
   send_to (f->peer, "v4", "127.0.0.1", qs_test_udp_local_port (f->socket));
   qs_test_udp_wait_readable (f->socket);
 
-  array = qs_udp_socket_read_datagrams (f->socket, 4, -1);
+  array = read_datagrams (f->socket, 4, -1);
   g_assert_cmpuint (array->len, ==, 1);
   assert_datagram (array, 0, "v4", "::ffff:127.0.0.1", qs_test_udp_local_port (f->peer));
   destination = qs_test_address_string (qs_network_datagram_get_destination_address (array->pdata[0]));
@@ -260,13 +273,13 @@ test_read_max_count (Fixture      *f,
   send_to (f->peer, "ccc", "127.0.0.1", qs_test_udp_local_port (f->socket));
   qs_test_udp_wait_readable (f->socket);
 
-  zero = qs_udp_socket_read_datagrams (f->socket, 0, -1);
+  zero = read_datagrams (f->socket, 0, -1);
   g_assert_cmpuint (zero->len, ==, 0);
-  one = qs_udp_socket_read_datagrams (f->socket, 1, -1);
+  one = read_datagrams (f->socket, 1, -1);
   g_assert_cmpuint (one->len, ==, 1);
   assert_datagram (one, 0, "a", "127.0.0.1", peer_port);
   qs_test_udp_wait_readable (f->socket);
-  rest = qs_udp_socket_read_datagrams (f->socket, 100, 64);
+  rest = read_datagrams (f->socket, 100, 64);
   g_assert_cmpuint (rest->len, ==, 2);
   assert_datagram (rest, 0, "bb", "127.0.0.1", peer_port);
   assert_datagram (rest, 1, "ccc", "127.0.0.1", peer_port);
@@ -292,13 +305,13 @@ test_read_truncated (Fixture      *f,
   send_to (f->peer, "gone", "127.0.0.1", qs_test_udp_local_port (f->socket));
   qs_test_udp_wait_readable (f->socket);
 
-  two = qs_udp_socket_read_datagrams (f->socket, 2, 2);
+  two = read_datagrams (f->socket, 2, 2);
   g_assert_cmpuint (two->len, ==, 2);
   assert_datagram (two, 0, "he", "127.0.0.1", peer_port);
   assert_datagram (two, 1, "x", "127.0.0.1", peer_port);
 
   qs_test_udp_wait_readable (f->socket);
-  empty = qs_udp_socket_read_datagrams (f->socket, 8, 0);
+  empty = read_datagrams (f->socket, 8, 0);
   g_assert_cmpuint (empty->len, ==, 1);
   assert_datagram (empty, 0, "", "127.0.0.1", peer_port);
   g_assert_false (qs_udp_socket_has_pending_datagrams (f->socket));
@@ -320,7 +333,7 @@ test_read_datagram_outlives_array (Fixture      *f,
   send_to (f->peer, "second", "127.0.0.1", qs_test_udp_local_port (f->socket));
   qs_test_udp_wait_readable (f->socket);
 
-  array = qs_udp_socket_read_datagrams (f->socket, 2, -1);
+  array = read_datagrams (f->socket, 2, -1);
   g_assert_cmpuint (array->len, ==, 2);
   kept = qs_network_datagram_ref (array->pdata[1]);
   bytes = qs_network_datagram_get_data (array->pdata[0]);
@@ -344,7 +357,7 @@ test_read_none_pending (Fixture      *f,
   qs_test_udp_bind (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   g_string_truncate (f->trace, 0);
 
-  array = qs_udp_socket_read_datagrams (f->socket, 16, -1);
+  array = read_datagrams (f->socket, 16, -1);
   g_assert_nonnull (array);
   g_assert_cmpuint (array->len, ==, 0);
   g_assert_cmpint (qs_abstract_socket_get_error (SOCK (f)), ==, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR);
@@ -359,14 +372,14 @@ test_read_unbound (Fixture      *f,
                   "(Qt's 'not in BoundState') and returns NULL, setting nothing");
 
   g_test_expect_message ("Qsock", G_LOG_LEVEL_WARNING, "*read_datagrams*not in BoundState*");
-  g_assert_null (qs_udp_socket_read_datagrams (f->socket, 4, -1));
+  g_assert_null (read_datagrams (f->socket, 4, -1));
   g_test_assert_expected_messages ();
 
   qs_test_udp_bind (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   qs_io_device_close (DEV (f));
   g_string_truncate (f->trace, 0);
   g_test_expect_message ("Qsock", G_LOG_LEVEL_WARNING, "*read_datagrams*not in BoundState*");
-  g_assert_null (qs_udp_socket_read_datagrams (f->socket, 4, -1));
+  g_assert_null (read_datagrams (f->socket, 4, -1));
   g_test_assert_expected_messages ();
   g_assert_cmpint (qs_abstract_socket_get_error (SOCK (f)), ==, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR);
   assert_trace (f, "");
@@ -391,7 +404,7 @@ test_read_connection_refused (Fixture      *f,
   g_assert_cmpint (qs_io_device_write (DEV (f), (const guint8 *) "ping", 4), ==, 4);
   g_string_truncate (f->trace, 0);
 
-  g_assert_null (qs_udp_socket_read_datagrams (f->socket, 4, -1));
+  g_assert_null (read_datagrams (f->socket, 4, -1));
   g_assert_cmpint (qs_abstract_socket_get_error (SOCK (f)), ==, QS_SOCKET_ERROR_CONNECTION_REFUSED_ERROR);
   g_assert_cmpstr (qs_io_device_get_error_string (DEV (f)), ==, "Connection refused");
   assert_trace (f, "error-occurred(connection-refused-error) ");
@@ -418,14 +431,14 @@ test_read_rearms_ready_read (Fixture      *f,
   qs_test_drain_context ();
   g_assert_cmpuint (f->count, ==, 1);
 
-  zero = qs_udp_socket_read_datagrams (f->socket, 0, -1);
+  zero = read_datagrams (f->socket, 0, -1);
   qs_test_drain_context ();
   g_assert_cmpuint (f->count, ==, 1);
 
-  one = qs_udp_socket_read_datagrams (f->socket, 1, -1);
+  one = read_datagrams (f->socket, 1, -1);
   g_assert_cmpuint (one->len, ==, 1);
   qs_test_run_until (f->count == 2, TIMEOUT_MS);
-  rest = qs_udp_socket_read_datagrams (f->socket, 8, -1);
+  rest = read_datagrams (f->socket, 8, -1);
   g_assert_cmpuint (rest->len, ==, 2);
   qs_test_drain_context ();
   g_assert_cmpuint (f->count, ==, 2);
@@ -650,7 +663,7 @@ test_write_fields (Fixture      *f,
   g_assert_cmpint (qs_udp_socket_write_datagrams (f->socket, datagrams), ==, 2);
 
   /* Loopback delivers both before sendmmsg() returns. */
-  received = qs_udp_socket_read_datagrams (f->peer, 2, -1);
+  received = read_datagrams (f->peer, 2, -1);
   g_assert_cmpuint (received->len, ==, 2);
   assert_datagram (received, 0, "hop5", "127.0.0.1", qs_test_udp_local_port (f->socket));
   g_assert_cmpint (qs_network_datagram_get_hop_limit (received->pdata[0]), ==, 5);
@@ -673,7 +686,7 @@ test_write_reply (Fixture      *f,
   send_to (f->peer, "ping1", "127.0.0.1", qs_test_udp_local_port (f->socket));
   send_to (f->peer, "ping2", "127.0.0.1", qs_test_udp_local_port (f->socket));
   qs_test_udp_wait_readable (f->socket);
-  requests = qs_udp_socket_read_datagrams (f->socket, 8, -1);
+  requests = read_datagrams (f->socket, 8, -1);
   g_assert_cmpuint (requests->len, ==, 2);
   for (guint i = 0; i < requests->len; i++)
     g_ptr_array_add (replies, qs_network_datagram_make_reply (requests->pdata[i], pong));
