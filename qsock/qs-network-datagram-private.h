@@ -24,12 +24,10 @@ struct _QsNetworkDatagram
   GBytes         *data;                /* (owned) (nullable): the payload; NULL when inline */
   const guint8   *payload;             /* its bytes: data's, or inline_payload */
   gsize           size;
-  QsInetEndpoint  sender;              /* family INVALID: unset */
-  QsInetEndpoint  destination;         /* family INVALID: unset */
-  GInetAddress   *sender_address;      /* (owned) (nullable): sender as an object, made on demand */
+  QsDatagramHeader header;             /* addresses (family INVALID: unset), hop
+                                        * limit (-1: unknown), interface (0: unknown) */
+  GInetAddress   *sender_address;      /* (owned) (nullable): the sender as an object, made on demand */
   GInetAddress   *destination_address; /* (owned) (nullable): likewise */
-  int             hop_limit;           /* -1: unknown */
-  guint           interface_index;     /* 0: unknown */
   guint8          inline_payload[];    /* a payload copied in at creation */
 };
 

@@ -60,7 +60,8 @@ struct _QsDatagramBlock
 #define DATAGRAM_ALIGN(n) (((n) + G_ALIGNOF (QsNetworkDatagram) - 1) & ~(gsize) (G_ALIGNOF (QsNetworkDatagram) - 1))
 #define BLOCK_HEADER_SIZE DATAGRAM_ALIGN (sizeof (QsDatagramBlock))
 
-/* Sets up @self, with room for a payload behind it, and an empty one. */
+/* Sets up what every datagram starts with: one reference, a payload in
+ * its own room behind it, no address objects. */
 static QsNetworkDatagram *
 datagram_init (QsNetworkDatagram *self,
                QsDatagramBlock   *block)
@@ -69,21 +70,24 @@ datagram_init (QsNetworkDatagram *self,
   self->block = block;
   self->data = NULL;
   self->payload = self->inline_payload;
-  self->size = 0;
-  self->sender.family = G_SOCKET_FAMILY_INVALID;
-  self->destination.family = G_SOCKET_FAMILY_INVALID;
   self->sender_address = NULL;
   self->destination_address = NULL;
-  self->hop_limit = -1;
-  self->interface_index = 0;
   return self;
 }
 
-/* A datagram with its own room for @inline_size bytes of payload. */
+/* A datagram with its own room for @inline_size bytes of payload; empty,
+ * with no address, hop limit or interface. */
 static QsNetworkDatagram *
 datagram_alloc (gsize inline_size)
 {
-  return datagram_init (g_malloc (sizeof (QsNetworkDatagram) + inline_size), NULL);
+  QsNetworkDatagram *self = datagram_init (g_malloc (sizeof (QsNetworkDatagram) + inline_size), NULL);
+
+  self->size = 0;
+  self->header.sender.family = G_SOCKET_FAMILY_INVALID;
+  self->header.destination.family = G_SOCKET_FAMILY_INVALID;
+  self->header.hop_limit = -1;
+  self->header.interface_index = 0;
+  return self;
 }
 
 /* Copies @size bytes of @data into the datagram's own room. */
@@ -174,11 +178,8 @@ _qs_network_datagram_new_received (const QsDatagramIn *datagrams,
 
       memcpy (self->inline_payload, in->data, in->size);
       self->size = in->size;
-      self->sender = in->header.sender;
-      self->destination = in->header.destination;
-      self->destination.port = local_port;
-      self->hop_limit = in->header.hop_limit;
-      self->interface_index = in->header.interface_index;
+      self->header = in->header;
+      self->header.destination.port = local_port;
       out[i] = self;
       next += DATAGRAM_ALIGN (sizeof (QsNetworkDatagram) + in->size);
     }
@@ -188,12 +189,14 @@ void
 _qs_network_datagram_describe (QsNetworkDatagram *self,
                                QsDatagramOut     *out)
 {
+  const QsDatagramHeader *header = &self->header;
+
   out->data = self->payload;
   out->size = self->size;
-  out->destination = self->destination.family != G_SOCKET_FAMILY_INVALID ? &self->destination : NULL;
-  out->source = self->sender.family != G_SOCKET_FAMILY_INVALID ? &self->sender : NULL;
-  out->hop_limit = self->hop_limit;
-  out->interface_index = self->interface_index;
+  out->destination = header->destination.family != G_SOCKET_FAMILY_INVALID ? &header->destination : NULL;
+  out->source = header->sender.family != G_SOCKET_FAMILY_INVALID ? &header->sender : NULL;
+  out->hop_limit = header->hop_limit;
+  out->interface_index = header->interface_index;
 }
 
 /**
@@ -222,7 +225,7 @@ qs_network_datagram_new (GBytes       *data,
 
   self = datagram_alloc (0);
   set_payload (self, data);
-  set_address (&self->destination_address, &self->destination, destination_address, port);
+  set_address (&self->destination_address, &self->header.destination, destination_address, port);
   return self;
 }
 
@@ -253,7 +256,7 @@ qs_network_datagram_new_from_data (const guint8 *data,
   g_return_val_if_fail (destination_address == NULL || G_IS_INET_ADDRESS (destination_address), NULL);
 
   self = datagram_new_inline (data, size);
-  set_address (&self->destination_address, &self->destination, destination_address, port);
+  set_address (&self->destination_address, &self->header.destination, destination_address, port);
   return self;
 }
 
@@ -326,11 +329,11 @@ qs_network_datagram_copy (QsNetworkDatagram *self)
     }
   else
     copy = datagram_new_inline (self->payload, self->size);
-  copy_address (&copy->sender_address, &copy->sender, self->sender_address, &self->sender);
-  copy_address (&copy->destination_address, &copy->destination, self->destination_address,
-                &self->destination);
-  copy->hop_limit = self->hop_limit;
-  copy->interface_index = self->interface_index;
+  copy_address (&copy->sender_address, &copy->header.sender, self->sender_address, &self->header.sender);
+  copy_address (&copy->destination_address, &copy->header.destination, self->destination_address,
+                &self->header.destination);
+  copy->header.hop_limit = self->header.hop_limit;
+  copy->header.interface_index = self->header.interface_index;
   return copy;
 }
 
@@ -350,8 +353,8 @@ qs_network_datagram_is_valid (QsNetworkDatagram *self)
 {
   g_return_val_if_fail (self != NULL, FALSE);
 
-  return self->sender.family != G_SOCKET_FAMILY_INVALID ||
-         self->destination.family != G_SOCKET_FAMILY_INVALID;
+  return self->header.sender.family != G_SOCKET_FAMILY_INVALID ||
+         self->header.destination.family != G_SOCKET_FAMILY_INVALID;
 }
 
 /**
@@ -387,10 +390,10 @@ qs_network_datagram_clear (QsNetworkDatagram *self)
   g_return_if_fail (self != NULL);
 
   set_payload (self, NULL);
-  set_address (&self->sender_address, &self->sender, NULL, 0);
-  set_address (&self->destination_address, &self->destination, NULL, 0);
-  self->hop_limit = -1;
-  self->interface_index = 0;
+  set_address (&self->sender_address, &self->header.sender, NULL, 0);
+  set_address (&self->destination_address, &self->header.destination, NULL, 0);
+  self->header.hop_limit = -1;
+  self->header.interface_index = 0;
 }
 
 /**
@@ -453,7 +456,7 @@ qs_network_datagram_get_sender_address (QsNetworkDatagram *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  return get_address (&self->sender_address, &self->sender);
+  return get_address (&self->sender_address, &self->header.sender);
 }
 
 /**
@@ -471,7 +474,7 @@ qs_network_datagram_get_sender_port (QsNetworkDatagram *self)
 {
   g_return_val_if_fail (self != NULL, -1);
 
-  return self->sender.family != G_SOCKET_FAMILY_INVALID ? self->sender.port : -1;
+  return self->header.sender.family != G_SOCKET_FAMILY_INVALID ? self->header.sender.port : -1;
 }
 
 /**
@@ -493,7 +496,7 @@ qs_network_datagram_set_sender (QsNetworkDatagram *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (address == NULL || G_IS_INET_ADDRESS (address));
 
-  set_address (&self->sender_address, &self->sender, address, port);
+  set_address (&self->sender_address, &self->header.sender, address, port);
 }
 
 /**
@@ -512,7 +515,7 @@ qs_network_datagram_get_destination_address (QsNetworkDatagram *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  return get_address (&self->destination_address, &self->destination);
+  return get_address (&self->destination_address, &self->header.destination);
 }
 
 /**
@@ -531,7 +534,7 @@ qs_network_datagram_get_destination_port (QsNetworkDatagram *self)
 {
   g_return_val_if_fail (self != NULL, -1);
 
-  return self->destination.family != G_SOCKET_FAMILY_INVALID ? self->destination.port : -1;
+  return self->header.destination.family != G_SOCKET_FAMILY_INVALID ? self->header.destination.port : -1;
 }
 
 /**
@@ -552,7 +555,7 @@ qs_network_datagram_set_destination (QsNetworkDatagram *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (address == NULL || G_IS_INET_ADDRESS (address));
 
-  set_address (&self->destination_address, &self->destination, address, port);
+  set_address (&self->destination_address, &self->header.destination, address, port);
 }
 
 /**
@@ -571,7 +574,7 @@ qs_network_datagram_get_hop_limit (QsNetworkDatagram *self)
 {
   g_return_val_if_fail (self != NULL, -1);
 
-  return self->hop_limit;
+  return self->header.hop_limit;
 }
 
 /**
@@ -589,7 +592,7 @@ qs_network_datagram_set_hop_limit (QsNetworkDatagram *self,
 {
   g_return_if_fail (self != NULL);
 
-  self->hop_limit = count;
+  self->header.hop_limit = count;
 }
 
 /**
@@ -608,7 +611,7 @@ qs_network_datagram_get_interface_index (QsNetworkDatagram *self)
 {
   g_return_val_if_fail (self != NULL, 0);
 
-  return self->interface_index;
+  return self->header.interface_index;
 }
 
 /**
@@ -626,7 +629,7 @@ qs_network_datagram_set_interface_index (QsNetworkDatagram *self,
 {
   g_return_if_fail (self != NULL);
 
-  self->interface_index = index;
+  self->header.interface_index = index;
 }
 
 /* Multicast, IPv4-mapped IPv6 included (Qt's QHostAddress::isMulticast()). */
@@ -667,9 +670,12 @@ qs_network_datagram_make_reply (QsNetworkDatagram *self,
 
   reply = datagram_alloc (0);
   set_payload (reply, payload);
-  copy_address (&reply->destination_address, &reply->destination, self->sender_address, &self->sender);
-  if (self->destination.family != G_SOCKET_FAMILY_INVALID && !address_is_multicast (&self->destination))
-    copy_address (&reply->sender_address, &reply->sender, self->destination_address, &self->destination);
-  reply->interface_index = self->interface_index;
+  copy_address (&reply->destination_address, &reply->header.destination,
+                self->sender_address, &self->header.sender);
+  if (self->header.destination.family != G_SOCKET_FAMILY_INVALID &&
+      !address_is_multicast (&self->header.destination))
+    copy_address (&reply->sender_address, &reply->header.sender,
+                  self->destination_address, &self->header.destination);
+  reply->header.interface_index = self->header.interface_index;
   return reply;
 }

@@ -62,6 +62,8 @@ typedef struct
   guint           capacity;
   guint8         *payload;        /* received datagrams, one slot each */
   gsize           payload_size;
+  gsize           received_size;  /* the slot size the messages are set up for */
+  guint           received_count; /* how many messages are set up to receive */
 } Batch;
 
 struct _QsSocketEngine
@@ -876,9 +878,18 @@ static void
 parse_control_messages (struct msghdr    *msg,
                         QsDatagramHeader *header)
 {
-  for (struct cmsghdr *cmsg = CMSG_FIRSTHDR (msg); cmsg != NULL; cmsg = CMSG_NXTHDR (msg, cmsg))
+  const guint8 *next = msg->msg_control;
+  const guint8 *end = next + msg->msg_controllen;
+
+  /* CMSG_NXTHDR() without its re-checks: the kernel wrote the buffer. */
+  while ((gsize) (end - next) >= sizeof (struct cmsghdr))
     {
+      const struct cmsghdr *cmsg = (const struct cmsghdr *) next;
       const guint8 *data = CMSG_DATA (cmsg);
+
+      if (cmsg->cmsg_len < sizeof (struct cmsghdr) || cmsg->cmsg_len > (gsize) (end - next))
+        break;
+      next += CMSG_ALIGN (cmsg->cmsg_len);
 
       if (cmsg->cmsg_level == IPPROTO_IP)
         {
@@ -1001,6 +1012,7 @@ reserve_batch (QsSocketEngine *self,
       batch->controls = g_renew (ControlBuffer, batch->controls, count);
       batch->received = g_renew (QsDatagramIn, batch->received, count);
       batch->capacity = count;
+      batch->received_count = 0;
     }
   return batch;
 }
@@ -1028,11 +1040,25 @@ _qs_socket_engine_receive_datagrams (QsSocketEngine      *self,
       g_free (batch->payload);
       batch->payload_size = count * size;
       batch->payload = g_malloc (batch->payload_size);
+      batch->received_size = G_MAXSIZE;
     }
 
-  for (guint i = 0; i < count; i++)
+  /* The messages of the previous receive of the same size need only the
+   * lengths the kernel wrote back reset. */
+  if (batch->received_size != size)
+    {
+      batch->received_size = size;
+      batch->received_count = 0;
+    }
+  for (guint i = 0; i < MIN (count, batch->received_count); i++)
+    {
+      batch->messages[i].msg_hdr.msg_namelen = sizeof (NativeAddress);
+      batch->messages[i].msg_hdr.msg_controllen = sizeof (ControlBuffer);
+    }
+  for (guint i = batch->received_count; i < count; i++)
     prepare_receive (&batch->messages[i].msg_hdr, &batch->vectors[i], batch->payload + i * size,
                      size, &batch->names[i], &batch->controls[i]);
+  batch->received_count = MAX (count, batch->received_count);
 
   do
     n = recvmmsg (self->fd, batch->messages, count, 0, NULL);
@@ -1184,6 +1210,7 @@ _qs_socket_engine_send_datagrams (QsSocketEngine      *self,
   else
     {
       batch = reserve_batch (self, count);
+      batch->received_count = 0;   /* the messages are set up to send now */
       for (ready = 0; ready < count; ready++)
         {
           *error_number = prepare_send (self, &datagrams[ready], &batch->messages[ready].msg_hdr,
