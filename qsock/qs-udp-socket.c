@@ -500,44 +500,59 @@ send_failed (QsUdpSocket *self,
   g_object_unref (self);
 }
 
-/* The engine to send with. As Qt's writeDatagram(), an unbound socket
- * first binds to the any address and port 0 (state-changed(BOUND)).
- * NULL when binding failed (reported) or a handler closed the socket.
- * Callers hold a reference. */
+/* Qt's writeDatagram() binds an unbound socket first. */
+static gboolean
+needs_bind (QsUdpSocket *self)
+{
+  return qs_abstract_socket_get_state ((QsAbstractSocket *) self) == QS_SOCKET_STATE_UNCONNECTED_STATE;
+}
+
+/* Binds to the any address and port 0 (state-changed(BOUND)) to send.
+ * Returns the engine, NULL when binding failed (reported) or a handler
+ * closed the socket. Callers hold a reference. */
 static QsSocketEngine *
-sending_engine (QsUdpSocket *self)
+bind_for_sending (QsUdpSocket *self)
 {
   QsAbstractSocket *socket = (QsAbstractSocket *) self;
 
-  if (qs_abstract_socket_get_state (socket) == QS_SOCKET_STATE_UNCONNECTED_STATE)
-    qs_abstract_socket_bind (socket, NULL, 0, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_abstract_socket_bind (socket, NULL, 0, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   return _qs_abstract_socket_get_engine (socket);
 }
 
-/* Sends one datagram; bytes-written follows it before this returns. */
+/* Sends one datagram with @engine (NULL: fails); bytes-written follows
+ * it. GObject holds a reference while the handlers run and nothing
+ * touches @self after them. */
+static gint64
+send_one (QsUdpSocket         *self,
+          QsSocketEngine      *engine,
+          const QsDatagramOut *datagram)
+{
+  int error_number = 0;
+
+  if (engine == NULL)
+    return -1;
+  if (_qs_socket_engine_send_datagrams (engine, datagram, 1, &error_number) < 0)
+    {
+      send_failed (self, error_number);
+      return -1;
+    }
+  g_signal_emit (self, bytes_written_signal, 0, (gint64) datagram->size);
+  return datagram->size;
+}
+
+/* Qt's writeDatagram(): binds an unbound socket first, then sends one
+ * datagram; bytes-written follows it before this returns. */
 static gint64
 send_datagram (QsUdpSocket         *self,
                const QsDatagramOut *datagram)
 {
-  QsSocketEngine *engine;
-  int error_number = 0;
-  gint64 sent = -1;
+  gint64 sent;
+
+  if (!needs_bind (self))
+    return send_one (self, _qs_abstract_socket_get_engine ((QsAbstractSocket *) self), datagram);
 
   g_object_ref (self);
-
-  engine = sending_engine (self);
-  if (engine == NULL)
-    goto out;
-
-  if (_qs_socket_engine_send_datagrams (engine, datagram, 1, &error_number) < 0)
-    send_failed (self, error_number);
-  else
-    {
-      sent = datagram->size;
-      g_signal_emit (self, bytes_written_signal, 0, sent);
-    }
-
-out:
+  sent = send_one (self, bind_for_sending (self), datagram);
   g_object_unref (self);
   return sent;
 }
@@ -707,8 +722,8 @@ qs_udp_socket_write_datagrams (QsUdpSocket *self,
   if (datagrams->len == 0)
     return 0;
 
-  g_object_ref (self);
-  engine = sending_engine (self);
+  g_object_ref (self);   /* the handlers may drop the last reference */
+  engine = needs_bind (self) ? bind_for_sending (self) : _qs_abstract_socket_get_engine ((QsAbstractSocket *) self);
   if (engine == NULL)
     goto out;
 
