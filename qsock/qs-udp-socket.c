@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 #include <net/if.h>
 #include <glib/gi18n-lib.h>
 
@@ -546,13 +547,22 @@ static gint64
 send_datagram (QsUdpSocket         *self,
                const QsDatagramOut *datagram)
 {
+  QsDatagramOut kept = *datagram;
+  QsInetEndpoint destination, source;
   gint64 sent;
 
   if (!needs_bind (self))
     return send_one (self, _qs_abstract_socket_get_engine ((QsAbstractSocket *) self), datagram);
 
+  /* The state-changed handlers may send too, or change the datagram:
+   * keep its addresses. */
+  if (kept.destination != NULL)
+    kept.destination = memcpy (&destination, kept.destination, sizeof destination);
+  if (kept.source != NULL)
+    kept.source = memcpy (&source, kept.source, sizeof source);
+
   g_object_ref (self);
-  sent = send_one (self, bind_for_sending (self), datagram);
+  sent = send_one (self, bind_for_sending (self), &kept);
   g_object_unref (self);
   return sent;
 }
@@ -662,15 +672,20 @@ qs_udp_socket_write_network_datagram (QsUdpSocket       *self,
                                       QsNetworkDatagram *datagram)
 {
   QsDatagramOut out;
+  GBytes *data;
   gint64 sent;
 
   g_return_val_if_fail (QS_IS_UDP_SOCKET (self), -1);
   g_return_val_if_fail (datagram != NULL, -1);
 
-  /* A handler of the signals may change the datagram: keep its value. */
+  /* A handler of the signals may change the datagram: keep its payload
+   * (send_datagram() keeps the addresses). */
   qs_network_datagram_ref (datagram);
+  data = datagram->data ? g_bytes_ref (datagram->data) : NULL;
   _qs_network_datagram_describe (datagram, &out);
   sent = send_datagram (self, &out);
+  if (data != NULL)
+    g_bytes_unref (data);
   qs_network_datagram_unref (datagram);
   return sent;
 }
