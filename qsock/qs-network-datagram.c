@@ -103,14 +103,15 @@ datagram_new_inline (const guint8 *data,
   return self;
 }
 
-/* Stores @address (nullable) and @port in @endpoint and @object. */
+/* Stores @address (nullable) and @port in @endpoint; the object is made
+ * again when asked for, so that a datagram built to be sent holds none. */
 static void
 set_address (GInetAddress   **object,
              QsInetEndpoint  *endpoint,
              GInetAddress    *address,
              guint16          port)
 {
-  g_set_object (object, address);
+  g_clear_object (object);
   _qs_inet_endpoint_set (endpoint, address, port);
 }
 
