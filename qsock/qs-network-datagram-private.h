@@ -3,26 +3,39 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Private: not API. The fields of a QsNetworkDatagram, for QsUdpSocket,
- * which fills them from a received datagram and reads them to send one
- * without taking references.
+ * which builds one from a received datagram and describes one to send,
+ * in native form, without building or taking references to objects.
  */
 
 #pragma once
 
 #include "qs-network-datagram.h"
+#include "qs-socket-engine.h"
 
 G_BEGIN_DECLS
+
+typedef struct _QsDatagramBlock QsDatagramBlock;
 
 struct _QsNetworkDatagram
 {
   gatomicrefcount ref_count;
-  GBytes         *data;                /* (owned): never NULL */
-  GInetAddress   *sender_address;      /* (owned) (nullable) */
-  GInetAddress   *destination_address; /* (owned) (nullable) */
-  guint16         sender_port;         /* meaningful only with sender_address */
-  guint16         destination_port;    /* meaningful only with destination_address */
-  int             hop_limit;           /* -1: unknown */
-  guint           interface_index;     /* 0: unknown */
+  QsDatagramBlock *block;              /* (nullable): the allocation shared with the
+                                        * datagrams received with it; NULL: its own */
+  GBytes         *data;                /* (owned) (nullable): the payload; NULL when inline */
+  const guint8   *payload;             /* its bytes: data's, or inline_payload */
+  gsize           size;
+  QsDatagramHeader header;             /* addresses (family INVALID: unset), hop
+                                        * limit (-1: unknown), interface (0: unknown) */
+  GInetAddress   *sender_address;      /* (owned) (nullable): the sender as an object, made on demand */
+  GInetAddress   *destination_address; /* (owned) (nullable): likewise */
+  guint8          inline_payload[];    /* a payload copied in at creation */
 };
+
+void               _qs_network_datagram_new_received (const QsDatagramIn *datagrams,
+                                                      guint               count,
+                                                      guint16             local_port,
+                                                      gpointer           *out);
+void               _qs_network_datagram_describe     (QsNetworkDatagram  *self,
+                                                      QsDatagramOut      *out);
 
 G_END_DECLS

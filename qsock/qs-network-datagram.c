@@ -7,6 +7,12 @@
  * holder); qs_network_datagram_copy() gives an independent one, which is
  * what Qt's value semantics give a C++ caller. Ports read -1 while their
  * address is unset and the hop limit -1 while unknown, as in Qt 6.4.
+ *
+ * Addresses are kept in native form and become GInetAddress objects only
+ * when asked for, and a payload given as bytes (or received) lives in the
+ * datagram's own allocation: receiving, replying to and sending a
+ * datagram builds no object, and the datagrams of one batched receive
+ * share one allocation.
  */
 
 #include "config.h"
@@ -44,25 +50,154 @@
 G_DEFINE_BOXED_TYPE (QsNetworkDatagram, qs_network_datagram,
                      qs_network_datagram_ref, qs_network_datagram_unref)
 
-static GBytes *
-empty_bytes (void)
+/* The allocation of datagrams received together, freed with the last. */
+struct _QsDatagramBlock
 {
-  return g_bytes_new_static ("", 0);
+  gint remaining;   /* datagrams not yet freed (atomic) */
+};
+
+/* Where datagrams start in a block, and how far apart they are. */
+#define DATAGRAM_ALIGN(n) (((n) + G_ALIGNOF (QsNetworkDatagram) - 1) & ~(gsize) (G_ALIGNOF (QsNetworkDatagram) - 1))
+#define BLOCK_HEADER_SIZE DATAGRAM_ALIGN (sizeof (QsDatagramBlock))
+
+/* Sets up what every datagram starts with: one reference, a payload in
+ * its own room behind it, no address objects. */
+static QsNetworkDatagram *
+datagram_init (QsNetworkDatagram *self,
+               QsDatagramBlock   *block)
+{
+  g_atomic_ref_count_init (&self->ref_count);
+  self->block = block;
+  self->data = NULL;
+  self->payload = self->inline_payload;
+  self->sender_address = NULL;
+  self->destination_address = NULL;
+  return self;
 }
 
+/* A datagram with its own room for @inline_size bytes of payload; empty,
+ * with no address, hop limit or interface. */
 static QsNetworkDatagram *
-datagram_new (GBytes       *data,
-              GInetAddress *destination_address,
-              guint16       port)
+datagram_alloc (gsize inline_size)
 {
-  QsNetworkDatagram *self = g_new0 (QsNetworkDatagram, 1);
+  QsNetworkDatagram *self = datagram_init (g_malloc (sizeof (QsNetworkDatagram) + inline_size), NULL);
 
-  g_atomic_ref_count_init (&self->ref_count);
-  self->data = data;
-  self->destination_address = destination_address ? g_object_ref (destination_address) : NULL;
-  self->destination_port = port;
-  self->hop_limit = -1;
+  self->size = 0;
+  self->header.sender.family = G_SOCKET_FAMILY_INVALID;
+  self->header.destination.family = G_SOCKET_FAMILY_INVALID;
+  self->header.hop_limit = -1;
+  self->header.interface_index = 0;
   return self;
+}
+
+/* Copies @size bytes of @data into the datagram's own room. */
+static QsNetworkDatagram *
+datagram_new_inline (const guint8 *data,
+                     gsize         size)
+{
+  QsNetworkDatagram *self = datagram_alloc (size);
+
+  if (size > 0)
+    memcpy (self->inline_payload, data, size);
+  self->size = size;
+  return self;
+}
+
+/* Stores @address (nullable) and @port in @endpoint; the object is made
+ * again when asked for, so that a datagram built to be sent holds none. */
+static void
+set_address (GInetAddress   **object,
+             QsInetEndpoint  *endpoint,
+             GInetAddress    *address,
+             guint16          port)
+{
+  g_clear_object (object);
+  _qs_inet_endpoint_set (endpoint, address, port);
+}
+
+/* The address of @endpoint as an object, made once. (transfer full) */
+static GInetAddress *
+get_address (GInetAddress         **object,
+             const QsInetEndpoint  *endpoint)
+{
+  if (endpoint->family == G_SOCKET_FAMILY_INVALID)
+    return NULL;
+  if (*object == NULL)
+    *object = _qs_inet_endpoint_to_address (endpoint);
+  return g_object_ref (*object);
+}
+
+/* Shares the address of @from (endpoint and object) with @to. */
+static void
+copy_address (GInetAddress         **to_object,
+              QsInetEndpoint        *to,
+              GInetAddress          *from_object,
+              const QsInetEndpoint  *from)
+{
+  g_set_object (to_object, from_object);
+  *to = *from;
+}
+
+static void
+set_payload (QsNetworkDatagram *self,
+             GBytes            *data)
+{
+  GBytes *old = self->data;
+
+  self->data = data ? g_bytes_ref (data) : NULL;
+  self->payload = data ? g_bytes_get_data (data, &self->size) : NULL;
+  if (self->payload == NULL)
+    {
+      self->payload = self->inline_payload;
+      self->size = 0;
+    }
+  if (old != NULL)
+    g_bytes_unref (old);
+}
+
+/* Builds @count received datagrams in one allocation, into @out. */
+void
+_qs_network_datagram_new_received (const QsDatagramIn *datagrams,
+                                   guint               count,
+                                   guint16             local_port,
+                                   gpointer           *out)
+{
+  gsize total = BLOCK_HEADER_SIZE;
+  QsDatagramBlock *block;
+  guint8 *next;
+
+  for (guint i = 0; i < count; i++)
+    total += DATAGRAM_ALIGN (sizeof (QsNetworkDatagram) + datagrams[i].size);
+  block = g_malloc (total);
+  g_atomic_int_set (&block->remaining, count);
+
+  next = (guint8 *) block + BLOCK_HEADER_SIZE;
+  for (guint i = 0; i < count; i++)
+    {
+      const QsDatagramIn *in = &datagrams[i];
+      QsNetworkDatagram *self = datagram_init ((QsNetworkDatagram *) next, block);
+
+      memcpy (self->inline_payload, in->data, in->size);
+      self->size = in->size;
+      self->header = in->header;
+      self->header.destination.port = local_port;
+      out[i] = self;
+      next += DATAGRAM_ALIGN (sizeof (QsNetworkDatagram) + in->size);
+    }
+}
+
+void
+_qs_network_datagram_describe (QsNetworkDatagram *self,
+                               QsDatagramOut     *out)
+{
+  const QsDatagramHeader *header = &self->header;
+
+  out->data = self->payload;
+  out->size = self->size;
+  out->destination = header->destination.family != G_SOCKET_FAMILY_INVALID ? &header->destination : NULL;
+  out->source = header->sender.family != G_SOCKET_FAMILY_INVALID ? &header->sender : NULL;
+  out->hop_limit = header->hop_limit;
+  out->interface_index = header->interface_index;
 }
 
 /**
@@ -85,9 +220,14 @@ qs_network_datagram_new (GBytes       *data,
                          GInetAddress *destination_address,
                          guint16       port)
 {
+  QsNetworkDatagram *self;
+
   g_return_val_if_fail (destination_address == NULL || G_IS_INET_ADDRESS (destination_address), NULL);
 
-  return datagram_new (data ? g_bytes_ref (data) : empty_bytes (), destination_address, port);
+  self = datagram_alloc (0);
+  set_payload (self, data);
+  set_address (&self->destination_address, &self->header.destination, destination_address, port);
+  return self;
 }
 
 /**
@@ -111,10 +251,14 @@ qs_network_datagram_new_from_data (const guint8 *data,
                                    GInetAddress *destination_address,
                                    guint16       port)
 {
+  QsNetworkDatagram *self;
+
   g_return_val_if_fail (data != NULL || size == 0, NULL);
   g_return_val_if_fail (destination_address == NULL || G_IS_INET_ADDRESS (destination_address), NULL);
 
-  return datagram_new (size ? g_bytes_new (data, size) : empty_bytes (), destination_address, port);
+  self = datagram_new_inline (data, size);
+  set_address (&self->destination_address, &self->header.destination, destination_address, port);
+  return self;
 }
 
 /**
@@ -152,10 +296,13 @@ qs_network_datagram_unref (QsNetworkDatagram *self)
   if (!g_atomic_ref_count_dec (&self->ref_count))
     return;
 
-  g_bytes_unref (self->data);
+  g_clear_pointer (&self->data, g_bytes_unref);
   g_clear_object (&self->sender_address);
   g_clear_object (&self->destination_address);
-  g_free (self);
+  if (self->block == NULL)
+    g_free (self);
+  else if (g_atomic_int_dec_and_test (&self->block->remaining))
+    g_free (self->block);
 }
 
 /**
@@ -176,11 +323,18 @@ qs_network_datagram_copy (QsNetworkDatagram *self)
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  copy = datagram_new (g_bytes_ref (self->data), self->destination_address, self->destination_port);
-  copy->sender_address = self->sender_address ? g_object_ref (self->sender_address) : NULL;
-  copy->sender_port = self->sender_port;
-  copy->hop_limit = self->hop_limit;
-  copy->interface_index = self->interface_index;
+  if (self->data != NULL)
+    {
+      copy = datagram_alloc (0);
+      set_payload (copy, self->data);
+    }
+  else
+    copy = datagram_new_inline (self->payload, self->size);
+  copy_address (&copy->sender_address, &copy->header.sender, self->sender_address, &self->header.sender);
+  copy_address (&copy->destination_address, &copy->header.destination, self->destination_address,
+                &self->header.destination);
+  copy->header.hop_limit = self->header.hop_limit;
+  copy->header.interface_index = self->header.interface_index;
   return copy;
 }
 
@@ -200,7 +354,8 @@ qs_network_datagram_is_valid (QsNetworkDatagram *self)
 {
   g_return_val_if_fail (self != NULL, FALSE);
 
-  return self->sender_address != NULL || self->destination_address != NULL;
+  return self->header.sender.family != G_SOCKET_FAMILY_INVALID ||
+         self->header.destination.family != G_SOCKET_FAMILY_INVALID;
 }
 
 /**
@@ -235,14 +390,11 @@ qs_network_datagram_clear (QsNetworkDatagram *self)
 {
   g_return_if_fail (self != NULL);
 
-  g_bytes_unref (self->data);
-  self->data = empty_bytes ();
-  g_clear_object (&self->sender_address);
-  g_clear_object (&self->destination_address);
-  self->sender_port = 0;
-  self->destination_port = 0;
-  self->hop_limit = -1;
-  self->interface_index = 0;
+  set_payload (self, NULL);
+  set_address (&self->sender_address, &self->header.sender, NULL, 0);
+  set_address (&self->destination_address, &self->header.destination, NULL, 0);
+  self->header.hop_limit = -1;
+  self->header.interface_index = 0;
 }
 
 /**
@@ -261,7 +413,14 @@ qs_network_datagram_get_data (QsNetworkDatagram *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  return g_bytes_ref (self->data);
+  if (self->data != NULL)
+    return g_bytes_ref (self->data);
+  if (self->size == 0)
+    return g_bytes_new_static ("", 0);
+  /* The inline payload never changes: share it for as long as needed. */
+  return g_bytes_new_with_free_func (self->payload, self->size,
+                                     (GDestroyNotify) qs_network_datagram_unref,
+                                     qs_network_datagram_ref (self));
 }
 
 /**
@@ -277,13 +436,9 @@ void
 qs_network_datagram_set_data (QsNetworkDatagram *self,
                               GBytes            *data)
 {
-  GBytes *old;
-
   g_return_if_fail (self != NULL);
 
-  old = self->data;
-  self->data = data ? g_bytes_ref (data) : empty_bytes ();
-  g_bytes_unref (old);
+  set_payload (self, data);
 }
 
 /**
@@ -302,7 +457,7 @@ qs_network_datagram_get_sender_address (QsNetworkDatagram *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  return self->sender_address ? g_object_ref (self->sender_address) : NULL;
+  return get_address (&self->sender_address, &self->header.sender);
 }
 
 /**
@@ -320,7 +475,7 @@ qs_network_datagram_get_sender_port (QsNetworkDatagram *self)
 {
   g_return_val_if_fail (self != NULL, -1);
 
-  return self->sender_address ? self->sender_port : -1;
+  return self->header.sender.family != G_SOCKET_FAMILY_INVALID ? self->header.sender.port : -1;
 }
 
 /**
@@ -342,8 +497,7 @@ qs_network_datagram_set_sender (QsNetworkDatagram *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (address == NULL || G_IS_INET_ADDRESS (address));
 
-  g_set_object (&self->sender_address, address);
-  self->sender_port = port;
+  set_address (&self->sender_address, &self->header.sender, address, port);
 }
 
 /**
@@ -362,7 +516,7 @@ qs_network_datagram_get_destination_address (QsNetworkDatagram *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  return self->destination_address ? g_object_ref (self->destination_address) : NULL;
+  return get_address (&self->destination_address, &self->header.destination);
 }
 
 /**
@@ -381,7 +535,7 @@ qs_network_datagram_get_destination_port (QsNetworkDatagram *self)
 {
   g_return_val_if_fail (self != NULL, -1);
 
-  return self->destination_address ? self->destination_port : -1;
+  return self->header.destination.family != G_SOCKET_FAMILY_INVALID ? self->header.destination.port : -1;
 }
 
 /**
@@ -402,8 +556,7 @@ qs_network_datagram_set_destination (QsNetworkDatagram *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (address == NULL || G_IS_INET_ADDRESS (address));
 
-  g_set_object (&self->destination_address, address);
-  self->destination_port = port;
+  set_address (&self->destination_address, &self->header.destination, address, port);
 }
 
 /**
@@ -422,7 +575,7 @@ qs_network_datagram_get_hop_limit (QsNetworkDatagram *self)
 {
   g_return_val_if_fail (self != NULL, -1);
 
-  return self->hop_limit;
+  return self->header.hop_limit;
 }
 
 /**
@@ -440,7 +593,7 @@ qs_network_datagram_set_hop_limit (QsNetworkDatagram *self,
 {
   g_return_if_fail (self != NULL);
 
-  self->hop_limit = count;
+  self->header.hop_limit = count;
 }
 
 /**
@@ -459,7 +612,7 @@ qs_network_datagram_get_interface_index (QsNetworkDatagram *self)
 {
   g_return_val_if_fail (self != NULL, 0);
 
-  return self->interface_index;
+  return self->header.interface_index;
 }
 
 /**
@@ -477,21 +630,20 @@ qs_network_datagram_set_interface_index (QsNetworkDatagram *self,
 {
   g_return_if_fail (self != NULL);
 
-  self->interface_index = index;
+  self->header.interface_index = index;
 }
 
 /* Multicast, IPv4-mapped IPv6 included (Qt's QHostAddress::isMulticast()). */
 static gboolean
-address_is_multicast (GInetAddress *address)
+address_is_multicast (const QsInetEndpoint *endpoint)
 {
   static const guint8 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-  const guint8 *bytes;
+  const guint8 *bytes = endpoint->bytes;
 
-  if (g_inet_address_get_is_multicast (address))
+  if (endpoint->family == G_SOCKET_FAMILY_IPV4)
+    return (bytes[0] & 0xf0) == 0xe0;
+  if (bytes[0] == 0xff)
     return TRUE;
-  if (g_inet_address_get_family (address) != G_SOCKET_FAMILY_IPV6)
-    return FALSE;
-  bytes = g_inet_address_to_bytes (address);
   return memcmp (bytes, mapped, sizeof mapped) == 0 && (bytes[12] & 0xf0) == 0xe0;
 }
 
@@ -517,13 +669,14 @@ qs_network_datagram_make_reply (QsNetworkDatagram *self,
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  reply = datagram_new (payload ? g_bytes_ref (payload) : empty_bytes (),
-                        self->sender_address, self->sender_port);
-  if (self->destination_address != NULL && !address_is_multicast (self->destination_address))
-    {
-      reply->sender_address = g_object_ref (self->destination_address);
-      reply->sender_port = self->destination_port;
-    }
-  reply->interface_index = self->interface_index;
+  reply = datagram_alloc (0);
+  set_payload (reply, payload);
+  copy_address (&reply->destination_address, &reply->header.destination,
+                self->sender_address, &self->header.sender);
+  if (self->header.destination.family != G_SOCKET_FAMILY_INVALID &&
+      !address_is_multicast (&self->header.destination))
+    copy_address (&reply->sender_address, &reply->header.sender,
+                  self->destination_address, &self->header.destination);
+  reply->header.interface_index = self->header.interface_index;
   return reply;
 }

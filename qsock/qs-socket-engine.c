@@ -36,6 +36,40 @@
 
 #include "qs-socket-engine.h"
 
+/* A native IPv4 or IPv6 socket address. */
+typedef union
+{
+  struct sockaddr     any;
+  struct sockaddr_in  v4;
+  struct sockaddr_in6 v6;
+} NativeAddress;
+
+/* Room for the control messages of one datagram: a received one carries
+ * IPv6 or IPv4 packet info and hop limit; one sent carries at most one
+ * packet info and one hop limit. */
+typedef union
+{
+  struct cmsghdr align;
+  char           buffer[CMSG_SPACE (sizeof (struct in6_pktinfo)) + CMSG_SPACE (sizeof (int)) +
+                        CMSG_SPACE (sizeof (struct in_pktinfo)) + CMSG_SPACE (sizeof (int))];
+} ControlBuffer;
+
+/* The memory of the batched calls, kept between calls and grown to the
+ * largest batch so that a steady flow allocates nothing in the engine. */
+typedef struct
+{
+  struct mmsghdr *messages;
+  struct iovec   *vectors;
+  NativeAddress  *names;
+  ControlBuffer  *controls;
+  QsDatagramIn   *received;
+  guint           capacity;
+  guint8         *payload;        /* received datagrams, one slot each */
+  gsize           payload_size;
+  gsize           received_size;  /* the slot size the messages are set up for */
+  guint           received_count; /* how many messages are set up to receive */
+} Batch;
+
 struct _QsSocketEngine
 {
   GSocket           *socket;   /* (owned) */
@@ -47,6 +81,7 @@ struct _QsSocketEngine
   GIOCondition       watched;  /* what the source polls for now */
   QsSocketEngineFunc func;
   gpointer           user_data;
+  Batch              batch;
 };
 
 typedef struct
@@ -255,6 +290,12 @@ _qs_socket_engine_free (QsSocketEngine *self)
   g_source_unref (self->source);
   g_socket_close (self->socket, NULL);
   g_object_unref (self->socket);
+  g_free (self->batch.messages);
+  g_free (self->batch.vectors);
+  g_free (self->batch.names);
+  g_free (self->batch.controls);
+  g_free (self->batch.received);
+  g_free (self->batch.payload);
   g_free (self);
 }
 
@@ -380,46 +421,122 @@ _qs_socket_engine_send_vectors (QsSocketEngine     *self,
     }
 }
 
-/* Builds the native address for this socket's family; an IPv4 address
- * on a dual-stack IPv6 socket becomes ::ffff:a.b.c.d. 0 when it cannot. */
-static socklen_t
-to_native (GSocketFamily            family,
-           GInetAddress            *address,
-           guint16                  port,
-           struct sockaddr_storage *storage)
+/* Fills @self with @address (NULL: no address) and @port. */
+void
+_qs_inet_endpoint_set (QsInetEndpoint *self,
+                       GInetAddress   *address,
+                       guint16         port)
 {
-  GSocketFamily address_family = g_inet_address_get_family (address);
-  const guint8 *bytes = g_inet_address_to_bytes (address);
+  self->port = port;
+  if (address == NULL)
+    {
+      self->family = G_SOCKET_FAMILY_INVALID;
+      return;
+    }
+  self->family = g_inet_address_get_family (address);
+  memcpy (self->bytes, g_inet_address_to_bytes (address),
+          self->family == G_SOCKET_FAMILY_IPV6 ? 16 : 4);
+}
 
-  memset (storage, 0, sizeof *storage);
+/* The address of @self as an object; NULL when it has none. */
+GInetAddress *
+_qs_inet_endpoint_to_address (const QsInetEndpoint *self)
+{
+  if (self->family == G_SOCKET_FAMILY_INVALID)
+    return NULL;
+  return g_inet_address_new_from_bytes (self->bytes, self->family);
+}
 
+gboolean
+_qs_inet_endpoint_same_address (const QsInetEndpoint *a,
+                                const QsInetEndpoint *b)
+{
+  return a->family == b->family &&
+         (a->family == G_SOCKET_FAMILY_INVALID ||
+          memcmp (a->bytes, b->bytes, a->family == G_SOCKET_FAMILY_IPV6 ? 16 : 4) == 0);
+}
+
+static const guint8 ipv4_mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+/* An IPv4 address, or an IPv4-mapped IPv6 one; *@bytes gets its four bytes. */
+static gboolean
+endpoint_is_ipv4 (const QsInetEndpoint  *self,
+                  const guint8         **bytes)
+{
+  if (self->family == G_SOCKET_FAMILY_IPV4)
+    {
+      *bytes = self->bytes;
+      return TRUE;
+    }
+  *bytes = self->bytes + 12;
+  return memcmp (self->bytes, ipv4_mapped_prefix, sizeof ipv4_mapped_prefix) == 0;
+}
+
+/* Builds the native address for a socket of @family; an IPv4 address on
+ * a dual-stack IPv6 socket becomes ::ffff:a.b.c.d. 0 when it cannot. */
+static socklen_t
+endpoint_to_native (GSocketFamily         family,
+                    const QsInetEndpoint *endpoint,
+                    NativeAddress        *native)
+{
   if (family == G_SOCKET_FAMILY_IPV4)
     {
-      struct sockaddr_in *sin = (struct sockaddr_in *) storage;
-
-      if (address_family != G_SOCKET_FAMILY_IPV4)
+      if (endpoint->family != G_SOCKET_FAMILY_IPV4)
         return 0;
-      sin->sin_family = AF_INET;
-      sin->sin_port = g_htons (port);
-      memcpy (&sin->sin_addr, bytes, 4);
-      return sizeof *sin;
+      memset (&native->v4, 0, sizeof native->v4);
+      native->v4.sin_family = AF_INET;
+      native->v4.sin_port = g_htons (endpoint->port);
+      memcpy (&native->v4.sin_addr, endpoint->bytes, 4);
+      return sizeof native->v4;
+    }
+
+  memset (&native->v6, 0, sizeof native->v6);
+  native->v6.sin6_family = AF_INET6;
+  native->v6.sin6_port = g_htons (endpoint->port);
+  if (endpoint->family == G_SOCKET_FAMILY_IPV4)
+    {
+      memcpy (native->v6.sin6_addr.s6_addr, ipv4_mapped_prefix, sizeof ipv4_mapped_prefix);
+      memcpy (&native->v6.sin6_addr.s6_addr[12], endpoint->bytes, 4);
     }
   else
-    {
-      struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) storage;
+    memcpy (&native->v6.sin6_addr, endpoint->bytes, 16);
+  return sizeof native->v6;
+}
 
-      sin6->sin6_family = AF_INET6;
-      sin6->sin6_port = g_htons (port);
-      if (address_family == G_SOCKET_FAMILY_IPV4)
-        {
-          sin6->sin6_addr.s6_addr[10] = 0xff;
-          sin6->sin6_addr.s6_addr[11] = 0xff;
-          memcpy (&sin6->sin6_addr.s6_addr[12], bytes, 4);
-        }
-      else
-        memcpy (&sin6->sin6_addr, bytes, 16);
-      return sizeof *sin6;
+/* The endpoint of a native address; no address for another family. */
+static void
+endpoint_from_native (const NativeAddress *native,
+                      QsInetEndpoint      *endpoint)
+{
+  switch (native->any.sa_family)
+    {
+    case AF_INET:
+      endpoint->family = G_SOCKET_FAMILY_IPV4;
+      endpoint->port = g_ntohs (native->v4.sin_port);
+      memcpy (endpoint->bytes, &native->v4.sin_addr, 4);
+      break;
+    case AF_INET6:
+      endpoint->family = G_SOCKET_FAMILY_IPV6;
+      endpoint->port = g_ntohs (native->v6.sin6_port);
+      memcpy (endpoint->bytes, &native->v6.sin6_addr, 16);
+      break;
+    default:
+      endpoint->family = G_SOCKET_FAMILY_INVALID;
+      break;
     }
+}
+
+/* endpoint_to_native() for @address:@port. */
+static socklen_t
+to_native (GSocketFamily  family,
+           GInetAddress  *address,
+           guint16        port,
+           NativeAddress *native)
+{
+  QsInetEndpoint endpoint;
+
+  _qs_inet_endpoint_set (&endpoint, address, port);
+  return endpoint_to_native (family, &endpoint, native);
 }
 
 static int
@@ -442,12 +559,12 @@ _qs_socket_engine_connect (QsSocketEngine *self,
                            GInetAddress   *address,
                            guint16         port)
 {
-  struct sockaddr_storage storage;
-  socklen_t len = to_native (self->family, address, port, &storage);
+  NativeAddress native;
+  socklen_t len = to_native (self->family, address, port, &native);
 
   if (len == 0)
     return EAFNOSUPPORT;
-  return connect_native (self, (struct sockaddr *) &storage, len);
+  return connect_native (self, &native.any, len);
 }
 
 /* A Unix-domain address: a path, or a name in the abstract namespace
@@ -551,7 +668,7 @@ _qs_socket_engine_bind (QsSocketEngine *self,
                         guint16         port,
                         gboolean        reuse_address)
 {
-  struct sockaddr_storage storage;
+  NativeAddress native;
   socklen_t len;
   int reuse = reuse_address ? 1 : 0;
   g_autoptr(GInetAddress) any = NULL;
@@ -559,12 +676,12 @@ _qs_socket_engine_bind (QsSocketEngine *self,
   if (address == NULL)
     address = any = g_inet_address_new_any (self->family);
 
-  len = to_native (self->family, address, port, &storage);
+  len = to_native (self->family, address, port, &native);
   if (len == 0)
     return EAFNOSUPPORT;
 
   setsockopt (self->fd, SOL_SOCKET, SO_REUSEADDR, &reuse, sizeof reuse);
-  if (bind (self->fd, (struct sockaddr *) &storage, len) < 0)
+  if (bind (self->fd, &native.any, len) < 0)
     return errno;
   return 0;
 }
@@ -784,35 +901,86 @@ static void
 parse_control_messages (struct msghdr    *msg,
                         QsDatagramHeader *header)
 {
-  for (struct cmsghdr *cmsg = CMSG_FIRSTHDR (msg); cmsg != NULL; cmsg = CMSG_NXTHDR (msg, cmsg))
+  const guint8 *next = msg->msg_control;
+  const guint8 *end = next + msg->msg_controllen;
+
+  /* CMSG_NXTHDR() without its re-checks: the kernel wrote the buffer. */
+  while ((gsize) (end - next) >= sizeof (struct cmsghdr))
     {
-      if (cmsg->cmsg_level == IPPROTO_IPV6 && cmsg->cmsg_type == IPV6_PKTINFO &&
-          cmsg->cmsg_len >= CMSG_LEN (sizeof (struct in6_pktinfo)))
-        {
-          struct in6_pktinfo info;
+      const struct cmsghdr *cmsg = (const struct cmsghdr *) next;
+      const guint8 *data = CMSG_DATA (cmsg);
 
-          memcpy (&info, CMSG_DATA (cmsg), sizeof info);
-          memcpy (header->destination, &info.ipi6_addr, 16);
-          header->destination_family = G_SOCKET_FAMILY_IPV6;
-          header->interface_index = info.ipi6_ifindex;
-        }
-      else if (cmsg->cmsg_level == IPPROTO_IPV6 && cmsg->cmsg_type == IPV6_HOPLIMIT &&
-               cmsg->cmsg_len >= CMSG_LEN (sizeof (int)))
-        memcpy (&header->hop_limit, CMSG_DATA (cmsg), sizeof (int));
-      else if (cmsg->cmsg_level == IPPROTO_IP && cmsg->cmsg_type == IP_PKTINFO &&
-               cmsg->cmsg_len >= CMSG_LEN (sizeof (struct in_pktinfo)))
-        {
-          struct in_pktinfo info;
+      if (cmsg->cmsg_len < sizeof (struct cmsghdr) || cmsg->cmsg_len > (gsize) (end - next))
+        break;
+      next += CMSG_ALIGN (cmsg->cmsg_len);
 
-          memcpy (&info, CMSG_DATA (cmsg), sizeof info);
-          memcpy (header->destination, &info.ipi_addr, 4);
-          header->destination_family = G_SOCKET_FAMILY_IPV4;
-          header->interface_index = info.ipi_ifindex;
+      if (cmsg->cmsg_level == IPPROTO_IP)
+        {
+          if (cmsg->cmsg_type == IP_PKTINFO && cmsg->cmsg_len >= CMSG_LEN (sizeof (struct in_pktinfo)))
+            {
+              memcpy (header->destination.bytes, data + G_STRUCT_OFFSET (struct in_pktinfo, ipi_addr), 4);
+              header->destination.family = G_SOCKET_FAMILY_IPV4;
+              memcpy (&header->interface_index, data + G_STRUCT_OFFSET (struct in_pktinfo, ipi_ifindex),
+                      sizeof header->interface_index);
+            }
+          else if (cmsg->cmsg_type == IP_TTL && cmsg->cmsg_len >= CMSG_LEN (sizeof (int)))
+            memcpy (&header->hop_limit, data, sizeof (int));
         }
-      else if (cmsg->cmsg_level == IPPROTO_IP && cmsg->cmsg_type == IP_TTL &&
-               cmsg->cmsg_len >= CMSG_LEN (sizeof (int)))
-        memcpy (&header->hop_limit, CMSG_DATA (cmsg), sizeof (int));
+      else if (cmsg->cmsg_level == IPPROTO_IPV6)
+        {
+          if (cmsg->cmsg_type == IPV6_PKTINFO && cmsg->cmsg_len >= CMSG_LEN (sizeof (struct in6_pktinfo)))
+            {
+              memcpy (header->destination.bytes, data + G_STRUCT_OFFSET (struct in6_pktinfo, ipi6_addr), 16);
+              header->destination.family = G_SOCKET_FAMILY_IPV6;
+              memcpy (&header->interface_index, data + G_STRUCT_OFFSET (struct in6_pktinfo, ipi6_ifindex),
+                      sizeof header->interface_index);
+            }
+          else if (cmsg->cmsg_type == IPV6_HOPLIMIT && cmsg->cmsg_len >= CMSG_LEN (sizeof (int)))
+            memcpy (&header->hop_limit, data, sizeof (int));
+        }
     }
+}
+
+/* Points @msg at one receive buffer of @size bytes (size 0: a dummy
+ * byte, so that the datagram is consumed whole), and at @name and
+ * @control when the header should get the sender and the control
+ * messages. */
+static void
+prepare_receive (struct msghdr *msg,
+                 struct iovec  *vector,
+                 guint8        *buffer,
+                 gsize          size,
+                 NativeAddress *name,
+                 ControlBuffer *control)
+{
+  static guint8 dummy;
+
+  vector->iov_base = size ? buffer : &dummy;
+  vector->iov_len = size ? size : 1;
+  msg->msg_iov = vector;
+  msg->msg_iovlen = 1;
+  msg->msg_name = name;
+  msg->msg_namelen = name ? sizeof *name : 0;
+  msg->msg_control = control;
+  msg->msg_controllen = control ? sizeof *control : 0;
+  msg->msg_flags = 0;
+}
+
+/* Fills @header from a received @msg set up by prepare_receive(). */
+static void
+finish_receive (struct msghdr    *msg,
+                QsDatagramHeader *header)
+{
+  header->destination.family = G_SOCKET_FAMILY_INVALID;
+  header->destination.port = 0;
+  header->hop_limit = -1;
+  header->interface_index = 0;
+  if (msg->msg_name != NULL && msg->msg_namelen > 0)
+    endpoint_from_native (msg->msg_name, &header->sender);
+  else
+    header->sender.family = G_SOCKET_FAMILY_INVALID;
+  if (msg->msg_control != NULL && msg->msg_controllen > 0)
+    parse_control_messages (msg, header);
 }
 
 /* Receives the next datagram straight into @buffer, truncated to @size
@@ -827,39 +995,15 @@ _qs_socket_engine_receive_datagram (QsSocketEngine   *self,
                                     QsDatagramHeader *header,
                                     int              *error_number)
 {
-  union
-  {
-    struct cmsghdr align;
-    char           buffer[CMSG_SPACE (sizeof (struct in6_pktinfo)) + CMSG_SPACE (sizeof (int)) +
-                          CMSG_SPACE (sizeof (struct in_pktinfo)) + CMSG_SPACE (sizeof (int))];
-  } control;
-  struct msghdr msg = { 0 };
+  ControlBuffer control;
+  NativeAddress name;
+  struct msghdr msg;
   struct iovec vector;
-  guint8 dummy;
   gssize n;
 
-  vector.iov_base = size ? buffer : &dummy;
-  vector.iov_len = size ? size : 1;
-  msg.msg_iov = &vector;
-  msg.msg_iovlen = 1;
-
-  if (header != NULL)
-    {
-      header->sender_len = 0;
-      header->destination_family = G_SOCKET_FAMILY_INVALID;
-      header->hop_limit = -1;
-      header->interface_index = 0;
-      if (want & QS_DATAGRAM_WANT_SENDER)
-        {
-          msg.msg_name = &header->sender;
-          msg.msg_namelen = sizeof header->sender;
-        }
-      if (want & ~QS_DATAGRAM_WANT_SENDER)
-        {
-          msg.msg_control = control.buffer;
-          msg.msg_controllen = sizeof control.buffer;
-        }
-    }
+  prepare_receive (&msg, &vector, buffer, size,
+                   header && (want & QS_DATAGRAM_WANT_SENDER) ? &name : NULL,
+                   header && (want & ~QS_DATAGRAM_WANT_SENDER) ? &control : NULL);
 
   do
     n = recvmsg (self->fd, &msg, 0);
@@ -872,41 +1016,252 @@ _qs_socket_engine_receive_datagram (QsSocketEngine   *self,
     }
 
   if (header != NULL)
-    {
-      header->sender_len = msg.msg_name ? msg.msg_namelen : 0;
-      if (msg.msg_control != NULL && msg.msg_controllen > 0)
-        parse_control_messages (&msg, header);
-    }
-
+    finish_receive (&msg, header);
   return size ? n : 0;
 }
 
-/* The four bytes of an IPv4 address, or of an IPv4-mapped IPv6 one. */
-static gboolean
-ipv4_bytes (GInetAddress *address,
-            guint8        bytes[4])
+/* Grows the batch memory to @count messages. */
+static Batch *
+reserve_batch (QsSocketEngine *self,
+               guint           count)
 {
-  const guint8 *raw = g_inet_address_to_bytes (address);
-  static const guint8 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+  Batch *batch = &self->batch;
 
-  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4)
+  if (batch->capacity < count)
     {
-      memcpy (bytes, raw, 4);
-      return TRUE;
+      batch->messages = g_renew (struct mmsghdr, batch->messages, count);
+      batch->vectors = g_renew (struct iovec, batch->vectors, count);
+      batch->names = g_renew (NativeAddress, batch->names, count);
+      batch->controls = g_renew (ControlBuffer, batch->controls, count);
+      batch->received = g_renew (QsDatagramIn, batch->received, count);
+      batch->capacity = count;
+      batch->received_count = 0;
     }
-  if (memcmp (raw, mapped, sizeof mapped) == 0)
-    {
-      memcpy (bytes, raw + 12, 4);
-      return TRUE;
-    }
-  return FALSE;
+  return batch;
 }
 
-/* Sends one datagram to @destination:@port (NULL on a connected socket),
- * from @source (nullable) and out of @interface_index (0: any) with
- * IP_PKTINFO / IPV6_PKTINFO, with @hop_limit (-1: the default) as
- * IP_TTL / IPV6_HOPLIMIT. Returns the bytes sent, or -1 with errno in
- * @error_number. */
+/* Receives up to @count pending datagrams (at most
+ * QS_DATAGRAM_BATCH_MAX) with one recvmmsg(), each truncated to @size
+ * bytes, with their full headers. *@datagrams points into the engine's
+ * memory, valid until its next batched call. Returns how many arrived,
+ * or -1 with errno in @error_number (EAGAIN when none is pending). */
+int
+_qs_socket_engine_receive_datagrams (QsSocketEngine      *self,
+                                     guint                count,
+                                     gsize                size,
+                                     const QsDatagramIn **datagrams,
+                                     int                 *error_number)
+{
+  Batch *batch;
+  int n;
+
+  g_assert (count > 0 && count <= QS_DATAGRAM_BATCH_MAX);
+
+  batch = reserve_batch (self, count);
+  if (batch->payload_size < count * size)
+    {
+      g_free (batch->payload);
+      batch->payload_size = count * size;
+      batch->payload = g_malloc (batch->payload_size);
+      batch->received_size = G_MAXSIZE;
+    }
+
+  /* The messages of the previous receive of the same size need only the
+   * lengths the kernel wrote back reset. */
+  if (batch->received_size != size)
+    {
+      batch->received_size = size;
+      batch->received_count = 0;
+    }
+  for (guint i = 0; i < MIN (count, batch->received_count); i++)
+    {
+      batch->messages[i].msg_hdr.msg_namelen = sizeof (NativeAddress);
+      batch->messages[i].msg_hdr.msg_controllen = sizeof (ControlBuffer);
+    }
+  for (guint i = batch->received_count; i < count; i++)
+    prepare_receive (&batch->messages[i].msg_hdr, &batch->vectors[i], batch->payload + i * size,
+                     size, &batch->names[i], &batch->controls[i]);
+  batch->received_count = MAX (count, batch->received_count);
+
+  do
+    n = recvmmsg (self->fd, batch->messages, count, 0, NULL);
+  while (n < 0 && errno == EINTR);
+
+  if (n < 0)
+    {
+      *error_number = errno;
+      return -1;
+    }
+
+  for (int i = 0; i < n; i++)
+    {
+      QsDatagramIn *in = &batch->received[i];
+
+      in->data = batch->payload + i * size;
+      in->size = size ? batch->messages[i].msg_len : 0;
+      finish_receive (&batch->messages[i].msg_hdr, &in->header);
+    }
+  *datagrams = batch->received;
+  return n;
+}
+
+/* Adds one control message of @level, @type and @size bytes of @data to
+ * @msg, whose msg_controllen counts those already there. */
+static void
+add_control_message (struct msghdr *msg,
+                     int            level,
+                     int            type,
+                     gconstpointer  data,
+                     gsize          size)
+{
+  struct cmsghdr *cmsg = (struct cmsghdr *) ((char *) msg->msg_control + msg->msg_controllen);
+
+  cmsg->cmsg_level = level;
+  cmsg->cmsg_type = type;
+  cmsg->cmsg_len = CMSG_LEN (size);
+  memcpy (CMSG_DATA (cmsg), data, size);
+  msg->msg_controllen += CMSG_SPACE (size);
+}
+
+/* Sets up @msg to send @datagram to its destination (none on a connected
+ * socket), from its source address and out of its interface with
+ * IP_PKTINFO / IPV6_PKTINFO, with its hop limit as IP_TTL /
+ * IPV6_HOPLIMIT. 0, or EAFNOSUPPORT when the destination does not suit
+ * the socket's family. */
+static int
+prepare_send (QsSocketEngine      *self,
+              const QsDatagramOut *datagram,
+              struct msghdr       *msg,
+              struct iovec        *vector,
+              NativeAddress       *name,
+              ControlBuffer       *control)
+{
+  const QsInetEndpoint *destination = datagram->destination;
+  const QsInetEndpoint *source = datagram->source;
+  const guint8 *unused;
+  gboolean ipv4;
+
+  vector->iov_base = (guint8 *) datagram->data;
+  vector->iov_len = datagram->size;
+  msg->msg_iov = vector;
+  msg->msg_iovlen = 1;
+  msg->msg_name = NULL;
+  msg->msg_namelen = 0;
+  msg->msg_control = NULL;
+  msg->msg_controllen = 0;
+  msg->msg_flags = 0;
+
+  if (destination != NULL)
+    {
+      msg->msg_namelen = endpoint_to_native (self->family, destination, name);
+      if (msg->msg_namelen == 0)
+        return EAFNOSUPPORT;
+      msg->msg_name = name;
+    }
+
+  if (datagram->interface_index == 0 && source == NULL && datagram->hop_limit < 0)
+    return 0;
+
+  /* An IPv4 destination takes the IPv4 path, on a dual-stack socket too. */
+  ipv4 = destination != NULL ? endpoint_is_ipv4 (destination, &unused)
+                             : self->family == G_SOCKET_FAMILY_IPV4;
+  memset (control, 0, sizeof *control);
+  msg->msg_control = control;
+
+  if (datagram->interface_index != 0 || source != NULL)
+    {
+      if (ipv4)
+        {
+          struct in_pktinfo info = { 0 };
+          const guint8 *bytes;
+
+          info.ipi_ifindex = datagram->interface_index;
+          if (source != NULL && endpoint_is_ipv4 (source, &bytes))
+            memcpy (&info.ipi_spec_dst, bytes, 4);
+          add_control_message (msg, IPPROTO_IP, IP_PKTINFO, &info, sizeof info);
+        }
+      else
+        {
+          struct in6_pktinfo info;
+
+          memset (&info, 0, sizeof info);
+          info.ipi6_ifindex = datagram->interface_index;
+          if (source != NULL && source->family == G_SOCKET_FAMILY_IPV6)
+            memcpy (&info.ipi6_addr, source->bytes, 16);
+          add_control_message (msg, IPPROTO_IPV6, IPV6_PKTINFO, &info, sizeof info);
+        }
+    }
+
+  if (datagram->hop_limit >= 0)
+    add_control_message (msg, ipv4 ? IPPROTO_IP : IPPROTO_IPV6, ipv4 ? IP_TTL : IPV6_HOPLIMIT,
+                         &datagram->hop_limit, sizeof datagram->hop_limit);
+  return 0;
+}
+
+/* Sends @count datagrams (at most QS_DATAGRAM_BATCH_MAX): one with
+ * sendmsg(), more with one sendmmsg(). Returns how many were sent, which
+ * may be fewer (the kernel stops at the first failure and forgets its
+ * error; a datagram whose destination does not suit the socket ends the
+ * batch before it), or -1 with errno in @error_number when the first one
+ * fails. */
+int
+_qs_socket_engine_send_datagrams (QsSocketEngine      *self,
+                                  const QsDatagramOut *datagrams,
+                                  guint                count,
+                                  int                 *error_number)
+{
+  Batch *batch;
+  guint ready;
+  int n;
+
+  g_assert (count > 0 && count <= QS_DATAGRAM_BATCH_MAX);
+
+  if (count == 1)
+    {
+      ControlBuffer control;
+      NativeAddress name;
+      struct msghdr msg;
+      struct iovec vector;
+
+      *error_number = prepare_send (self, datagrams, &msg, &vector, &name, &control);
+      if (*error_number != 0)
+        return -1;
+      do
+        n = sendmsg (self->fd, &msg, MSG_NOSIGNAL) < 0 ? -1 : 1;
+      while (n < 0 && errno == EINTR);
+    }
+  else
+    {
+      batch = reserve_batch (self, count);
+      batch->received_count = 0;   /* the messages are set up to send now */
+      for (ready = 0; ready < count; ready++)
+        {
+          *error_number = prepare_send (self, &datagrams[ready], &batch->messages[ready].msg_hdr,
+                                        &batch->vectors[ready], &batch->names[ready],
+                                        &batch->controls[ready]);
+          if (*error_number != 0)
+            break;
+        }
+      if (ready == 0)
+        return -1;
+      do
+        n = sendmmsg (self->fd, batch->messages, ready, MSG_NOSIGNAL);
+      while (n < 0 && errno == EINTR);
+    }
+
+  if (n < 0)
+    {
+      *error_number = errno;
+      return -1;
+    }
+  return n;
+}
+
+/* One datagram to @destination:@port (NULL on a connected socket), from
+ * @source (nullable) and out of @interface_index (0: any), with
+ * @hop_limit (-1: the default): _qs_socket_engine_send_datagrams() for
+ * callers holding GInetAddresses. Returns the bytes sent, or -1 with
+ * errno in @error_number. */
 gssize
 _qs_socket_engine_send_datagram (QsSocketEngine *self,
                                  const guint8   *data,
@@ -918,102 +1273,22 @@ _qs_socket_engine_send_datagram (QsSocketEngine *self,
                                  guint           interface_index,
                                  int            *error_number)
 {
-  union
-  {
-    struct cmsghdr align;
-    char           buffer[CMSG_SPACE (sizeof (struct in6_pktinfo)) + CMSG_SPACE (sizeof (int))];
-  } control;
-  struct sockaddr_storage storage;
-  struct msghdr msg = { 0 };
-  struct iovec vector;
-  struct cmsghdr *cmsg;
-  gboolean ipv4;
-  gsize control_len = 0;
-  gssize n;
-
-  vector.iov_base = (guint8 *) data;
-  vector.iov_len = size;
-  msg.msg_iov = &vector;
-  msg.msg_iovlen = 1;
+  QsInetEndpoint to, from;
+  QsDatagramOut datagram = { data, size, NULL, NULL, hop_limit, interface_index };
 
   if (destination != NULL)
     {
-      socklen_t len = to_native (self->family, destination, port, &storage);
-      guint8 unused[4];
-
-      if (len == 0)
-        {
-          *error_number = EAFNOSUPPORT;
-          return -1;
-        }
-      msg.msg_name = &storage;
-      msg.msg_namelen = len;
-      /* An IPv4 destination takes the IPv4 path, on a dual-stack socket too. */
-      ipv4 = ipv4_bytes (destination, unused);
+      _qs_inet_endpoint_set (&to, destination, port);
+      datagram.destination = &to;
     }
-  else
-    ipv4 = self->family == G_SOCKET_FAMILY_IPV4;
-
-  memset (&control, 0, sizeof control);
-  msg.msg_control = control.buffer;
-  msg.msg_controllen = sizeof control.buffer;
-  cmsg = CMSG_FIRSTHDR (&msg);
-
-  if (interface_index != 0 || source != NULL)
+  if (source != NULL)
     {
-      if (ipv4)
-        {
-          struct in_pktinfo info = { 0 };
-
-          info.ipi_ifindex = interface_index;
-          if (source != NULL)
-            ipv4_bytes (source, (guint8 *) &info.ipi_spec_dst);
-          cmsg->cmsg_level = IPPROTO_IP;
-          cmsg->cmsg_type = IP_PKTINFO;
-          cmsg->cmsg_len = CMSG_LEN (sizeof info);
-          memcpy (CMSG_DATA (cmsg), &info, sizeof info);
-          control_len += CMSG_SPACE (sizeof info);
-        }
-      else
-        {
-          struct in6_pktinfo info;
-
-          memset (&info, 0, sizeof info);
-          info.ipi6_ifindex = interface_index;
-          if (source != NULL && g_inet_address_get_family (source) == G_SOCKET_FAMILY_IPV6)
-            memcpy (&info.ipi6_addr, g_inet_address_to_bytes (source), 16);
-          cmsg->cmsg_level = IPPROTO_IPV6;
-          cmsg->cmsg_type = IPV6_PKTINFO;
-          cmsg->cmsg_len = CMSG_LEN (sizeof info);
-          memcpy (CMSG_DATA (cmsg), &info, sizeof info);
-          control_len += CMSG_SPACE (sizeof info);
-        }
-      cmsg = CMSG_NXTHDR (&msg, cmsg);
+      _qs_inet_endpoint_set (&from, source, 0);
+      datagram.source = &from;
     }
-
-  if (hop_limit >= 0)
-    {
-      cmsg->cmsg_level = ipv4 ? IPPROTO_IP : IPPROTO_IPV6;
-      cmsg->cmsg_type = ipv4 ? IP_TTL : IPV6_HOPLIMIT;
-      cmsg->cmsg_len = CMSG_LEN (sizeof hop_limit);
-      memcpy (CMSG_DATA (cmsg), &hop_limit, sizeof hop_limit);
-      control_len += CMSG_SPACE (sizeof hop_limit);
-    }
-
-  msg.msg_controllen = control_len;
-  if (control_len == 0)
-    msg.msg_control = NULL;
-
-  do
-    n = sendmsg (self->fd, &msg, MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
-
-  if (n < 0)
-    {
-      *error_number = errno;
-      return -1;
-    }
-  return n;
+  if (_qs_socket_engine_send_datagrams (self, &datagram, 1, error_number) < 0)
+    return -1;
+  return size;
 }
 
 /* Joins (or leaves) @group on @interface_index (0: the system's choice).

@@ -7,7 +7,8 @@
  * a callback to its owner and wraps the system calls (connect and its
  * completion, vectored send, receive into a buffer, accept, bind, listen,
  * options, and for UDP: datagram send/receive with their control
- * messages, pending sizes, multicast membership), mapping errno to
+ * messages, one at a time or batched (sendmmsg/recvmmsg), pending sizes,
+ * multicast membership), mapping errno to
  * QsSocketError. It knows nothing of signals
  * or Qt states.
  */
@@ -43,16 +44,22 @@ typedef enum
   QS_ENGINE_OP_RECEIVE_DATAGRAM,
 } QsEngineOp;
 
-/* What a received datagram carried besides its bytes, kept in native form
- * so that a read that wants none of it allocates nothing. */
+/* An IPv4 or IPv6 address and a port in native form: what a datagram
+ * carries, so that reading or sending one builds no GInetAddress. */
 typedef struct
 {
-  struct sockaddr_storage sender;
-  socklen_t               sender_len;        /* 0: unknown */
-  guint8                  destination[16];   /* from IP_PKTINFO / IPV6_PKTINFO */
-  GSocketFamily           destination_family; /* G_SOCKET_FAMILY_INVALID: unknown */
-  int                     hop_limit;         /* -1: unknown */
-  guint                   interface_index;   /* 0: unknown */
+  guint8        bytes[16];   /* IPv4: the first 4 */
+  GSocketFamily family;      /* G_SOCKET_FAMILY_INVALID: no address */
+  guint16       port;
+} QsInetEndpoint;
+
+/* What a received datagram carried besides its bytes. */
+typedef struct
+{
+  QsInetEndpoint sender;            /* family INVALID: unknown */
+  QsInetEndpoint destination;       /* from IP_PKTINFO / IPV6_PKTINFO; port 0 */
+  int            hop_limit;         /* -1: unknown */
+  guint          interface_index;   /* 0: unknown */
 } QsDatagramHeader;
 
 /* Which parts of a QsDatagramHeader a receive fills in. */
@@ -62,6 +69,28 @@ typedef enum
   QS_DATAGRAM_WANT_SENDER = 1 << 0,
   QS_DATAGRAM_WANT_ALL = 0xff,
 } QsDatagramWant;
+
+/* One datagram to send. */
+typedef struct
+{
+  const guint8         *data;
+  gsize                 size;
+  const QsInetEndpoint *destination;     /* (nullable): NULL on a connected socket */
+  const QsInetEndpoint *source;          /* (nullable): the source address (pktinfo) */
+  int                   hop_limit;       /* -1: the default */
+  guint                 interface_index; /* 0: any */
+} QsDatagramOut;
+
+/* One datagram of a batched receive. */
+typedef struct
+{
+  const guint8     *data;   /* (unowned): engine memory, valid until its next batch */
+  gsize             size;   /* bytes stored (at most the size asked) */
+  QsDatagramHeader  header;
+} QsDatagramIn;
+
+/* The most datagrams one recvmmsg()/sendmmsg() moves (UIO_MAXIOV). */
+#define QS_DATAGRAM_BATCH_MAX 1024
 
 QsSocketEngine *_qs_socket_engine_new           (GSocket             *socket,
                                                  GMainContext        *context,
@@ -155,6 +184,15 @@ gssize          _qs_socket_engine_send_datagram (QsSocketEngine      *self,
                                                  int                  hop_limit,
                                                  guint                interface_index,
                                                  int                 *error_number);
+int             _qs_socket_engine_send_datagrams (QsSocketEngine     *self,
+                                                 const QsDatagramOut *datagrams,
+                                                 guint                count,
+                                                 int                 *error_number);
+int             _qs_socket_engine_receive_datagrams (QsSocketEngine  *self,
+                                                 guint                count,
+                                                 gsize                size,
+                                                 const QsDatagramIn **datagrams,
+                                                 int                 *error_number);
 int             _qs_socket_engine_multicast_membership (QsSocketEngine *self,
                                                  gboolean             join,
                                                  GInetAddress        *group,
@@ -165,6 +203,12 @@ guint           _qs_socket_engine_get_multicast_interface (QsSocketEngine *self)
 
 GInetAddress   *_qs_inet_address_from_native    (const struct sockaddr_storage *storage,
                                                  guint16             *port);
+void            _qs_inet_endpoint_set           (QsInetEndpoint      *self,
+                                                 GInetAddress        *address,
+                                                 guint16              port);
+GInetAddress   *_qs_inet_endpoint_to_address    (const QsInetEndpoint *self);
+gboolean        _qs_inet_endpoint_same_address  (const QsInetEndpoint *a,
+                                                 const QsInetEndpoint *b);
 
 int             _qs_socket_fd_check             (int                  fd,
                                                  int                  type);

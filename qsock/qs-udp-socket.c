@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 #include <net/if.h>
 #include <glib/gi18n-lib.h>
 
@@ -65,7 +66,17 @@
 
 typedef struct
 {
-  char *multicast_interface;   /* (owned) (nullable): last value read back */
+  char           *multicast_interface;  /* (owned) (nullable): last value read back */
+
+  /* Address objects reused while the peer stays the same, so that a
+   * steady flow of datagrams builds and converts none. */
+  GInetAddress   *sender;               /* (owned) (nullable): last one read_datagram returned */
+  QsInetEndpoint  sender_endpoint;      /* its address */
+  GInetAddress   *destination;          /* (owned) (nullable): last one write_datagram was given */
+  QsInetEndpoint  destination_endpoint; /* its address */
+
+  QsDatagramOut  *out;                  /* (owned): write_datagrams' descriptions */
+  guint           out_capacity;
 } QsUdpSocketPrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (QsUdpSocket, qs_udp_socket, QS_TYPE_ABSTRACT_SOCKET)
@@ -84,7 +95,7 @@ static QsSocketEngine *
 check_bound (QsUdpSocket *self,
              const char  *function)
 {
-  QsSocketEngine *engine = _qs_abstract_socket_get_engine (QS_ABSTRACT_SOCKET (self));
+  QsSocketEngine *engine = _qs_abstract_socket_get_engine ((QsAbstractSocket *) self);
 
   if (engine == NULL)
     g_warning ("QsUdpSocket::%s() called on a QsUdpSocket when not in BoundState", function);
@@ -133,6 +144,9 @@ qs_udp_socket_finalize (GObject *object)
   QsUdpSocketPrivate *priv = qs_udp_socket_get_instance_private (QS_UDP_SOCKET (object));
 
   g_clear_pointer (&priv->multicast_interface, g_free);
+  g_clear_object (&priv->sender);
+  g_clear_object (&priv->destination);
+  g_free (priv->out);
 
   G_OBJECT_CLASS (qs_udp_socket_parent_class)->finalize (object);
 }
@@ -243,6 +257,23 @@ receive_failed (QsUdpSocket *self,
   g_object_unref (self);
 }
 
+/* The sender of a datagram read as an object: the previous one again
+ * while the sender stays the same. (transfer full) */
+static GInetAddress *
+sender_address (QsUdpSocket          *self,
+                const QsInetEndpoint *endpoint)
+{
+  QsUdpSocketPrivate *priv = qs_udp_socket_get_instance_private (self);
+
+  if (priv->sender == NULL || !_qs_inet_endpoint_same_address (&priv->sender_endpoint, endpoint))
+    {
+      g_clear_object (&priv->sender);
+      priv->sender = _qs_inet_endpoint_to_address (endpoint);
+      priv->sender_endpoint = *endpoint;
+    }
+  return g_object_ref (priv->sender);
+}
+
 /**
  * qs_udp_socket_read_datagram:
  * @self: a socket
@@ -300,23 +331,45 @@ qs_udp_socket_read_datagram (QsUdpSocket   *self,
       return -1;
     }
 
-  if ((address || port) && header.sender_len > 0)
+  if (header.sender.family != G_SOCKET_FAMILY_INVALID)
     {
-      guint16 sender_port = 0;
-      GInetAddress *sender = _qs_inet_address_from_native (&header.sender, &sender_port);
-
       if (port != NULL)
-        *port = sender_port;
+        *port = header.sender.port;
       if (address != NULL)
-        *address = sender;
-      else
-        g_clear_object (&sender);
+        *address = sender_address (self, &header.sender);
     }
   return n;
 }
 
 /* The largest UDP payload (IPv4: 65507, IPv6 without jumbograms: 65527). */
 #define QS_UDP_MAX_PAYLOAD 65536
+
+/* The most memory one batched receive may set aside for datagrams: 64
+ * whole-sized ones. */
+#define QS_UDP_BATCH_BYTES (64 * QS_UDP_MAX_PAYLOAD)
+
+/* Receives up to @max_count datagrams of at most @max_size bytes each
+ * (-1: whole) in one system call, fewer when they would not fit
+ * QS_UDP_BATCH_BYTES; then re-arms ready-read, as every datagram read
+ * does. Returns how many, or -1 with errno in @error_number. */
+static int
+receive_datagrams (QsUdpSocket         *self,
+                   QsSocketEngine      *engine,
+                   guint                max_count,
+                   gint64               max_size,
+                   const QsDatagramIn **datagrams,
+                   int                 *error_number)
+{
+  gsize room = max_size < 0 ? QS_UDP_MAX_PAYLOAD : (gsize) MIN (max_size, QS_UDP_MAX_PAYLOAD);
+  guint count = MIN (max_count, QS_DATAGRAM_BATCH_MAX);
+  int n;
+
+  if (room > 0)
+    count = CLAMP (QS_UDP_BATCH_BYTES / room, 1, count);
+  n = _qs_socket_engine_receive_datagrams (engine, count, room, datagrams, error_number);
+  _qs_abstract_socket_datagram_read ((QsAbstractSocket *) self);
+  return n;
+}
 
 /**
  * qs_udp_socket_receive_datagram:
@@ -339,14 +392,10 @@ QsNetworkDatagram *
 qs_udp_socket_receive_datagram (QsUdpSocket *self,
                                 gint64       max_size)
 {
-  QsAbstractSocket *socket = (QsAbstractSocket *) self;
-  QsNetworkDatagram *datagram;
-  QsDatagramHeader header;
+  const QsDatagramIn *datagram;
   QsSocketEngine *engine;
+  gpointer received;
   int error_number = 0;
-  guint8 *buffer;
-  gsize room;
-  gssize n;
 
   g_return_val_if_fail (QS_IS_UDP_SOCKET (self), NULL);
 
@@ -354,83 +403,186 @@ qs_udp_socket_receive_datagram (QsUdpSocket *self,
   if (engine == NULL)
     return qs_network_datagram_new (NULL, NULL, 0);
 
-  if (max_size < 0)
-    max_size = _qs_socket_engine_pending_datagram_size (engine);
-  if (max_size < 0)
+  /* Qt sizes a whole datagram first (pendingDatagramSize()); when none
+   * is pending it returns at once, with no error and no re-arm. */
+  if (max_size < 0 && _qs_socket_engine_pending_datagram_size (engine) < 0)
     return qs_network_datagram_new (NULL, NULL, 0);
 
-  room = MIN (max_size, QS_UDP_MAX_PAYLOAD);
-  buffer = room ? g_malloc (room) : NULL;
-  n = _qs_socket_engine_receive_datagram (engine, buffer, room, QS_DATAGRAM_WANT_ALL,
-                                          &header, &error_number);
-  _qs_abstract_socket_datagram_read (socket);
-  if (n < 0)
+  if (receive_datagrams (self, engine, 1, max_size, &datagram, &error_number) < 0)
     {
-      g_free (buffer);
       receive_failed (self, error_number);
       return qs_network_datagram_new (NULL, NULL, 0);
     }
-
-  datagram = qs_network_datagram_new (NULL, NULL, 0);
-  if (n > 0)
-    {
-      g_bytes_unref (datagram->data);
-      datagram->data = g_bytes_new_take ((gsize) n < room ? g_realloc (buffer, n) : buffer, n);
-    }
-  else
-    g_free (buffer);
-
-  if (header.sender_len > 0)
-    datagram->sender_address = _qs_inet_address_from_native (&header.sender, &datagram->sender_port);
-  if (header.destination_family != G_SOCKET_FAMILY_INVALID)
-    {
-      datagram->destination_address = g_inet_address_new_from_bytes (header.destination,
-                                                                      header.destination_family);
-      datagram->destination_port = qs_abstract_socket_get_local_port (socket);
-    }
-  datagram->hop_limit = header.hop_limit;
-  datagram->interface_index = header.interface_index;
-  return datagram;
+  _qs_network_datagram_new_received (datagram, 1,
+                                     qs_abstract_socket_get_local_port ((QsAbstractSocket *) self),
+                                     &received);
+  return received;
 }
 
-/* Qt's writeDatagram(): an unbound socket binds to the any address and
- * port 0 first (state-changed(BOUND)); bytes-written follows each
- * datagram sent, before the call returns. */
-static gint64
-send_datagram (QsUdpSocket  *self,
-               const guint8 *data,
-               gsize         size,
-               GInetAddress *destination,
-               guint16       port,
-               GInetAddress *source,
-               int           hop_limit,
-               guint         interface_index)
+/**
+ * qs_udp_socket_read_datagrams:
+ * @self: a bound socket
+ * @max_count: the most datagrams to read
+ * @max_size: the most bytes to keep of each, or -1 for whole datagrams
+ *
+ * Reads up to @max_count pending datagrams in one system call
+ * (`recvmmsg()`), each as [method@Qs.UdpSocket.receive_datagram] would:
+ * with its sender, destination, hop limit and interface index, truncated
+ * to @max_size. One call reads at most 1024 datagrams, and at most 64
+ * when @max_size is -1 or above 65536. Like every datagram read it
+ * re-arms [signal@Qs.IODevice::ready-read] (unless @max_count is 0).
+ * With none pending the array is empty and nothing is reported. A
+ * failure (such as %QS_SOCKET_ERROR_CONNECTION_REFUSED_ERROR on a
+ * connected socket whose peer is gone) returns %NULL, sets
+ * [property@Qs.AbstractSocket:error] and emits
+ * [signal@Qs.AbstractSocket::error-occurred]. On a socket that is not
+ * bound it warns and returns %NULL, as the single reads do.
+ *
+ * The caller owns the datagrams and the array, which has no element free
+ * function (as GObject-Introspection's `(transfer full)` expects): in C,
+ * set one with `g_ptr_array_set_free_func (array, (GDestroyNotify)
+ * qs_network_datagram_unref)` before unreffing the array, or unref each
+ * datagram.
+ *
+ * qsock extra: Qt has no batched read.
+ *
+ * Returns: (transfer full) (element-type QsNetworkDatagram) (nullable):
+ *   the datagrams in arrival order, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GPtrArray *
+qs_udp_socket_read_datagrams (QsUdpSocket *self,
+                              guint        max_count,
+                              gint64       max_size)
+{
+  const QsDatagramIn *datagrams = NULL;
+  QsSocketEngine *engine;
+  GPtrArray *array;
+  int error_number = 0;
+  guint16 local_port;
+  int n = 0;
+
+  g_return_val_if_fail (QS_IS_UDP_SOCKET (self), NULL);
+
+  engine = check_bound (self, "read_datagrams");
+  if (engine == NULL)
+    return NULL;
+
+  if (max_count > 0)
+    n = receive_datagrams (self, engine, max_count, max_size, &datagrams, &error_number);
+  if (n < 0 && error_number != EAGAIN)
+    {
+      receive_failed (self, error_number);
+      return NULL;
+    }
+
+  /* No element free function: bindings take the datagrams (transfer
+   * full) and then free the array. */
+  n = MAX (n, 0);
+  array = g_ptr_array_sized_new (n);
+  if (n == 0)
+    return array;
+
+  local_port = qs_abstract_socket_get_local_port ((QsAbstractSocket *) self);
+  g_ptr_array_set_size (array, n);
+  _qs_network_datagram_new_received (datagrams, n, local_port, array->pdata);
+  return array;
+}
+
+/* Qt's setErrorAndEmit() for a failed send. */
+static void
+send_failed (QsUdpSocket *self,
+             int          error_number)
+{
+  g_object_ref (self);
+  _qs_abstract_socket_set_error_from_errno (QS_ABSTRACT_SOCKET (self), QS_ENGINE_OP_SEND_DATAGRAM,
+                                            error_number, TRUE);
+  g_object_unref (self);
+}
+
+/* Qt's writeDatagram() binds an unbound socket first. */
+static gboolean
+needs_bind (QsUdpSocket *self)
+{
+  return qs_abstract_socket_get_state ((QsAbstractSocket *) self) == QS_SOCKET_STATE_UNCONNECTED_STATE;
+}
+
+/* Binds to the any address and port 0 (state-changed(BOUND)) to send.
+ * Returns the engine, NULL when binding failed (reported) or a handler
+ * closed the socket. Callers hold a reference. */
+static QsSocketEngine *
+bind_for_sending (QsUdpSocket *self)
 {
   QsAbstractSocket *socket = (QsAbstractSocket *) self;
-  QsSocketEngine *engine;
+
+  qs_abstract_socket_bind (socket, NULL, 0, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  return _qs_abstract_socket_get_engine (socket);
+}
+
+/* Sends one datagram with @engine (NULL: fails); bytes-written follows
+ * it. GObject holds a reference while the handlers run and nothing
+ * touches @self after them. */
+static gint64
+send_one (QsUdpSocket         *self,
+          QsSocketEngine      *engine,
+          const QsDatagramOut *datagram)
+{
   int error_number = 0;
-  gssize sent = -1;
+
+  if (engine == NULL)
+    return -1;
+  if (_qs_socket_engine_send_datagrams (engine, datagram, 1, &error_number) < 0)
+    {
+      send_failed (self, error_number);
+      return -1;
+    }
+  g_signal_emit (self, bytes_written_signal, 0, (gint64) datagram->size);
+  return datagram->size;
+}
+
+/* Qt's writeDatagram(): binds an unbound socket first, then sends one
+ * datagram; bytes-written follows it before this returns. */
+static gint64
+send_datagram (QsUdpSocket         *self,
+               const QsDatagramOut *datagram)
+{
+  QsDatagramOut kept = *datagram;
+  QsInetEndpoint destination, source;
+  gint64 sent;
+
+  if (!needs_bind (self))
+    return send_one (self, _qs_abstract_socket_get_engine ((QsAbstractSocket *) self), datagram);
+
+  /* The state-changed handlers may send too, or change the datagram:
+   * keep its addresses. */
+  if (kept.destination != NULL)
+    kept.destination = memcpy (&destination, kept.destination, sizeof destination);
+  if (kept.source != NULL)
+    kept.source = memcpy (&source, kept.source, sizeof source);
 
   g_object_ref (self);
-
-  if (qs_abstract_socket_get_state (socket) == QS_SOCKET_STATE_UNCONNECTED_STATE)
-    qs_abstract_socket_bind (socket, NULL, 0, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
-
-  /* NULL when binding failed (reported), or a handler closed the socket. */
-  engine = _qs_abstract_socket_get_engine (socket);
-  if (engine == NULL)
-    goto out;
-
-  sent = _qs_socket_engine_send_datagram (engine, data, size, destination, port, source,
-                                          hop_limit, interface_index, &error_number);
-  if (sent >= 0)
-    g_signal_emit (self, bytes_written_signal, 0, (gint64) sent);
-  else
-    _qs_abstract_socket_set_error_from_errno (socket, QS_ENGINE_OP_SEND_DATAGRAM, error_number, TRUE);
-
-out:
+  sent = send_one (self, bind_for_sending (self), &kept);
   g_object_unref (self);
   return sent;
+}
+
+/* The endpoint of @address:@port; the previous destination's conversion
+ * again while it stays the same object (GInetAddress is immutable). */
+static const QsInetEndpoint *
+destination_endpoint (QsUdpSocket  *self,
+                      GInetAddress *address,
+                      guint16       port)
+{
+  QsUdpSocketPrivate *priv = qs_udp_socket_get_instance_private (self);
+
+  if (address != priv->destination)
+    {
+      g_set_object (&priv->destination, address);
+      _qs_inet_endpoint_set (&priv->destination_endpoint, address, port);
+    }
+  priv->destination_endpoint.port = port;
+  return &priv->destination_endpoint;
 }
 
 /**
@@ -459,11 +611,14 @@ qs_udp_socket_write_datagram (QsUdpSocket  *self,
                               GInetAddress *address,
                               guint16       port)
 {
+  QsDatagramOut datagram = { data, size, NULL, NULL, -1, 0 };
+
   g_return_val_if_fail (QS_IS_UDP_SOCKET (self), -1);
   g_return_val_if_fail (data != NULL || size == 0, -1);
   g_return_val_if_fail (G_IS_INET_ADDRESS (address), -1);
 
-  return send_datagram (self, data, size, address, port, NULL, -1, 0);
+  datagram.destination = destination_endpoint (self, address, port);
+  return send_datagram (self, &datagram);
 }
 
 /**
@@ -486,15 +641,15 @@ qs_udp_socket_write_datagram_bytes (QsUdpSocket  *self,
                                     GInetAddress *address,
                                     guint16       port)
 {
-  gconstpointer bytes;
-  gsize size = 0;
+  QsDatagramOut datagram = { NULL, 0, NULL, NULL, -1, 0 };
 
   g_return_val_if_fail (QS_IS_UDP_SOCKET (self), -1);
   g_return_val_if_fail (data != NULL, -1);
   g_return_val_if_fail (G_IS_INET_ADDRESS (address), -1);
 
-  bytes = g_bytes_get_data (data, &size);
-  return send_datagram (self, bytes, size, address, port, NULL, -1, 0);
+  datagram.data = g_bytes_get_data (data, &datagram.size);
+  datagram.destination = destination_endpoint (self, address, port);
+  return send_datagram (self, &datagram);
 }
 
 /**
@@ -516,20 +671,104 @@ gint64
 qs_udp_socket_write_network_datagram (QsUdpSocket       *self,
                                       QsNetworkDatagram *datagram)
 {
-  gconstpointer bytes;
-  gsize size = 0;
+  QsDatagramOut out;
+  GBytes *data;
   gint64 sent;
 
   g_return_val_if_fail (QS_IS_UDP_SOCKET (self), -1);
   g_return_val_if_fail (datagram != NULL, -1);
 
-  /* A handler of the signals may change the datagram: keep its value. */
+  /* A handler of the signals may change the datagram: keep its payload
+   * (send_datagram() keeps the addresses). */
   qs_network_datagram_ref (datagram);
-  bytes = g_bytes_get_data (datagram->data, &size);
-  sent = send_datagram (self, bytes, size, datagram->destination_address,
-                        datagram->destination_port, datagram->sender_address,
-                        datagram->hop_limit, datagram->interface_index);
+  data = datagram->data ? g_bytes_ref (datagram->data) : NULL;
+  _qs_network_datagram_describe (datagram, &out);
+  sent = send_datagram (self, &out);
+  if (data != NULL)
+    g_bytes_unref (data);
   qs_network_datagram_unref (datagram);
+  return sent;
+}
+
+/**
+ * qs_udp_socket_write_datagrams:
+ * @self: a socket
+ * @datagrams: (element-type QsNetworkDatagram): the datagrams to send, in
+ *   order
+ *
+ * Sends @datagrams with one system call (`sendmmsg()`), each as
+ * [method@Qs.UdpSocket.write_network_datagram] would: to its destination
+ * (none on a connected socket), from its sender address, with its hop
+ * limit and out of its interface. An unbound socket first binds as for
+ * [method@Qs.UdpSocket.write_datagram] (unless @datagrams is empty).
+ * [signal@Qs.IODevice::bytes-written] follows each datagram sent, in
+ * order, before this returns.
+ *
+ * Fewer may be sent than given: at most 1024 per call, and the system
+ * stops at the first datagram it cannot send (say, one too large)
+ * without reporting why; sending the rest again then reports that
+ * datagram's error. When the first datagram cannot be sent it returns
+ * -1 with the error set and
+ * [signal@Qs.AbstractSocket::error-occurred] emitted, as
+ * [method@Qs.UdpSocket.write_datagram] does.
+ *
+ * qsock extra: Qt has no batched write.
+ *
+ * Returns: how many datagrams were sent (0 for an empty array), or -1
+ *
+ * Since: 1.0
+ */
+int
+qs_udp_socket_write_datagrams (QsUdpSocket *self,
+                               GPtrArray   *datagrams)
+{
+  QsUdpSocketPrivate *priv;
+  QsSocketEngine *engine;
+  g_autofree gint64 *sizes = NULL;
+  int error_number = 0;
+  guint count;
+  int sent = -1;
+
+  g_return_val_if_fail (QS_IS_UDP_SOCKET (self), -1);
+  g_return_val_if_fail (datagrams != NULL, -1);
+  for (guint i = 0; i < datagrams->len; i++)
+    g_return_val_if_fail (datagrams->pdata[i] != NULL, -1);
+
+  if (datagrams->len == 0)
+    return 0;
+
+  g_object_ref (self);   /* the handlers may drop the last reference */
+  engine = needs_bind (self) ? bind_for_sending (self) : _qs_abstract_socket_get_engine ((QsAbstractSocket *) self);
+  if (engine == NULL)
+    goto out;
+
+  priv = qs_udp_socket_get_instance_private (self);
+  count = MIN (datagrams->len, QS_DATAGRAM_BATCH_MAX);
+  if (priv->out_capacity < count)
+    {
+      priv->out = g_renew (QsDatagramOut, priv->out, count);
+      priv->out_capacity = count;
+    }
+  for (guint i = 0; i < count; i++)
+    _qs_network_datagram_describe (datagrams->pdata[i], &priv->out[i]);
+
+  sent = _qs_socket_engine_send_datagrams (engine, priv->out, count, &error_number);
+  if (sent < 0)
+    send_failed (self, error_number);
+  else if (g_signal_has_handler_pending (self, bytes_written_signal, 0, FALSE))
+    {
+      /* One check per batch instead of an emission per datagram that
+       * nobody hears. The sizes are kept apart: a handler may send again
+       * or change the datagrams. */
+      sizes = g_new (gint64, sent);
+      for (int i = 0; i < sent; i++)
+        sizes[i] = priv->out[i].size;
+      for (int i = 0; i < sent; i++)
+        g_signal_emit (self, bytes_written_signal, 0, sizes[i]);
+    }
+
+out:
+  g_object_unref (self);
   return sent;
 }
 

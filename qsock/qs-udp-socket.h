@@ -71,6 +71,15 @@ QS_AVAILABLE_IN_ALL
 gint64             qs_udp_socket_write_network_datagram  (QsUdpSocket        *self,
                                                           QsNetworkDatagram  *datagram);
 
+/* Batched datagrams */
+QS_AVAILABLE_IN_ALL
+GPtrArray         *qs_udp_socket_read_datagrams          (QsUdpSocket        *self,
+                                                          guint               max_count,
+                                                          gint64              max_size);
+QS_AVAILABLE_IN_ALL
+int                qs_udp_socket_write_datagrams         (QsUdpSocket        *self,
+                                                          GPtrArray          *datagrams);
+
 /* Multicast */
 QS_AVAILABLE_IN_ALL
 gboolean           qs_udp_socket_join_multicast_group    (QsUdpSocket        *self,

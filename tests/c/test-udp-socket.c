@@ -568,6 +568,70 @@ test_auto_bind_aborted (Fixture      *f,
   g_assert_cmpint (qs_abstract_socket_get_state (SOCK (f)), ==, QS_SOCKET_STATE_UNCONNECTED_STATE);
 }
 
+typedef struct
+{
+  QsUdpSocket       *other;     /* (unowned): where the handler sends */
+  QsNetworkDatagram *datagram;  /* (unowned) (nullable): what the handler changes */
+} BindHandlerData;
+
+static void
+on_state_changed_send_elsewhere (QsAbstractSocket *socket,
+                                 QsSocketState     state,
+                                 gpointer          user_data)
+{
+  BindHandlerData *data = user_data;
+  g_autoptr(GInetAddress) loopback = qs_test_address ("127.0.0.1");
+  g_autoptr(GBytes) changed = g_bytes_new_static ("changed", 7);
+
+  if (state != QS_SOCKET_STATE_BOUND_STATE)
+    return;
+  if (data->datagram != NULL)
+    {
+      qs_network_datagram_set_data (data->datagram, changed);
+      qs_network_datagram_set_destination (data->datagram, loopback, qs_test_udp_local_port (data->other));
+    }
+  g_assert_cmpint (qs_udp_socket_write_datagram (QS_UDP_SOCKET (socket), (const guint8 *) "inner", 5,
+                                                 loopback, qs_test_udp_local_port (data->other)), ==, 5);
+}
+
+static void
+test_auto_bind_handler_sends (Fixture      *f,
+                              gconstpointer data)
+{
+  g_autoptr(GInetAddress) loopback = qs_test_address ("127.0.0.1");
+  g_autoptr(QsUdpSocket) other = bound_socket_new ("127.0.0.1");
+  g_autoptr(QsNetworkDatagram) datagram = NULL;
+  BindHandlerData handler_data = { other, NULL };
+
+  g_test_summary ("A state-changed(bound) handler of the auto-bind that sends elsewhere, "
+                  "or changes the datagram being sent: the datagram still goes where and "
+                  "as it was given when the call was made");
+
+  f->peer = bound_socket_new ("127.0.0.1");
+  g_signal_connect (f->socket, "state-changed", G_CALLBACK (on_state_changed_send_elsewhere), &handler_data);
+  g_assert_cmpint (qs_udp_socket_write_datagram (f->socket, (const guint8 *) "outer", 5, loopback,
+                                                 qs_test_udp_local_port (f->peer)), ==, 5);
+  assert_trace (f, "state-changed(bound-state) bytes-written(5) bytes-written(5) ");
+  qs_test_udp_wait_readable (f->peer);
+  assert_read (f->peer, 16, "outer", "127.0.0.1", qs_test_udp_local_port (f->socket));
+  qs_test_udp_wait_readable (other);
+  assert_read (other, 16, "inner", "127.0.0.1", qs_test_udp_local_port (f->socket));
+
+  qs_abstract_socket_abort (SOCK (f));
+  g_string_truncate (f->trace, 0);
+  datagram = qs_network_datagram_new_from_data ((const guint8 *) "value", 5, loopback,
+                                                qs_test_udp_local_port (f->peer));
+  handler_data.datagram = datagram;
+  g_assert_cmpint (qs_udp_socket_write_network_datagram (f->socket, datagram), ==, 5);
+  assert_trace (f, "state-changed(bound-state) bytes-written(5) bytes-written(5) ");
+  qs_test_udp_wait_readable (f->peer);
+  assert_read (f->peer, 16, "value", "127.0.0.1", qs_test_udp_local_port (f->socket));
+  qs_test_udp_wait_readable (other);
+  assert_read (other, 16, "inner", "127.0.0.1", qs_test_udp_local_port (f->socket));
+  g_assert_false (qs_udp_socket_has_pending_datagrams (other));
+  g_signal_handlers_disconnect_by_data (f->socket, &handler_data);
+}
+
 static void
 test_bind_address_in_use (Fixture      *f,
                           gconstpointer data)
@@ -1386,6 +1450,7 @@ main (int   argc,
   ADD ("/udp-socket/write/auto-bind-ipv4", test_auto_bind_ipv4);
   ADD ("/udp-socket/write/auto-bind-ipv6", test_auto_bind_ipv6);
   ADD ("/udp-socket/write/auto-bind-aborted", test_auto_bind_aborted);
+  ADD ("/udp-socket/write/auto-bind-handler-sends", test_auto_bind_handler_sends);
   ADD ("/udp-socket/write/network-datagram", test_write_network_datagram);
   ADD ("/udp-socket/write/network-datagram-ipv6", test_write_network_datagram_ipv6);
   ADD ("/udp-socket/write/bytes-written-nested", test_bytes_written_nested);

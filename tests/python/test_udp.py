@@ -278,6 +278,25 @@ class UdpTest(unittest.TestCase):
         self.assertEqual(udp.get_state(), Qs.SocketState.BOUND_STATE)
         self.assertFalse(udp.has_pending_datagrams())
 
+    def test_batched_datagrams(self):
+        # write_datagrams takes a list of Qs.NetworkDatagram (element-type);
+        # read_datagrams returns one (transfer full), empty when none wait.
+        sender, sender_log = self.bound_socket('127.0.0.1')
+        receiver, receiver_log = self.bound_socket('127.0.0.1')
+        port = receiver.get_local_port()
+        batch = [Qs.NetworkDatagram.new(GLib.Bytes.new(payload), address('127.0.0.1'), port)
+                 for payload in (b'one', b'two!', b'')]
+        self.assertEqual(sender.write_datagrams(batch), 3)
+        self.assertEqual(sender_log[1:], ['bytes-written(3)', 'bytes-written(4)',
+                                          'bytes-written(0)'])
+        self.wait_ready_read(receiver_log, 1)
+        received = receiver.read_datagrams(10, -1)
+        self.assertEqual(len(received), 3)
+        for datagram, payload in zip(received, (b'one', b'two!', b'')):
+            self.check_received(datagram, payload, sender, receiver, '127.0.0.1')
+        self.assertEqual(receiver.read_datagrams(10, -1), [])
+        self.assertEqual(receiver.get_error(), Qs.SocketError.UNKNOWN_SOCKET_ERROR)
+
 
 if __name__ == '__main__':
     unittest.main(verbosity=2)
