@@ -406,7 +406,8 @@ child_spawn (GPtrArray  *argv,
   c->out = -1;
   c->partial = g_string_new (NULL);
   if (!g_spawn_async_with_pipes (NULL, (char **) args->pdata, env,
-                                 G_SPAWN_DO_NOT_REAP_CHILD, child_setup, c,
+                                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH,
+                                 child_setup, c,
                                  &c->pid, NULL, &c->out, NULL, error))
     {
       g_string_free (c->partial, TRUE);
@@ -472,6 +473,35 @@ both_done (Child *server,
            Child *client)
 {
   return child_done (server) && child_done (client);
+}
+
+/* Why the child skipped: its SKIP line, or exit status 77 (a Python peer
+ * whose import failed); NULL if it did not. */
+static const char *
+child_skip (Child *c)
+{
+  if (c == NULL)
+    return NULL;
+  if (c->skip != NULL)
+    return c->skip;
+  if (c->exited && WIFEXITED (c->status) && WEXITSTATUS (c->status) == 77)
+    return "exit status 77";
+  return NULL;
+}
+
+/* A child that exited nonzero (or was killed) ends the run for both. */
+static gboolean
+child_failed (Child *c)
+{
+  return child_done (c) && c != NULL &&
+         (!WIFEXITED (c->status) || WEXITSTATUS (c->status) != 0);
+}
+
+static gboolean
+both_done_or_one_failed (Child *server,
+                         Child *client)
+{
+  return both_done (server, client) || child_failed (server) || child_failed (client);
 }
 
 static gboolean
@@ -674,9 +704,9 @@ run_once (const char        *row,
       server->ready == NULL)
     {
       run_until (both_done, server, NULL, KILL_GRACE);
-      if (server->skip != NULL)
+      if (child_skip (server) != NULL)
         {
-          *skip = g_strdup (server->skip);
+          *skip = g_strdup (child_skip (server));
           status = RUN_SKIP;
         }
       else
@@ -693,21 +723,23 @@ run_once (const char        *row,
       bench_fail ("qsock-bench: cannot start %s: %s", row, error->message);
       goto out;
     }
-  if (!run_until (both_done, server, client, p->time_limit + KILL_GRACE))
+  if (!run_until (both_done_or_one_failed, server, client, p->time_limit + KILL_GRACE))
     {
       bench_fail ("%s %s: timed out after %g s", row,
                   bench_workload_name (p->workload), p->time_limit);
       goto out;
     }
-  if (server->skip != NULL || client->skip != NULL)
+  if (child_skip (server) != NULL || child_skip (client) != NULL)
     {
-      *skip = g_strdup (server->skip != NULL ? server->skip : client->skip);
+      *skip = g_strdup (child_skip (server) != NULL ? child_skip (server)
+                                                     : child_skip (client));
       status = RUN_SKIP;
     }
-  else if (!WIFEXITED (server->status) || WEXITSTATUS (server->status) != 0 ||
-           !WIFEXITED (client->status) || WEXITSTATUS (client->status) != 0)
-    bench_fail ("%s %s: server exit status %d, client %d", row,
-                bench_workload_name (p->workload), server->status, client->status);
+  else if (child_failed (server) || child_failed (client))
+    bench_fail ("%s %s: the %s failed (wait status %d)", row,
+                bench_workload_name (p->workload),
+                child_failed (server) ? "server" : "client",
+                child_failed (server) ? server->status : client->status);
   else if (!parse_result (server->result, &out->server) ||
            !parse_result (client->result, &out->client))
     bench_fail ("%s %s: a RESULT is missing or malformed", row,
@@ -994,7 +1026,7 @@ print_note (const char *what,
             GPtrArray  *rows,
             SampleField field)
 {
-  printf ("\n%s:", what);
+  printf ("%s:", what);
   for (guint i = 0; i < rows->len; i++)
     {
       Row *row = rows->pdata[i];
@@ -1014,6 +1046,7 @@ print_workload (BenchWorkload w,
   const char *name = bench_workload_name (w);
 
   print_table (name, workload_unit (w), rows, sample_stats, (gconstpointer) field_value);
+  printf ("\n");
   if (is_pingpong (w))
     {
       print_note ("p50 µs (median of runs)", rows, field_p50);
@@ -1226,7 +1259,8 @@ run_workload (BenchWorkload  w,
         row->instr[0] = count_instructions (row->name, &p, VG_CLIENT);
         if (w == BENCH_UDP_FLOOD)
           row->instr[1] = count_instructions (row->name, &p, VG_SERVER);
-        row->failed = row->instr[0] < 0 || (w == BENCH_UDP_FLOOD && row->instr[1] < 0);
+        /* A failed count shows as "—" and fails the invocation. */
+        failed |= row->instr[0] < 0 || (w == BENCH_UDP_FLOOD && row->instr[1] < 0);
       }
 
   print_workload (w, rows, opt_instructions);
@@ -1297,12 +1331,9 @@ child_main (BenchWorkload w)
 }
 
 static int
-usage (GOptionContext *context,
-       const char     *message)
+usage (const char *message)
 {
-  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
-
-  fprintf (stderr, "qsock-bench: %s\n\n%s", message, help);
+  fprintf (stderr, "qsock-bench: %s (see --help)\n", message);
   return 2;
 }
 
@@ -1320,7 +1351,7 @@ main (int   argc,
   context = g_option_context_new ("[WORKLOAD] — qsock's benchmark (BENCH.md)");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage (context, error->message);
+    return usage (error->message);
 
   if (opt_list)
     {
@@ -1329,18 +1360,18 @@ main (int   argc,
       return 0;
     }
   if (opt_smoke)
-    return argc == 1 ? run_smoke () : usage (context, "--smoke takes no workload");
+    return argc == 1 ? run_smoke () : usage ("--smoke takes no workload");
 
   workload_arg = opt_compare != NULL ? opt_compare : argc == 2 ? argv[1] : NULL;
   if ((opt_compare != NULL && argc != 1) || (opt_compare == NULL && argc != 2))
-    return usage (context, "give one WORKLOAD, --compare WORKLOAD, --list or --smoke");
+    return usage ("give one WORKLOAD, --compare WORKLOAD, --list or --smoke");
   w = workload_from_name (workload_arg);
   if (w == BENCH_N_WORKLOADS)
-    return usage (context, "unknown workload (see --list)");
+    return usage ("unknown workload (see --list)");
   if (opt_role != NULL)
     return child_main (w);
   if (opt_runs < 1)
-    return usage (context, "--runs must be at least 1");
+    return usage ("--runs must be at least 1");
 
   if (opt_compare != NULL && opt_impls != NULL)
     names = g_strsplit (opt_impls, ",", -1);
@@ -1350,7 +1381,7 @@ main (int   argc,
     names = g_strsplit (opt_impl != NULL ? opt_impl : "qsock", ",", 2);
   for (char **n = names; *n != NULL; n++)
     if (!g_strv_contains (all_impls_v, *n))
-      return usage (context, "unknown implementation");
+      return usage ("unknown implementation");
 
   fill_params (&p, w, &opt_sizes, FALSE);
   p.ipv6 = opt_ipv6;
