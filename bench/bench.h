@@ -104,6 +104,9 @@ double      bench_now               (void);  /* CLOCK_MONOTONIC seconds */
 gint64      bench_rss_kb            (void);  /* VmRSS of /proc/self/status */
 void        bench_raise_nofile      (void);  /* RLIMIT_NOFILE to its hard limit */
 
+/* bench_pattern_byte (i) == i % BENCH_PATTERN_PERIOD (a prime, so the
+ * pattern never lines up with power-of-two write sizes). */
+#define BENCH_PATTERN_PERIOD 251
 guint8      bench_pattern_byte      (guint64 offset);
 void        bench_pattern_fill      (guint8 *buf, guint64 offset, gsize len);
 gboolean    bench_pattern_check     (const guint8 *buf, guint64 offset, gsize len);
@@ -122,6 +125,7 @@ char       *bench_format_addr       (gboolean ipv6, guint16 port);
 
 /* Latency samples of a pingpong client. */
 void        bench_percentiles       (double *samples_us, gsize n, double *p50, double *p99);
+void        bench_sort_doubles      (double *values, gsize n);  /* ascending */
 
 void        bench_print_ready       (const char *addr);
 void        bench_print_result      (const BenchResult *r);

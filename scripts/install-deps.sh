@@ -27,6 +27,8 @@ PACKAGES="
   python3-pyqt6
   libubsan1
   libasan8
+  valgrind
+  python3-matplotlib
 "
 
 missing=""

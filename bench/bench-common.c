@@ -1,0 +1,340 @@
+/* bench-common.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Helpers every in-process implementation of qsock-bench shares: workload
+ * names, the clock, VmRSS, payload patterns and lines, addresses,
+ * percentiles and the READY/RESULT lines of the child protocol.
+ */
+
+#include "config.h"
+
+#include "bench.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+static const char * const workload_names[BENCH_N_WORKLOADS] = {
+  [BENCH_TCP_STREAM] = "tcp-stream",
+  [BENCH_TCP_PINGPONG] = "tcp-pingpong",
+  [BENCH_TCP_CONNECTIONS] = "tcp-connections",
+  [BENCH_TCP_FANIN] = "tcp-fanin",
+  [BENCH_UDP_FLOOD] = "udp-flood",
+  [BENCH_UDP_PINGPONG] = "udp-pingpong",
+  [BENCH_LOCAL_STREAM] = "local-stream",
+  [BENCH_LOCAL_PINGPONG] = "local-pingpong",
+  [BENCH_READLINE] = "readline",
+};
+
+const char *
+bench_workload_name (BenchWorkload w)
+{
+  g_assert (w < BENCH_N_WORKLOADS);
+  return workload_names[w];
+}
+
+gboolean
+bench_workload_is_local (BenchWorkload w)
+{
+  return w == BENCH_LOCAL_STREAM || w == BENCH_LOCAL_PINGPONG;
+}
+
+double
+bench_now (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + (double) ts.tv_nsec * 1e-9;
+}
+
+gint64
+bench_rss_kb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  line = strstr (status, "\nVmRSS:");
+  if (line == NULL)
+    return -1;
+  return g_ascii_strtoll (line + strlen ("\nVmRSS:"), NULL, 10);
+}
+
+void
+bench_raise_nofile (void)
+{
+  struct rlimit rl;
+
+  if (getrlimit (RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max)
+    {
+      rl.rlim_cur = rl.rlim_max;
+      setrlimit (RLIMIT_NOFILE, &rl);
+    }
+}
+
+/* The table repeats the pattern's period so that a check is one memcmp
+ * per PATTERN_SPAN bytes from any phase. */
+#define PATTERN_PERIOD BENCH_PATTERN_PERIOD
+#define PATTERN_SPAN (PATTERN_PERIOD * 262)   /* ≥ 64 KiB */
+
+static guint8 pattern_table[PATTERN_SPAN + PATTERN_PERIOD];
+
+static const guint8 *
+pattern_get (void)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      for (gsize i = 0; i < sizeof pattern_table; i++)
+        pattern_table[i] = (guint8) (i % PATTERN_PERIOD);
+      g_once_init_leave (&initialized, 1);
+    }
+  return pattern_table;
+}
+
+guint8
+bench_pattern_byte (guint64 offset)
+{
+  return (guint8) (offset % PATTERN_PERIOD);
+}
+
+void
+bench_pattern_fill (guint8  *buf,
+                    guint64  offset,
+                    gsize    len)
+{
+  const guint8 *table = pattern_get () + offset % PATTERN_PERIOD;
+
+  while (len > 0)
+    {
+      gsize n = MIN (len, PATTERN_SPAN);
+
+      memcpy (buf, table, n);
+      buf += n;
+      len -= n;
+    }
+}
+
+gboolean
+bench_pattern_check (const guint8 *buf,
+                     guint64       offset,
+                     gsize         len)
+{
+  const guint8 *table = pattern_get () + offset % PATTERN_PERIOD;
+
+  while (len > 0)
+    {
+      gsize n = MIN (len, PATTERN_SPAN);
+
+      if (memcmp (buf, table, n) != 0)
+        return FALSE;
+      buf += n;
+      len -= n;
+    }
+  return TRUE;
+}
+
+/* Line k: its index as 16 hex digits, a space, 62 letters that depend on
+ * k, then '\n'. */
+#define LINE_DIGITS 16
+
+void
+bench_line_fill (char    *buf,
+                 guint64  k)
+{
+  static const char hex[] = "0123456789abcdef";
+
+  for (int i = 0; i < LINE_DIGITS; i++)
+    buf[i] = hex[(k >> (4 * (LINE_DIGITS - 1 - i))) & 0xf];
+  buf[LINE_DIGITS] = ' ';
+  for (int i = LINE_DIGITS + 1; i < BENCH_LINE_LEN - 1; i++)
+    buf[i] = (char) ('a' + (k + (guint64) i) % 26);
+  buf[BENCH_LINE_LEN - 1] = '\n';
+}
+
+/* Accepts the line with its '\n' (Qt's readLine, qsock) or without it
+ * (GDataInputStream). */
+gboolean
+bench_line_check (const char *line,
+                  gsize       len,
+                  guint64     k)
+{
+  char expected[BENCH_LINE_LEN];
+
+  if (len != BENCH_LINE_LEN && len != BENCH_LINE_LEN - 1)
+    return FALSE;
+  bench_line_fill (expected, k);
+  return memcmp (line, expected, len) == 0;
+}
+
+void
+bench_put_u64 (guint8  *buf,
+               guint64  v)
+{
+  v = GUINT64_TO_LE (v);
+  memcpy (buf, &v, sizeof v);
+}
+
+guint64
+bench_get_u64 (const guint8 *buf)
+{
+  guint64 v;
+
+  memcpy (&v, buf, sizeof v);
+  return GUINT64_FROM_LE (v);
+}
+
+gboolean
+bench_split_addr (const char  *addr,
+                  char       **host,
+                  guint16     *port)
+{
+  const char *colon;
+  const char *host_end;
+  guint64 value;
+  char *end;
+
+  g_return_val_if_fail (addr != NULL, FALSE);
+
+  if (addr[0] == '/')
+    {
+      *host = g_strdup (addr);
+      *port = 0;
+      return TRUE;
+    }
+  if (addr[0] == '[')
+    {
+      host_end = strchr (addr, ']');
+      if (host_end == NULL || host_end[1] != ':')
+        return FALSE;
+      colon = host_end + 1;
+      addr++;
+    }
+  else
+    {
+      colon = strrchr (addr, ':');
+      if (colon == NULL)
+        return FALSE;
+      host_end = colon;
+    }
+  value = g_ascii_strtoull (colon + 1, &end, 10);
+  if (end == colon + 1 || *end != '\0' || value == 0 || value > G_MAXUINT16)
+    return FALSE;
+  *host = g_strndup (addr, (gsize) (host_end - addr));
+  *port = (guint16) value;
+  return TRUE;
+}
+
+char *
+bench_format_addr (gboolean ipv6,
+                   guint16  port)
+{
+  return ipv6 ? g_strdup_printf ("[::1]:%u", port)
+              : g_strdup_printf ("127.0.0.1:%u", port);
+}
+
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+void
+bench_sort_doubles (double *values,
+                    gsize   n)
+{
+  qsort (values, n, sizeof *values, compare_doubles);
+}
+
+/* Nearest rank: the smallest sample with at least q·n samples ≤ it. */
+static double
+nearest_rank (const double *sorted,
+              gsize         n,
+              guint         percent)
+{
+  gsize rank = ((guint64) n * percent + 99) / 100;
+
+  return sorted[rank > 0 ? rank - 1 : 0];
+}
+
+void
+bench_percentiles (double *samples_us,
+                   gsize   n,
+                   double *p50,
+                   double *p99)
+{
+  if (n == 0)
+    {
+      *p50 = *p99 = -1.0;
+      return;
+    }
+  bench_sort_doubles (samples_us, n);
+  *p50 = nearest_rank (samples_us, n, 50);
+  *p99 = nearest_rank (samples_us, n, 99);
+}
+
+void
+bench_print_ready (const char *addr)
+{
+  printf ("READY %s\n", addr);
+  fflush (stdout);
+}
+
+/* A JSON number, or null for the "not measured" value -1. */
+static void
+append_double (GString    *s,
+               const char *name,
+               double      v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (v < 0)
+    g_string_append_printf (s, ", \"%s\": null", name);
+  else
+    g_string_append_printf (s, ", \"%s\": %s", name,
+                            g_ascii_formatd (buf, sizeof buf, "%.9g", v));
+}
+
+void
+bench_print_result (const BenchResult *r)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  g_string_append_printf (s, "{\"count\": %" G_GUINT64_FORMAT, r->count);
+  append_double (s, "seconds", r->seconds);
+  append_double (s, "p50_us", r->p50_us);
+  append_double (s, "p99_us", r->p99_us);
+  if (r->rss_kb < 0)
+    g_string_append (s, ", \"rss_kb\": null");
+  else
+    g_string_append_printf (s, ", \"rss_kb\": %" G_GINT64_FORMAT, r->rss_kb);
+  g_string_append_printf (s, ", \"held\": %" G_GUINT64_FORMAT
+                          ", \"duplicates\": %" G_GUINT64_FORMAT
+                          ", \"malformed\": %" G_GUINT64_FORMAT "}",
+                          r->held, r->duplicates, r->malformed);
+  printf ("RESULT %s\n", s->str);
+  fflush (stdout);
+}
+
+int
+bench_fail (const char *fmt,
+            ...)
+{
+  va_list args;
+
+  va_start (args, fmt);
+  vfprintf (stderr, fmt, args);
+  va_end (args);
+  fputc ('\n', stderr);
+  return 1;
+}
