@@ -23,6 +23,7 @@ PACKAGES="
   python3-gi
   gjs
   python3-pyqt6
+  qt6-base-dev
   libubsan1
   libasan8
   valgrind
