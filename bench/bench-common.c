@@ -249,6 +249,13 @@ compare_doubles (const void *a,
   return (x > y) - (x < y);
 }
 
+void
+bench_sort_doubles (double *values,
+                    gsize   n)
+{
+  qsort (values, n, sizeof *values, compare_doubles);
+}
+
 /* Nearest rank: the smallest sample with at least q·n samples ≤ it. */
 static double
 nearest_rank (const double *sorted,
@@ -271,7 +278,7 @@ bench_percentiles (double *samples_us,
       *p50 = *p99 = -1.0;
       return;
     }
-  qsort (samples_us, n, sizeof *samples_us, compare_doubles);
+  bench_sort_doubles (samples_us, n);
   *p50 = nearest_rank (samples_us, n, 50);
   *p99 = nearest_rank (samples_us, n, 99);
 }

@@ -125,6 +125,7 @@ char       *bench_format_addr       (gboolean ipv6, guint16 port);
 
 /* Latency samples of a pingpong client. */
 void        bench_percentiles       (double *samples_us, gsize n, double *p50, double *p99);
+void        bench_sort_doubles      (double *values, gsize n);  /* ascending */
 
 void        bench_print_ready       (const char *addr);
 void        bench_print_result      (const BenchResult *r);

@@ -8,6 +8,16 @@
  * READY and RESULT from their stdout, checks the exact counts, and prints a
  * markdown table of medians (and optionally JSON lines). As a child
  * (`--role`) it runs an in-process implementation.
+ *
+ * --instructions (pingpongs, udp-flood): after the timed runs, each
+ * implementation's client runs under `valgrind --tool=callgrind` twice,
+ * with 20 000 round trips and with 0, the server natively; the row is
+ * (Ir(20 000) − Ir(0)) / 20 000 from the "totals:" lines. For udp-flood the
+ * same gives instructions per datagram sent, and a second pair of runs with
+ * the server under callgrind (client native) gives instructions per
+ * datagram received: (Ir(20 000) − Ir(0)) / datagrams the server received
+ * (a slowed-down server loses some). In --json, `instructions` is the
+ * per-round-trip figure, or for udp-flood the per-datagram-received one.
  */
 
 #include "config.h"
@@ -19,7 +29,6 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -460,7 +469,7 @@ child_free (Child *c)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Child, child_free)
 
-/* Server waiting for READY, or both children to finish. */
+/* The server printed READY, or it ended. */
 static gboolean
 server_ready_or_gone (Child *server,
                       Child *client)
@@ -908,16 +917,6 @@ static double field_loss (const Sample *s) { return s->loss_pct; }
 static double field_p50 (const Sample *s) { return s->p50_us; }
 static double field_p99 (const Sample *s) { return s->p99_us; }
 
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 /* Median, min and max of a field over the row's runs; FALSE if none. */
 static gboolean
 row_stats (const Row   *row,
@@ -932,7 +931,7 @@ row_stats (const Row   *row,
   v = g_new (double, n);
   for (guint i = 0; i < n; i++)
     v[i] = field (&g_array_index (row->samples, Sample, i));
-  qsort (v, n, sizeof *v, compare_doubles);
+  bench_sort_doubles (v, n);
   stats[0] = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
   stats[1] = v[0];
   stats[2] = v[n - 1];
@@ -1247,6 +1246,8 @@ run_workload (BenchWorkload  w,
       if (row_active (rows->pdata[i]))
         row_run (rows->pdata[i], base, TRUE);
 
+  if (opt_instructions && !is_pingpong (w) && w != BENCH_UDP_FLOOD)
+    fprintf (stderr, "qsock-bench: --instructions applies to pingpongs and udp-flood only\n");
   if (opt_instructions && (is_pingpong (w) || w == BENCH_UDP_FLOOD))
     for (guint i = 0; i < rows->len; i++)
       {
