@@ -227,45 +227,37 @@ class Backend:
     → int, echo(n) (reads n bytes and writes them back), available(),
     to_write(), can_read_line(), read_line() → bytes, close();
     set_low_delay(sock); dispose(sock) once the workload is done with it.
-    Datagrams: udp_bind(ipv6) → (sock, port); udp_socket() → an unbound
-    sock; datagram_reader(sock, max_size) → recv() → bytes, or None when none is
-    pending, at most max_size bytes of it; datagram_echoer(sock) → echo()
-    → None when none is pending,
-    else whether it sent the datagram back to its sender whole;
-    datagram_sender(sock, host, port) → send(data) → whether it went out
-    whole."""
+    Datagrams: udp_bind(ipv6) → (sock, port), raising OSError;
+    udp_socket() → an unbound sock; datagram_reader(sock, max_size) →
+    recv() → the next datagram (at most max_size bytes of it), or None
+    when none is pending; datagram_echoer(sock) → echo() → None when none
+    is pending, else whether it sent the datagram back to its sender
+    whole; datagram_sender(sock, host, port) → send(data) → whether it
+    went out whole.
+
+    A role's setup may raise OSError or ValueError: the run fails."""
 
 
 def listen_stream(run, on_accept):
     """Listens (backlog SOMAXCONN, as raw: a client connecting faster than
     the server accepts must not lose SYNs), prints READY and passes each
-    accepted socket to on_accept; False (and the run failed) if it cannot."""
+    accepted socket to on_accept."""
     p = run.p
     local = p.workload.startswith('local-')
     path = None
     if local:
         if p.dir is None:
-            run.fail('a local workload needs --dir')
-            return False
+            raise ValueError('a local workload needs --dir')
         path = p.dir + '/' + p.impl + '.sock'
-    try:
-        server, port = run.b.listen(local, path, p.ipv6)
-    except OSError as e:
-        run.fail('cannot listen: %s' % e)
-        return False
+    server, port = run.b.listen(local, path, p.ipv6)
     run.b.on_connection(server, on_accept)
     run.ready(path if local else format_addr(p.ipv6, port))
-    return True
 
 
 def connect_stream(run, on_connected):
     """A stream socket connecting to --addr; on_connected(sock) once it is."""
-    try:
-        host, port = split_addr(run.p.addr or '')
-    except ValueError as e:
-        run.fail(str(e))
-        return None
-    return run.b.connect(port == 0, host, port, on_connected, run.fail)
+    host, port = split_addr(run.p.addr or '')
+    run.b.connect(port == 0, host, port, on_connected, run.fail)
 
 
 # ---- tcp-stream, local-stream, tcp-fanin, readline ---------------------------
@@ -752,9 +744,16 @@ def main(make_backend):
     signal.alarm(math.ceil(p.time_limit))
     backend = make_backend()
     run = Run(p, backend)
-    server, client = ROLES[p.workload]
+    role = ROLES[p.workload][0 if p.server else 1]
+
+    def start():
+        try:
+            role(run)
+        except (OSError, ValueError) as e:
+            run.fail(str(e))
+
     # Start inside the loop, so that a failure while setting up ends it.
-    backend.soon(lambda: (server if p.server else client)(run))
+    backend.soon(start)
     backend.run_loop()
     return run.exit_code
 

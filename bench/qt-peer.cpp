@@ -148,7 +148,7 @@ set_low_delay (QIODevice *dev)
  * SOMAXCONN, as for raw: with Qt's default of 50, a client that connects
  * faster than the server accepts (tcp-connections, tcp-fanin) loses SYNs
  * and waits a second for each retransmission. */
-bool
+void
 listen_stream (Run                              &run,
                std::function<void (QIODevice *)> on_accept)
 {
@@ -158,24 +158,18 @@ listen_stream (Run                              &run,
       g_autofree char *path = nullptr;
 
       if (run.p.dir == nullptr)
-        {
-          run.fail (QStringLiteral ("a local workload needs --dir"));
-          return false;
-        }
+        return run.fail (QStringLiteral ("a local workload needs --dir"));
       path = g_build_filename (run.p.dir, "qt.sock", nullptr);
       server->setListenBacklogSize (SOMAXCONN);
       if (!server->listen (QString::fromUtf8 (path)))
-        {
-          run.fail (server->errorString ());
-          return false;
-        }
+        return run.fail (server->errorString ());
       QObject::connect (server, &QLocalServer::newConnection, server,
                         [server, on_accept] {
                           while (QLocalSocket *s = server->nextPendingConnection ())
                             on_accept (s);
                         });
       bench_print_ready (path);
-      return true;
+      return;
     }
 
   auto *server = new QTcpServer (QCoreApplication::instance ());
@@ -183,10 +177,7 @@ listen_stream (Run                              &run,
 
   server->setListenBacklogSize (SOMAXCONN);
   if (!server->listen (loopback (run.p), 0))
-    {
-      run.fail (server->errorString ());
-      return false;
-    }
+    return run.fail (server->errorString ());
   QObject::connect (server, &QTcpServer::newConnection, server,
                     [server, on_accept] {
                       while (QTcpSocket *s = server->nextPendingConnection ())
@@ -194,17 +185,14 @@ listen_stream (Run                              &run,
                     });
   addr = bench_format_addr (run.p.ipv6, server->serverPort ());
   bench_print_ready (addr);
-  return true;
 }
 
 /* A new stream socket connecting to --addr; on_connected runs once it
  * is connected. */
-QIODevice *
+void
 connect_stream (Run                              &run,
                 std::function<void (QIODevice *)> on_connected)
 {
-  QIODevice *dev;
-
   if (is_local (run.p))
     {
       auto *local = new QLocalSocket (QCoreApplication::instance ());
@@ -213,7 +201,6 @@ connect_stream (Run                              &run,
                         [local, on_connected] { on_connected (local); });
       watch_errors (run, local);
       local->connectToServer (QString::fromUtf8 (run.p.addr ? run.p.addr : ""));
-      dev = local;
     }
   else
     {
@@ -226,9 +213,7 @@ connect_stream (Run                              &run,
       watch_errors (run, tcp);
       if (server_address (run, &host, &port))
         tcp->connectToHost (host, port);
-      dev = tcp;
     }
-  return dev;
 }
 
 /* Runs check every WATCHDOG_MS while the run lasts. */
