@@ -106,12 +106,16 @@ class PyQtBackend(peer_common.Backend):
         return Stream(sock,
                       read=read,
                       write=write,
+                      write_payload=write,
                       echo=lambda n: write(read(n)),
                       available=sock.bytesAvailable,
                       to_write=sock.bytesToWrite,
                       can_read_line=sock.canReadLine,
                       read_line=lambda: read_line(READ_LINE_MAX),
                       close=sock.close)
+
+    def payload(self, data):
+        return data
 
     def set_low_delay(self, sock):
         if isinstance(sock, QTcpSocket):

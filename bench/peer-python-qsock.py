@@ -7,8 +7,10 @@
 # qsock through PyGObject on a GLib.MainLoop, through the raw GIR API.
 # read() and read_datagram() take caller-allocated buffers PyGObject
 # cannot size, so reads go through read_bytes, read_line_bytes and
-# receive_datagram; a pingpong server echoes the GLib.Bytes it read
-# without converting it. Prints SKIP and exits 77 without Qs-1.0.
+# receive_datagram; a stream client writes GLib.Bytes made once per
+# distinct write with write_bytes, and a pingpong server echoes the
+# GLib.Bytes it read, neither converting them. Prints SKIP and exits 77
+# without Qs-1.0.
 
 """qsock-bench peer: qsock through PyGObject."""
 
@@ -108,12 +110,16 @@ class QsockBackend(peer_common.Backend):
         return Stream(sock,
                       read=lambda n: read_bytes(n).get_data(),
                       write=sock.write,
+                      write_payload=write_bytes,
                       echo=lambda n: write_bytes(read_bytes(n)),
                       available=sock.bytes_available,
                       to_write=sock.bytes_to_write,
                       can_read_line=sock.can_read_line,
                       read_line=lambda: read_line_bytes(READ_LINE_MAX).get_data(),
                       close=sock.close)
+
+    def payload(self, data):
+        return GLib.Bytes.new(data)
 
     def set_low_delay(self, sock):
         if isinstance(sock, Qs.TcpSocket):

@@ -200,8 +200,8 @@ class Run:
 class Stream:
     """A connected stream socket as the workloads use it: plain callables
     bound once, so that the hot loops make no attribute look-ups."""
-    __slots__ = ('sock', 'read', 'write', 'echo', 'available', 'to_write',
-                 'can_read_line', 'read_line', 'close')
+    __slots__ = ('sock', 'read', 'write', 'write_payload', 'echo', 'available',
+                 'to_write', 'can_read_line', 'read_line', 'close')
 
     def __init__(self, sock, **calls):
         self.sock = sock
@@ -221,12 +221,14 @@ class Backend:
     on_connected, on_error) → sock, connecting, on_connected(sock) once it
     is (maybe before connect returns); on(sock, signal, cb) for
     'ready-read', 'bytes-written', 'read-channel-finished'; on_error(sock,
-    cb), cb(text) for errors other than the peer closing (what
-    connect's on_error gets too); stream(sock) → Stream, with
-    read(n) → bytes (empty or None when nothing is buffered), write(data)
-    → int, echo(n) (reads n bytes and writes them back), available(),
-    to_write(), can_read_line(), read_line() → bytes, close();
-    set_low_delay(sock); dispose(sock) once the workload is done with it.
+    cb), cb(text) for errors other than the peer closing (what connect's
+    on_error gets too); set_low_delay(sock); dispose(sock) once the
+    workload is done with it; payload(data) → what the library writes
+    fastest, for bytes a stream client writes again and again;
+    stream(sock) → Stream, with read(n) → bytes (empty or None when
+    nothing is buffered), write(data) → int, write_payload(payload) → int,
+    echo(n) (reads n bytes and writes them back), available(), to_write(),
+    can_read_line(), read_line() → bytes, close().
     Datagrams: udp_bind(ipv6) → (sock, port), raising OSError;
     udp_socket() → an unbound sock; datagram_reader(sock, max_size) →
     recv() → the next datagram (at most max_size bytes of it), or None
@@ -354,16 +356,16 @@ def stream_client(run):
 
     def chunk(offset, n):
         if lines:
-            return lines_at(offset, n)
+            return b.payload(lines_at(offset, n))
         key = (offset % PATTERN_PERIOD, n)
         data = chunks.get(key)
         if data is None:
-            data = chunks[key] = pattern(offset, n)
+            data = chunks[key] = b.payload(pattern(offset, n))
         return data
 
     def on_connected(sock):
         s = b.stream(sock)
-        write = s.write
+        write = s.write_payload
         to_write = s.to_write
         limit = p.write_size
         sent = 0

@@ -247,7 +247,8 @@ stream_total (const BenchParams &p)
 }
 
 /* Checks what a stream connection has ready: the pattern, or whole lines
- * with canReadLine/readLine. false (and the run failed) on a mismatch. */
+ * with canReadLine/readLine. false on a mismatch (the run fails) or once
+ * the run has ended. */
 bool
 stream_consume (Run       &run,
                 QIODevice *dev,
@@ -256,6 +257,8 @@ stream_consume (Run       &run,
   char *buf = run.buf.data ();
   qint64 n;
 
+  if (run.done ())
+    return false;
   if (is_lines (run.p))
     {
       while (dev->canReadLine ())
