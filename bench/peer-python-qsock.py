@@ -4,7 +4,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # qsock-bench's `python-qsock` peer: the workloads of peer_common.py with
-# qsock through PyGObject on a GLib.MainLoop, through the raw GIR API.
+# qsock through PyGObject on a GLib.MainLoop, through the raw GIR API (it
+# also runs with qsock's Python overrides on PYTHONPATH).
 # read() and read_datagram() take caller-allocated buffers PyGObject
 # cannot size, so reads go through read_bytes, read_line_bytes and
 # receive_datagram; a stream client writes GLib.Bytes made once per
@@ -145,7 +146,11 @@ class QsockBackend(peer_common.Backend):
 
         def recv():
             datagram = receive(max_size)
-            return datagram.get_data().get_data() if datagram.is_valid() else None
+            if not datagram.is_valid():
+                return None
+            # A GLib.Bytes, or bytes if qsock's Python overrides are loaded.
+            data = datagram.get_data()
+            return data if isinstance(data, bytes) else data.get_data()
         return recv
 
     def datagram_echoer(self, sock):
@@ -156,8 +161,8 @@ class QsockBackend(peer_common.Backend):
             datagram = receive(-1)
             if not datagram.is_valid():
                 return None
-            data = datagram.get_data()
-            return write(datagram.make_reply(data)) == data.get_size()
+            # A datagram goes out whole or not at all (-1).
+            return write(datagram.make_reply(datagram.get_data())) >= 0
         return echo
 
     def datagram_sender(self, sock, host, port):
