@@ -25,6 +25,7 @@ PACKAGES="
   valac
   gi-docgen
   python3-pyqt6
+  qt6-base-dev
   libubsan1
   libasan8
   valgrind

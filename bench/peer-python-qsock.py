@@ -1,0 +1,175 @@
+#!/usr/bin/python3
+# bench/peer-python-qsock.py
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# qsock-bench's `python-qsock` peer: the workloads of peer_common.py with
+# qsock through PyGObject on a GLib.MainLoop, through the raw GIR API (it
+# also runs with qsock's Python overrides on PYTHONPATH).
+# read() and read_datagram() take caller-allocated buffers PyGObject
+# cannot size, so reads go through read_bytes, read_line_bytes and
+# receive_datagram; a stream client writes GLib.Bytes made once per
+# distinct write with write_bytes, and a pingpong server echoes the
+# GLib.Bytes it read, neither converting them. Prints SKIP and exits 77
+# without Qs-1.0.
+
+"""qsock-bench peer: qsock through PyGObject."""
+
+import socket
+import sys
+
+import peer_common
+from peer_common import READ_LINE_MAX, Stream
+
+try:
+    import gi
+    gi.require_version('Qs', '1.0')
+    from gi.repository import GLib, Gio, Qs  # noqa: E402
+except (ImportError, ValueError) as e:
+    peer_common.skip('qsock through PyGObject: %s' % e)
+
+READ_WRITE = Qs.OpenMode.READ_WRITE
+
+
+def loopback(ipv6):
+    return Gio.InetAddress.new_loopback(Gio.SocketFamily.IPV6 if ipv6
+                                        else Gio.SocketFamily.IPV4)
+
+
+class QsockBackend(peer_common.Backend):
+    """peer_common.Backend with qsock. Every object the workloads use is
+    kept in self.alive until disposed of: a GObject without a Python
+    reference would be finalized, its socket closed."""
+
+    def __init__(self):
+        self.loop = GLib.MainLoop()
+        self.alive = set()
+
+    def run_loop(self):
+        self.loop.run()
+
+    def quit(self):
+        self.loop.quit()
+
+    def every(self, ms, cb):
+        GLib.timeout_add(ms, lambda: cb() or GLib.SOURCE_CONTINUE)
+
+    def soon(self, cb):
+        GLib.idle_add(lambda: cb() and GLib.SOURCE_REMOVE)
+
+    def listen(self, local, path, ipv6):
+        if local:
+            server = Qs.LocalServer.new()
+            server.set_listen_backlog_size(socket.SOMAXCONN)
+            ok = server.listen(path)
+        else:
+            server = Qs.TcpServer.new()
+            server.set_listen_backlog_size(socket.SOMAXCONN)
+            ok = server.listen(loopback(ipv6), 0)
+        if not ok:
+            raise OSError(server.get_error_string())
+        self.alive.add(server)
+        return server, 0 if local else server.get_server_port()
+
+    def on_connection(self, server, cb):
+        alive = self.alive
+
+        def accept(srv):
+            sock = srv.next_pending_connection()
+            while sock is not None:
+                alive.add(sock)
+                cb(sock)
+                sock = srv.next_pending_connection()
+        server.connect('new-connection', accept)
+
+    def connect(self, local, host, port, on_connected, on_error):
+        sock = Qs.LocalSocket.new() if local else Qs.TcpSocket.new()
+        self.alive.add(sock)
+        sock.connect('connected', on_connected)
+        self.on_error(sock, on_error)
+        if local:
+            sock.connect_to_server(host, READ_WRITE)
+        else:
+            sock.connect_to_address(Gio.InetAddress.new_from_string(host), port, READ_WRITE)
+        return sock
+
+    def on(self, sock, name, cb):
+        sock.connect(name, cb)
+
+    def on_error(self, sock, cb):
+        if isinstance(sock, Qs.LocalSocket):
+            ignored = Qs.LocalSocketError.PEER_CLOSED_ERROR
+        else:
+            ignored = Qs.SocketError.REMOTE_HOST_CLOSED_ERROR
+        sock.connect('error-occurred',
+                     lambda s, error: error == ignored or cb(s.get_error_string()))
+
+    def stream(self, sock):
+        read_bytes = sock.read_bytes
+        write_bytes = sock.write_bytes
+        read_line_bytes = sock.read_line_bytes
+        return Stream(sock,
+                      read=lambda n: read_bytes(n).get_data(),
+                      write=sock.write,
+                      write_payload=write_bytes,
+                      echo=lambda n: write_bytes(read_bytes(n)),
+                      available=sock.bytes_available,
+                      to_write=sock.bytes_to_write,
+                      can_read_line=sock.can_read_line,
+                      read_line=lambda: read_line_bytes(READ_LINE_MAX).get_data(),
+                      close=sock.close)
+
+    def payload(self, data):
+        return GLib.Bytes.new(data)
+
+    def set_low_delay(self, sock):
+        if isinstance(sock, Qs.TcpSocket):
+            sock.set_socket_option(Qs.SocketOption.LOW_DELAY_OPTION, 1)
+
+    def dispose(self, sock):
+        self.alive.discard(sock)
+
+    def udp_bind(self, ipv6):
+        sock = Qs.UdpSocket.new()
+        if not sock.bind(loopback(ipv6), 0, Qs.BindFlags.DEFAULT_FOR_PLATFORM):
+            raise OSError(sock.get_error_string())
+        self.alive.add(sock)
+        return sock, sock.get_local_port()
+
+    def udp_socket(self):
+        sock = Qs.UdpSocket.new()
+        self.alive.add(sock)
+        return sock
+
+    def datagram_reader(self, sock, max_size):
+        receive = sock.receive_datagram
+
+        def recv():
+            datagram = receive(max_size)
+            if not datagram.is_valid():
+                return None
+            # A GLib.Bytes, or bytes if qsock's Python overrides are loaded.
+            data = datagram.get_data()
+            return data if isinstance(data, bytes) else data.get_data()
+        return recv
+
+    def datagram_echoer(self, sock):
+        receive = sock.receive_datagram
+        write = sock.write_network_datagram
+
+        def echo():
+            datagram = receive(-1)
+            if not datagram.is_valid():
+                return None
+            # A datagram goes out whole or not at all (-1).
+            return write(datagram.make_reply(datagram.get_data())) >= 0
+        return echo
+
+    def datagram_sender(self, sock, host, port):
+        address = Gio.InetAddress.new_from_string(host)
+        write = sock.write_datagram
+        return lambda data: write(data, address, port) == len(data)
+
+
+if __name__ == '__main__':
+    sys.exit(peer_common.main(QsockBackend))
