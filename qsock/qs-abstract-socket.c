@@ -421,7 +421,7 @@ datagram_can_read (QsAbstractSocket *self)
 
   priv->pending_data = TRUE;
   priv->pending_datagram = _qs_socket_engine_has_pending_datagrams (priv->engine);
-  qs_io_device_emit_ready_read (QS_IO_DEVICE (self));
+  _qs_io_device_emit_ready_read (QS_IO_DEVICE (self));
   return TRUE;
 }
 

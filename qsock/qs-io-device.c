@@ -1576,12 +1576,20 @@ qs_io_device_set_error_string (QsIODevice *self,
 void
 qs_io_device_emit_ready_read (QsIODevice *self)
 {
-  QsIODevicePrivate *priv;
-
   g_return_if_fail (QS_IS_IO_DEVICE (self));
 
-  priv = qs_io_device_get_instance_private (self);
   g_object_ref (self);
+  _qs_io_device_emit_ready_read (self);
+  g_object_unref (self);
+}
+
+/* qs_io_device_emit_ready_read() for the library's readers, which hold a
+ * reference already: ready-read is emitted once per batch of bytes. */
+void
+_qs_io_device_emit_ready_read (QsIODevice *self)
+{
+  QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
+
   if (!priv->emitting_ready_read)
     {
       priv->emitting_ready_read = TRUE;
@@ -1590,7 +1598,6 @@ qs_io_device_emit_ready_read (QsIODevice *self)
     }
   /* Even inside a handler: one may wait for the read in a nested loop. */
   complete_read_if_ready (self);
-  g_object_unref (self);
 }
 
 /* The class handler of error-occurred (after the application's

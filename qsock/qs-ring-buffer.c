@@ -6,8 +6,9 @@
  * chunks; the head chunk is consumed from its start, the tail chunk is
  * filled at its end, and ungot bytes go in front of the head. Chunks that
  * empty are kept as spares and reused by the next append, reserve or
- * unget, so a steady stream allocates nothing per call; a buffer that
- * runs empty keeps one spare only.
+ * unget, so a steady stream allocates nothing per call. A buffer that is
+ * read empty keeps its last chunk in place, empty, and one spare at most:
+ * a request/reply exchange moves no memory at all.
  *
  * Invariants: every chunk in [first, first + n_chunks) holds data except
  * possibly the last one (a reserve not yet committed); size is the sum
@@ -60,6 +61,14 @@ _qs_ring_buffer_destroy (QsRingBuffer *self)
 /* Keeps the memory of a released chunk as a spare; when the spares are
  * all taken it replaces the smallest one if it is bigger. A chunk far
  * bigger than chunk_size is freed at once. */
+static gboolean
+is_huge (const QsRingBuffer *self,
+         gsize               capacity)
+{
+  return self->chunk_size <= G_MAXSIZE / MAX_SPARE_CHUNKS &&
+         capacity > self->chunk_size * MAX_SPARE_CHUNKS;
+}
+
 static void
 release_memory (QsRingBuffer *self,
                 guint8       *data,
@@ -67,8 +76,7 @@ release_memory (QsRingBuffer *self,
 {
   guint smallest = 0;
 
-  if (self->chunk_size <= G_MAXSIZE / MAX_SPARE_CHUNKS &&
-      capacity > self->chunk_size * MAX_SPARE_CHUNKS)
+  if (is_huge (self, capacity))
     {
       g_free (data);
       return;
@@ -100,7 +108,8 @@ release_memory (QsRingBuffer *self,
     }
 }
 
-/* An empty buffer keeps one spare, the biggest. */
+/* An empty buffer keeps one spare, the biggest (besides its empty tail
+ * chunk, if any). */
 static void
 trim_spares (QsRingBuffer *self)
 {
@@ -258,6 +267,17 @@ pop_head_chunk (QsRingBuffer *self)
   self->first = self->n_chunks > 0 ? self->first + 1 : 0;
 }
 
+/* The head chunk was read empty. The last chunk stays, empty, as the
+ * tail that the next append or reserve rewinds and fills, or in front of
+ * which an unget goes (unless a burst made it huge); any other is
+ * dropped. */
+static void
+head_chunk_emptied (QsRingBuffer *self)
+{
+  if (self->n_chunks > 1 || is_huge (self, self->chunks[self->first].capacity))
+    pop_head_chunk (self);
+}
+
 /* The tail chunk with room for at least @min_size bytes, made or
  * re-made as needed. An empty tail chunk (a reservation nobody
  * committed) is reused, or its memory swapped when too small, so that
@@ -404,7 +424,7 @@ consume (QsRingBuffer *self,
       self->size -= n;
       done += n;
       if (chunk->head == chunk->tail)
-        pop_head_chunk (self);
+        head_chunk_emptied (self);
     }
   if (done > 0 && self->size == 0)
     trim_spares (self);
@@ -484,7 +504,7 @@ _qs_ring_buffer_get_char (QsRingBuffer *self)
   c = chunk->data[chunk->head++];
   self->size--;
   if (chunk->head == chunk->tail)
-    pop_head_chunk (self);
+    head_chunk_emptied (self);
   if (self->size == 0)
     trim_spares (self);
   return c;

@@ -200,7 +200,7 @@ _qs_stream_pump_can_read (QsStreamPump *self)
   if (_qs_ring_buffer_get_size (buffer) == before)
     return !qs_io_device_is_readable (self->device);
 
-  qs_io_device_emit_ready_read (self->device);
+  _qs_io_device_emit_ready_read (self->device);
   return TRUE;
 }
 

@@ -162,10 +162,12 @@ test_append_read (void)
   g_assert_cmpuint (_qs_ring_buffer_get_size (&rb), ==, 4);
   assert_read (&rb, 100, "wxyz");             /* asks for more than held */
   g_assert_true (_qs_ring_buffer_is_empty (&rb));
-  g_assert_cmpuint (rb.n_chunks, ==, 0);
+  g_assert_cmpuint (rb.n_chunks, ==, 1);      /* the last chunk stays, empty */
+  g_assert_cmpuint (rb.n_spares, ==, 1);
   g_assert_cmpuint (_qs_ring_buffer_read (&rb, buf, sizeof buf), ==, 0);
 
-  /* One append bigger than a chunk gets one chunk big enough for it. */
+  /* One append bigger than a chunk gets one chunk big enough for it (the
+   * empty kept chunk's memory is swapped). */
   _qs_ring_buffer_append (&rb, (const guint8 *) "0123456789ABCDEFGHIJ", 20);
   assert_invariants (&rb);
   g_assert_cmpuint (rb.n_chunks, ==, 1);
@@ -395,7 +397,7 @@ test_skip (void)
   assert_contents (&rb, "ghijklmn");
   g_assert_cmpuint (_qs_ring_buffer_skip (&rb, 100), ==, 8);
   g_assert_true (_qs_ring_buffer_is_empty (&rb));
-  g_assert_cmpuint (rb.n_chunks, ==, 0);
+  g_assert_cmpuint (rb.n_chunks, ==, 1);   /* kept, empty */
   g_assert_cmpuint (_qs_ring_buffer_skip (&rb, 1), ==, 0);
   assert_invariants (&rb);
 
@@ -466,7 +468,7 @@ test_get_char_unget_char (void)
   g_assert_cmpint (_qs_ring_buffer_index_of (&rb, 'x', 1, 0), ==, 0);
   g_assert_cmpint (_qs_ring_buffer_get_char (&rb), ==, 'x');
   g_assert_cmpint (_qs_ring_buffer_get_char (&rb), ==, -1);
-  g_assert_cmpuint (rb.n_chunks, ==, 0);
+  g_assert_cmpuint (rb.n_chunks, ==, 1);   /* kept, empty */
 
   /* Unget after a get_char goes back into the same chunk. */
   append_pieces (&rb, "abc", 3);
@@ -667,19 +669,23 @@ test_emptied_keeps_one_chunk (void)
   g_assert_cmpuint (rb.n_chunks, ==, 5);
   g_assert_cmpuint (rb.n_spares, ==, QS_RING_BUFFER_MAX_SPARES);
   assert_invariants (&rb);
-  /* ... and a buffer read empty keeps one chunk of the default size. */
+  /* ... and a buffer read empty keeps its last chunk, empty, in place
+   * (the tail of the next append), and one spare. */
   g_assert_cmpuint (_qs_ring_buffer_skip (&rb, 100), ==, 32);
-  g_assert_cmpuint (rb.n_chunks, ==, 0);
+  g_assert_cmpuint (rb.n_chunks, ==, 1);
+  g_assert_cmpuint (rb.chunks[rb.first].head, ==, rb.chunks[rb.first].tail);
+  g_assert_cmpuint (rb.chunks[rb.first].capacity, ==, SMALL);
   g_assert_cmpuint (rb.n_spares, ==, 1);
-  g_assert_cmpuint (rb.spares[0].capacity, ==, SMALL);
+  assert_invariants (&rb);
 
   /* The same when the last byte goes through get_char ... */
   append_pieces (&rb, "0123456789abcdefghijklmnopqrstuvwxyz", 4);
   g_assert_cmpuint (_qs_ring_buffer_skip (&rb, 35), ==, 35);
   g_assert_cmpuint (rb.n_spares, >, 1);
   g_assert_cmpint (_qs_ring_buffer_get_char (&rb), ==, 'z');
+  g_assert_cmpuint (rb.n_chunks, ==, 1);
   g_assert_cmpuint (rb.n_spares, ==, 1);
-  /* ... or clear. */
+  /* ... but clear gives every chunk back and keeps one spare. */
   append_pieces (&rb, "0123456789abcdefghijklmnopqrstuvwxyz", 4);
   g_assert_cmpuint (_qs_ring_buffer_skip (&rb, 35), ==, 35);
   g_assert_cmpuint (rb.n_spares, >, 1);
@@ -695,9 +701,9 @@ test_emptied_keeps_one_chunk (void)
     _qs_ring_buffer_append (&rb, big, sizeof big);
     g_assert_cmpuint (rb.chunks[rb.first].capacity, ==, sizeof big);
     g_assert_cmpuint (_qs_ring_buffer_skip (&rb, sizeof big), ==, sizeof big);
-    g_assert_cmpuint (rb.n_chunks, ==, 0);
-    g_assert_cmpuint (rb.n_spares, ==, 1);
-    g_assert_cmpuint (rb.spares[0].capacity, ==, sizeof big);
+    g_assert_cmpuint (rb.n_chunks, ==, 1);
+    g_assert_cmpuint (rb.chunks[rb.first].capacity, ==, sizeof big);
+    g_assert_cmpuint (rb.n_spares, ==, 1);   /* the small chunk clear kept */
   }
 
   /* ... but a burst far beyond the chunk size is given back. */
