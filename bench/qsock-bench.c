@@ -30,6 +30,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -378,6 +379,8 @@ child_setup (gpointer data)
   Child *c = data;
 
   setpgid (0, 0);
+  /* A driver killed by a timeout (meson test) takes its children along. */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
   if (c->cpu >= 0)
     {
       cpu_set_t set;
