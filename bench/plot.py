@@ -5,7 +5,8 @@
 #
 # Draws docs/performance.png from a `qsock-bench --json FILE` file: for each
 # workload, one bar per implementation with its median divided by raw's
-# median. Run with /usr/bin/python3 (python3-matplotlib):
+# median; with --instructions, a WORKLOAD:instr group too (lower is better).
+# Run with /usr/bin/python3 (python3-matplotlib):
 #   bench/plot.py results.json docs/performance.png
 
 import json
@@ -30,12 +31,18 @@ def load(path):
             if not line:
                 continue
             run = json.loads(line)
-            if run.get("value") is None:
-                continue
-            impls = values.setdefault(run["workload"], {})
-            impls.setdefault(run["impl"], []).append(run["value"])
-            units[run["workload"]] = run["unit"]
+            add(values, units, run["workload"], run["impl"], run.get("value"), run["unit"])
+            # --instructions: per round trip, or per datagram received.
+            add(values, units, run["workload"] + ":instr", run["impl"],
+                run.get("instructions"), "instr/rt")
     return values, units
+
+
+def add(values, units, workload, impl, value, unit):
+    if value is None:
+        return
+    values.setdefault(workload, {}).setdefault(impl, []).append(value)
+    units[workload] = unit
 
 
 def ratios(values):
