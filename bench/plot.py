@@ -51,7 +51,10 @@ def ratios(values):
     for workload, impls in values.items():
         raw = statistics.median(impls["raw"]) if "raw" in impls else 0
         if raw > 0:
-            out[workload] = {impl: statistics.median(v) / raw for impl, v in impls.items()}
+            out[workload] = {impl: statistics.median(v) / raw for impl, v in impls.items()
+                             if statistics.median(v) > 0}
+        else:
+            print(f"plot.py: {workload}: no raw median above 0, left out", file=sys.stderr)
     return out
 
 
@@ -66,6 +69,7 @@ def plot(table, units, out_path):
         ys = [table[w][impl] for w in workloads if impl in table[w]]
         ax.bar(xs, ys, width, label=impl)
     ax.axhline(1.0, color="black", linewidth=0.8)
+    ax.set_yscale("log")  # instruction ratios reach 50×, rates 0.1×
     ax.set_xticks([n + width * (len(impls) - 1) / 2 for n in range(len(workloads))])
     ax.set_xticklabels(
         [w + (" (lower is better)" if units[w] in LOWER_IS_BETTER else "") for w in workloads],
