@@ -8,6 +8,7 @@
  * implementations are measured against: servers read into one reused
  * 64 KiB buffer on readiness, clients write straight from a precomputed
  * pattern. Default socket buffer sizes; TCP_NODELAY on pingpongs only.
+ * udp-flood --batch: recvmmsg on the server, sendmmsg on the client.
  *
  * tcp-connections hold phase: once the server has measured VmRSS it closes
  * the held connections; the client waits until each one has reached EOF.

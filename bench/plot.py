@@ -5,7 +5,8 @@
 #
 # Draws docs/performance.png from a `qsock-bench --json FILE` file: for each
 # workload, one bar per implementation with its median divided by raw's
-# median. Run with /usr/bin/python3 (python3-matplotlib):
+# median; with --instructions, a WORKLOAD:instr group too (lower is better).
+# Run with /usr/bin/python3 (python3-matplotlib):
 #   bench/plot.py results.json docs/performance.png
 
 import json
@@ -30,12 +31,18 @@ def load(path):
             if not line:
                 continue
             run = json.loads(line)
-            if run.get("value") is None:
-                continue
-            impls = values.setdefault(run["workload"], {})
-            impls.setdefault(run["impl"], []).append(run["value"])
-            units[run["workload"]] = run["unit"]
+            add(values, units, run["workload"], run["impl"], run.get("value"), run["unit"])
+            # --instructions: per round trip, or per datagram received.
+            add(values, units, run["workload"] + ":instr", run["impl"],
+                run.get("instructions"), "instr/rt")
     return values, units
+
+
+def add(values, units, workload, impl, value, unit):
+    if value is None:
+        return
+    values.setdefault(workload, {}).setdefault(impl, []).append(value)
+    units[workload] = unit
 
 
 def ratios(values):
@@ -44,7 +51,10 @@ def ratios(values):
     for workload, impls in values.items():
         raw = statistics.median(impls["raw"]) if "raw" in impls else 0
         if raw > 0:
-            out[workload] = {impl: statistics.median(v) / raw for impl, v in impls.items()}
+            out[workload] = {impl: statistics.median(v) / raw for impl, v in impls.items()
+                             if statistics.median(v) > 0}
+        else:
+            print(f"plot.py: {workload}: no raw median above 0, left out", file=sys.stderr)
     return out
 
 
@@ -59,6 +69,7 @@ def plot(table, units, out_path):
         ys = [table[w][impl] for w in workloads if impl in table[w]]
         ax.bar(xs, ys, width, label=impl)
     ax.axhline(1.0, color="black", linewidth=0.8)
+    ax.set_yscale("log")  # instruction ratios reach 50×, rates 0.1×
     ax.set_xticks([n + width * (len(impls) - 1) / 2 for n in range(len(workloads))])
     ax.set_xticklabels(
         [w + (" (lower is better)" if units[w] in LOWER_IS_BETTER else "") for w in workloads],
