@@ -52,15 +52,10 @@ typedef struct {
   BenchImplMain  main;
 } InProcess;
 
-/* Only the implementations whose source file was built (see meson.build). */
 static const InProcess in_process[] = {
   { "raw", bench_raw_main },
-#ifdef BENCH_HAVE_QSOCK
   { "qsock", bench_qsock_main },
-#endif
-#ifdef BENCH_HAVE_GIO
   { "gio", bench_gio_main },
-#endif
 };
 
 /* Every row a table can have, in table order. "qsock+batch" is qsock with

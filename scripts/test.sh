@@ -27,7 +27,7 @@ configure () {
 }
 
 # 1. The whole suite on a -Werror build.
-configure _build -Dwerror=true -Ddocs=true || exit 1
+configure _build -Dwerror=true -Ddocs=true -Dbench_peers=true || exit 1
 meson compile -C _build || exit 1
 meson test -C _build --print-errorlogs --num-processes 2 || status=1
 
