@@ -21,6 +21,7 @@ void _qs_abstract_socket_init_socket_type (QsAbstractSocket *self,
  * QAbstractSocketPrivate: the engine (NULL while there is none), the
  * context, the error setters, and the datagram read re-arm. */
 QsSocketEngine *_qs_abstract_socket_get_engine          (QsAbstractSocket *self);
+QsSocketState   _qs_abstract_socket_get_state           (QsAbstractSocket *self);
 GMainContext   *_qs_abstract_socket_get_context         (QsAbstractSocket *self);
 void            _qs_abstract_socket_set_error           (QsAbstractSocket *self,
                                                          QsSocketError     error,

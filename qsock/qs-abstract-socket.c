@@ -1720,6 +1720,14 @@ _qs_abstract_socket_get_engine (QsAbstractSocket *self)
   return get_priv (self)->engine;
 }
 
+/* qs_abstract_socket_get_state() without the type check, for the hot
+ * paths of subclasses. */
+QsSocketState
+_qs_abstract_socket_get_state (QsAbstractSocket *self)
+{
+  return get_priv (self)->state;
+}
+
 GMainContext *
 _qs_abstract_socket_get_context (QsAbstractSocket *self)
 {

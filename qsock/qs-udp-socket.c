@@ -505,7 +505,7 @@ send_failed (QsUdpSocket *self,
 static gboolean
 needs_bind (QsUdpSocket *self)
 {
-  return qs_abstract_socket_get_state ((QsAbstractSocket *) self) == QS_SOCKET_STATE_UNCONNECTED_STATE;
+  return _qs_abstract_socket_get_state ((QsAbstractSocket *) self) == QS_SOCKET_STATE_UNCONNECTED_STATE;
 }
 
 /* Binds to the any address and port 0 (state-changed(BOUND)) to send.
