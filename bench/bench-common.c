@@ -152,20 +152,47 @@ bench_pattern_check (const guint8 *buf,
 }
 
 /* Line k: its index as 16 hex digits, a space, 62 letters that depend on
- * k, then '\n'. */
+ * k (letter i is 'a' + (k + i) % 26), then '\n'. */
 #define LINE_DIGITS 16
+#define LINE_LETTERS (BENCH_LINE_LEN - LINE_DIGITS - 2)
 
-void
-bench_line_fill (char    *buf,
-                 guint64  k)
+/* The alphabet, repeated: the letters of any line are one slice of it. */
+static const char *
+alphabet_get (void)
+{
+  static char alphabet[26 + LINE_LETTERS];
+
+  if (alphabet[0] == 0)
+    {
+      for (gsize i = 0; i < sizeof alphabet; i++)
+        alphabet[i] = (char) ('a' + i % 26);
+    }
+  return alphabet;
+}
+
+static void
+line_digits (char    *buf,
+             guint64  k)
 {
   static const char hex[] = "0123456789abcdef";
 
   for (int i = 0; i < LINE_DIGITS; i++)
     buf[i] = hex[(k >> (4 * (LINE_DIGITS - 1 - i))) & 0xf];
+}
+
+static const char *
+line_letters (guint64 k)
+{
+  return alphabet_get () + (k + LINE_DIGITS + 1) % 26;
+}
+
+void
+bench_line_fill (char    *buf,
+                 guint64  k)
+{
+  line_digits (buf, k);
   buf[LINE_DIGITS] = ' ';
-  for (int i = LINE_DIGITS + 1; i < BENCH_LINE_LEN - 1; i++)
-    buf[i] = (char) ('a' + (k + (guint64) i) % 26);
+  memcpy (buf + LINE_DIGITS + 1, line_letters (k), LINE_LETTERS);
   buf[BENCH_LINE_LEN - 1] = '\n';
 }
 
@@ -176,12 +203,15 @@ bench_line_check (const char *line,
                   gsize       len,
                   guint64     k)
 {
-  char expected[BENCH_LINE_LEN];
+  char digits[LINE_DIGITS];
 
   if (len != BENCH_LINE_LEN && len != BENCH_LINE_LEN - 1)
     return FALSE;
-  bench_line_fill (expected, k);
-  return memcmp (line, expected, len) == 0;
+  line_digits (digits, k);
+  return memcmp (line, digits, LINE_DIGITS) == 0 &&
+         line[LINE_DIGITS] == ' ' &&
+         memcmp (line + LINE_DIGITS + 1, line_letters (k), LINE_LETTERS) == 0 &&
+         (len == BENCH_LINE_LEN - 1 || line[BENCH_LINE_LEN - 1] == '\n');
 }
 
 void
