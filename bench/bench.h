@@ -101,7 +101,7 @@ int bench_gio_main   (const BenchParams *p);
 const char *bench_workload_name     (BenchWorkload w);
 gboolean    bench_workload_is_local (BenchWorkload w);
 double      bench_now               (void);  /* CLOCK_MONOTONIC seconds */
-gint64      bench_rss_kb            (void);  /* VmRSS of /proc/self/status */
+gint64      bench_rss_kb            (void);  /* VmRSS of /proc/self/status, after malloc_trim (0) */
 void        bench_raise_nofile      (void);  /* RLIMIT_NOFILE to its hard limit */
 
 /* bench_pattern_byte (i) == i % BENCH_PATTERN_PERIOD (a prime, so the

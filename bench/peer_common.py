@@ -13,6 +13,7 @@
 """qsock-bench's Python peers: protocol, payloads and workloads."""
 
 import argparse
+import ctypes
 import json
 import math
 import os
@@ -90,7 +91,8 @@ def percentiles(samples):
 # ---- the process -------------------------------------------------------------
 
 def rss_kb():
-    """VmRSS of /proc/self/status, as bench_rss_kb."""
+    """VmRSS of /proc/self/status after malloc_trim(0), as bench_rss_kb."""
+    ctypes.CDLL(None).malloc_trim(0)
     with open('/proc/self/status', encoding='ascii') as status:
         for text in status:
             if text.startswith('VmRSS:'):
