@@ -131,10 +131,12 @@ engine_source_dispatch (GSource     *source,
   QsSocketEngine *engine = es->engine;
   GIOCondition revents;
 
-  if (engine == NULL || engine->tag == NULL)
+  if (engine == NULL || engine->tag == NULL || engine->events == 0)
     return G_SOURCE_CONTINUE;
 
-  revents = g_source_query_unix_fd (source, engine->tag);
+  /* Only what is wanted now: the poll may predate a change of events. */
+  revents = g_source_query_unix_fd (source, engine->tag) &
+            (engine->events | G_IO_HUP | G_IO_ERR | G_IO_NVAL);
   if (revents != 0)
     engine->func (revents, engine->user_data);   /* may free the engine */
 
