@@ -143,6 +143,37 @@ finish_read (Fixture *f,
   return qs_io_device_read_finish (DEV (f), f->result, error);
 }
 
+/* The pending read completed, once, with exactly @expected. */
+static void
+assert_read_gave (Fixture    *f,
+                  const char *expected)
+{
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(GError) error = NULL;
+
+  wait_calls (f, 1);
+  got = finish_read (f, &error);
+  g_assert_no_error (error);
+  qs_test_assert_bytes (got, expected);
+}
+
+/* The pending read completed, once, with @domain/@code and no bytes.
+ * Returns the error, for the message. */
+static GError *
+assert_read_failed (Fixture *f,
+                    GQuark   domain,
+                    int      code)
+{
+  g_autoptr(GBytes) got = NULL;
+  GError *error = NULL;
+
+  wait_calls (f, 1);
+  got = finish_read (f, &error);
+  g_assert_error (error, domain, code);
+  g_assert_null (got);
+  return error;
+}
+
 static gboolean
 finish_write (Fixture *f,
               gsize   *written,
@@ -317,8 +348,6 @@ static void
 test_read_exact (Fixture      *f,
                  gconstpointer data)
 {
-  g_autoptr(GBytes) got = NULL;
-  g_autoptr(GError) error = NULL;
 
   g_test_summary ("read_async(5) waits for 5 bytes, after ready-read's "
                   "handlers, and consumes exactly those");
@@ -332,10 +361,7 @@ test_read_exact (Fixture      *f,
   assert_trace (f, "ready-read ");
 
   qs_test_peer_send (f->peer, "lo world", 8);
-  wait_calls (f, 1);
-  got = finish_read (f, &error);
-  g_assert_no_error (error);
-  qs_test_assert_bytes (got, "hello");
+  assert_read_gave (f, "hello");
   assert_trace (f, "ready-read ready-read callback ");
   g_assert_cmpint (qs_io_device_bytes_available (DEV (f)), ==, 6);
 }
@@ -344,8 +370,6 @@ static void
 test_read_buffered (Fixture      *f,
                     gconstpointer data)
 {
-  g_autoptr(GBytes) got = NULL;
-  g_autoptr(GError) error = NULL;
 
   g_test_summary ("read_async of bytes already buffered completes from the "
                   "loop, never before it returns");
@@ -355,10 +379,7 @@ test_read_buffered (Fixture      *f,
   qs_test_run_until (qs_io_device_bytes_available (DEV (f)) == 6, TIMEOUT_MS);
   qs_io_device_read_async (DEV (f), 4, G_PRIORITY_DEFAULT, NULL, on_done, f);
   g_assert_cmpuint (f->calls, ==, 0);
-  wait_calls (f, 1);
-  got = finish_read (f, &error);
-  g_assert_no_error (error);
-  qs_test_assert_bytes (got, "abcd");
+  assert_read_gave (f, "abcd");
   g_assert_cmpint (qs_io_device_bytes_available (DEV (f)), ==, 2);
 }
 
@@ -366,8 +387,6 @@ static void
 test_read_to_eof (Fixture      *f,
                   gconstpointer data)
 {
-  g_autoptr(GBytes) got = NULL;
-  g_autoptr(GError) error = NULL;
 
   g_test_summary ("read_async(0) reads to the end of the stream: a remote "
                   "close ends it (after read-channel-finished), not fails it");
@@ -378,10 +397,7 @@ test_read_to_eof (Fixture      *f,
   qs_test_run_until (qs_io_device_bytes_available (DEV (f)) == 9, TIMEOUT_MS);
   g_assert_cmpuint (f->calls, ==, 0);
   g_clear_object (&f->peer);
-  wait_calls (f, 1);
-  got = finish_read (f, &error);
-  g_assert_no_error (error);
-  qs_test_assert_bytes (got, "all of it");
+  assert_read_gave (f, "all of it");
   g_assert_true (g_str_has_suffix (f->trace->str, "read-channel-finished callback disconnected "));
   g_assert_cmpint (qs_io_device_bytes_available (DEV (f)), ==, 0);
 }
@@ -390,7 +406,6 @@ static void
 test_read_short_at_eof (Fixture      *f,
                         gconstpointer data)
 {
-  g_autoptr(GBytes) got = NULL;
   g_autoptr(GError) error = NULL;
 
   g_test_summary ("read_async(10) at the end of the stream gets the 3 bytes "
@@ -400,10 +415,7 @@ test_read_short_at_eof (Fixture      *f,
   qs_io_device_read_async (DEV (f), 10, G_PRIORITY_DEFAULT, NULL, on_done, f);
   qs_test_peer_send (f->peer, "abc", 3);
   g_clear_object (&f->peer);
-  wait_calls (f, 1);
-  got = finish_read (f, &error);
-  g_assert_no_error (error);
-  qs_test_assert_bytes (got, "abc");
+  assert_read_gave (f, "abc");
   qs_test_drain_context ();
   assert_trace (f, "ready-read error-occurred(remote-host-closed-error) state-changed(closing-state) "
                    "state-changed(unconnected-state) read-channel-finished callback disconnected ");
@@ -413,7 +425,6 @@ static void
 test_read_after_eof (Fixture      *f,
                      gconstpointer data)
 {
-  g_autoptr(GBytes) got = NULL;
   g_autoptr(GBytes) rest = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -428,10 +439,7 @@ test_read_after_eof (Fixture      *f,
   assert_trace (f, REMOTE_CLOSE_TRACE);
 
   qs_io_device_read_async (DEV (f), 100, G_PRIORITY_DEFAULT, NULL, on_done, f);
-  wait_calls (f, 1);
-  got = finish_read (f, &error);
-  g_assert_no_error (error);
-  qs_test_assert_bytes (got, "late");
+  assert_read_gave (f, "late");
 
   qs_io_device_read_async (DEV (f), 0, G_PRIORITY_DEFAULT, NULL, on_done, f);
   wait_calls (f, 2);
@@ -445,7 +453,6 @@ test_read_cancel_before (Fixture      *f,
                          gconstpointer data)
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GBytes) got = NULL;
   g_autoptr(GError) error = NULL;
 
   g_test_summary ("read_async with a cancelled cancellable: "
@@ -457,10 +464,7 @@ test_read_cancel_before (Fixture      *f,
   g_cancellable_cancel (cancellable);
   qs_io_device_read_async (DEV (f), 4, G_PRIORITY_DEFAULT, cancellable, on_done, f);
   g_assert_cmpuint (f->calls, ==, 0);
-  wait_calls (f, 1);
-  got = finish_read (f, &error);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_null (got);
+  error = assert_read_failed (f, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpint (qs_io_device_bytes_available (DEV (f)), ==, 4);
 }
 
@@ -469,7 +473,6 @@ test_read_cancel_during (Fixture      *f,
                          gconstpointer data)
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GBytes) got = NULL;
   g_autoptr(GBytes) after = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -482,10 +485,7 @@ test_read_cancel_during (Fixture      *f,
   qs_test_run_until (qs_io_device_bytes_available (DEV (f)) == 4, TIMEOUT_MS);
   g_cancellable_cancel (cancellable);
   g_assert_cmpuint (f->calls, ==, 0);
-  wait_calls (f, 1);
-  got = finish_read (f, &error);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_null (got);
+  error = assert_read_failed (f, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
   g_assert_cmpint (qs_io_device_bytes_available (DEV (f)), ==, 4);
 
@@ -528,7 +528,6 @@ static void
 test_read_close (Fixture      *f,
                  gconstpointer data)
 {
-  g_autoptr(GBytes) got = NULL;
   g_autoptr(GError) error = NULL;
 
   g_test_summary ("close() while read_async is pending: G_IO_ERROR_CLOSED "
@@ -537,10 +536,7 @@ test_read_close (Fixture      *f,
   connect_socket (f);
   qs_io_device_read_async (DEV (f), 2, G_PRIORITY_DEFAULT, NULL, on_done, f);
   qs_io_device_close (DEV (f));
-  wait_calls (f, 1);
-  got = finish_read (f, &error);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
-  g_assert_null (got);
+  error = assert_read_failed (f, G_IO_ERROR, G_IO_ERROR_CLOSED);
   assert_trace (f, "about-to-close state-changed(closing-state) state-changed(unconnected-state) "
                    "read-channel-finished disconnected callback ");
 }
@@ -549,7 +545,6 @@ static void
 test_read_not_open (Fixture      *f,
                     gconstpointer data)
 {
-  g_autoptr(GBytes) got = NULL;
   g_autoptr(GError) error = NULL;
 
   g_test_summary ("read_async on a device that is not open: G_IO_ERROR_CLOSED "
@@ -557,10 +552,7 @@ test_read_not_open (Fixture      *f,
 
   qs_io_device_read_async (DEV (f), 1, G_PRIORITY_DEFAULT, NULL, on_done, f);
   g_assert_cmpuint (f->calls, ==, 0);
-  wait_calls (f, 1);
-  got = finish_read (f, &error);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
-  g_assert_null (got);
+  error = assert_read_failed (f, G_IO_ERROR, G_IO_ERROR_CLOSED);
 }
 
 static void
