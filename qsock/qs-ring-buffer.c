@@ -37,6 +37,7 @@ _qs_ring_buffer_init (QsRingBuffer *self,
 
   memset (self, 0, sizeof *self);
   self->chunk_size = chunk_size ? chunk_size : DEFAULT_CHUNK_SIZE;
+  self->hint_at = -1;
 }
 
 void
@@ -56,6 +57,7 @@ _qs_ring_buffer_destroy (QsRingBuffer *self)
   chunk_size = self->chunk_size;
   memset (self, 0, sizeof *self);
   self->chunk_size = chunk_size;
+  self->hint_at = -1;
 }
 
 /* Keeps the memory of a released chunk as a spare; when the spares are
@@ -173,23 +175,8 @@ _qs_ring_buffer_clear (QsRingBuffer *self)
   self->first = 0;
   self->n_chunks = 0;
   self->size = 0;
+  self->hint_at = -1;
   trim_spares (self);
-}
-
-gsize
-_qs_ring_buffer_get_size (const QsRingBuffer *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-
-  return self->size;
-}
-
-gboolean
-_qs_ring_buffer_is_empty (const QsRingBuffer *self)
-{
-  g_return_val_if_fail (self != NULL, TRUE);
-
-  return self->size == 0;
 }
 
 /* A free slot in the chunk array, at the end (or, with @at_front, before
@@ -403,6 +390,23 @@ _qs_ring_buffer_peek (const QsRingBuffer *self,
   return done;
 }
 
+/* @size bytes left the head: the search hint moves with the bytes it
+ * covers, and is dropped with its byte. */
+static void
+hint_consumed (QsRingBuffer *self,
+               gsize         size)
+{
+  if (self->hint_at < 0)
+    return;
+  if (size > (gsize) self->hint_at)
+    {
+      self->hint_at = -1;
+      return;
+    }
+  self->hint_at -= size;
+  self->hint_from = self->hint_from > size ? self->hint_from - size : 0;
+}
+
 /* Consumes up to @max_size bytes from the head, copying them to @data
  * unless it is NULL. */
 static gsize
@@ -426,6 +430,7 @@ consume (QsRingBuffer *self,
       if (chunk->head == chunk->tail)
         head_chunk_emptied (self);
     }
+  hint_consumed (self, done);
   if (done > 0 && self->size == 0)
     trim_spares (self);
 
@@ -453,14 +458,20 @@ _qs_ring_buffer_skip (QsRingBuffer *self,
 }
 
 gssize
-_qs_ring_buffer_index_of (const QsRingBuffer *self,
+_qs_ring_buffer_index_of (QsRingBuffer       *self,
                           guint8              c,
                           gsize               max_len,
                           gsize               offset)
 {
   gsize position = 0;
+  gsize from = offset;
 
   g_return_val_if_fail (self != NULL, -1);
+
+  /* The first @c at or after @offset is known. */
+  if (self->hint_at >= 0 && c == self->hint_byte &&
+      offset >= self->hint_from && offset <= (gsize) self->hint_at)
+    return (gsize) self->hint_at - offset < max_len ? self->hint_at : -1;
 
   for (guint i = 0; i < self->n_chunks && max_len > 0; i++)
     {
@@ -479,7 +490,12 @@ _qs_ring_buffer_index_of (const QsRingBuffer *self,
       n = MIN (len - offset, max_len);
       found = memchr (start + offset, c, n);
       if (found != NULL)
-        return position + (found - start);
+        {
+          self->hint_byte = c;
+          self->hint_from = from;
+          self->hint_at = position + (found - start);
+          return self->hint_at;
+        }
       position += len;
       max_len -= n;
       offset = 0;
@@ -503,6 +519,7 @@ _qs_ring_buffer_get_char (QsRingBuffer *self)
   g_assert (chunk->head < chunk->tail);
   c = chunk->data[chunk->head++];
   self->size--;
+  hint_consumed (self, 1);
   if (chunk->head == chunk->tail)
     head_chunk_emptied (self);
   if (self->size == 0)
@@ -531,6 +548,11 @@ _qs_ring_buffer_unget_char (QsRingBuffer *self,
 
   chunk->data[--chunk->head] = c;
   self->size++;
+  if (self->hint_at >= 0)
+    {
+      self->hint_at++;
+      self->hint_from++;
+    }
 }
 
 guint

@@ -42,14 +42,19 @@ typedef struct
   QsRingChunk  spares[QS_RING_BUFFER_MAX_SPARES]; /* (owned) [0, n_spares): released chunks kept
                                                    * for reuse, data and capacity only; at most
                                                    * one while the buffer is empty */
+  /* What the last successful index_of() learned, kept while the bytes
+   * it covers stay: no hint_byte in [hint_from, hint_at), one at
+   * hint_at. can_read_line() then read_line() scan once. hint_at < 0:
+   * nothing known. */
+  gssize       hint_at;
+  gsize        hint_from;
+  guint8       hint_byte;
 } QsRingBuffer;
 
 void     _qs_ring_buffer_init        (QsRingBuffer        *self,
                                       gsize                chunk_size);
 void     _qs_ring_buffer_destroy     (QsRingBuffer        *self);
 void     _qs_ring_buffer_clear       (QsRingBuffer        *self);
-gsize    _qs_ring_buffer_get_size    (const QsRingBuffer  *self);
-gboolean _qs_ring_buffer_is_empty    (const QsRingBuffer  *self);
 
 void     _qs_ring_buffer_append      (QsRingBuffer        *self,
                                       const guint8        *data,
@@ -69,7 +74,7 @@ gsize    _qs_ring_buffer_read        (QsRingBuffer        *self,
                                       gsize                max_size);
 gsize    _qs_ring_buffer_skip        (QsRingBuffer        *self,
                                       gsize                size);
-gssize   _qs_ring_buffer_index_of    (const QsRingBuffer  *self,
+gssize   _qs_ring_buffer_index_of    (QsRingBuffer        *self,
                                       guint8               c,
                                       gsize                max_len,
                                       gsize                offset);
@@ -80,5 +85,18 @@ void     _qs_ring_buffer_unget_char  (QsRingBuffer        *self,
 guint    _qs_ring_buffer_get_vectors (const QsRingBuffer  *self,
                                       struct iovec        *vectors,
                                       guint                max_vectors);
+
+/* Inline: the devices ask these on every read and write. */
+static inline gsize
+_qs_ring_buffer_get_size (const QsRingBuffer *self)
+{
+  return self->size;
+}
+
+static inline gboolean
+_qs_ring_buffer_is_empty (const QsRingBuffer *self)
+{
+  return self->size == 0;
+}
 
 G_END_DECLS

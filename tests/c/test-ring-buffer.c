@@ -448,6 +448,85 @@ test_index_of (void)
   _qs_ring_buffer_destroy (&rb);
 }
 
+/* index_of() remembers what its last scan found; whatever happens to the
+ * buffer in between, each answer must be the one a fresh scan of the
+ * bytes gives. Random operations against a GString model. */
+static void
+test_index_of_hint (void)
+{
+  static const char alphabet[] = "ab\n";
+  QsRingBuffer rb;
+  GString *model = g_string_new (NULL);
+
+  g_test_summary ("index_of answers as a fresh scan after appends, reads, skips, ungets and clears");
+
+  _qs_ring_buffer_init (&rb, SMALL);
+  for (guint step = 0; step < 20000; step++)
+    {
+      gsize size = model->len;
+      gsize n = g_test_rand_int_range (0, 12);
+      guint8 c = alphabet[g_test_rand_int_range (0, 3)];
+      guint8 out[16];
+
+      switch (g_test_rand_int_range (0, 8))
+        {
+        case 0:
+        case 1:
+          for (gsize i = 0; i < n; i++)
+            out[i] = alphabet[g_test_rand_int_range (0, 3)];
+          _qs_ring_buffer_append (&rb, out, n);
+          g_string_append_len (model, (const char *) out, n);
+          break;
+        case 2:
+          n = MIN (n, size);
+          g_assert_cmpuint (_qs_ring_buffer_read (&rb, out, n), ==, n);
+          g_assert_cmpmem (out, n, model->str, n);
+          g_string_erase (model, 0, n);
+          break;
+        case 3:
+          g_assert_cmpuint (_qs_ring_buffer_skip (&rb, n), ==, MIN (n, size));
+          g_string_erase (model, 0, MIN (n, size));
+          break;
+        case 4:
+          g_assert_cmpint (_qs_ring_buffer_get_char (&rb), ==, size ? (guint8) model->str[0] : -1);
+          if (size > 0)
+            g_string_erase (model, 0, 1);
+          _qs_ring_buffer_unget_char (&rb, c);
+          g_string_prepend_c (model, c);
+          break;
+        case 5:
+          if (g_test_rand_int_range (0, 20) == 0)
+            {
+              _qs_ring_buffer_clear (&rb);
+              g_string_truncate (model, 0);
+            }
+          break;
+        default:
+          {
+            gsize offset = g_test_rand_int_range (0, size + 2);
+            gsize max_len = g_test_rand_int_range (0, size + 2);
+            gssize expected = -1;
+
+            for (gsize i = offset; i < size && i < offset + max_len; i++)
+              {
+                if ((guint8) model->str[i] == c)
+                  {
+                    expected = i;
+                    break;
+                  }
+              }
+            g_assert_cmpint (_qs_ring_buffer_index_of (&rb, c, max_len, offset), ==, expected);
+          }
+          break;
+        }
+      g_assert_cmpuint (_qs_ring_buffer_get_size (&rb), ==, model->len);
+    }
+  assert_invariants (&rb);
+
+  _qs_ring_buffer_destroy (&rb);
+  g_string_free (model, TRUE);
+}
+
 static void
 test_get_char_unget_char (void)
 {
@@ -1006,6 +1085,7 @@ main (int   argc,
   g_test_add_func ("/ring-buffer/peek", test_peek);
   g_test_add_func ("/ring-buffer/skip", test_skip);
   g_test_add_func ("/ring-buffer/index-of", test_index_of);
+  g_test_add_func ("/ring-buffer/index-of-hint", test_index_of_hint);
   g_test_add_func ("/ring-buffer/get-char-unget-char", test_get_char_unget_char);
   g_test_add_func ("/ring-buffer/get-vectors", test_get_vectors);
   g_test_add_func ("/ring-buffer/clear-destroy", test_clear_destroy);
