@@ -1122,9 +1122,7 @@ qs_io_device_read_line (QsIODevice *self,
     }
   else if (!_qs_ring_buffer_is_empty (&priv->read_buffer))
     {
-      gssize eol = _qs_ring_buffer_index_of (&priv->read_buffer, '\n', limit, 0);
-
-      done = _qs_ring_buffer_read (&priv->read_buffer, data, eol >= 0 ? (gsize) eol + 1 : limit);
+      done = _qs_ring_buffer_read_line (&priv->read_buffer, data, limit);
       if (_qs_ring_buffer_is_empty (&priv->read_buffer))
         klass->read_data (self, data, 0);
     }

@@ -457,23 +457,32 @@ _qs_ring_buffer_skip (QsRingBuffer *self,
   return consume (self, NULL, size);
 }
 
-gssize
-_qs_ring_buffer_index_of (QsRingBuffer       *self,
-                          guint8              c,
-                          gsize               max_len,
-                          gsize               offset)
+/* Records that the first @c at or after @from is at @at. */
+static inline gssize
+remember_hint (QsRingBuffer *self,
+               guint8        c,
+               gsize         from,
+               gsize         at)
 {
-  gsize position = 0;
-  gsize from = offset;
+  self->hint_byte = c;
+  self->hint_from = from;
+  self->hint_at = at;
+  return at;
+}
 
-  g_return_val_if_fail (self != NULL, -1);
-
-  /* The first @c at or after @offset is known. */
-  if (self->hint_at >= 0 && c == self->hint_byte &&
-      offset >= self->hint_from && offset <= (gsize) self->hint_at)
-    return (gsize) self->hint_at - offset < max_len ? self->hint_at : -1;
-
-  for (guint i = 0; i < self->n_chunks && max_len > 0; i++)
+/* index_of() from chunk @i on, which starts at buffer position
+ * @position; @offset is relative to that chunk and @from is where the
+ * search began. */
+static G_GNUC_NO_INLINE gssize
+index_of_from_chunk (QsRingBuffer *self,
+                     guint8        c,
+                     gsize         max_len,
+                     gsize         offset,
+                     guint         i,
+                     gsize         position,
+                     gsize         from)
+{
+  for (; i < self->n_chunks && max_len > 0; i++)
     {
       const QsRingChunk *chunk = &self->chunks[self->first + i];
       const guint8 *start = chunk->data + chunk->head;
@@ -490,18 +499,64 @@ _qs_ring_buffer_index_of (QsRingBuffer       *self,
       n = MIN (len - offset, max_len);
       found = memchr (start + offset, c, n);
       if (found != NULL)
-        {
-          self->hint_byte = c;
-          self->hint_from = from;
-          self->hint_at = position + (found - start);
-          return self->hint_at;
-        }
+        return remember_hint (self, c, from, position + (found - start));
       position += len;
       max_len -= n;
       offset = 0;
     }
 
   return -1;
+}
+
+/* The usual search, for a line that ends in the head chunk, stays
+ * short: the hint, else one memchr(). */
+gssize
+_qs_ring_buffer_index_of (QsRingBuffer       *self,
+                          guint8              c,
+                          gsize               max_len,
+                          gsize               offset)
+{
+  const QsRingChunk *head;
+  gsize len;
+
+  g_return_val_if_fail (self != NULL, -1);
+
+  /* The first @c at or after @offset is known. */
+  if (self->hint_at >= 0 && c == self->hint_byte &&
+      offset >= self->hint_from && offset <= (gsize) self->hint_at)
+    return (gsize) self->hint_at - offset < max_len ? self->hint_at : -1;
+
+  if (self->n_chunks == 0)
+    return -1;
+  head = &self->chunks[self->first];
+  len = head->tail - head->head;
+  if (offset >= len)
+    return index_of_from_chunk (self, c, max_len, offset - len, 1, len, offset);
+
+  {
+    const guint8 *start = head->data + head->head;
+    const guint8 *found = memchr (start + offset, c, MIN (len - offset, max_len));
+
+    if (found != NULL)
+      return remember_hint (self, c, offset, found - start);
+    if (len - offset >= max_len)
+      return -1;
+    return index_of_from_chunk (self, c, max_len - (len - offset), 0, 1, len, offset);
+  }
+}
+
+gsize
+_qs_ring_buffer_read_line (QsRingBuffer *self,
+                           guint8       *data,
+                           gsize         max_size)
+{
+  gssize eol;
+
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (data != NULL || max_size == 0, 0);
+
+  eol = _qs_ring_buffer_index_of (self, '\n', max_size, 0);
+  return consume (self, data, eol >= 0 ? (gsize) eol + 1 : max_size);
 }
 
 int

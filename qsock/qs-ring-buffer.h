@@ -78,6 +78,9 @@ gssize   _qs_ring_buffer_index_of    (QsRingBuffer        *self,
                                       guint8               c,
                                       gsize                max_len,
                                       gsize                offset);
+gsize    _qs_ring_buffer_read_line   (QsRingBuffer        *self,
+                                      guint8              *data,
+                                      gsize                max_size);
 int      _qs_ring_buffer_get_char    (QsRingBuffer        *self);
 void     _qs_ring_buffer_unget_char  (QsRingBuffer        *self,
                                       guint8               c);
