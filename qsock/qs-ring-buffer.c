@@ -407,12 +407,11 @@ hint_consumed (QsRingBuffer *self,
   self->hint_from = self->hint_from > size ? self->hint_from - size : 0;
 }
 
-/* Consumes up to @max_size bytes from the head, copying them to @data
- * unless it is NULL. */
-static gsize
-consume (QsRingBuffer *self,
-         guint8       *data,
-         gsize         max_size)
+/* consume() across chunks, or up to the end of the head chunk. */
+static G_GNUC_NO_INLINE gsize
+consume_chunks (QsRingBuffer *self,
+                guint8       *data,
+                gsize         max_size)
 {
   gsize done = 0;
 
@@ -435,6 +434,30 @@ consume (QsRingBuffer *self,
     trim_spares (self);
 
   return done;
+}
+
+/* Consumes up to @max_size bytes from the head, copying them to @data
+ * unless it is NULL. Part of the head chunk, a line say, needs no chunk
+ * bookkeeping. */
+static inline gsize
+consume (QsRingBuffer *self,
+         guint8       *data,
+         gsize         max_size)
+{
+  QsRingChunk *head;
+
+  if (self->n_chunks == 0)
+    return 0;
+  head = &self->chunks[self->first];
+  if (max_size >= head->tail - head->head)
+    return consume_chunks (self, data, max_size);
+
+  if (data != NULL)
+    memcpy (data, head->data + head->head, max_size);
+  head->head += max_size;
+  self->size -= max_size;
+  hint_consumed (self, max_size);
+  return max_size;
 }
 
 gsize
