@@ -578,3 +578,52 @@ _qs_ring_buffer_get_vectors (const QsRingBuffer *self,
 
   return n;
 }
+
+/* Bytes below which _qs_ring_buffer_read_shared() copies: a GBytes that
+ * owns a block costs a malloc for the chunk that replaces it, more than
+ * copying a few KiB. */
+#define MIN_SHARED_SIZE 4096
+
+/* Consumes exactly @size bytes as a GBytes that takes over the head
+ * chunk's memory, without copying, when they are all the bytes the head
+ * chunk holds, at least MIN_SHARED_SIZE of them, and no more than as
+ * many have been consumed before them in the chunk. The chunk leaves the
+ * buffer (its memory is not kept as a spare); a block with more than
+ * twice @size bytes of capacity is first cut back to its last byte with
+ * g_realloc(), so a GBytes never keeps more than twice its size alive.
+ * Otherwise returns NULL and consumes nothing: the caller copies. */
+GBytes *
+_qs_ring_buffer_read_shared (QsRingBuffer *self,
+                             gsize         size)
+{
+  QsRingChunk *chunk;
+  guint8 *data;
+  gsize head;
+  gsize tail;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->n_chunks == 0 || size < MIN_SHARED_SIZE)
+    return NULL;
+
+  chunk = &self->chunks[self->first];
+  if (chunk->tail - chunk->head != size || chunk->head > size)
+    return NULL;
+
+  data = chunk->data;
+  head = chunk->head;
+  tail = chunk->tail;
+  if (chunk->capacity - size > size)
+    data = g_realloc (data, tail);
+
+  /* As pop_head_chunk(), without releasing the memory; the buffer may
+   * be left with no chunk at all. */
+  self->n_chunks--;
+  self->first = self->n_chunks > 0 ? self->first + 1 : 0;
+  self->size -= size;
+  hint_consumed (self, size);
+  if (self->size == 0)
+    trim_spares (self);
+
+  return g_bytes_new_with_free_func (data + head, size, g_free, data);
+}

@@ -85,6 +85,8 @@ void     _qs_ring_buffer_unget_char  (QsRingBuffer        *self,
 guint    _qs_ring_buffer_get_vectors (const QsRingBuffer  *self,
                                       struct iovec        *vectors,
                                       guint                max_vectors);
+GBytes  *_qs_ring_buffer_read_shared (QsRingBuffer        *self,
+                                      gsize                size);
 
 /* Inline: the devices ask these on every read and write. */
 static inline gsize
