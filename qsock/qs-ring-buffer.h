@@ -49,6 +49,9 @@ typedef struct
   gssize       hint_at;
   gsize        hint_from;
   guint8       hint_byte;
+  /* Where the blocks of the GBytes _qs_ring_buffer_read_shared() gave
+   * away come back for reuse. */
+  struct _QsRingBin *bin;  /* (owned) (nullable) */
 } QsRingBuffer;
 
 void     _qs_ring_buffer_init        (QsRingBuffer        *self,

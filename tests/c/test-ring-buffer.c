@@ -1274,6 +1274,77 @@ test_read_shared_hint (void)
   _qs_ring_buffer_destroy (&rb);
 }
 
+static gpointer
+unref_bytes_thread (gpointer data)
+{
+  g_bytes_unref (data);
+  return NULL;
+}
+
+static void
+test_read_shared_returned (void)
+{
+  QsRingBuffer rb;
+  GBytes *shared[QS_RING_BUFFER_MAX_SPARES + 1];
+  GBytes *small;
+  GThread *thread;
+  const guint8 *block;
+
+  g_test_summary ("a shared GBytes gives its block back to the buffer when freed, on any "
+                  "thread, and the next chunk reuses it; the buffer may go first");
+
+  _qs_ring_buffer_init (&rb, 8192);
+
+  /* A 9000-byte block: a new chunk for 8192 bytes would have 8192. */
+  receive_pattern (&rb, 0, 6000, 9000);
+  block = rb.chunks[rb.first].data;
+  g_assert_cmpuint (rb.chunks[rb.first].capacity, ==, 9000);
+  shared[0] = _qs_ring_buffer_read_shared (&rb, 6000);
+  g_assert_nonnull (shared[0]);
+  g_assert_cmpuint (rb.n_chunks, ==, 0);
+  g_assert_cmpuint (rb.n_spares, ==, 0);
+  g_bytes_unref (shared[0]);
+  receive_pattern (&rb, 6000, 7000, 8192);
+  g_assert_true (rb.chunks[rb.first].data == block);
+  g_assert_cmpuint (rb.chunks[rb.first].capacity, ==, 9000);
+
+  /* Freed on another thread: back all the same. */
+  shared[0] = _qs_ring_buffer_read_shared (&rb, 7000);
+  assert_pattern (shared[0], 6000, 7000);
+  thread = g_thread_new ("unref", unref_bytes_thread, shared[0]);
+  g_thread_join (thread);
+  receive_pattern (&rb, 13000, 5000, 8192);
+  g_assert_true (rb.chunks[rb.first].data == block);
+  g_assert_cmpuint (rb.chunks[rb.first].capacity, ==, 9000);
+
+  /* A block cut back is too small for the next chunk: not used. */
+  small = _qs_ring_buffer_read_shared (&rb, 5000);
+  assert_pattern (small, 13000, 5000);
+  g_bytes_unref (small);
+  receive_pattern (&rb, 18000, 8000, 8192);
+  g_assert_cmpuint (rb.chunks[rb.first].capacity, >=, 8192);
+  g_assert_cmpuint (_qs_ring_buffer_skip (&rb, 8000), ==, 8000);
+
+  /* More blocks than the bin keeps, freed after the buffer is gone. */
+  for (guint i = 0; i < G_N_ELEMENTS (shared); i++)
+    receive_pattern (&rb, 1000 * i, 5000, 8192);
+  for (guint i = 0; i < G_N_ELEMENTS (shared); i++)
+    {
+      shared[i] = _qs_ring_buffer_read_shared (&rb, 5000);
+      g_assert_nonnull (shared[i]);
+      assert_invariants (&rb);
+    }
+  g_assert_true (_qs_ring_buffer_is_empty (&rb));
+  g_bytes_unref (shared[0]);                      /* into the bin ... */
+  _qs_ring_buffer_clear (&rb);                    /* ... which clear empties */
+  _qs_ring_buffer_destroy (&rb);
+  for (guint i = 1; i < G_N_ELEMENTS (shared); i++)
+    {
+      assert_pattern (shared[i], 1000 * i, 5000);
+      g_bytes_unref (shared[i]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1297,6 +1368,7 @@ main (int   argc,
   g_test_add_func ("/ring-buffer/read-shared", test_read_shared);
   g_test_add_func ("/ring-buffer/read-shared/rules", test_read_shared_rules);
   g_test_add_func ("/ring-buffer/read-shared/hint", test_read_shared_hint);
+  g_test_add_func ("/ring-buffer/read-shared/returned", test_read_shared_returned);
 
   return g_test_run ();
 }
