@@ -920,13 +920,19 @@ qs_io_device_read (QsIODevice *self,
   return device_read (self, data, max_size, FALSE);
 }
 
-/* Reads through @reader into a new GBytes of at most @max_size bytes,
- * sized to what is buffered. Never NULL. */
+/* Reads through device_read() into a new GBytes of at most @max_size
+ * bytes, sized to what is available. A read outside a transaction whose
+ * bytes are all of the read buffer's head chunk takes that chunk's
+ * memory instead of copying (see _qs_ring_buffer_read_shared() for when
+ * it does); device_read() would have served it from the buffer alone,
+ * so, as there, a read that empties the buffer calls read_data (…, 0).
+ * Never NULL. */
 static GBytes *
 read_into_bytes (QsIODevice *self,
                  gsize       max_size,
                  gboolean    peeking)
 {
+  QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
   gsize buffered = MAX (qs_io_device_bytes_available (self), 0);
   gsize room = MIN (max_size, buffered ? buffered : QS_IO_DEVICE_CHUNK_SIZE);
   guint8 *data;
@@ -934,6 +940,18 @@ read_into_bytes (QsIODevice *self,
 
   if (room == 0)
     return g_bytes_new (NULL, 0);
+
+  if (!peeking && !priv->transaction_started)
+    {
+      GBytes *shared = _qs_ring_buffer_read_shared (&priv->read_buffer, room);
+
+      if (shared != NULL)
+        {
+          if (read_buffer_drained (priv))
+            QS_IO_DEVICE_GET_CLASS (self)->read_data (self, (guint8 *) g_bytes_get_data (shared, NULL), 0);
+          return shared;
+        }
+    }
 
   data = g_malloc (room);
   n = device_read (self, data, room, peeking);
@@ -951,6 +969,12 @@ read_into_bytes (QsIODevice *self,
  * @max_size: the most bytes to read
  *
  * Reads and consumes up to @max_size bytes. Qt: `QIODevice::read(qint64)`.
+ *
+ * When the bytes read are all those of one read-buffer chunk (at least
+ * 4 KiB of them; sockets receive up to 64 KiB per chunk), the result
+ * takes over that chunk's memory instead of copying it; it then never
+ * keeps more than twice its size allocated. Inside a transaction the
+ * bytes are always copied.
  *
  * Returns: (transfer full): the bytes read; empty on error or when
  *   nothing is buffered

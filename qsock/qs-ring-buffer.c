@@ -29,6 +29,12 @@
  * reused like any other chunk. */
 #define MAX_SPARE_CHUNKS 64
 
+static guint8 *take_returned (QsRingBuffer *self,
+                              gsize         min_size,
+                              gsize        *capacity);
+static void     drop_returned (QsRingBuffer *self,
+                              gboolean      destroy);
+
 void
 _qs_ring_buffer_init (QsRingBuffer *self,
                       gsize         chunk_size)
@@ -52,6 +58,7 @@ _qs_ring_buffer_destroy (QsRingBuffer *self)
   g_free (self->chunks);
   for (guint i = 0; i < self->n_spares; i++)
     g_free (self->spares[i].data);
+  drop_returned (self, TRUE);
 
   /* Left empty and usable, as after init. */
   chunk_size = self->chunk_size;
@@ -136,8 +143,8 @@ trim_spares (QsRingBuffer *self)
 }
 
 /* Memory for a chunk of at least @min_size bytes: the most recently
- * released spare that is big enough, else a new block of
- * MAX (chunk_size, min_size). */
+ * released spare that is big enough, else a block a shared GBytes gave
+ * back, else a new block of MAX (chunk_size, min_size). */
 static guint8 *
 take_memory (QsRingBuffer *self,
              gsize         min_size,
@@ -155,6 +162,14 @@ take_memory (QsRingBuffer *self,
                    (self->n_spares - i) * sizeof *self->spares);
           return data;
         }
+    }
+
+  if (self->bin != NULL)
+    {
+      guint8 *data = take_returned (self, min_size, capacity);
+
+      if (data != NULL)
+        return data;
     }
 
   *capacity = MAX (self->chunk_size, min_size);
@@ -177,6 +192,7 @@ _qs_ring_buffer_clear (QsRingBuffer *self)
   self->size = 0;
   self->hint_at = -1;
   trim_spares (self);
+  drop_returned (self, FALSE);
 }
 
 /* A free slot in the chunk array, at the end (or, with @at_front, before
@@ -655,4 +671,180 @@ _qs_ring_buffer_get_vectors (const QsRingBuffer *self,
     }
 
   return n;
+}
+
+/* Bytes below which _qs_ring_buffer_read_shared() copies: a GBytes that
+ * owns a block costs a malloc for the chunk that replaces it, more than
+ * copying a few KiB. */
+#define MIN_SHARED_SIZE 4096
+
+/* The blocks of a buffer's shared GBytes come back here when the GBytes
+ * is freed, on whatever thread that is, and the buffer's next chunk
+ * takes one instead of a new block: a stream read with read_shared()
+ * allocates nothing in the steady state either (a block freed and
+ * allocated again per read would have malloc give the top of its heap
+ * back to the system and fault it in again, page by page). It keeps as
+ * many blocks as a buffer keeps spares; a full bin or a huge block
+ * frees the block. The bin outlives its buffer until the last GBytes
+ * is gone. */
+struct _QsRingBin
+{
+  gatomicrefcount ref_count;
+  gsize           max_capacity;                     /* bigger blocks are freed, as is_huge() */
+  gpointer        slots[QS_RING_BUFFER_MAX_SPARES]; /* (atomic) (owned) (nullable) SharedBlock */
+};
+
+typedef struct
+{
+  struct _QsRingBin *bin;   /* (owned) (nullable) while the GBytes lives */
+  guint8            *data;  /* (owned) */
+  gsize              capacity;
+} SharedBlock;
+
+static void
+shared_block_destroy (SharedBlock *block)
+{
+  g_free (block->data);
+  g_free (block);
+}
+
+static void
+bin_drain (struct _QsRingBin *bin)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (bin->slots); i++)
+    {
+      SharedBlock *block = g_atomic_pointer_exchange (&bin->slots[i], NULL);
+
+      if (block != NULL)
+        shared_block_destroy (block);
+    }
+}
+
+static void
+bin_unref (struct _QsRingBin *bin)
+{
+  if (g_atomic_ref_count_dec (&bin->ref_count))
+    {
+      bin_drain (bin);
+      g_free (bin);
+    }
+}
+
+/* The GBytes' free function: the block goes back to its bin. */
+static void
+shared_block_return (gpointer user_data)
+{
+  SharedBlock *block = user_data;
+  struct _QsRingBin *bin = g_steal_pointer (&block->bin);
+
+  if (block->capacity <= bin->max_capacity)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (bin->slots) && block != NULL; i++)
+        {
+          if (g_atomic_pointer_compare_and_exchange (&bin->slots[i], NULL, block))
+            block = NULL;
+        }
+    }
+  if (block != NULL)
+    shared_block_destroy (block);
+  bin_unref (bin);
+}
+
+/* A returned block of at least @min_size bytes, or NULL; smaller ones
+ * met on the way are freed. */
+static guint8 *
+take_returned (QsRingBuffer *self,
+               gsize         min_size,
+               gsize        *capacity)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (self->bin->slots); i++)
+    {
+      SharedBlock *block = g_atomic_pointer_exchange (&self->bin->slots[i], NULL);
+      guint8 *data;
+
+      if (block == NULL)
+        continue;
+      if (block->capacity < min_size)
+        {
+          shared_block_destroy (block);
+          continue;
+        }
+      data = g_steal_pointer (&block->data);
+      *capacity = block->capacity;
+      g_free (block);
+      return data;
+    }
+
+  return NULL;
+}
+
+/* Frees the returned blocks (clear); with @destroy, lets go of the bin. */
+static void
+drop_returned (QsRingBuffer *self,
+               gboolean      destroy)
+{
+  if (self->bin == NULL)
+    return;
+  bin_drain (self->bin);
+  if (destroy)
+    g_clear_pointer (&self->bin, bin_unref);
+}
+
+/* Consumes exactly @size bytes as a GBytes that takes over the head
+ * chunk's memory, without copying, when they are all the bytes the head
+ * chunk holds, at least MIN_SHARED_SIZE of them, and no more than as
+ * many have been consumed before them in the chunk. The chunk leaves the
+ * buffer; its block comes back for reuse when the GBytes is freed (see
+ * struct _QsRingBin). A block with more than twice @size bytes of
+ * capacity is first cut back to its last byte with g_realloc(), so a
+ * GBytes never keeps more than twice its size alive. Otherwise returns
+ * NULL and consumes nothing: the caller copies. */
+GBytes *
+_qs_ring_buffer_read_shared (QsRingBuffer *self,
+                             gsize         size)
+{
+  QsRingChunk *chunk;
+  SharedBlock *block;
+  gsize head;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->n_chunks == 0 || size < MIN_SHARED_SIZE)
+    return NULL;
+
+  chunk = &self->chunks[self->first];
+  if (chunk->tail - chunk->head != size || chunk->head > size)
+    return NULL;
+
+  if (self->bin == NULL)
+    {
+      self->bin = g_new0 (struct _QsRingBin, 1);
+      g_atomic_ref_count_init (&self->bin->ref_count);
+      self->bin->max_capacity = self->chunk_size <= G_MAXSIZE / MAX_SPARE_CHUNKS
+                                  ? self->chunk_size * MAX_SPARE_CHUNKS
+                                  : G_MAXSIZE;
+    }
+
+  block = g_new (SharedBlock, 1);
+  block->bin = self->bin;
+  g_atomic_ref_count_inc (&block->bin->ref_count);
+  block->data = chunk->data;
+  block->capacity = chunk->capacity;
+  head = chunk->head;
+  if (block->capacity - size > size)
+    {
+      block->data = g_realloc (block->data, chunk->tail);
+      block->capacity = chunk->tail;
+    }
+
+  /* As pop_head_chunk(), without releasing the memory; the buffer may
+   * be left with no chunk at all. */
+  self->n_chunks--;
+  self->first = self->n_chunks > 0 ? self->first + 1 : 0;
+  self->size -= size;
+  hint_consumed (self, size);
+  if (self->size == 0)
+    trim_spares (self);
+
+  return g_bytes_new_with_free_func (block->data + head, size, shared_block_return, block);
 }

@@ -49,6 +49,9 @@ typedef struct
   gssize       hint_at;
   gsize        hint_from;
   guint8       hint_byte;
+  /* Where the blocks of the GBytes _qs_ring_buffer_read_shared() gave
+   * away come back for reuse. */
+  struct _QsRingBin *bin;  /* (owned) (nullable) */
 } QsRingBuffer;
 
 void     _qs_ring_buffer_init        (QsRingBuffer        *self,
@@ -88,6 +91,8 @@ void     _qs_ring_buffer_unget_char  (QsRingBuffer        *self,
 guint    _qs_ring_buffer_get_vectors (const QsRingBuffer  *self,
                                       struct iovec        *vectors,
                                       guint                max_vectors);
+GBytes  *_qs_ring_buffer_read_shared (QsRingBuffer        *self,
+                                      gsize                size);
 
 /* Inline: the devices ask these on every read and write. */
 static inline gsize

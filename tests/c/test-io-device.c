@@ -500,6 +500,163 @@ test_read_bytes_read_all (void)
   assert_bytes_and_free (qs_io_device_read_all (device), "");
 }
 
+/* The read buffer's next unread byte, where a shared read_bytes points. */
+static const guint8 *
+buffer_head (TestDevice *dev)
+{
+  QsRingBuffer *rb = _qs_io_device_get_read_buffer (QS_IO_DEVICE (dev));
+
+  g_assert_cmpuint (rb->n_chunks, >, 0);
+  return rb->chunks[rb->first].data + rb->chunks[rb->first].head;
+}
+
+/* Bytes @offset .. @offset + @size of a stream whose byte i is i % 251,
+ * appended in one go (one chunk when the buffer's tail is full or
+ * empty), then ready-read. */
+static void
+feed_pattern (TestDevice *dev,
+              gsize       offset,
+              gsize       size)
+{
+  g_autofree guint8 *data = g_malloc (size);
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (offset + i) % 251;
+  _qs_ring_buffer_append (_qs_io_device_get_read_buffer (QS_IO_DEVICE (dev)), data, size);
+  qs_io_device_emit_ready_read (QS_IO_DEVICE (dev));
+}
+
+static void
+assert_pattern (GBytes *bytes,
+                gsize   offset,
+                gsize   size)
+{
+  gsize got_size = 0;
+  const guint8 *got = g_bytes_get_data (bytes, &got_size);
+
+  g_assert_cmpuint (got_size, ==, size);
+  for (gsize i = 0; i < size; i++)
+    {
+      if (got[i] != (offset + i) % 251)
+        g_error ("byte %" G_GSIZE_FORMAT ": %u, expected %u", offset + i,
+                 got[i], (guint) ((offset + i) % 251));
+    }
+}
+
+static void
+test_read_bytes_shared (void)
+{
+  g_autoptr(TestDevice) dev = device_new (QS_OPEN_MODE_READ_ONLY);
+  QsIODevice *device = QS_IO_DEVICE (dev);
+  const guint8 *head;
+  const guint8 *next_head;
+  guint calls;
+
+  g_test_summary ("read_bytes returns the exact bytes, sharing the read buffer's head chunk when "
+                  "it takes all of it and copying otherwise; read_data (self, data, 0) as read() calls it");
+
+  /* All of one chunk: shared, and the emptied buffer calls read_data. */
+  feed_pattern (dev, 0, 20000);
+  head = buffer_head (dev);
+  calls = dev->read_data_calls;
+  {
+    g_autoptr(GBytes) bytes = qs_io_device_read_bytes (device, 65536);
+
+    assert_pattern (bytes, 0, 20000);
+    g_assert_true (g_bytes_get_data (bytes, NULL) == head);
+  }
+  g_assert_cmpuint (dev->read_data_calls, ==, calls + 1);
+  g_assert_cmpint (qs_io_device_bytes_available (device), ==, 0);
+
+  /* Two chunks in one read: copied, as Qt returns all min(max, available). */
+  feed_pattern (dev, 20000, 20000);
+  feed_pattern (dev, 40000, 20000);
+  g_assert_cmpuint (_qs_io_device_get_read_buffer (device)->n_chunks, ==, 2);
+  head = buffer_head (dev);
+  calls = dev->read_data_calls;
+  {
+    g_autoptr(GBytes) bytes = qs_io_device_read_bytes (device, 65536);
+
+    assert_pattern (bytes, 20000, 40000);
+    g_assert_true (g_bytes_get_data (bytes, NULL) != head);
+  }
+  g_assert_cmpuint (dev->read_data_calls, ==, calls + 1);
+
+  /* One chunk at a time: both shared; only the read that empties the
+   * buffer calls read_data. */
+  feed_pattern (dev, 60000, 20000);
+  feed_pattern (dev, 80000, 20000);
+  head = buffer_head (dev);
+  calls = dev->read_data_calls;
+  {
+    g_autoptr(GBytes) bytes = qs_io_device_read_bytes (device, 20000);
+
+    assert_pattern (bytes, 60000, 20000);
+    g_assert_true (g_bytes_get_data (bytes, NULL) == head);
+  }
+  g_assert_cmpuint (dev->read_data_calls, ==, calls);
+  g_assert_cmpint (qs_io_device_bytes_available (device), ==, 20000);
+  next_head = buffer_head (dev);
+  {
+    g_autoptr(GBytes) bytes = qs_io_device_read_bytes (device, 20000);
+
+    assert_pattern (bytes, 80000, 20000);
+    g_assert_true (g_bytes_get_data (bytes, NULL) == next_head);
+  }
+  g_assert_cmpuint (dev->read_data_calls, ==, calls + 1);
+
+  /* Part of a chunk: copied; the rest, shorter than what was consumed
+   * before it, copied too. */
+  feed_pattern (dev, 100000, 20000);
+  {
+    g_autoptr(GBytes) bytes = qs_io_device_read_bytes (device, 15000);
+
+    assert_pattern (bytes, 100000, 15000);
+  }
+  head = buffer_head (dev);
+  {
+    g_autoptr(GBytes) bytes = qs_io_device_read_bytes (device, 65536);
+
+    assert_pattern (bytes, 115000, 5000);
+    g_assert_true (g_bytes_get_data (bytes, NULL) != head);
+  }
+
+  /* A small read: copied. */
+  feed (dev, "short");
+  assert_bytes_and_free (qs_io_device_read_bytes (device, 65536), "short");
+  g_assert_cmpint (qs_io_device_bytes_available (device), ==, 0);
+
+  /* Inside a transaction: copied and not consumed; after the rollback,
+   * the same chunk is shared. peek_bytes never shares. */
+  feed_pattern (dev, 120000, 20000);
+  head = buffer_head (dev);
+  {
+    g_autoptr(GBytes) peeked = qs_io_device_peek_bytes (device, 65536);
+
+    assert_pattern (peeked, 120000, 20000);
+    g_assert_true (g_bytes_get_data (peeked, NULL) != head);
+  }
+  qs_io_device_start_transaction (device);
+  {
+    g_autoptr(GBytes) bytes = qs_io_device_read_bytes (device, 65536);
+
+    assert_pattern (bytes, 120000, 20000);
+    g_assert_true (g_bytes_get_data (bytes, NULL) != head);
+  }
+  g_assert_cmpint (qs_io_device_bytes_available (device), ==, 0);
+  qs_io_device_rollback_transaction (device);
+  g_assert_cmpint (qs_io_device_bytes_available (device), ==, 20000);
+  g_assert_true (buffer_head (dev) == head);
+  {
+    g_autoptr(GBytes) bytes = qs_io_device_read_bytes (device, 65536);
+
+    assert_pattern (bytes, 120000, 20000);
+    g_assert_true (g_bytes_get_data (bytes, NULL) == head);
+  }
+  g_assert_cmpint (qs_io_device_bytes_available (device), ==, 0);
+  g_assert_true (qs_io_device_at_end (device));
+}
+
 static void
 test_read_line (void)
 {
@@ -1195,6 +1352,7 @@ main (int   argc,
   g_test_add_func ("/io-device/read/data-from-device", test_read_data_called);
   g_test_add_func ("/io-device/peek", test_peek);
   g_test_add_func ("/io-device/read-bytes-read-all", test_read_bytes_read_all);
+  g_test_add_func ("/io-device/read-bytes/shared", test_read_bytes_shared);
   g_test_add_func ("/io-device/read-line", test_read_line);
   g_test_add_func ("/io-device/read-line-bytes", test_read_line_bytes);
   g_test_add_func ("/io-device/get-char-unget-char", test_get_char_unget_char);

@@ -1072,6 +1072,279 @@ test_steady_stream_backlog (void)
   run_stream (STREAM_UNGET, 13, 11);
 }
 
+/* @size bytes of the pattern byte i = (@offset + i) % 251 (a period
+ * prime to every chunk size, so a misplaced byte shows). */
+static guint8 *
+pattern_new (gsize offset,
+             gsize size)
+{
+  guint8 *data = g_malloc (size);
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (offset + i) % 251;
+  return data;
+}
+
+/* Commits @size pattern bytes from @offset into the tail, as the pump
+ * receives them: one reserve of at least @min_room, one commit. */
+static void
+receive_pattern (QsRingBuffer *rb,
+                 gsize         offset,
+                 gsize         size,
+                 gsize         min_room)
+{
+  g_autofree guint8 *data = pattern_new (offset, size);
+  gsize room = 0;
+  guint8 *tail = _qs_ring_buffer_reserve (rb, min_room, &room);
+
+  g_assert_cmpuint (room, >=, size);
+  memcpy (tail, data, size);
+  _qs_ring_buffer_commit (rb, size);
+  assert_invariants (rb);
+}
+
+static void
+assert_pattern (GBytes *bytes,
+                gsize   offset,
+                gsize   size)
+{
+  g_autofree guint8 *expected = pattern_new (offset, size);
+  gsize got_size = 0;
+  const guint8 *got = g_bytes_get_data (bytes, &got_size);
+
+  g_assert_cmpmem (got, got_size, expected, size);
+}
+
+static void
+test_read_shared (void)
+{
+  QsRingBuffer rb;
+  g_autoptr(GBytes) first = NULL;
+  g_autoptr(GBytes) second = NULL;
+  const guint8 *head;
+  guint8 byte = 0;
+
+  g_test_summary ("read_shared hands over the head chunk's memory when the read takes all of "
+                  "its bytes, and leaves the buffer consistent");
+
+  _qs_ring_buffer_init (&rb, 8192);
+
+  /* Two chunks: 6000 bytes in an 8192-byte block, 7000 in another. */
+  receive_pattern (&rb, 0, 6000, 8192);
+  receive_pattern (&rb, 6000, 7000, 8192);
+  g_assert_cmpuint (rb.n_chunks, ==, 2);
+
+  /* Not exactly the head chunk's bytes: nothing happens. */
+  g_assert_null (_qs_ring_buffer_read_shared (&rb, 5999));
+  g_assert_null (_qs_ring_buffer_read_shared (&rb, 6001));
+  g_assert_null (_qs_ring_buffer_read_shared (&rb, 13000));
+  g_assert_cmpuint (_qs_ring_buffer_get_size (&rb), ==, 13000);
+  g_assert_cmpuint (rb.n_chunks, ==, 2);
+  assert_invariants (&rb);
+
+  head = rb.chunks[rb.first].data;
+  first = _qs_ring_buffer_read_shared (&rb, 6000);
+  g_assert_nonnull (first);
+  g_assert_true (g_bytes_get_data (first, NULL) == head);
+  assert_pattern (first, 0, 6000);
+  assert_invariants (&rb);
+  g_assert_cmpuint (_qs_ring_buffer_get_size (&rb), ==, 7000);
+  g_assert_cmpuint (rb.n_chunks, ==, 1);
+  /* The block left with the bytes: it is not a spare. */
+  for (guint i = 0; i < rb.n_spares; i++)
+    g_assert_true (rb.spares[i].data != head);
+
+  /* The last chunk goes too: the buffer is left without any. */
+  head = rb.chunks[rb.first].data;
+  second = _qs_ring_buffer_read_shared (&rb, 7000);
+  g_assert_nonnull (second);
+  g_assert_true (g_bytes_get_data (second, NULL) == head);
+  assert_pattern (second, 6000, 7000);
+  assert_invariants (&rb);
+  g_assert_cmpuint (rb.n_chunks, ==, 0);
+  g_assert_true (_qs_ring_buffer_is_empty (&rb));
+  g_assert_null (_qs_ring_buffer_read_shared (&rb, 7000));
+  g_assert_cmpuint (_qs_ring_buffer_read (&rb, &byte, 1), ==, 0);
+
+  /* The GBytes outlive the buffer that gave them. */
+  _qs_ring_buffer_destroy (&rb);
+  assert_pattern (first, 0, 6000);
+  assert_pattern (second, 6000, 7000);
+}
+
+static void
+test_read_shared_rules (void)
+{
+  QsRingBuffer rb;
+  g_autofree guint8 *skipped = g_malloc (8000);
+  g_autofree guint8 *expected = pattern_new (0, 14000);
+  g_autoptr(GBytes) tail_part = NULL;
+  g_autoptr(GBytes) trimmed = NULL;
+  g_autoptr(GBytes) later = NULL;
+  const guint8 *head;
+
+  g_test_summary ("read_shared shares nothing under 4096 bytes, nor when more of the chunk was "
+                  "consumed than it would hand over; a block over twice the bytes is cut back");
+
+  _qs_ring_buffer_init (&rb, 16384);
+
+  /* Below 4096 bytes: NULL, whatever the chunk. */
+  receive_pattern (&rb, 0, 4095, 16384);
+  g_assert_null (_qs_ring_buffer_read_shared (&rb, 4095));
+  g_assert_cmpuint (_qs_ring_buffer_read (&rb, skipped, 4095), ==, 4095);
+  g_assert_cmpmem (skipped, 4095, expected, 4095);
+  assert_invariants (&rb);
+
+  /* A chunk read in part: shared while what was consumed before the
+   * bytes is no more than they are. */
+  receive_pattern (&rb, 0, 12000, 16384);
+  g_assert_cmpuint (rb.n_chunks, ==, 1);
+  g_assert_cmpuint (_qs_ring_buffer_read (&rb, skipped, 7000), ==, 7000);
+  g_assert_cmpmem (skipped, 7000, expected, 7000);
+  g_assert_null (_qs_ring_buffer_read_shared (&rb, 5000));   /* 7000 consumed > 5000 */
+  g_assert_cmpuint (_qs_ring_buffer_read (&rb, skipped, 1000), ==, 1000);
+  g_assert_cmpmem (skipped, 1000, expected + 7000, 1000);
+  assert_invariants (&rb);
+  g_assert_cmpuint (_qs_ring_buffer_read (&rb, skipped, 3000), ==, 3000);
+  g_assert_cmpmem (skipped, 3000, expected + 8000, 3000);
+  g_assert_cmpuint (_qs_ring_buffer_get_size (&rb), ==, 1000);
+  _qs_ring_buffer_clear (&rb);
+
+  /* 14000 bytes in a 16384-byte block: no realloc, so the very bytes. */
+  receive_pattern (&rb, 0, 14000, 16384);
+  g_assert_cmpuint (rb.n_chunks, ==, 1);
+  g_assert_cmpuint (rb.chunks[rb.first].capacity, ==, 16384);
+  g_assert_cmpuint (_qs_ring_buffer_read (&rb, skipped, 5000), ==, 5000);
+  g_assert_cmpmem (skipped, 5000, expected, 5000);
+  head = rb.chunks[rb.first].data + rb.chunks[rb.first].head;
+  tail_part = _qs_ring_buffer_read_shared (&rb, 9000);   /* 5000 consumed <= 9000 */
+  g_assert_nonnull (tail_part);
+  g_assert_true (g_bytes_get_data (tail_part, NULL) == head);
+  assert_pattern (tail_part, 5000, 9000);
+  assert_invariants (&rb);
+  g_assert_true (_qs_ring_buffer_is_empty (&rb));
+
+  /* 5000 bytes in a 65536-byte block: handed over, cut back (the
+   * bytes themselves must survive a moving realloc). */
+  receive_pattern (&rb, 100, 5000, 65536);
+  g_assert_cmpuint (rb.chunks[rb.first].capacity, >=, 65536);
+  trimmed = _qs_ring_buffer_read_shared (&rb, 5000);
+  g_assert_nonnull (trimmed);
+  assert_pattern (trimmed, 100, 5000);
+  assert_invariants (&rb);
+
+  /* The buffer works on afterwards. */
+  receive_pattern (&rb, 200, 6000, 8192);
+  later = _qs_ring_buffer_read_shared (&rb, 6000);
+  g_assert_nonnull (later);
+  assert_pattern (later, 200, 6000);
+  assert_invariants (&rb);
+  _qs_ring_buffer_destroy (&rb);
+}
+
+static void
+test_read_shared_hint (void)
+{
+  QsRingBuffer rb;
+  g_autoptr(GBytes) shared = NULL;
+  gsize room = 0;
+  guint8 *tail;
+
+  g_test_summary ("read_shared moves the index_of hint with the bytes it consumed");
+
+  _qs_ring_buffer_init (&rb, 8192);
+  /* 5000 bytes without a newline, then a chunk with one at its byte 100. */
+  tail = _qs_ring_buffer_reserve (&rb, 8192, &room);
+  memset (tail, 'a', 5000);
+  _qs_ring_buffer_commit (&rb, 5000);
+  tail = _qs_ring_buffer_reserve (&rb, 8192, &room);
+  memset (tail, 'b', 200);
+  tail[100] = '\n';
+  _qs_ring_buffer_commit (&rb, 200);
+  g_assert_cmpuint (rb.n_chunks, ==, 2);
+
+  g_assert_cmpint (_qs_ring_buffer_index_of (&rb, '\n', 5200, 0), ==, 5100);
+  g_assert_cmpint (rb.hint_at, ==, 5100);
+  shared = _qs_ring_buffer_read_shared (&rb, 5000);
+  g_assert_nonnull (shared);
+  g_assert_cmpint (rb.hint_at, ==, 100);
+  g_assert_cmpint (_qs_ring_buffer_index_of (&rb, '\n', 200, 0), ==, 100);
+  g_assert_cmpint (_qs_ring_buffer_index_of (&rb, '\n', 200, 101), ==, -1);
+  assert_invariants (&rb);
+  _qs_ring_buffer_destroy (&rb);
+}
+
+static gpointer
+unref_bytes_thread (gpointer data)
+{
+  g_bytes_unref (data);
+  return NULL;
+}
+
+static void
+test_read_shared_returned (void)
+{
+  QsRingBuffer rb;
+  GBytes *shared[QS_RING_BUFFER_MAX_SPARES + 1];
+  GBytes *small;
+  GThread *thread;
+  const guint8 *block;
+
+  g_test_summary ("a shared GBytes gives its block back to the buffer when freed, on any "
+                  "thread, and the next chunk reuses it; the buffer may go first");
+
+  _qs_ring_buffer_init (&rb, 8192);
+
+  /* A 9000-byte block: a new chunk for 8192 bytes would have 8192. */
+  receive_pattern (&rb, 0, 6000, 9000);
+  block = rb.chunks[rb.first].data;
+  g_assert_cmpuint (rb.chunks[rb.first].capacity, ==, 9000);
+  shared[0] = _qs_ring_buffer_read_shared (&rb, 6000);
+  g_assert_nonnull (shared[0]);
+  g_assert_cmpuint (rb.n_chunks, ==, 0);
+  g_assert_cmpuint (rb.n_spares, ==, 0);
+  g_bytes_unref (shared[0]);
+  receive_pattern (&rb, 6000, 7000, 8192);
+  g_assert_true (rb.chunks[rb.first].data == block);
+  g_assert_cmpuint (rb.chunks[rb.first].capacity, ==, 9000);
+
+  /* Freed on another thread: back all the same. */
+  shared[0] = _qs_ring_buffer_read_shared (&rb, 7000);
+  assert_pattern (shared[0], 6000, 7000);
+  thread = g_thread_new ("unref", unref_bytes_thread, shared[0]);
+  g_thread_join (thread);
+  receive_pattern (&rb, 13000, 5000, 8192);
+  g_assert_true (rb.chunks[rb.first].data == block);
+  g_assert_cmpuint (rb.chunks[rb.first].capacity, ==, 9000);
+
+  /* A block cut back is too small for the next chunk: not used. */
+  small = _qs_ring_buffer_read_shared (&rb, 5000);
+  assert_pattern (small, 13000, 5000);
+  g_bytes_unref (small);
+  receive_pattern (&rb, 18000, 8000, 8192);
+  g_assert_cmpuint (rb.chunks[rb.first].capacity, >=, 8192);
+  g_assert_cmpuint (_qs_ring_buffer_skip (&rb, 8000), ==, 8000);
+
+  /* More blocks than the bin keeps, freed after the buffer is gone. */
+  for (guint i = 0; i < G_N_ELEMENTS (shared); i++)
+    receive_pattern (&rb, 1000 * i, 5000, 8192);
+  for (guint i = 0; i < G_N_ELEMENTS (shared); i++)
+    {
+      shared[i] = _qs_ring_buffer_read_shared (&rb, 5000);
+      g_assert_nonnull (shared[i]);
+      assert_invariants (&rb);
+    }
+  g_assert_true (_qs_ring_buffer_is_empty (&rb));
+  g_bytes_unref (shared[0]);                      /* into the bin ... */
+  _qs_ring_buffer_clear (&rb);                    /* ... which clear empties */
+  _qs_ring_buffer_destroy (&rb);
+  for (guint i = 1; i < G_N_ELEMENTS (shared); i++)
+    {
+      assert_pattern (shared[i], 1000 * i, 5000);
+      g_bytes_unref (shared[i]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1092,6 +1365,10 @@ main (int   argc,
   g_test_add_func ("/ring-buffer/emptied-keeps-one-chunk", test_emptied_keeps_one_chunk);
   g_test_add_func ("/ring-buffer/steady-stream", test_steady_stream);
   g_test_add_func ("/ring-buffer/steady-stream-backlog", test_steady_stream_backlog);
+  g_test_add_func ("/ring-buffer/read-shared", test_read_shared);
+  g_test_add_func ("/ring-buffer/read-shared/rules", test_read_shared_rules);
+  g_test_add_func ("/ring-buffer/read-shared/hint", test_read_shared_hint);
+  g_test_add_func ("/ring-buffer/read-shared/returned", test_read_shared_returned);
 
   return g_test_run ();
 }

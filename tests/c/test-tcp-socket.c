@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "qs-test-utils.h"
+#include "qs-io-device-private.h"
 
 #define TIMEOUT_MS 5000
 
@@ -734,6 +735,98 @@ test_read_buffer_size (Fixture      *f,
   third = qs_io_device_read_all (DEV (f));
   qs_test_assert_bytes (third, "89");
   assert_trace (f, "ready-read ready-read ready-read ");
+}
+
+/* The peer sends bytes @offset .. @offset + @size of a stream whose byte
+ * i is i % 251. */
+static void
+send_pattern (Fixture *f,
+              gsize    offset,
+              gsize    size)
+{
+  g_autofree char *data = g_malloc (size);
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (offset + i) % 251;
+  qs_test_peer_send (f->peer, data, size);
+}
+
+/* Reads up to @max_size bytes with read_bytes and checks they are
+ * exactly @offset .. @offset + @size of the stream; returns whether the
+ * GBytes points at the read buffer's next byte as it was before the
+ * read, that is, whether it shares the chunk. */
+static gboolean
+read_pattern (Fixture *f,
+              gsize    max_size,
+              gsize    offset,
+              gsize    size)
+{
+  QsRingBuffer *rb = _qs_io_device_get_read_buffer (DEV (f));
+  const guint8 *head = rb->n_chunks ? rb->chunks[rb->first].data + rb->chunks[rb->first].head : NULL;
+  g_autoptr(GBytes) bytes = qs_io_device_read_bytes (DEV (f), max_size);
+  gsize got_size = 0;
+  const guint8 *got = g_bytes_get_data (bytes, &got_size);
+
+  g_assert_cmpuint (got_size, ==, size);
+  for (gsize i = 0; i < size; i++)
+    {
+      if (got[i] != (offset + i) % 251)
+        g_error ("byte %" G_GSIZE_FORMAT ": %u, expected %u", offset + i,
+                 got[i], (guint) ((offset + i) % 251));
+    }
+  return head != NULL && got == head;
+}
+
+static void
+test_read_bytes_shared (Fixture      *f,
+                        gconstpointer data)
+{
+  QsRingBuffer *rb;
+
+  g_test_summary ("read_bytes returns exactly the bytes received, whether it shares a "
+                  "chunk of the read buffer or copies; a shared read that empties a "
+                  "full buffer lets the rest in");
+
+  connect_socket (f);
+  rb = _qs_io_device_get_read_buffer (DEV (f));
+
+  /* One receive (one loopback segment) fills one chunk; reading all of
+   * it shares it. */
+  send_pattern (f, 0, 40000);
+  qs_test_run_until (qs_io_device_bytes_available (DEV (f)) == 40000, TIMEOUT_MS);
+  g_assert_cmpuint (rb->n_chunks, ==, 1);
+  g_assert_true (read_pattern (f, 65536, 0, 40000));
+  g_assert_cmpint (qs_io_device_bytes_available (DEV (f)), ==, 0);
+
+  /* A part of a chunk is copied; the rest, read whole, is shared. */
+  send_pattern (f, 40000, 40000);
+  qs_test_run_until (qs_io_device_bytes_available (DEV (f)) == 40000, TIMEOUT_MS);
+  g_assert_false (read_pattern (f, 1000, 40000, 1000));
+  g_assert_true (read_pattern (f, 65536, 41000, 39000));
+
+  /* Two receives, two chunks: a read across them is copied, and so is
+   * the short rest of the second. */
+  send_pattern (f, 80000, 40000);
+  qs_test_run_until (qs_io_device_bytes_available (DEV (f)) == 40000, TIMEOUT_MS);
+  send_pattern (f, 120000, 40000);
+  qs_test_run_until (qs_io_device_bytes_available (DEV (f)) == 80000, TIMEOUT_MS);
+  g_assert_cmpuint (rb->n_chunks, ==, 2);
+  g_assert_false (read_pattern (f, 65536, 80000, 65536));
+  g_assert_false (read_pattern (f, 65536, 145536, 14464));
+  g_assert_cmpint (qs_io_device_bytes_available (DEV (f)), ==, 0);
+
+  /* A full read buffer stops reading; the shared read that empties it
+   * re-arms reading, as a copying read does. */
+  qs_abstract_socket_set_read_buffer_size (SOCK (f), 40000);
+  send_pattern (f, 160000, 50000);
+  qs_test_run_until (qs_io_device_bytes_available (DEV (f)) == 40000, TIMEOUT_MS);
+  qs_test_drain_context ();
+  g_assert_cmpint (qs_io_device_bytes_available (DEV (f)), ==, 40000);
+  g_assert_cmpuint (rb->n_chunks, ==, 1);
+  g_assert_true (read_pattern (f, 65536, 160000, 40000));
+  qs_test_run_until (qs_io_device_bytes_available (DEV (f)) == 10000, TIMEOUT_MS);
+  read_pattern (f, 65536, 200000, 10000);
+  g_assert_cmpint (qs_io_device_bytes_available (DEV (f)), ==, 0);
 }
 
 /* ---- remote close ---------------------------------------------------------- */
@@ -1781,6 +1874,7 @@ main (int   argc,
   ADD ("/tcp-socket/read/chunks", test_read_chunks);
   ADD ("/tcp-socket/read/max-size", test_read_max_size);
   ADD ("/tcp-socket/read/buffer-size", test_read_buffer_size);
+  ADD ("/tcp-socket/read/bytes-shared", test_read_bytes_shared);
   ADD ("/tcp-socket/remote-close/with-data", test_remote_close);
   ADD ("/tcp-socket/remote-close/no-data", test_remote_close_no_data);
   ADD ("/tcp-socket/disconnect/idle", test_disconnect_idle);
