@@ -18,7 +18,8 @@ typedef struct _QsDatagramBlock QsDatagramBlock;
 
 struct _QsNetworkDatagram
 {
-  gatomicrefcount ref_count;
+  gint            ref_count;           /* atomic; not a gatomicrefcount, which GLib
+                                        * 2.74 inlines only with G_DISABLE_CHECKS */
   QsDatagramBlock *block;              /* (nullable): the allocation shared with the
                                         * datagrams received with it; NULL: its own */
   GBytes         *data;                /* (owned) (nullable): the payload; NULL when inline */

@@ -66,7 +66,7 @@ static QsNetworkDatagram *
 datagram_init (QsNetworkDatagram *self,
                QsDatagramBlock   *block)
 {
-  g_atomic_ref_count_init (&self->ref_count);
+  g_atomic_int_set (&self->ref_count, 1);
   self->block = block;
   self->data = NULL;
   self->payload = self->inline_payload;
@@ -276,7 +276,7 @@ qs_network_datagram_ref (QsNetworkDatagram *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  g_atomic_ref_count_inc (&self->ref_count);
+  g_atomic_int_inc (&self->ref_count);
   return self;
 }
 
@@ -293,7 +293,7 @@ qs_network_datagram_unref (QsNetworkDatagram *self)
 {
   g_return_if_fail (self != NULL);
 
-  if (!g_atomic_ref_count_dec (&self->ref_count))
+  if (!g_atomic_int_dec_and_test (&self->ref_count))
     return;
 
   g_clear_pointer (&self->data, g_bytes_unref);
