@@ -19,9 +19,11 @@ void _qs_abstract_socket_init_socket_type (QsAbstractSocket *self,
 
 /* What QsUdpSocket needs of its base, as QUdpSocket reaches into
  * QAbstractSocketPrivate: the engine (NULL while there is none), the
- * context, the error setters, and the datagram read re-arm. */
+ * state and local port, the context, the error setters, and the
+ * datagram read re-arm. */
 QsSocketEngine *_qs_abstract_socket_get_engine          (QsAbstractSocket *self);
 QsSocketState   _qs_abstract_socket_get_state           (QsAbstractSocket *self);
+guint16         _qs_abstract_socket_get_local_port      (QsAbstractSocket *self);
 GMainContext   *_qs_abstract_socket_get_context         (QsAbstractSocket *self);
 void            _qs_abstract_socket_set_error           (QsAbstractSocket *self,
                                                          QsSocketError     error,

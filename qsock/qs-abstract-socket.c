@@ -1728,6 +1728,14 @@ _qs_abstract_socket_get_state (QsAbstractSocket *self)
   return get_priv (self)->state;
 }
 
+/* qs_abstract_socket_get_local_port() without the type check, for the
+ * datagram reads. */
+guint16
+_qs_abstract_socket_get_local_port (QsAbstractSocket *self)
+{
+  return get_priv (self)->local_port;
+}
+
 GMainContext *
 _qs_abstract_socket_get_context (QsAbstractSocket *self)
 {

@@ -18,9 +18,10 @@ typedef struct _QsDatagramBlock QsDatagramBlock;
 
 struct _QsNetworkDatagram
 {
-  gatomicrefcount ref_count;
-  QsDatagramBlock *block;              /* (nullable): the allocation shared with the
-                                        * datagrams received with it; NULL: its own */
+  gint            ref_count;           /* atomic; not a gatomicrefcount, which GLib
+                                        * 2.74 inlines only with G_DISABLE_CHECKS */
+  QsDatagramBlock *block;              /* the allocation it lives in, shared with the
+                                        * datagrams received with it */
   GBytes         *data;                /* (owned) (nullable): the payload; NULL when inline */
   const guint8   *payload;             /* its bytes: data's, or inline_payload */
   gsize           size;

@@ -50,10 +50,12 @@
 G_DEFINE_BOXED_TYPE (QsNetworkDatagram, qs_network_datagram,
                      qs_network_datagram_ref, qs_network_datagram_unref)
 
-/* The allocation of datagrams received together, freed with the last. */
+/* The allocation a datagram lives in, shared by the datagrams received
+ * together. The GBytes of an inline payload holds the block rather than
+ * the datagram: taking and dropping it is one atomic operation each. */
 struct _QsDatagramBlock
 {
-  gint remaining;   /* datagrams not yet freed (atomic) */
+  gint holders;   /* datagrams and inline-payload GBytes not yet released (atomic) */
 };
 
 /* Where datagrams start in a block, and how far apart they are. */
@@ -66,7 +68,7 @@ static QsNetworkDatagram *
 datagram_init (QsNetworkDatagram *self,
                QsDatagramBlock   *block)
 {
-  g_atomic_ref_count_init (&self->ref_count);
+  g_atomic_int_set (&self->ref_count, 1);
   self->block = block;
   self->data = NULL;
   self->payload = self->inline_payload;
@@ -75,12 +77,23 @@ datagram_init (QsNetworkDatagram *self,
   return self;
 }
 
-/* A datagram with its own room for @inline_size bytes of payload; empty,
- * with no address, hop limit or interface. */
+/* Drops one holder of @block; the last frees it. */
+static void
+block_release (QsDatagramBlock *block)
+{
+  if (g_atomic_int_dec_and_test (&block->holders))
+    g_free (block);
+}
+
+/* A datagram alone in its block, with its own room for @inline_size
+ * bytes of payload; empty, with no address, hop limit or interface. */
 static QsNetworkDatagram *
 datagram_alloc (gsize inline_size)
 {
-  QsNetworkDatagram *self = datagram_init (g_malloc (sizeof (QsNetworkDatagram) + inline_size), NULL);
+  QsDatagramBlock *block = g_malloc (BLOCK_HEADER_SIZE + sizeof (QsNetworkDatagram) + inline_size);
+  QsNetworkDatagram *self = datagram_init ((QsNetworkDatagram *) ((guint8 *) block + BLOCK_HEADER_SIZE), block);
+
+  g_atomic_int_set (&block->holders, 1);
 
   self->size = 0;
   self->header.sender.family = G_SOCKET_FAMILY_INVALID;
@@ -169,7 +182,7 @@ _qs_network_datagram_new_received (const QsDatagramIn *datagrams,
   for (guint i = 0; i < count; i++)
     total += DATAGRAM_ALIGN (sizeof (QsNetworkDatagram) + datagrams[i].size);
   block = g_malloc (total);
-  g_atomic_int_set (&block->remaining, count);
+  g_atomic_int_set (&block->holders, count);
 
   next = (guint8 *) block + BLOCK_HEADER_SIZE;
   for (guint i = 0; i < count; i++)
@@ -276,7 +289,7 @@ qs_network_datagram_ref (QsNetworkDatagram *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  g_atomic_ref_count_inc (&self->ref_count);
+  g_atomic_int_inc (&self->ref_count);
   return self;
 }
 
@@ -293,16 +306,13 @@ qs_network_datagram_unref (QsNetworkDatagram *self)
 {
   g_return_if_fail (self != NULL);
 
-  if (!g_atomic_ref_count_dec (&self->ref_count))
+  if (!g_atomic_int_dec_and_test (&self->ref_count))
     return;
 
   g_clear_pointer (&self->data, g_bytes_unref);
   g_clear_object (&self->sender_address);
   g_clear_object (&self->destination_address);
-  if (self->block == NULL)
-    g_free (self);
-  else if (g_atomic_int_dec_and_test (&self->block->remaining))
-    g_free (self->block);
+  block_release (self->block);
 }
 
 /**
@@ -417,10 +427,10 @@ qs_network_datagram_get_data (QsNetworkDatagram *self)
     return g_bytes_ref (self->data);
   if (self->size == 0)
     return g_bytes_new_static ("", 0);
-  /* The inline payload never changes: share it for as long as needed. */
+  /* The inline payload never changes: share it while its block lives. */
+  g_atomic_int_inc (&self->block->holders);
   return g_bytes_new_with_free_func (self->payload, self->size,
-                                     (GDestroyNotify) qs_network_datagram_unref,
-                                     qs_network_datagram_ref (self));
+                                     (GDestroyNotify) block_release, self->block);
 }
 
 /**

@@ -1068,17 +1068,12 @@ _qs_socket_engine_receive_datagrams (QsSocketEngine      *self,
       batch->received_size = G_MAXSIZE;
     }
 
-  /* The messages of the previous receive of the same size need only the
-   * lengths the kernel wrote back reset. */
+  /* The messages of the previous receive of the same size are ready:
+   * the lengths the kernel wrote back are reset as they are read below. */
   if (batch->received_size != size)
     {
       batch->received_size = size;
       batch->received_count = 0;
-    }
-  for (guint i = 0; i < MIN (count, batch->received_count); i++)
-    {
-      batch->messages[i].msg_hdr.msg_namelen = sizeof (NativeAddress);
-      batch->messages[i].msg_hdr.msg_controllen = sizeof (ControlBuffer);
     }
   for (guint i = batch->received_count; i < count; i++)
     prepare_receive (&batch->messages[i].msg_hdr, &batch->vectors[i], batch->payload + i * size,
@@ -1097,11 +1092,14 @@ _qs_socket_engine_receive_datagrams (QsSocketEngine      *self,
 
   for (int i = 0; i < n; i++)
     {
+      struct msghdr *msg = &batch->messages[i].msg_hdr;
       QsDatagramIn *in = &batch->received[i];
 
       in->data = batch->payload + i * size;
       in->size = size ? batch->messages[i].msg_len : 0;
-      finish_receive (&batch->messages[i].msg_hdr, &in->header);
+      finish_receive (msg, &in->header);
+      msg->msg_namelen = sizeof (NativeAddress);
+      msg->msg_controllen = sizeof (ControlBuffer);
     }
   *datagrams = batch->received;
   return n;

@@ -149,6 +149,25 @@ test_clear (void)
 }
 
 static void
+test_data_outlives (void)
+{
+  QsNetworkDatagram *d = qs_network_datagram_new_from_data ((const guint8 *) "abc", 3, NULL, 0);
+  g_autoptr(GBytes) first = qs_network_datagram_get_data (d);
+  g_autoptr(GBytes) second = qs_network_datagram_get_data (d);
+  g_autoptr(GBytes) replacement = g_bytes_new_static ("xyz", 3);
+
+  g_test_summary ("The payload returned by get_data() stays valid after set_data() "
+                  "and after the datagram is freed");
+
+  qs_network_datagram_set_data (d, replacement);
+  assert_data (d, "xyz");
+  qs_network_datagram_unref (d);
+  qs_test_assert_bytes (first, "abc");
+  g_clear_pointer (&first, g_bytes_unref);
+  qs_test_assert_bytes (second, "abc");
+}
+
+static void
 test_ref_shares (void)
 {
   g_autoptr(GInetAddress) dst = qs_test_address ("::1");
@@ -324,6 +343,7 @@ main (int   argc,
   g_test_add_func ("/network-datagram/new/destination", test_new_with_destination);
   g_test_add_func ("/network-datagram/setters", test_setters);
   g_test_add_func ("/network-datagram/clear", test_clear);
+  g_test_add_func ("/network-datagram/data/outlives", test_data_outlives);
   g_test_add_func ("/network-datagram/ref/shares", test_ref_shares);
   g_test_add_func ("/network-datagram/copy/independent", test_copy_independent);
   g_test_add_func ("/network-datagram/boxed", test_boxed);
