@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "qs-test-utils.h"
+#include "qs-io-device-private.h"
 
 gboolean
 qs_test_set_true (gpointer data)
@@ -446,4 +447,46 @@ qs_test_udp_wait_readable (QsUdpSocket *socket)
 
   g_assert_cmpint (pfd.fd, >=, 0);
   g_assert_cmpint (g_poll (&pfd, 1, 5000), ==, 1);
+}
+
+guint8 *
+qs_test_pattern_new (gsize offset,
+                     gsize size)
+{
+  guint8 *data = g_malloc (size);
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (offset + i) % 251;
+  return data;
+}
+
+void
+qs_test_assert_pattern (GBytes *bytes,
+                        gsize   offset,
+                        gsize   size)
+{
+  gsize got_size = 0;
+  const guint8 *got = g_bytes_get_data (bytes, &got_size);
+
+  g_assert_cmpuint (got_size, ==, size);
+  for (gsize i = 0; i < size; i++)
+    {
+      if (got[i] != (offset + i) % 251)
+        g_error ("byte %" G_GSIZE_FORMAT ": %u, expected %u", offset + i,
+                 got[i], (guint) ((offset + i) % 251));
+    }
+}
+
+gboolean
+qs_test_read_pattern (QsIODevice *device,
+                      gsize       max_size,
+                      gsize       offset,
+                      gsize       size)
+{
+  QsRingBuffer *rb = _qs_io_device_get_read_buffer (device);
+  const guint8 *head = rb->n_chunks ? rb->chunks[rb->first].data + rb->chunks[rb->first].head : NULL;
+  g_autoptr(GBytes) bytes = qs_io_device_read_bytes (device, max_size);
+
+  qs_test_assert_pattern (bytes, offset, size);
+  return head != NULL && g_bytes_get_data (bytes, NULL) == head;
 }

@@ -152,4 +152,24 @@ guint16 qs_test_socket_local_port (GSocket *socket);
     g_assert_cmpuint (size_, ==, strlen (expected));                         \
   } G_STMT_END
 
+/* Bytes @offset .. @offset + @size of the test stream whose byte i is
+ * i % 251 (a period no chunk size divides). */
+guint8 *qs_test_pattern_new (gsize offset,
+                             gsize size);
+
+/* Asserts that @bytes holds exactly bytes @offset .. @offset + @size of
+ * the test stream. */
+void qs_test_assert_pattern (GBytes *bytes,
+                             gsize   offset,
+                             gsize   size);
+
+/* Reads up to @max_size bytes with read_bytes, asserts they are exactly
+ * bytes @offset .. @offset + @size of the test stream, and returns
+ * whether they share the read buffer's head chunk as it was before the
+ * read (zero-copy) rather than a copy. */
+gboolean qs_test_read_pattern (QsIODevice *device,
+                               gsize       max_size,
+                               gsize       offset,
+                               gsize       size);
+
 G_END_DECLS

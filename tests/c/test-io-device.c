@@ -510,37 +510,18 @@ buffer_head (TestDevice *dev)
   return rb->chunks[rb->first].data + rb->chunks[rb->first].head;
 }
 
-/* Bytes @offset .. @offset + @size of a stream whose byte i is i % 251,
- * appended in one go (one chunk when the buffer's tail is full or
- * empty), then ready-read. */
+/* Bytes @offset .. @offset + @size of the test stream, appended in one
+ * go (one chunk when the buffer's tail is full or empty), then
+ * ready-read. */
 static void
 feed_pattern (TestDevice *dev,
               gsize       offset,
               gsize       size)
 {
-  g_autofree guint8 *data = g_malloc (size);
+  g_autofree guint8 *data = qs_test_pattern_new (offset, size);
 
-  for (gsize i = 0; i < size; i++)
-    data[i] = (offset + i) % 251;
   _qs_ring_buffer_append (_qs_io_device_get_read_buffer (QS_IO_DEVICE (dev)), data, size);
   qs_io_device_emit_ready_read (QS_IO_DEVICE (dev));
-}
-
-static void
-assert_pattern (GBytes *bytes,
-                gsize   offset,
-                gsize   size)
-{
-  gsize got_size = 0;
-  const guint8 *got = g_bytes_get_data (bytes, &got_size);
-
-  g_assert_cmpuint (got_size, ==, size);
-  for (gsize i = 0; i < size; i++)
-    {
-      if (got[i] != (offset + i) % 251)
-        g_error ("byte %" G_GSIZE_FORMAT ": %u, expected %u", offset + i,
-                 got[i], (guint) ((offset + i) % 251));
-    }
 }
 
 static void
@@ -549,7 +530,6 @@ test_read_bytes_shared (void)
   g_autoptr(TestDevice) dev = device_new (QS_OPEN_MODE_READ_ONLY);
   QsIODevice *device = QS_IO_DEVICE (dev);
   const guint8 *head;
-  const guint8 *next_head;
   guint calls;
 
   g_test_summary ("read_bytes returns the exact bytes, sharing the read buffer's head chunk when "
@@ -557,14 +537,8 @@ test_read_bytes_shared (void)
 
   /* All of one chunk: shared, and the emptied buffer calls read_data. */
   feed_pattern (dev, 0, 20000);
-  head = buffer_head (dev);
   calls = dev->read_data_calls;
-  {
-    g_autoptr(GBytes) bytes = qs_io_device_read_bytes (device, 65536);
-
-    assert_pattern (bytes, 0, 20000);
-    g_assert_true (g_bytes_get_data (bytes, NULL) == head);
-  }
+  g_assert_true (qs_test_read_pattern (device, 65536, 0, 20000));
   g_assert_cmpuint (dev->read_data_calls, ==, calls + 1);
   g_assert_cmpint (qs_io_device_bytes_available (device), ==, 0);
 
@@ -572,54 +546,26 @@ test_read_bytes_shared (void)
   feed_pattern (dev, 20000, 20000);
   feed_pattern (dev, 40000, 20000);
   g_assert_cmpuint (_qs_io_device_get_read_buffer (device)->n_chunks, ==, 2);
-  head = buffer_head (dev);
   calls = dev->read_data_calls;
-  {
-    g_autoptr(GBytes) bytes = qs_io_device_read_bytes (device, 65536);
-
-    assert_pattern (bytes, 20000, 40000);
-    g_assert_true (g_bytes_get_data (bytes, NULL) != head);
-  }
+  g_assert_false (qs_test_read_pattern (device, 65536, 20000, 40000));
   g_assert_cmpuint (dev->read_data_calls, ==, calls + 1);
 
   /* One chunk at a time: both shared; only the read that empties the
    * buffer calls read_data. */
   feed_pattern (dev, 60000, 20000);
   feed_pattern (dev, 80000, 20000);
-  head = buffer_head (dev);
   calls = dev->read_data_calls;
-  {
-    g_autoptr(GBytes) bytes = qs_io_device_read_bytes (device, 20000);
-
-    assert_pattern (bytes, 60000, 20000);
-    g_assert_true (g_bytes_get_data (bytes, NULL) == head);
-  }
+  g_assert_true (qs_test_read_pattern (device, 20000, 60000, 20000));
   g_assert_cmpuint (dev->read_data_calls, ==, calls);
   g_assert_cmpint (qs_io_device_bytes_available (device), ==, 20000);
-  next_head = buffer_head (dev);
-  {
-    g_autoptr(GBytes) bytes = qs_io_device_read_bytes (device, 20000);
-
-    assert_pattern (bytes, 80000, 20000);
-    g_assert_true (g_bytes_get_data (bytes, NULL) == next_head);
-  }
+  g_assert_true (qs_test_read_pattern (device, 20000, 80000, 20000));
   g_assert_cmpuint (dev->read_data_calls, ==, calls + 1);
 
   /* Part of a chunk: copied; the rest, shorter than what was consumed
    * before it, copied too. */
   feed_pattern (dev, 100000, 20000);
-  {
-    g_autoptr(GBytes) bytes = qs_io_device_read_bytes (device, 15000);
-
-    assert_pattern (bytes, 100000, 15000);
-  }
-  head = buffer_head (dev);
-  {
-    g_autoptr(GBytes) bytes = qs_io_device_read_bytes (device, 65536);
-
-    assert_pattern (bytes, 115000, 5000);
-    g_assert_true (g_bytes_get_data (bytes, NULL) != head);
-  }
+  g_assert_false (qs_test_read_pattern (device, 15000, 100000, 15000));
+  g_assert_false (qs_test_read_pattern (device, 65536, 115000, 5000));
 
   /* A small read: copied. */
   feed (dev, "short");
@@ -633,26 +579,16 @@ test_read_bytes_shared (void)
   {
     g_autoptr(GBytes) peeked = qs_io_device_peek_bytes (device, 65536);
 
-    assert_pattern (peeked, 120000, 20000);
+    qs_test_assert_pattern (peeked, 120000, 20000);
     g_assert_true (g_bytes_get_data (peeked, NULL) != head);
   }
   qs_io_device_start_transaction (device);
-  {
-    g_autoptr(GBytes) bytes = qs_io_device_read_bytes (device, 65536);
-
-    assert_pattern (bytes, 120000, 20000);
-    g_assert_true (g_bytes_get_data (bytes, NULL) != head);
-  }
+  g_assert_false (qs_test_read_pattern (device, 65536, 120000, 20000));
   g_assert_cmpint (qs_io_device_bytes_available (device), ==, 0);
   qs_io_device_rollback_transaction (device);
   g_assert_cmpint (qs_io_device_bytes_available (device), ==, 20000);
   g_assert_true (buffer_head (dev) == head);
-  {
-    g_autoptr(GBytes) bytes = qs_io_device_read_bytes (device, 65536);
-
-    assert_pattern (bytes, 120000, 20000);
-    g_assert_true (g_bytes_get_data (bytes, NULL) == head);
-  }
+  g_assert_true (qs_test_read_pattern (device, 65536, 120000, 20000));
   g_assert_cmpint (qs_io_device_bytes_available (device), ==, 0);
   g_assert_true (qs_io_device_at_end (device));
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "qs-ring-buffer.h"
+#include "qs-test-utils.h"
 
 #define SMALL 8  /* tiny chunks force many chunk boundaries */
 
@@ -1072,19 +1073,6 @@ test_steady_stream_backlog (void)
   run_stream (STREAM_UNGET, 13, 11);
 }
 
-/* @size bytes of the pattern byte i = (@offset + i) % 251 (a period
- * prime to every chunk size, so a misplaced byte shows). */
-static guint8 *
-pattern_new (gsize offset,
-             gsize size)
-{
-  guint8 *data = g_malloc (size);
-
-  for (gsize i = 0; i < size; i++)
-    data[i] = (offset + i) % 251;
-  return data;
-}
-
 /* Commits @size pattern bytes from @offset into the tail, as the pump
  * receives them: one reserve of at least @min_room, one commit. */
 static void
@@ -1093,7 +1081,7 @@ receive_pattern (QsRingBuffer *rb,
                  gsize         size,
                  gsize         min_room)
 {
-  g_autofree guint8 *data = pattern_new (offset, size);
+  g_autofree guint8 *data = qs_test_pattern_new (offset, size);
   gsize room = 0;
   guint8 *tail = _qs_ring_buffer_reserve (rb, min_room, &room);
 
@@ -1103,16 +1091,22 @@ receive_pattern (QsRingBuffer *rb,
   assert_invariants (rb);
 }
 
-static void
-assert_pattern (GBytes *bytes,
-                gsize   offset,
-                gsize   size)
+/* read_shared() of the whole head chunk, @size pattern bytes from
+ * @offset: it must hand over the chunk's own memory. */
+static GBytes *
+read_shared_whole_head (QsRingBuffer *rb,
+                        gsize         offset,
+                        gsize         size)
 {
-  g_autofree guint8 *expected = pattern_new (offset, size);
-  gsize got_size = 0;
-  const guint8 *got = g_bytes_get_data (bytes, &got_size);
+  const QsRingChunk *head = &rb->chunks[rb->first];
+  const guint8 *expected = head->data + head->head;
+  GBytes *bytes = _qs_ring_buffer_read_shared (rb, size);
 
-  g_assert_cmpmem (got, got_size, expected, size);
+  g_assert_nonnull (bytes);
+  g_assert_true (g_bytes_get_data (bytes, NULL) == expected);
+  qs_test_assert_pattern (bytes, offset, size);
+  assert_invariants (rb);
+  return bytes;
 }
 
 static void
@@ -1143,11 +1137,7 @@ test_read_shared (void)
   assert_invariants (&rb);
 
   head = rb.chunks[rb.first].data;
-  first = _qs_ring_buffer_read_shared (&rb, 6000);
-  g_assert_nonnull (first);
-  g_assert_true (g_bytes_get_data (first, NULL) == head);
-  assert_pattern (first, 0, 6000);
-  assert_invariants (&rb);
+  first = read_shared_whole_head (&rb, 0, 6000);
   g_assert_cmpuint (_qs_ring_buffer_get_size (&rb), ==, 7000);
   g_assert_cmpuint (rb.n_chunks, ==, 1);
   /* The block left with the bytes: it is not a spare. */
@@ -1156,11 +1146,7 @@ test_read_shared (void)
 
   /* The last chunk goes too: the buffer is left without any. */
   head = rb.chunks[rb.first].data;
-  second = _qs_ring_buffer_read_shared (&rb, 7000);
-  g_assert_nonnull (second);
-  g_assert_true (g_bytes_get_data (second, NULL) == head);
-  assert_pattern (second, 6000, 7000);
-  assert_invariants (&rb);
+  second = read_shared_whole_head (&rb, 6000, 7000);
   g_assert_cmpuint (rb.n_chunks, ==, 0);
   g_assert_true (_qs_ring_buffer_is_empty (&rb));
   g_assert_null (_qs_ring_buffer_read_shared (&rb, 7000));
@@ -1168,8 +1154,8 @@ test_read_shared (void)
 
   /* The GBytes outlive the buffer that gave them. */
   _qs_ring_buffer_destroy (&rb);
-  assert_pattern (first, 0, 6000);
-  assert_pattern (second, 6000, 7000);
+  qs_test_assert_pattern (first, 0, 6000);
+  qs_test_assert_pattern (second, 6000, 7000);
 }
 
 static void
@@ -1177,7 +1163,7 @@ test_read_shared_rules (void)
 {
   QsRingBuffer rb;
   g_autofree guint8 *skipped = g_malloc (8000);
-  g_autofree guint8 *expected = pattern_new (0, 14000);
+  g_autofree guint8 *expected = qs_test_pattern_new (0, 14000);
   g_autoptr(GBytes) tail_part = NULL;
   g_autoptr(GBytes) trimmed = NULL;
   g_autoptr(GBytes) later = NULL;
@@ -1220,7 +1206,7 @@ test_read_shared_rules (void)
   tail_part = _qs_ring_buffer_read_shared (&rb, 9000);   /* 5000 consumed <= 9000 */
   g_assert_nonnull (tail_part);
   g_assert_true (g_bytes_get_data (tail_part, NULL) == head);
-  assert_pattern (tail_part, 5000, 9000);
+  qs_test_assert_pattern (tail_part, 5000, 9000);
   assert_invariants (&rb);
   g_assert_true (_qs_ring_buffer_is_empty (&rb));
 
@@ -1230,14 +1216,14 @@ test_read_shared_rules (void)
   g_assert_cmpuint (rb.chunks[rb.first].capacity, >=, 65536);
   trimmed = _qs_ring_buffer_read_shared (&rb, 5000);
   g_assert_nonnull (trimmed);
-  assert_pattern (trimmed, 100, 5000);
+  qs_test_assert_pattern (trimmed, 100, 5000);
   assert_invariants (&rb);
 
   /* The buffer works on afterwards. */
   receive_pattern (&rb, 200, 6000, 8192);
   later = _qs_ring_buffer_read_shared (&rb, 6000);
   g_assert_nonnull (later);
-  assert_pattern (later, 200, 6000);
+  qs_test_assert_pattern (later, 200, 6000);
   assert_invariants (&rb);
   _qs_ring_buffer_destroy (&rb);
 }
@@ -1310,7 +1296,7 @@ test_read_shared_returned (void)
 
   /* Freed on another thread: back all the same. */
   shared[0] = _qs_ring_buffer_read_shared (&rb, 7000);
-  assert_pattern (shared[0], 6000, 7000);
+  qs_test_assert_pattern (shared[0], 6000, 7000);
   thread = g_thread_new ("unref", unref_bytes_thread, shared[0]);
   g_thread_join (thread);
   receive_pattern (&rb, 13000, 5000, 8192);
@@ -1319,7 +1305,7 @@ test_read_shared_returned (void)
 
   /* A block cut back is too small for the next chunk: not used. */
   small = _qs_ring_buffer_read_shared (&rb, 5000);
-  assert_pattern (small, 13000, 5000);
+  qs_test_assert_pattern (small, 13000, 5000);
   g_bytes_unref (small);
   receive_pattern (&rb, 18000, 8000, 8192);
   g_assert_cmpuint (rb.chunks[rb.first].capacity, >=, 8192);
@@ -1340,7 +1326,7 @@ test_read_shared_returned (void)
   _qs_ring_buffer_destroy (&rb);
   for (guint i = 1; i < G_N_ELEMENTS (shared); i++)
     {
-      assert_pattern (shared[i], 1000 * i, 5000);
+      qs_test_assert_pattern (shared[i], 1000 * i, 5000);
       g_bytes_unref (shared[i]);
     }
 }

@@ -737,44 +737,15 @@ test_read_buffer_size (Fixture      *f,
   assert_trace (f, "ready-read ready-read ready-read ");
 }
 
-/* The peer sends bytes @offset .. @offset + @size of a stream whose byte
- * i is i % 251. */
+/* The peer sends bytes @offset .. @offset + @size of the test stream. */
 static void
 send_pattern (Fixture *f,
               gsize    offset,
               gsize    size)
 {
-  g_autofree char *data = g_malloc (size);
+  g_autofree guint8 *data = qs_test_pattern_new (offset, size);
 
-  for (gsize i = 0; i < size; i++)
-    data[i] = (offset + i) % 251;
-  qs_test_peer_send (f->peer, data, size);
-}
-
-/* Reads up to @max_size bytes with read_bytes and checks they are
- * exactly @offset .. @offset + @size of the stream; returns whether the
- * GBytes points at the read buffer's next byte as it was before the
- * read, that is, whether it shares the chunk. */
-static gboolean
-read_pattern (Fixture *f,
-              gsize    max_size,
-              gsize    offset,
-              gsize    size)
-{
-  QsRingBuffer *rb = _qs_io_device_get_read_buffer (DEV (f));
-  const guint8 *head = rb->n_chunks ? rb->chunks[rb->first].data + rb->chunks[rb->first].head : NULL;
-  g_autoptr(GBytes) bytes = qs_io_device_read_bytes (DEV (f), max_size);
-  gsize got_size = 0;
-  const guint8 *got = g_bytes_get_data (bytes, &got_size);
-
-  g_assert_cmpuint (got_size, ==, size);
-  for (gsize i = 0; i < size; i++)
-    {
-      if (got[i] != (offset + i) % 251)
-        g_error ("byte %" G_GSIZE_FORMAT ": %u, expected %u", offset + i,
-                 got[i], (guint) ((offset + i) % 251));
-    }
-  return head != NULL && got == head;
+  qs_test_peer_send (f->peer, (const char *) data, size);
 }
 
 static void
@@ -795,14 +766,14 @@ test_read_bytes_shared (Fixture      *f,
   send_pattern (f, 0, 40000);
   qs_test_run_until (qs_io_device_bytes_available (DEV (f)) == 40000, TIMEOUT_MS);
   g_assert_cmpuint (rb->n_chunks, ==, 1);
-  g_assert_true (read_pattern (f, 65536, 0, 40000));
+  g_assert_true (qs_test_read_pattern (DEV (f), 65536, 0, 40000));
   g_assert_cmpint (qs_io_device_bytes_available (DEV (f)), ==, 0);
 
   /* A part of a chunk is copied; the rest, read whole, is shared. */
   send_pattern (f, 40000, 40000);
   qs_test_run_until (qs_io_device_bytes_available (DEV (f)) == 40000, TIMEOUT_MS);
-  g_assert_false (read_pattern (f, 1000, 40000, 1000));
-  g_assert_true (read_pattern (f, 65536, 41000, 39000));
+  g_assert_false (qs_test_read_pattern (DEV (f), 1000, 40000, 1000));
+  g_assert_true (qs_test_read_pattern (DEV (f), 65536, 41000, 39000));
 
   /* Two receives, two chunks: a read across them is copied, and so is
    * the short rest of the second. */
@@ -811,8 +782,8 @@ test_read_bytes_shared (Fixture      *f,
   send_pattern (f, 120000, 40000);
   qs_test_run_until (qs_io_device_bytes_available (DEV (f)) == 80000, TIMEOUT_MS);
   g_assert_cmpuint (rb->n_chunks, ==, 2);
-  g_assert_false (read_pattern (f, 65536, 80000, 65536));
-  g_assert_false (read_pattern (f, 65536, 145536, 14464));
+  g_assert_false (qs_test_read_pattern (DEV (f), 65536, 80000, 65536));
+  g_assert_false (qs_test_read_pattern (DEV (f), 65536, 145536, 14464));
   g_assert_cmpint (qs_io_device_bytes_available (DEV (f)), ==, 0);
 
   /* A full read buffer stops reading; the shared read that empties it
@@ -823,9 +794,9 @@ test_read_bytes_shared (Fixture      *f,
   qs_test_drain_context ();
   g_assert_cmpint (qs_io_device_bytes_available (DEV (f)), ==, 40000);
   g_assert_cmpuint (rb->n_chunks, ==, 1);
-  g_assert_true (read_pattern (f, 65536, 160000, 40000));
+  g_assert_true (qs_test_read_pattern (DEV (f), 65536, 160000, 40000));
   qs_test_run_until (qs_io_device_bytes_available (DEV (f)) == 10000, TIMEOUT_MS);
-  read_pattern (f, 65536, 200000, 10000);
+  qs_test_read_pattern (DEV (f), 65536, 200000, 10000);
   g_assert_cmpint (qs_io_device_bytes_available (DEV (f)), ==, 0);
 }
 
