@@ -12,7 +12,9 @@
  *
  * Invariants: every chunk in [first, first + n_chunks) holds data except
  * possibly the last one (a reserve not yet committed); size is the sum
- * of tail - head over the chunks; at most one spare while size is 0.
+ * of tail - head over the chunks; at most one spare while size is 0;
+ * the search hint, when set, lies within the bytes held and is moved or
+ * dropped by everything that takes bytes from the head or puts them back.
  */
 
 #include "config.h"

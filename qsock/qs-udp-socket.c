@@ -460,6 +460,7 @@ qs_udp_socket_read_datagrams (QsUdpSocket *self,
   QsSocketEngine *engine;
   GPtrArray *array;
   int error_number = 0;
+  guint16 local_port;
   int n = 0;
 
   g_return_val_if_fail (QS_IS_UDP_SOCKET (self), NULL);
@@ -483,9 +484,9 @@ qs_udp_socket_read_datagrams (QsUdpSocket *self,
   if (n == 0)
     return array;
 
+  local_port = _qs_abstract_socket_get_local_port ((QsAbstractSocket *) self);
   g_ptr_array_set_size (array, n);
-  _qs_network_datagram_new_received (datagrams, n, _qs_abstract_socket_get_local_port ((QsAbstractSocket *) self),
-                                     array->pdata);
+  _qs_network_datagram_new_received (datagrams, n, local_port, array->pdata);
   return array;
 }
 
