@@ -464,6 +464,78 @@ test_read_none_pending (Fixture      *f,
   g_assert_cmpint (qs_abstract_socket_get_state (SOCK (f)), ==, QS_SOCKET_STATE_BOUND_STATE);
 }
 
+/* Reads the next datagram with read_datagram_bytes keeping @max_size
+ * bytes; asserts its text and sender. */
+static void
+assert_read_bytes (QsUdpSocket *socket,
+                   gsize        max_size,
+                   const char  *expected,
+                   const char  *sender,
+                   guint16      sender_port)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GInetAddress) from = NULL;
+  g_autofree char *from_text = NULL;
+  guint16 port = 0;
+
+  bytes = qs_udp_socket_read_datagram_bytes (socket, max_size, &from, &port);
+  qs_test_assert_bytes (bytes, expected);
+  from_text = qs_test_address_string (g_steal_pointer (&from));
+  g_assert_cmpstr (from_text, ==, sender);
+  g_assert_cmpuint (port, ==, sender_port);
+}
+
+static void
+test_read_bytes (Fixture      *f,
+                 gconstpointer data)
+{
+  g_autoptr(GInetAddress) from = NULL;
+  guint16 port = 7;
+
+  g_test_summary ("read_datagram_bytes: the datagram cut to max_size with its sender, "
+                  "a whole one with a max_size above any datagram, an empty one; "
+                  "none pending: NULL, no sender, TEMPORARY_ERROR and error-occurred");
+
+  qs_test_udp_bind (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  f->peer = bound_socket_new ("127.0.0.1");
+  send_to (f->peer, "hello world", "127.0.0.1", qs_test_udp_local_port (f->socket));
+  send_to (f->peer, "next", "127.0.0.1", qs_test_udp_local_port (f->socket));
+  send_to (f->peer, "", "127.0.0.1", qs_test_udp_local_port (f->socket));
+  g_string_truncate (f->trace, 0);
+
+  qs_test_udp_wait_readable (f->socket);
+  assert_read_bytes (f->socket, 5, "hello", "127.0.0.1", qs_test_udp_local_port (f->peer));
+  qs_test_udp_wait_readable (f->socket);
+  assert_read_bytes (f->socket, G_MAXSIZE, "next", "127.0.0.1", qs_test_udp_local_port (f->peer));
+  qs_test_udp_wait_readable (f->socket);
+  assert_read_bytes (f->socket, 64, "", "127.0.0.1", qs_test_udp_local_port (f->peer));
+  assert_trace (f, "");
+
+  g_assert_null (qs_udp_socket_read_datagram_bytes (f->socket, 64, &from, &port));
+  g_assert_null (from);
+  g_assert_cmpuint (port, ==, 0);
+  g_assert_cmpint (qs_abstract_socket_get_error (SOCK (f)), ==, QS_SOCKET_ERROR_TEMPORARY_ERROR);
+  g_assert_cmpstr (qs_io_device_get_error_string (DEV (f)), ==, "No datagram available for reading");
+  assert_trace (f, "error-occurred(temporary-error) ");
+}
+
+static void
+test_read_bytes_unbound (Fixture      *f,
+                         gconstpointer data)
+{
+  g_test_summary ("read_datagram_bytes on an unbound socket warns and returns NULL, "
+                  "as read_datagram");
+
+  g_test_expect_message ("Qsock", G_LOG_LEVEL_WARNING, "*read_datagram*not in BoundState*");
+  g_assert_null (qs_udp_socket_read_datagram_bytes (f->socket, 64, NULL, NULL));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Qsock", G_LOG_LEVEL_CRITICAL, "*assertion*");
+  g_assert_null (qs_udp_socket_read_datagram_bytes (NULL, 64, NULL, NULL));
+  g_test_assert_expected_messages ();
+  assert_trace (f, "");
+}
+
 static void
 test_receive_none_pending (Fixture      *f,
                            gconstpointer data)
@@ -1446,6 +1518,8 @@ main (int   argc,
   ADD ("/udp-socket/read-datagram/zero-size", test_read_zero_size);
   ADD ("/udp-socket/read-datagram/none-pending", test_read_none_pending);
   ADD ("/udp-socket/read-datagram/empty", test_empty_datagram);
+  ADD ("/udp-socket/read-datagram-bytes/truncated", test_read_bytes);
+  ADD ("/udp-socket/read-datagram-bytes/unbound", test_read_bytes_unbound);
   ADD ("/udp-socket/write/too-large", test_write_too_large);
   ADD ("/udp-socket/write/auto-bind-ipv4", test_auto_bind_ipv4);
   ADD ("/udp-socket/write/auto-bind-ipv6", test_auto_bind_ipv6);
