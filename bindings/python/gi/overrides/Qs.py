@@ -29,7 +29,6 @@ set the object's error as in C. Arguments of the wrong type raise
 ``OverflowError`` or ``ValueError``.
 """
 
-import ctypes
 import operator
 
 from gi.repository import GLib, Gio
@@ -86,39 +85,6 @@ def _inet_address(address):
         return parsed
     raise TypeError('address must be a Gio.InetAddress or a str, not %s'
                     % type(address).__name__)
-
-
-class _CLibrary:
-    """qs_udp_socket_read_datagram() fills a buffer its caller sizes,
-    which PyGObject cannot do: it is called through ctypes, on the
-    library the typelib loaded."""
-
-    _lib = None
-
-    @classmethod
-    def get(cls):
-        if cls._lib is None:
-            import gi
-            gi.require_version('GIRepository', '2.0')
-            from gi.repository import GIRepository
-            name = GIRepository.Repository.get_default().get_shared_library('Qs')
-            lib = ctypes.CDLL(name.split(',')[0])
-            read = lib.qs_udp_socket_read_datagram
-            read.restype = ctypes.c_int64
-            read.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t,
-                             ctypes.POINTER(ctypes.c_void_p),
-                             ctypes.POINTER(ctypes.c_uint16)]
-            gio = ctypes.CDLL('libgio-2.0.so.0')
-            to_string = gio.g_inet_address_to_string
-            to_string.restype = ctypes.c_void_p
-            to_string.argtypes = [ctypes.c_void_p]
-            gio.g_free.argtypes = [ctypes.c_void_p]
-            gio.g_object_unref.argtypes = [ctypes.c_void_p]
-            # Its own prototype: ctypes.pythonapi is shared with the program.
-            get_pointer = ctypes.PYFUNCTYPE(ctypes.c_void_p, ctypes.py_object, ctypes.c_char_p)(
-                ('PyCapsule_GetPointer', ctypes.pythonapi))
-            cls._lib = (lib, gio, get_pointer)
-        return cls._lib
 
 
 class _ClosedOnExit:
@@ -201,26 +167,10 @@ class UdpSocket(Qs.UdpSocket):
         """The next datagram as (data, host, port), data cut to max_size
         bytes and host a str; (None, None, 0) where Qt returns -1 (none
         pending: error() is TEMPORARY_ERROR)."""
-        max_size = operator.index(max_size)
-        if max_size < 0:
-            raise OverflowError('%d not in range 0 to %d'
-                                % (max_size, 2 ** (8 * ctypes.sizeof(ctypes.c_size_t)) - 1))
-        lib, gio, get_pointer = _CLibrary.get()
-        buffer = ctypes.create_string_buffer(max(max_size, 1))
-        address = ctypes.c_void_p()
-        port = ctypes.c_uint16()
-        size = lib.qs_udp_socket_read_datagram(get_pointer(self.__gpointer__, None),
-                                               buffer, max_size,
-                                               ctypes.byref(address), ctypes.byref(port))
-        host = None
-        if address.value:
-            text = gio.g_inet_address_to_string(address)
-            host = ctypes.string_at(text).decode('ascii')
-            gio.g_free(text)
-            gio.g_object_unref(address)
-        if size < 0:
+        data, address, port = self.read_datagram_bytes(operator.index(max_size))
+        if data is None:
             return None, None, 0
-        return buffer.raw[:size], host, port.value
+        return _bytes_of(data), address.to_string() if address else None, port
 
     def receive_datagram(self, max_size=-1):
         """The next datagram as a Qs.NetworkDatagram, invalid when none
