@@ -63,6 +63,10 @@ typedef struct
   guint        read_channel_finished : 1; /* since the last open */
   QsAsyncOp    read_op;            /* task data: the count (GSIZE_TO_POINTER) */
   QsAsyncOp    write_op;           /* task data: a WriteProgress */
+  /* What read_borrowed() lent last: a shared chunk, or lend_buffer. */
+  GBytes      *lent;               /* (owned) (nullable) */
+  guint8      *lend_buffer;        /* (owned) (nullable): lend_capacity bytes */
+  gsize        lend_capacity;
 } QsIODevicePrivate;
 
 /* Where a write_all_async call's bytes are in the write buffer. */
@@ -492,6 +496,8 @@ qs_io_device_finalize (GObject *object)
   QsIODevice *self = QS_IO_DEVICE (object);
   QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
 
+  g_clear_pointer (&priv->lent, g_bytes_unref);
+  g_free (priv->lend_buffer);
   _qs_ring_buffer_destroy (&priv->read_buffer);
   _qs_ring_buffer_destroy (&priv->write_buffer);
   g_clear_pointer (&priv->error_string, g_free);
@@ -920,38 +926,57 @@ qs_io_device_read (QsIODevice *self,
   return device_read (self, data, max_size, FALSE);
 }
 
+/* How many bytes a read of at most @max_size asks device_read() for:
+ * what is available, or one chunk's worth when nothing is buffered
+ * (read_data may still have some). */
+static gsize
+read_room (QsIODevice *self,
+           gsize       max_size)
+{
+  gsize buffered = MAX (qs_io_device_bytes_available (self), 0);
+
+  return MIN (max_size, buffered ? buffered : QS_IO_DEVICE_CHUNK_SIZE);
+}
+
+/* Consumes the next @room bytes as a GBytes that takes the read buffer's
+ * head chunk instead of copying it, when that is what they are (see
+ * _qs_ring_buffer_read_shared() for when) and no transaction runs; else
+ * NULL. device_read() would have served them from the buffer alone, so,
+ * as there, a read that empties the buffer calls read_data (…, 0). */
+static GBytes *
+read_shared (QsIODevice *self,
+             gsize       room)
+{
+  QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
+  GBytes *shared;
+
+  if (priv->transaction_started)
+    return NULL;
+  shared = _qs_ring_buffer_read_shared (&priv->read_buffer, room);
+  if (shared != NULL && read_buffer_drained (priv))
+    QS_IO_DEVICE_GET_CLASS (self)->read_data (self, (guint8 *) g_bytes_get_data (shared, NULL), 0);
+  return shared;
+}
+
 /* Reads through device_read() into a new GBytes of at most @max_size
- * bytes, sized to what is available. A read outside a transaction whose
- * bytes are all of the read buffer's head chunk takes that chunk's
- * memory instead of copying (see _qs_ring_buffer_read_shared() for when
- * it does); device_read() would have served it from the buffer alone,
- * so, as there, a read that empties the buffer calls read_data (…, 0).
- * Never NULL. */
+ * bytes, sized to what is available; a read may share a chunk (see
+ * read_shared()). Never NULL. */
 static GBytes *
 read_into_bytes (QsIODevice *self,
                  gsize       max_size,
                  gboolean    peeking)
 {
-  QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
-  gsize buffered = MAX (qs_io_device_bytes_available (self), 0);
-  gsize room = MIN (max_size, buffered ? buffered : QS_IO_DEVICE_CHUNK_SIZE);
+  gsize room = read_room (self, max_size);
+  GBytes *shared;
   guint8 *data;
   gint64 n;
 
   if (room == 0)
     return g_bytes_new (NULL, 0);
 
-  if (!peeking && !priv->transaction_started)
-    {
-      GBytes *shared = _qs_ring_buffer_read_shared (&priv->read_buffer, room);
-
-      if (shared != NULL)
-        {
-          if (read_buffer_drained (priv))
-            QS_IO_DEVICE_GET_CLASS (self)->read_data (self, (guint8 *) g_bytes_get_data (shared, NULL), 0);
-          return shared;
-        }
-    }
+  shared = peeking ? NULL : read_shared (self, room);
+  if (shared != NULL)
+    return shared;
 
   data = g_malloc (room);
   n = device_read (self, data, room, peeking);
@@ -991,6 +1016,68 @@ qs_io_device_read_bytes (QsIODevice *self,
     return g_bytes_new (NULL, 0);
 
   return read_into_bytes (self, max_size, FALSE);
+}
+
+/**
+ * qs_io_device_read_borrowed:
+ * @self: a device
+ * @max_size: the most bytes to read
+ * @size: (out): where to store how many bytes were read
+ *
+ * Reads and consumes up to @max_size bytes, as
+ * [method@Qs.IODevice.read_bytes] does, and lends them: they stay owned by
+ * @self and valid until the next call of this function on @self, or until
+ * @self is finalized. qsock extra, for bindings that copy what a call
+ * returns at once: Python gets `bytes` in one call, where
+ * [method@Qs.IODevice.read_bytes] needs a second one to take the data out
+ * of the `GBytes`.
+ *
+ * Bytes that are a whole read-buffer chunk are lent in place, where
+ * [method@Qs.IODevice.read_bytes] would hand the chunk over; others are
+ * copied into a buffer @self keeps for the next call, as large as the
+ * largest of them.
+ *
+ * Returns: (transfer none) (array length=size) (nullable): the bytes read;
+ *   %NULL with @size 0 on error or when nothing is buffered
+ *
+ * Since: 1.0
+ */
+const guint8 *
+qs_io_device_read_borrowed (QsIODevice *self,
+                            gsize       max_size,
+                            gsize      *size)
+{
+  QsIODevicePrivate *priv;
+  gsize room;
+  gint64 n;
+
+  g_return_val_if_fail (size != NULL, NULL);
+  *size = 0;
+  g_return_val_if_fail (is_io_device (self), NULL);
+
+  priv = qs_io_device_get_instance_private (self);
+  g_clear_pointer (&priv->lent, g_bytes_unref);
+  if (!check_readable (self, "read"))
+    return NULL;
+  room = read_room (self, max_size);
+  if (room == 0)
+    return NULL;
+
+  priv->lent = read_shared (self, room);
+  if (priv->lent != NULL)
+    return g_bytes_get_data (priv->lent, size);
+
+  if (priv->lend_capacity < room)
+    {
+      g_free (priv->lend_buffer);
+      priv->lend_buffer = g_malloc (room);
+      priv->lend_capacity = room;
+    }
+  n = device_read (self, priv->lend_buffer, room, FALSE);
+  if (n <= 0)
+    return NULL;
+  *size = n;
+  return priv->lend_buffer;
 }
 
 /**

@@ -116,6 +116,10 @@ QS_AVAILABLE_IN_ALL
 GBytes     *qs_io_device_read_bytes             (QsIODevice   *self,
                                                  gsize         max_size);
 QS_AVAILABLE_IN_ALL
+const guint8 *qs_io_device_read_borrowed        (QsIODevice   *self,
+                                                 gsize         max_size,
+                                                 gsize        *size);
+QS_AVAILABLE_IN_ALL
 GBytes     *qs_io_device_read_all               (QsIODevice   *self);
 QS_AVAILABLE_IN_ALL
 gint64      qs_io_device_peek                   (QsIODevice   *self,

@@ -593,6 +593,70 @@ test_read_bytes_shared (void)
   g_assert_true (qs_io_device_at_end (device));
 }
 
+/* Asserts that @data, @size bytes, is the string @expected. */
+#define assert_lent(data, size, expected)                                    \
+  G_STMT_START {                                                             \
+    g_assert_cmpuint ((size), ==, strlen (expected));                        \
+    g_assert_cmpmem ((data), (size), (expected), strlen (expected));         \
+  } G_STMT_END
+
+static void
+test_read_borrowed (void)
+{
+  g_autoptr(TestDevice) dev = device_new (QS_OPEN_MODE_READ_ONLY);
+  QsIODevice *device = QS_IO_DEVICE (dev);
+  g_autofree guint8 *expected = qs_test_pattern_new (0, 20000);
+  const guint8 *first, *data, *head;
+  gsize size = 1;
+  guint calls;
+
+  g_test_summary ("read_borrowed consumes what read_bytes would, lends it until its next call, "
+                  "in place when it is a whole chunk; NULL and size 0 when nothing is buffered");
+
+  g_assert_null (qs_io_device_read_borrowed (device, 10, &size));
+  g_assert_cmpuint (size, ==, 0);
+
+  feed (dev, "0123456789");
+  first = qs_io_device_read_borrowed (device, 3, &size);
+  assert_lent (first, size, "012");
+  g_assert_null (qs_io_device_read_borrowed (device, 0, &size));
+  g_assert_cmpuint (size, ==, 0);
+  g_assert_cmpint (qs_io_device_bytes_available (device), ==, 7);
+
+  /* Other reads leave the lent bytes alone. */
+  assert_bytes_and_free (qs_io_device_read_bytes (device, 2), "34");
+  data = qs_io_device_read_borrowed (device, 100, &size);
+  assert_lent (data, size, "56789");
+  g_assert_cmpint (qs_io_device_bytes_available (device), ==, 0);
+
+  /* A whole chunk: lent in place; the emptied buffer calls read_data as
+   * read() does. */
+  feed_pattern (dev, 0, 20000);
+  head = buffer_head (dev);
+  calls = dev->read_data_calls;
+  data = qs_io_device_read_borrowed (device, 65536, &size);
+  g_assert_true (data == head);
+  g_assert_cmpmem (data, size, expected, 20000);
+  g_assert_cmpuint (dev->read_data_calls, ==, calls + 1);
+
+  /* Inside a transaction: copied, and given back by the rollback. */
+  feed_pattern (dev, 0, 20000);
+  head = buffer_head (dev);
+  qs_io_device_start_transaction (device);
+  data = qs_io_device_read_borrowed (device, 65536, &size);
+  g_assert_true (data != head);
+  g_assert_cmpmem (data, size, expected, 20000);
+  qs_io_device_rollback_transaction (device);
+  g_assert_cmpint (qs_io_device_bytes_available (device), ==, 20000);
+  data = qs_io_device_read_borrowed (device, 65536, &size);
+  g_assert_true (data == head);
+  g_assert_cmpmem (data, size, expected, 20000);
+
+  dev->at_eos = TRUE;
+  g_assert_null (qs_io_device_read_borrowed (device, 10, &size));
+  g_assert_cmpuint (size, ==, 0);
+}
+
 static void
 test_read_line (void)
 {
@@ -1035,6 +1099,7 @@ test_not_open (void)
   g_autoptr(GString) trace = g_string_new (NULL);
   guint8 buf[8];
   gchar c = 'c';
+  gsize size;
 
   g_test_summary ("every read and write on a device that is not open: a warning, -1 (or FALSE, or empty), nothing else");
 
@@ -1049,6 +1114,12 @@ test_not_open (void)
 
   EXPECT_NOT_OPEN ("read");
   assert_bytes_and_free (qs_io_device_read_bytes (device, 5), "");
+  g_test_assert_expected_messages ();
+
+  EXPECT_NOT_OPEN ("read");
+  size = 1;
+  g_assert_null (qs_io_device_read_borrowed (device, 5, &size));
+  g_assert_cmpuint (size, ==, 0);
   g_test_assert_expected_messages ();
 
   EXPECT_NOT_OPEN ("readAll");
@@ -1289,6 +1360,7 @@ main (int   argc,
   g_test_add_func ("/io-device/peek", test_peek);
   g_test_add_func ("/io-device/read-bytes-read-all", test_read_bytes_read_all);
   g_test_add_func ("/io-device/read-bytes/shared", test_read_bytes_shared);
+  g_test_add_func ("/io-device/read-borrowed", test_read_borrowed);
   g_test_add_func ("/io-device/read-line", test_read_line);
   g_test_add_func ("/io-device/read-line-bytes", test_read_line_bytes);
   g_test_add_func ("/io-device/get-char-unget-char", test_get_char_unget_char);

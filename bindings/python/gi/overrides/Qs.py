@@ -150,12 +150,16 @@ class _ClosedOnExit:
         self.close()
 
 
+_write = Qs.IODevice.write
+
+
 class IODevice(Qs.IODevice, _ClosedOnExit):
 
     def read(self, max_size):
         """Reads and consumes up to max_size bytes; b'' when none are
         buffered or on error (Qt's read(qint64))."""
-        return _bytes_of(self.read_bytes(operator.index(max_size)))
+        # One call into C that PyGObject turns into bytes.
+        return self.read_borrowed(operator.index(max_size))
 
     def read_all(self):
         """Reads every available byte; b'' on error (Qt's readAll())."""
@@ -186,7 +190,7 @@ class IODevice(Qs.IODevice, _ClosedOnExit):
     def write(self, data):
         """Queues data, any bytes-like object or a GLib.Bytes; returns the
         bytes accepted or -1 on error."""
-        return Qs.IODevice.write(self, _as_bytes(data))
+        return _write(self, data if data.__class__ is bytes else _as_bytes(data))
 
     def read_async(self, count, io_priority=_PRIORITY, cancellable=None,
                    callback=None, *user_data):
