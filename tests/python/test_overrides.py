@@ -134,6 +134,24 @@ class OverridesTest(unittest.TestCase):
         # The GLib.Bytes twins are left as they are.
         self.assertIsInstance(accepted.read_bytes(1), GLib.Bytes)
 
+    def test_large_reads_keep_their_bytes(self):
+        # read() lends a whole buffer chunk in place until the next read:
+        # each bytes it returns must hold its own copy.
+        client, log, accepted = self.tcp_pair()
+        data = bytes(range(251)) * 800
+        self.assertEqual(client.write(data), len(data))
+        received = []
+
+        def drain():
+            chunk = accepted.read(65536)
+            while chunk:
+                received.append(chunk)
+                chunk = accepted.read(65536)
+            return sum(map(len, received)) == len(data)
+        run_until(drain)
+        self.assertEqual(b''.join(received), data)
+        self.assertGreater(max(map(len, received)), 4096)
+
     def test_chars_are_bytes(self):
         client, log, accepted = self.tcp_pair()
         self.assertTrue(client.put_char(b'\xff'))

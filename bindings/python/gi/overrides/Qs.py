@@ -150,6 +150,9 @@ class _ClosedOnExit:
         self.close()
 
 
+# The C calls the hot overrides make, looked up once: an attribute of a
+# GObject wrapper costs more to find than a module global.
+_read_borrowed = Qs.IODevice.read_borrowed
 _write = Qs.IODevice.write
 
 
@@ -158,8 +161,8 @@ class IODevice(Qs.IODevice, _ClosedOnExit):
     def read(self, max_size):
         """Reads and consumes up to max_size bytes; b'' when none are
         buffered or on error (Qt's read(qint64))."""
-        # One call into C that PyGObject turns into bytes.
-        return self.read_borrowed(operator.index(max_size))
+        # One call into C, whose result PyGObject copies into bytes.
+        return _read_borrowed(self, operator.index(max_size))
 
     def read_all(self):
         """Reads every available byte; b'' on error (Qt's readAll())."""
