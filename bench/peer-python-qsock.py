@@ -4,14 +4,12 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # qsock-bench's `python-qsock` peer: the workloads of peer_common.py with
-# qsock through PyGObject on a GLib.MainLoop, through the raw GIR API (it
-# also runs with qsock's Python overrides on PYTHONPATH).
-# read() and read_datagram() take caller-allocated buffers PyGObject
-# cannot size, so reads go through read_bytes, read_line_bytes and
-# receive_datagram; a stream client writes GLib.Bytes made once per
-# distinct write with write_bytes, and a pingpong server echoes the
-# GLib.Bytes it read, neither converting them. Prints SKIP and exits 77
-# without Qs-1.0.
+# qsock through PyGObject on a GLib.MainLoop, with qsock's Python
+# overrides (qsock-bench puts the build tree's on PYTHONPATH), the way a
+# Python user writes it: read, read_line and a datagram's get_data return
+# bytes, write takes them. A stream client writes GLib.Bytes made once
+# per distinct write with write_bytes. Prints SKIP and exits 77 without
+# Qs-1.0 or its overrides.
 
 """qsock-bench peer: qsock through PyGObject."""
 
@@ -27,6 +25,8 @@ try:
     from gi.repository import GLib, Gio, Qs  # noqa: E402
 except (ImportError, ValueError) as e:
     peer_common.skip('qsock through PyGObject: %s' % e)
+if Qs.IODevice.__module__ != 'gi.overrides.Qs':
+    peer_common.skip("qsock's Python overrides (bindings/python) not on PYTHONPATH")
 
 READ_WRITE = Qs.OpenMode.READ_WRITE
 
@@ -105,18 +105,18 @@ class QsockBackend(peer_common.Backend):
                      lambda s, error: error == ignored or cb(s.get_error_string()))
 
     def stream(self, sock):
-        read_bytes = sock.read_bytes
-        write_bytes = sock.write_bytes
-        read_line_bytes = sock.read_line_bytes
+        read = sock.read
+        write = sock.write
+        read_line = sock.read_line
         return Stream(sock,
-                      read=lambda n: read_bytes(n).get_data(),
-                      write=sock.write,
-                      write_payload=write_bytes,
-                      echo=lambda n: write_bytes(read_bytes(n)),
+                      read=read,
+                      write=write,
+                      write_payload=sock.write_bytes,
+                      echo=lambda n: write(read(n)),
                       available=sock.bytes_available,
                       to_write=sock.bytes_to_write,
                       can_read_line=sock.can_read_line,
-                      read_line=lambda: read_line_bytes(READ_LINE_MAX).get_data(),
+                      read_line=lambda: read_line(READ_LINE_MAX),
                       close=sock.close)
 
     def payload(self, data):
@@ -148,9 +148,7 @@ class QsockBackend(peer_common.Backend):
             datagram = receive(max_size)
             if not datagram.is_valid():
                 return None
-            # A GLib.Bytes, or bytes if qsock's Python overrides are loaded.
-            data = datagram.get_data()
-            return data if isinstance(data, bytes) else data.get_data()
+            return datagram.get_data()
         return recv
 
     def datagram_echoer(self, sock):

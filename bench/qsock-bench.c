@@ -394,17 +394,22 @@ child_spawn (GPtrArray  *argv,
 {
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
   g_auto(GStrv) env = g_get_environ ();
-  const char *vars[] = { "GI_TYPELIB_PATH", "LD_LIBRARY_PATH" };
+  /* The build tree's library, typelib and Python overrides first. */
+  const char *vars[][2] = {
+    { "GI_TYPELIB_PATH", BENCH_QSOCK_BUILDDIR },
+    { "LD_LIBRARY_PATH", BENCH_QSOCK_BUILDDIR },
+    { "PYTHONPATH", BENCH_PYTHON_OVERRIDES },
+  };
   Child *c = g_new0 (Child, 1);
 
   for (gsize i = 0; i < G_N_ELEMENTS (vars); i++)
     {
-      const char *old = g_environ_getenv (env, vars[i]);
+      const char *old = g_environ_getenv (env, vars[i][0]);
       g_autofree char *value = old != NULL && *old != '\0'
-        ? g_strconcat (BENCH_QSOCK_BUILDDIR, ":", old, NULL)
-        : g_strdup (BENCH_QSOCK_BUILDDIR);
+        ? g_strconcat (vars[i][1], ":", old, NULL)
+        : g_strdup (vars[i][1]);
 
-      env = g_environ_setenv (env, vars[i], value, TRUE);
+      env = g_environ_setenv (env, vars[i][0], value, TRUE);
     }
   /* Under callgrind: resolve every symbol at start-up, so that lazy binding
    * cancels out in Ir(N) − Ir(0). */
