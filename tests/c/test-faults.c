@@ -336,6 +336,41 @@ test_byte_at_a_time (Fixture      *f,
   g_assert_cmpint (qs_io_device_bytes_to_write (DEV (f)), ==, 0);
 }
 
+static void
+test_read_limit_refills_when_drained (Fixture      *f,
+                                      gconstpointer data)
+{
+  g_autofree guint8 *pattern = qs_test_pattern_new (0, 100);
+  char chunk[10];
+
+  g_test_summary ("With a read buffer limit the socket reads up to the limit "
+                  "and stops; reading part of the buffer does not read more, "
+                  "draining it does (ready-read again), as Qt "
+                  "(docs/robustness.md)");
+
+  connect_socket (f);
+  qs_abstract_socket_set_read_buffer_size (SOCK (f), 10);
+  qs_test_peer_send (f->peer, (const char *) pattern, 100);
+  qs_test_run_until (qs_io_device_bytes_available (DEV (f)) == 10, TIMEOUT_MS);
+  qs_test_drain_context ();
+  assert_trace (f, "ready-read ");
+  g_assert_cmpint (qs_io_device_bytes_available (DEV (f)), ==, 10);
+
+  g_assert_cmpint (qs_io_device_read (DEV (f), chunk, 5), ==, 5);
+  g_assert_cmpmem (chunk, 5, pattern, 5);
+  qs_test_drain_context ();
+  assert_trace (f, "ready-read ");
+  g_assert_cmpint (qs_io_device_bytes_available (DEV (f)), ==, 5);
+
+  g_assert_cmpint (qs_io_device_read (DEV (f), chunk, 5), ==, 5);
+  g_assert_cmpmem (chunk, 5, pattern + 5, 5);
+  qs_test_run_until (qs_io_device_bytes_available (DEV (f)) == 10, TIMEOUT_MS);
+  qs_test_drain_context ();
+  assert_trace (f, "ready-read ready-read ");
+  g_assert_cmpint (qs_io_device_read (DEV (f), chunk, 10), ==, 10);
+  g_assert_cmpmem (chunk, 10, pattern + 10, 10);
+}
+
 /* ---- sends to a peer that is gone (never a SIGPIPE) ---------------------- */
 
 static void
@@ -629,6 +664,7 @@ main (int   argc,
   ADD ("/faults/half-close/reply-arrives", test_half_close_reply);
   ADD ("/faults/slow-peer/never-reads", test_silent_peer);
   ADD ("/faults/slow-peer/byte-at-a-time", test_byte_at_a_time);
+  ADD ("/faults/slow-peer/read-limit-refills-when-drained", test_read_limit_refills_when_drained);
   ADD ("/faults/send/after-reset", test_send_after_reset);
   ADD ("/faults/send/epipe-no-sigpipe", test_send_after_close_epipe);
   ADD ("/faults/send/local-peer-closed", test_local_send_after_close);
