@@ -239,6 +239,8 @@ class InstallTest(unittest.TestCase):
         self.assertEqual(out, '%s\ntrue\n' % typelib)
 
     def test_vala_one_liner(self):
+        if not self.options['introspection']:
+            self.skipTest('built without introspection')
         vapis = self.installed_ending('.vapi')
         valac = shutil.which('valac')
         if not vapis or valac is None:
