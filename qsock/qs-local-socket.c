@@ -353,6 +353,8 @@ on_pump_read_failed (gpointer       owner,
   g_object_unref (self);
 }
 
+/* Qt: the connection is dropped with what is queued, but unlike abort()
+ * the device stays open and about-to-close is not emitted. */
 static void
 on_pump_write_failed (gpointer       owner,
                       QsSocketError  error,
@@ -362,7 +364,8 @@ on_pump_write_failed (gpointer       owner,
 
   g_object_ref (self);
   set_error_and_emit (self, (QsLocalSocketError) error, io_function, 0);
-  qs_local_socket_abort (self);
+  if (get_priv (self)->state != QS_LOCAL_SOCKET_STATE_UNCONNECTED_STATE)
+    finish_disconnect (self);
   g_object_unref (self);
 }
 
