@@ -16,6 +16,8 @@ import inspect
 import os
 import shutil
 import socket
+import subprocess
+import sys
 import tempfile
 import unittest
 
@@ -292,6 +294,33 @@ class LocalDefaultsTest(unittest.TestCase):
         self.assertEqual(accepted.read_all(), b'ping')
         accepted.disconnect_from_server()
         self.assertTrue(local.wait_for_disconnected())
+
+
+class MismatchTest(unittest.TestCase):
+
+    def test_other_version_raises_import_error(self):
+        """Overrides of another version than the typelib fail the import
+        and name the PYTHONPATH to set."""
+        overrides = sys.modules['gi.overrides.Qs'].__file__
+        tmpdir = tempfile.mkdtemp(prefix='qsock-test-mismatch-')
+        self.addCleanup(shutil.rmtree, tmpdir, True)
+        os.makedirs(os.path.join(tmpdir, 'gi', 'overrides'))
+        with open(overrides, encoding='utf-8') as f:
+            text = f.read()
+        version_line = "_VERSION = '%s'\n" % Qs.VERSION_S
+        self.assertIn(version_line, text)
+        with open(os.path.join(tmpdir, 'gi', 'overrides', 'Qs.py'), 'w', encoding='utf-8') as f:
+            f.write(text.replace(version_line, "_VERSION = '0.0.1'\n"))
+        env = dict(os.environ, PYTHONPATH=tmpdir)
+        done = subprocess.run([sys.executable, '-c',
+                               "import gi; gi.require_version('Qs', '1.0'); "
+                               "from gi.repository import Qs"],
+                              env=env, capture_output=True, text=True, timeout=60)
+        self.assertNotEqual(done.returncode, 0)
+        self.assertIn("ImportError: qsock's Python overrides 0.0.1 (%s) do not match the "
+                      "typelib %s (" % (os.path.join(tmpdir, 'gi', 'overrides', 'Qs.py'),
+                                        Qs.VERSION_S), done.stderr)
+        self.assertIn('PYTHONPATH=', done.stderr)
 
 
 if __name__ == '__main__':
