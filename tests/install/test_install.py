@@ -14,104 +14,42 @@
 # and, when the build installs a VAPI and valac is there, compiles and
 # runs a Vala one-liner with `--pkg qsock-1.0`. Nothing outside the
 # temporary folder is used from the build; the folder is removed at the
-# end. Every command has a timeout.
+# end. Every command has a timeout (install_common.py). The README's
+# examples are run against such a copy by test_newcomer.py.
 #
 # usage: test_install.py BUILDDIR MESON CC...
 
-import json
 import os
-import re
 import shlex
 import shutil
 import subprocess
 import sys
-import tempfile
 import unittest
 
-TIMEOUT_S = 120
+from install_common import TIMEOUT_S, InstalledCopy, clean_env, run
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUILDDIR, MESON = os.path.abspath(sys.argv[1]), sys.argv[2]
 CC = sys.argv[3:]
 del sys.argv[1:]
 
 
-def run(command, env=None, cwd=None):
-    """Runs command, fails the test on a non-zero exit, returns stdout."""
-    done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True,
-                          timeout=TIMEOUT_S)
-    if done.returncode != 0:
-        raise AssertionError('%s exited with %d:\n%s%s' % (
-            shlex.join(command), done.returncode, done.stdout, done.stderr))
-    return done.stdout
-
-
-def introspect(what):
-    return json.loads(run([MESON, 'introspect', BUILDDIR, what]))
-
-
-def clean_env(**extra):
-    """The environment minus anything that points into the build tree."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ('GI_TYPELIB_PATH', 'LD_LIBRARY_PATH', 'PYTHONPATH',
-                        'PKG_CONFIG_PATH', 'XDG_DATA_DIRS')}
-    env.update(extra)
-    return env
-
-
 class InstallTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        options = {o['name']: o['value'] for o in introspect('--buildoptions')}
-        cls.options = options
-        cls.version = introspect('--projectinfo')['version']
-        prefix = options['prefix']
-        cls.dirs = {name: os.path.join(prefix, options[name])
-                    for name in ('libdir', 'includedir', 'datadir', 'localedir')}
-        listing = introspect('--installed')
-        cls.installed = list(listing.values())
-        # Symlinks made at install time are listed by their bare name.
-        unbuilt = [built for built in listing
-                   if os.path.isabs(built) and not os.path.exists(built)]
-        if unbuilt:
-            raise AssertionError('not built (run `meson compile -C %s` first): %s'
-                                 % (BUILDDIR, ', '.join(unbuilt)))
-        cls.tmp = tempfile.TemporaryDirectory(prefix='qsock-install-')
-        cls.destdir = os.path.join(cls.tmp.name, 'root')
-        run([MESON, 'install', '-C', BUILDDIR, '--destdir', cls.destdir,
-             '--no-rebuild', '--quiet'])
+        cls.copy = InstalledCopy(BUILDDIR, MESON)
+        cls.options, cls.version = cls.copy.options, cls.copy.version
+        cls.dirs, cls.installed = cls.copy.dirs, cls.copy.installed
+        cls.tmp, cls.root = cls.copy.tmp, cls.copy.root
+        cls.installed_ending = cls.copy.installed_ending
         libdir = cls.root(cls.dirs['libdir'])
         cls.env = clean_env(LD_LIBRARY_PATH=libdir,
                             GI_TYPELIB_PATH=os.path.join(libdir, 'girepository-1.0'),
-                            PKG_CONFIG_PATH=cls.relocated_pkgconfig())
+                            PKG_CONFIG_PATH=os.path.join(libdir, 'pkgconfig'))
 
     @classmethod
     def tearDownClass(cls):
-        cls.tmp.cleanup()
-
-    @classmethod
-    def root(cls, path):
-        """Where an installed path is in the temporary folder."""
-        return cls.destdir + path
-
-    @classmethod
-    def relocated_pkgconfig(cls):
-        """A copy of the installed qsock-1.0.pc whose prefix is inside the
-        temporary folder, as a packager's relocation does (pkg-config's
-        sysroot setting would move glib's paths too); returns its folder."""
-        folder = os.path.join(cls.tmp.name, 'pkgconfig')
-        os.makedirs(folder)
-        installed = cls.root(os.path.join(cls.dirs['libdir'], 'pkgconfig', 'qsock-1.0.pc'))
-        with open(installed, encoding='utf-8') as pc:
-            text = pc.read()
-        prefix = 'prefix=%s\n' % cls.options['prefix']
-        if not text.startswith(prefix):
-            raise AssertionError('qsock-1.0.pc does not start with ' + prefix)
-        with open(os.path.join(folder, 'qsock-1.0.pc'), 'w', encoding='utf-8') as pc:
-            pc.write('prefix=%s\n' % cls.root(cls.options['prefix']) + text[len(prefix):])
-        return folder
-
-    def installed_ending(self, suffix):
-        return [path for path in self.installed if path.endswith(suffix)]
+        cls.copy.cleanup()
 
     def test_everything_listed_is_installed(self):
         for path in self.installed:
