@@ -1672,10 +1672,10 @@ new_enum_signal (const char *name,
                  GCallback   class_handler)
 {
   guint id = g_signal_new_class_handler (name, type, G_SIGNAL_RUN_LAST, class_handler,
-                                         NULL, NULL, _qs_marshal_VOID__ENUM,
+                                         NULL, NULL, g_cclosure_marshal_VOID__ENUM,
                                          G_TYPE_NONE, 1, enum_type);
 
-  g_signal_set_va_marshaller (id, type, _qs_marshal_VOID__ENUMv);
+  g_signal_set_va_marshaller (id, type, g_cclosure_marshal_VOID__ENUMv);
   return id;
 }
 

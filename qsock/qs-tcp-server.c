@@ -18,7 +18,6 @@
 
 #include "qs-enum-types.h"
 #include "qs-io-device-private.h"
-#include "qs-marshal.h"
 #include "qs-socket-engine.h"
 #include "qs-tcp-server.h"
 
@@ -480,10 +479,10 @@ qs_tcp_server_class_init (QsTcpServerClass *klass)
    */
   signals[SIGNAL_ACCEPT_ERROR] =
     g_signal_new ("accept-error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, _qs_marshal_VOID__ENUM,
+                  0, NULL, NULL, g_cclosure_marshal_VOID__ENUM,
                   G_TYPE_NONE, 1, QS_TYPE_SOCKET_ERROR);
   g_signal_set_va_marshaller (signals[SIGNAL_ACCEPT_ERROR], G_TYPE_FROM_CLASS (klass),
-                              _qs_marshal_VOID__ENUMv);
+                              g_cclosure_marshal_VOID__ENUMv);
 }
 
 static void

@@ -420,6 +420,49 @@ qs_udp_socket_receive_datagram (QsUdpSocket *self,
 }
 
 /**
+ * qs_udp_socket_read_datagram_bytes:
+ * @self: a socket
+ * @max_size: the most bytes to keep
+ * @address: (out) (optional) (nullable) (transfer full): the sender's address
+ * @port: (out) (optional): the sender's port
+ *
+ * Reads the next datagram as [method@Qs.UdpSocket.read_datagram] does,
+ * into a new `GBytes` instead of a caller's buffer: bindings call it,
+ * and Python's `read_datagram(n)` returns `(data, host, port)` from it.
+ * A datagram longer than @max_size is truncated. With none pending it
+ * returns %NULL and reports %QS_SOCKET_ERROR_TEMPORARY_ERROR through
+ * [signal@Qs.AbstractSocket::error-occurred], as Qt. On a socket that
+ * is not bound it warns and returns %NULL.
+ *
+ * Qt: `readDatagram()`.
+ *
+ * Returns: (transfer full) (nullable): the datagram's bytes, or %NULL
+ *   where [method@Qs.UdpSocket.read_datagram] returns -1
+ *
+ * Since: 1.0
+ */
+GBytes *
+qs_udp_socket_read_datagram_bytes (QsUdpSocket   *self,
+                                   gsize          max_size,
+                                   GInetAddress **address,
+                                   guint16       *port)
+{
+  g_autofree guint8 *data = NULL;
+  gsize room;
+  gint64 n;
+
+  g_return_val_if_fail (QS_IS_UDP_SOCKET (self), NULL);
+
+  /* No datagram is longer: a larger max_size allocates nothing more. */
+  room = MIN (max_size, QS_UDP_MAX_PAYLOAD);
+  data = g_malloc (room);
+  n = qs_udp_socket_read_datagram (self, data, room, address, port);
+  if (n < 0)
+    return NULL;
+  return g_bytes_new_take (g_realloc (g_steal_pointer (&data), n), n);
+}
+
+/**
  * qs_udp_socket_read_datagrams:
  * @self: a bound socket
  * @max_count: the most datagrams to read

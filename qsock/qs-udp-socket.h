@@ -54,6 +54,11 @@ gint64             qs_udp_socket_read_datagram           (QsUdpSocket        *se
                                                           GInetAddress      **address,
                                                           guint16            *port);
 QS_AVAILABLE_IN_ALL
+GBytes            *qs_udp_socket_read_datagram_bytes     (QsUdpSocket        *self,
+                                                          gsize               max_size,
+                                                          GInetAddress      **address,
+                                                          guint16            *port);
+QS_AVAILABLE_IN_ALL
 QsNetworkDatagram *qs_udp_socket_receive_datagram        (QsUdpSocket        *self,
                                                           gint64              max_size);
 QS_AVAILABLE_IN_ALL

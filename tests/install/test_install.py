@@ -25,10 +25,11 @@ import os
 import re
 import shlex
 import shutil
+import subprocess
 import sys
 import unittest
 
-from install_common import InstalledCopy, clean_env, run
+from install_common import TIMEOUT_S, InstalledCopy, clean_env, run
 
 # What the install must hold, written out rather than read back from what
 # was installed (tests/install/meson.build explains the test).
@@ -161,6 +162,29 @@ class InstallTest(unittest.TestCase):
         typelib = self.root(os.path.join(self.dirs['libdir'], 'girepository-1.0', 'Qs-1.0.typelib'))
         override = self.root(overrides[0]) if overrides else None
         self.assertEqual(out, '%s\nunconnected-state\n%s\n' % (typelib, override))
+
+    def test_python_mismatched_overrides(self):
+        """Overrides of another version first on PYTHONPATH fail the
+        import, naming the installed overrides' directory as the fix."""
+        env, overrides = self.typelib_env()
+        if not overrides:
+            self.skipTest('the build installs no Python overrides')
+        other = os.path.join(self.tmp.name, 'other-site')
+        os.makedirs(os.path.join(other, 'gi', 'overrides'))
+        with open(self.root(overrides[0]), encoding='utf-8') as installed:
+            text = installed.read()
+        with open(os.path.join(other, 'gi', 'overrides', 'Qs.py'), 'w',
+                  encoding='utf-8') as stale:
+            stale.write(text.replace("_VERSION = '%s'" % self.version, "_VERSION = '0.0.1'"))
+        env['PYTHONPATH'] = other + os.pathsep + env['PYTHONPATH']
+        done = subprocess.run(['/usr/bin/python3', '-c', "import gi; gi.require_version('Qs', "
+                               "'1.0'); from gi.repository import Qs"],
+                              env=env, capture_output=True, text=True, timeout=TIMEOUT_S)
+        self.assertNotEqual(done.returncode, 0)
+        self.assertIn("ImportError: qsock's Python overrides 0.0.1", done.stderr)
+        self.assertTrue(done.stderr.endswith(
+            'PYTHONPATH=%s\n' % self.root(overrides[0][:-len('/gi/overrides/Qs.py')])),
+            done.stderr)
 
     def test_gjs_one_liner(self):
         env, _ = self.typelib_env()

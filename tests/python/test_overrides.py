@@ -90,7 +90,8 @@ class OverridesTest(unittest.TestCase):
         build_root = os.path.dirname(os.environ['G_TEST_BUILDDIR'])
         self.assertEqual(module.__file__, os.path.join(build_root, 'bindings', 'python',
                                                        'gi', 'overrides', 'Qs.py'))
-        self.assertEqual(sorted(module.__all__), ['IODevice', 'LocalServer', 'NetworkDatagram',
+        self.assertEqual(sorted(module.__all__), ['AbstractSocket', 'IODevice', 'LocalServer',
+                                                  'LocalSocket', 'NetworkDatagram',
                                                   'TcpServer', 'UdpSocket'])
         for cls in (Qs.TcpSocket, Qs.UdpSocket, Qs.LocalSocket):
             self.assertIn(module.IODevice, cls.__mro__)

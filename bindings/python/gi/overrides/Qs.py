@@ -21,7 +21,21 @@ bindings/python/README.md):
   ``host`` a ``str``; ``(None, None, 0)`` where C returns -1.
   ``receive_datagram(n=-1)`` returns a ``Qs.NetworkDatagram`` whose
   ``get_data()`` is ``bytes``.
+- Every call with default arguments in Qt has them here, by position
+  or by keyword with qsock's parameter names:
+  ``connect_to_host(host_name, port, mode=READ_WRITE,
+  protocol=ANY_IP_PROTOCOL)``, ``bind(address=None, port=0,
+  mode=DEFAULT_FOR_PLATFORM)`` (also Qt's ``bind(port, mode)``),
+  ``listen(address=None, port=0)``, ``wait_for_*(msecs=30000)`` (servers:
+  ``msecs=0``), ``set_socket_descriptor(fd, state=CONNECTED_STATE,
+  open_mode=READ_WRITE)``, ``connect_to_server(name=None,
+  open_mode=READ_WRITE)``...; the ``_async`` calls default ``io_priority``
+  to ``GLib.PRIORITY_DEFAULT`` and ``cancellable`` to ``None``.
 - ``with`` closes a device or a server on exit.
+
+They must come from the same qsock as the typelib: importing them
+against another version raises ImportError naming the directory to put
+on ``PYTHONPATH``.
 
 Failures are never turned into exceptions: they return Qt's value and
 set the object's error as in C. Arguments of the wrong type raise
@@ -29,8 +43,8 @@ set the object's error as in C. Arguments of the wrong type raise
 ``OverflowError`` or ``ValueError``.
 """
 
-import ctypes
 import operator
+import os
 
 from gi.repository import GLib, Gio
 
@@ -40,6 +54,33 @@ from ..overrides import override
 Qs = get_introspection_module('Qs')
 
 __all__ = []
+
+# Filled in by meson: this file's version, where it is installed, and
+# where the typelib of the same installation is.
+_VERSION = '@VERSION@'
+_SITE_DIR = '@PYTHON_SITE_DIR@'
+_TYPELIB_DIR = '@TYPELIB_DIR@'
+
+
+def _check_typelib():
+    """ImportError, with the PYTHONPATH that fixes it, unless the typelib
+    PyGObject loaded is this file's version."""
+    typelib_version = getattr(Qs, 'VERSION_S', None)
+    if typelib_version == _VERSION:
+        return
+    import gi
+    gi.require_version('GIRepository', '2.0')
+    from gi.repository import GIRepository
+    typelib = GIRepository.Repository.get_default().get_typelib_path('Qs')
+    site = os.path.normpath(os.path.join(os.path.dirname(typelib),
+                                         os.path.relpath(_SITE_DIR, _TYPELIB_DIR)))
+    raise ImportError(
+        "qsock's Python overrides %s (%s) do not match the typelib %s (%s): "
+        "put the overrides of that installation first on the path, "
+        "PYTHONPATH=%s" % (_VERSION, __file__, typelib_version, typelib, site))
+
+
+_check_typelib()
 
 
 def _as_bytes(data):
@@ -88,37 +129,46 @@ def _inet_address(address):
                     % type(address).__name__)
 
 
-class _CLibrary:
-    """qs_udp_socket_read_datagram() fills a buffer its caller sizes,
-    which PyGObject cannot do: it is called through ctypes, on the
-    library the typelib loaded."""
+def _any_or_address(address):
+    """address, None (Qt's QHostAddress::Any: qsock's dual-stack any), a
+    Gio.InetAddress or its text, as the C calls take it."""
+    return None if address is None else _inet_address(address)
 
-    _lib = None
 
-    @classmethod
-    def get(cls):
-        if cls._lib is None:
-            import gi
-            gi.require_version('GIRepository', '2.0')
-            from gi.repository import GIRepository
-            name = GIRepository.Repository.get_default().get_shared_library('Qs')
-            lib = ctypes.CDLL(name.split(',')[0])
-            read = lib.qs_udp_socket_read_datagram
-            read.restype = ctypes.c_int64
-            read.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t,
-                             ctypes.POINTER(ctypes.c_void_p),
-                             ctypes.POINTER(ctypes.c_uint16)]
-            gio = ctypes.CDLL('libgio-2.0.so.0')
-            to_string = gio.g_inet_address_to_string
-            to_string.restype = ctypes.c_void_p
-            to_string.argtypes = [ctypes.c_void_p]
-            gio.g_free.argtypes = [ctypes.c_void_p]
-            gio.g_object_unref.argtypes = [ctypes.c_void_p]
-            # Its own prototype: ctypes.pythonapi is shared with the program.
-            get_pointer = ctypes.PYFUNCTYPE(ctypes.c_void_p, ctypes.py_object, ctypes.c_char_p)(
-                ('PyCapsule_GetPointer', ctypes.pythonapi))
-            cls._lib = (lib, gio, get_pointer)
-        return cls._lib
+# Qt's defaults.
+_WAIT_MSECS = 30000
+_READ_WRITE = Qs.OpenMode.READ_WRITE
+_PRIORITY = GLib.PRIORITY_DEFAULT
+
+
+class _SocketWaits:
+    """Qt's default of the sockets' wait calls (mixed in before the
+    class it completes)."""
+
+    def wait_for_connected(self, msecs=_WAIT_MSECS):
+        """Qt's waitForConnected(msecs = 30000)."""
+        return super().wait_for_connected(msecs)
+
+    def wait_for_disconnected(self, msecs=_WAIT_MSECS):
+        """Qt's waitForDisconnected(msecs = 30000)."""
+        return super().wait_for_disconnected(msecs)
+
+    def wait_for_ready_read(self, msecs=_WAIT_MSECS):
+        """Qt's waitForReadyRead(msecs = 30000)."""
+        return super().wait_for_ready_read(msecs)
+
+    def wait_for_bytes_written(self, msecs=_WAIT_MSECS):
+        """Qt's waitForBytesWritten(msecs = 30000)."""
+        return super().wait_for_bytes_written(msecs)
+
+
+class _ServerWaits:
+    """Qt's default of the servers' waitForNewConnection (mixed in before
+    the class it completes)."""
+
+    def wait_for_new_connection(self, msecs=0):
+        """Qt's waitForNewConnection(msec = 0): (ok, timed_out)."""
+        return super().wait_for_new_connection(msecs)
 
 
 class _ClosedOnExit:
@@ -170,12 +220,90 @@ class IODevice(Qs.IODevice, _ClosedOnExit):
         bytes accepted or -1 on error."""
         return Qs.IODevice.write(self, _as_bytes(data))
 
+    def read_async(self, count, io_priority=_PRIORITY, cancellable=None,
+                   callback=None, *user_data):
+        """Reads up to count bytes when some are there; io_priority and
+        cancellable are optional."""
+        Qs.IODevice.read_async(self, count, io_priority, cancellable, callback, *user_data)
+
+    def write_all_async(self, data, io_priority=_PRIORITY, cancellable=None,
+                        callback=None, *user_data):
+        """Writes all of data, any bytes-like object or a GLib.Bytes;
+        io_priority and cancellable are optional."""
+        if not isinstance(data, GLib.Bytes):
+            data = GLib.Bytes.new(_as_bytes(data))
+        Qs.IODevice.write_all_async(self, data, io_priority, cancellable, callback, *user_data)
+
 
 IODevice = override(IODevice)
 __all__.append('IODevice')
 
 
+class AbstractSocket(_SocketWaits, Qs.AbstractSocket):
+
+    def connect_to_host(self, host_name, port, mode=_READ_WRITE,
+                        protocol=Qs.NetworkLayerProtocol.ANY_IP_PROTOCOL):
+        """Qt's connectToHost(hostName, port, mode = ReadWrite,
+        protocol = AnyIPProtocol)."""
+        Qs.AbstractSocket.connect_to_host(self, host_name, port, mode, protocol)
+
+    def connect_to_address(self, address, port, mode=_READ_WRITE):
+        """Qt's connectToHost(address, port, mode = ReadWrite); address a
+        Gio.InetAddress or its text."""
+        Qs.AbstractSocket.connect_to_address(self, _inet_address(address), port, mode)
+
+    def connect_to_host_async(self, host_name, port, mode=_READ_WRITE,
+                              protocol=Qs.NetworkLayerProtocol.ANY_IP_PROTOCOL,
+                              cancellable=None, callback=None, *user_data):
+        """connect_to_host, finished by connect_to_host_finish in callback."""
+        Qs.AbstractSocket.connect_to_host_async(self, host_name, port, mode, protocol,
+                                                cancellable, callback, *user_data)
+
+    def bind(self, address=None, port=0, mode=Qs.BindFlags.DEFAULT_FOR_PLATFORM):
+        """Qt's bind(address = Any, port = 0, mode = DefaultForPlatform)
+        and bind(port = 0, mode = DefaultForPlatform); address None (any),
+        a Gio.InetAddress or its text."""
+        if isinstance(address, int):
+            if isinstance(port, Qs.BindFlags):
+                mode = port
+            elif port != 0:
+                raise TypeError('bind(port, mode): mode must be a Qs.BindFlags')
+            address, port = None, address
+        return Qs.AbstractSocket.bind(self, _any_or_address(address), port, mode)
+
+    def set_socket_descriptor(self, socket_descriptor,
+                              state=Qs.SocketState.CONNECTED_STATE, open_mode=_READ_WRITE):
+        """Qt's setSocketDescriptor(fd, state = ConnectedState,
+        openMode = ReadWrite)."""
+        return Qs.AbstractSocket.set_socket_descriptor(self, socket_descriptor, state, open_mode)
+
+
+AbstractSocket = override(AbstractSocket)
+__all__.append('AbstractSocket')
+
+
 class NetworkDatagram(Qs.NetworkDatagram):
+
+    @staticmethod
+    def new(data=None, destination_address=None, port=0):
+        """Qt's QNetworkDatagram() and QNetworkDatagram(data,
+        destinationAddress = QHostAddress(), port = 0); data any
+        bytes-like object, destination_address a Gio.InetAddress or its
+        text."""
+        if data is not None and not isinstance(data, GLib.Bytes):
+            data = GLib.Bytes.new(_as_bytes(data))
+        return Qs.NetworkDatagram.new(data, _any_or_address(destination_address), port)
+
+    @staticmethod
+    def new_from_data(data, destination_address=None, port=0):
+        """A datagram carrying data (any bytes-like object) to
+        destination_address and port, by default none."""
+        return Qs.NetworkDatagram.new_from_data(_as_bytes(data),
+                                                _any_or_address(destination_address), port)
+
+    def set_sender(self, address, port=0):
+        """Qt's setSender(address, port = 0)."""
+        Qs.NetworkDatagram.set_sender(self, _any_or_address(address), port)
 
     def get_data(self):
         """The payload as bytes."""
@@ -201,26 +329,10 @@ class UdpSocket(Qs.UdpSocket):
         """The next datagram as (data, host, port), data cut to max_size
         bytes and host a str; (None, None, 0) where Qt returns -1 (none
         pending: error() is TEMPORARY_ERROR)."""
-        max_size = operator.index(max_size)
-        if max_size < 0:
-            raise OverflowError('%d not in range 0 to %d'
-                                % (max_size, 2 ** (8 * ctypes.sizeof(ctypes.c_size_t)) - 1))
-        lib, gio, get_pointer = _CLibrary.get()
-        buffer = ctypes.create_string_buffer(max(max_size, 1))
-        address = ctypes.c_void_p()
-        port = ctypes.c_uint16()
-        size = lib.qs_udp_socket_read_datagram(get_pointer(self.__gpointer__, None),
-                                               buffer, max_size,
-                                               ctypes.byref(address), ctypes.byref(port))
-        host = None
-        if address.value:
-            text = gio.g_inet_address_to_string(address)
-            host = ctypes.string_at(text).decode('ascii')
-            gio.g_free(text)
-            gio.g_object_unref(address)
-        if size < 0:
+        data, address, port = self.read_datagram_bytes(operator.index(max_size))
+        if data is None:
             return None, None, 0
-        return buffer.raw[:size], host, port.value
+        return _bytes_of(data), address.to_string() if address else None, port
 
     def receive_datagram(self, max_size=-1):
         """The next datagram as a Qs.NetworkDatagram, invalid when none
@@ -233,22 +345,60 @@ class UdpSocket(Qs.UdpSocket):
         return Qs.UdpSocket.write_datagram(self, _as_bytes(data),
                                            _inet_address(address), port)
 
+    def join_multicast_group(self, group_address, iface_name=None):
+        """Qt's joinMulticastGroup(groupAddress) and
+        joinMulticastGroup(groupAddress, iface); group_address a
+        Gio.InetAddress or its text."""
+        return Qs.UdpSocket.join_multicast_group(self, _inet_address(group_address), iface_name)
+
+    def leave_multicast_group(self, group_address, iface_name=None):
+        """Qt's leaveMulticastGroup(groupAddress) and
+        leaveMulticastGroup(groupAddress, iface)."""
+        return Qs.UdpSocket.leave_multicast_group(self, _inet_address(group_address), iface_name)
+
 
 UdpSocket = override(UdpSocket)
 __all__.append('UdpSocket')
 
 
-class TcpServer(Qs.TcpServer, _ClosedOnExit):
-    pass
+class TcpServer(_ServerWaits, Qs.TcpServer, _ClosedOnExit):
+
+    def listen(self, address=None, port=0):
+        """Qt's listen(address = Any, port = 0); address None (any), a
+        Gio.InetAddress or its text."""
+        return Qs.TcpServer.listen(self, _any_or_address(address), port)
 
 
 TcpServer = override(TcpServer)
 __all__.append('TcpServer')
 
 
-class LocalServer(Qs.LocalServer, _ClosedOnExit):
+class LocalServer(_ServerWaits, Qs.LocalServer, _ClosedOnExit):
     pass
 
 
 LocalServer = override(LocalServer)
 __all__.append('LocalServer')
+
+
+class LocalSocket(_SocketWaits, Qs.LocalSocket):
+
+    def connect_to_server(self, name=None, open_mode=_READ_WRITE):
+        """Qt's connectToServer(name, openMode = ReadWrite) and
+        connectToServer(openMode = ReadWrite): name None keeps
+        server-name."""
+        if isinstance(name, Qs.OpenMode):
+            name, open_mode = None, name
+        Qs.LocalSocket.connect_to_server(self, name, open_mode)
+
+    def set_socket_descriptor(self, socket_descriptor,
+                              socket_state=Qs.LocalSocketState.CONNECTED_STATE,
+                              open_mode=_READ_WRITE):
+        """Qt's setSocketDescriptor(fd, socketState = ConnectedState,
+        openMode = ReadWrite)."""
+        return Qs.LocalSocket.set_socket_descriptor(self, socket_descriptor,
+                                                    socket_state, open_mode)
+
+
+LocalSocket = override(LocalSocket)
+__all__.append('LocalSocket')
