@@ -607,6 +607,50 @@ test_wait_adopted_connecting (Fixture      *f,
 }
 
 static void
+test_write_only (Fixture      *f,
+                 gconstpointer data)
+{
+  gboolean adopt = GPOINTER_TO_INT (data);
+  g_autoptr(GBytes) got = NULL;
+  g_autofree char *expected = NULL;
+  int pair[2];
+
+  g_test_summary ("A socket opened WriteOnly (by connect or set_socket_descriptor) "
+                  "reads nothing: no ready-read, bytes_available 0; its writes go "
+                  "out and the peer's close is still seen, as Qt");
+
+  if (adopt)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair), ==, 0);
+      g_assert_true (qs_local_socket_set_socket_descriptor (f->socket, pair[0],
+                                                            QS_LOCAL_SOCKET_STATE_CONNECTED_STATE,
+                                                            QS_OPEN_MODE_WRITE_ONLY));
+      f->peer = g_socket_new_from_fd (pair[1], &error);
+      g_assert_no_error (error);
+      g_socket_set_blocking (f->peer, FALSE);
+    }
+  else
+    {
+      qs_local_socket_connect_to_server (f->socket, "srv", QS_OPEN_MODE_WRITE_ONLY);
+      f->peer = qs_test_accept (f->listener, TIMEOUT_MS);
+    }
+  g_assert_cmpint (qs_io_device_get_open_mode (DEV (f)), ==, QS_OPEN_MODE_WRITE_ONLY);
+  g_string_truncate (f->trace, 0);
+
+  qs_test_peer_send (f->peer, "unread", -1);
+  g_assert_cmpint (qs_io_device_write (DEV (f), (const guint8 *) "xy", 2), ==, 2);
+  got = qs_test_peer_read (f->peer, 2, TIMEOUT_MS);
+  qs_test_assert_bytes (got, "xy");
+  g_socket_close (f->peer, NULL);
+  qs_test_run_until (state_of (f) == QS_LOCAL_SOCKET_STATE_UNCONNECTED_STATE, TIMEOUT_MS);
+  expected = g_strconcat ("bytes-written(2) ", PEER_CLOSED_TRACE, NULL);
+  assert_trace (f, expected);
+  g_assert_cmpint (qs_io_device_bytes_available (DEV (f)), ==, 0);
+}
+
+static void
 test_socket_descriptor (Fixture      *f,
                         gconstpointer data)
 {
@@ -758,6 +802,8 @@ main (int   argc,
   ADD_DATA ("/local-socket/wait/without-engine/failed-connect", "error", test_wait_without_engine);
   ADD ("/local-socket/wait/adopted-connecting", test_wait_adopted_connecting);
   ADD ("/local-socket/descriptor", test_socket_descriptor);
+  ADD_DATA ("/local-socket/write-only/connect", GINT_TO_POINTER (FALSE), test_write_only);
+  ADD_DATA ("/local-socket/write-only/descriptor", GINT_TO_POINTER (TRUE), test_write_only);
   ADD ("/local-socket/abstract-namespace", test_abstract_namespace);
   ADD ("/local-socket/server-name-when-connected", test_set_server_name_when_connected);
   ADD_DATA ("/local-socket/reentrancy/drop-in-ready-read", "drop", test_reentrancy);
