@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <glib/gi18n-lib.h>
 
 #include "qs-enum-types.h"
@@ -229,10 +230,14 @@ qs_tcp_server_real_incoming_connection (QsTcpServer *self,
 {
   g_autoptr(QsTcpSocket) socket = qs_tcp_socket_new ();
 
+  /* A refused descriptor is still the server's: closed, as the local
+   * server does. */
   if (qs_abstract_socket_set_socket_descriptor (QS_ABSTRACT_SOCKET (socket), socket_descriptor,
                                                 QS_SOCKET_STATE_CONNECTED_STATE,
                                                 QS_OPEN_MODE_READ_WRITE))
     qs_tcp_server_add_pending_connection (self, socket);
+  else
+    close (socket_descriptor);
 }
 
 static gboolean

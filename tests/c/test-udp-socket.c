@@ -1332,6 +1332,43 @@ test_bytes_written_nested (Fixture      *f,
 }
 
 static void
+test_connected_port_unreachable (Fixture      *f,
+                                 gconstpointer data)
+{
+  guint ready_reads = 0;
+  guint16 port;
+
+  g_test_summary ("A connected socket whose peer port is closed, as Qt 6.4: the first "
+                  "ICMP error event emits one ready-read and, while nothing is read, "
+                  "the socket stops watching; the error stays for the next write (-1, "
+                  "UnknownSocketError); later errors emit nothing and a wait that finds "
+                  "one returns TRUE without a signal");
+
+  f->peer = qs_udp_socket_new ();
+  qs_test_udp_bind (f->peer, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  port = qs_test_udp_local_port (f->peer);
+  g_clear_object (&f->peer);
+  qs_test_count_signal (f->socket, "ready-read", &ready_reads);
+  qs_abstract_socket_connect_to_host (SOCK (f), "127.0.0.1", port, QS_OPEN_MODE_READ_WRITE,
+                                      QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
+  g_assert_cmpint (qs_abstract_socket_get_state (SOCK (f)), ==, QS_SOCKET_STATE_CONNECTED_STATE);
+  g_string_truncate (f->trace, 0);
+
+  g_assert_cmpint (qs_io_device_write (DEV (f), (const guint8 *) "one", 3), ==, 3);
+  qs_test_run_until (ready_reads == 1, TIMEOUT_MS);
+  g_assert_cmpint (qs_io_device_write (DEV (f), (const guint8 *) "two", 3), ==, -1);
+  g_assert_cmpint (qs_abstract_socket_get_error (SOCK (f)), ==, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR);
+  g_assert_cmpstr (qs_io_device_get_error_string (DEV (f)), ==, "Unknown error");
+  g_assert_cmpint (qs_io_device_write (DEV (f), (const guint8 *) "three", 5), ==, 5);
+  qs_test_iterate_for (100);
+  g_assert_cmpuint (ready_reads, ==, 1);
+
+  g_assert_true (qs_io_device_wait_for_ready_read (DEV (f), 300));
+  assert_trace (f, "bytes-written(3) ready-read bytes-written(5) ");
+  g_assert_cmpint (qs_abstract_socket_get_state (SOCK (f)), ==, QS_SOCKET_STATE_CONNECTED_STATE);
+}
+
+static void
 test_wait_for_ready_read (Fixture      *f,
                           gconstpointer data)
 {
@@ -1550,6 +1587,7 @@ main (int   argc,
   ADD ("/udp-socket/ready-read/once-per-readiness", test_ready_read_once);
   ADD ("/udp-socket/ready-read/per-datagram-read", test_ready_read_per_datagram);
   ADD ("/udp-socket/wait-for-ready-read", test_wait_for_ready_read);
+  ADD ("/udp-socket/connected/port-unreachable", test_connected_port_unreachable);
   ADD ("/udp-socket/reentrancy/unref-in-ready-read", test_reentrancy_unref_in_ready_read);
   ADD ("/udp-socket/reentrancy/abort-in-ready-read", test_reentrancy_abort_in_ready_read);
   ADD ("/udp-socket/reentrancy/close-in-ready-read", test_reentrancy_close_in_ready_read);

@@ -10,8 +10,9 @@ import os
 import socket
 import stat
 
+from oracle_backends import connect_write_only, set_socket_descriptor_write_only
 from oracle_scenarios import (SETTLE, TIMEOUT, Dropping, do, record, result,
-                              scenario, until_unconnected)
+                              scenario, until_unconnected, write_only_exchange)
 
 
 def tmp_path(name):
@@ -374,3 +375,33 @@ def local_peer_dies_mid_write(b, t):
     b.settle(SETTLE)
     record_local(t, 'client', client)
     record_local_error(t, 'client', client)
+
+
+@scenario
+def local_write_only_connect(b, t):
+    """connect_to_server opening WriteOnly: the peer's bytes are never read."""
+    server = local_server(b, t)
+    client = b.local_socket()
+    client.trace_signals(t, 'client')
+    t.call('client', "connect_to_server('server', WriteOnly)")
+    connect_write_only(client, 'server')
+    b.run_until(server.has_pending_connections, TIMEOUT, 'the connection')
+    peer = server.next_pending_connection()
+    peer.trace_signals(t, 'peer')
+    write_only_exchange(b, t, client, peer, 'disconnect_from_server')
+
+
+@scenario
+def local_write_only_descriptor(b, t):
+    """set_socket_descriptor(fd, ConnectedState, WriteOnly): the same."""
+    server = local_server(b, t)
+    client = b.local_socket()
+    client.trace_signals(t, 'client')
+    raw = socket.socket(socket.AF_UNIX)
+    raw.connect(tmp_path('server'))
+    t.value('client', 'set_socket_descriptor(connected, ConnectedState, WriteOnly)',
+            set_socket_descriptor_write_only(client, raw.detach()))
+    b.run_until(server.has_pending_connections, TIMEOUT, 'the connection')
+    peer = server.next_pending_connection()
+    peer.trace_signals(t, 'peer')
+    write_only_exchange(b, t, client, peer, 'disconnect_from_server')
