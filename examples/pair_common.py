@@ -7,8 +7,25 @@ bounded in time and both required to exit 0, and the tagged lines
 
 import subprocess
 import sys
+import threading
 
 TIMEOUT_S = 20
+
+
+def read_first_line(process, timeout=TIMEOUT_S):
+    """The first line of process's stdout (newline included), or None if
+    none came within timeout seconds; the process is then killed."""
+    got = []
+    reader = threading.Thread(target=lambda: got.append(process.stdout.readline()),
+                              daemon=True)
+    reader.start()
+    reader.join(timeout)
+    if reader.is_alive():
+        stop_process(process)
+        reader.join(TIMEOUT_S)
+        print('no first line within %d s' % timeout, file=sys.stderr)
+        return None
+    return got[0]
 
 
 def tagged(lines, tag):
@@ -37,9 +54,14 @@ def run_second(first, first_name, second_cmd, second_name, env=None):
     return second.stdout.splitlines(True), first.stdout.readlines()
 
 
-def stop(process):
-    """Kills process if it still runs, reaps it and closes its stdout."""
+def stop_process(process):
+    """Kills process if it still runs and reaps it."""
     if process.poll() is None:
         process.kill()
         process.wait()
+
+
+def stop(process):
+    """Kills process if it still runs, reaps it and closes its stdout."""
+    stop_process(process)
     process.stdout.close()

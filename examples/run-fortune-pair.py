@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Runs a fortune server and a fortune client together and checks that
 the client printed exactly the fortune the server says it sent ("SENT
-<text>") and that both exit 0. Used by meson test and by scripts/demo.sh,
+<text>"), newline included and nothing else, and that both exit 0. Used by meson test and by scripts/demo.sh,
 for the TCP pair and for the local-socket pair.
 
 usage: run-fortune-pair.py [--split] SERVER-COMMAND -- CLIENT-COMMAND
@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 
-from pair_common import run_second, stop, tagged
+from pair_common import read_first_line, run_second, stop, tagged
 
 
 def client_args(announcement):
@@ -36,8 +36,8 @@ def client_args(announcement):
 def run_pair(server_cmd, client_cmd, env):
     server = subprocess.Popen(server_cmd, stdout=subprocess.PIPE, text=True, env=env)
     try:
-        line = server.stdout.readline().strip()
-        args = client_args(line)
+        line = read_first_line(server)
+        args = client_args(line.rstrip('\n')) if line and line.endswith('\n') else None
         if args is None:
             print('server did not announce where it listens: %r' % line, file=sys.stderr)
             return 1
@@ -45,11 +45,11 @@ def run_pair(server_cmd, client_cmd, env):
         if outputs is None:
             return 1
         client_output, server_output = outputs
-        fortune = ''.join(client_output).strip()
-        print(fortune)
+        printed = ''.join(client_output)
+        sys.stdout.write(printed)
         sent = tagged(server_output, 'SENT')
-        if sent != [fortune]:
-            print('client printed %r, server sent %r' % (fortune, sent), file=sys.stderr)
+        if len(sent) != 1 or printed != sent[0] + '\n':
+            print('client printed %r, server sent %r' % (printed, sent), file=sys.stderr)
             return 1
         return 0
     finally:

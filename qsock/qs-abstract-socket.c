@@ -108,7 +108,6 @@ typedef struct
   guint                  bound : 1;          /* the engine was bound by bind() */
   guint                  connect_pended : 1; /* its connect() gave EINPROGRESS */
   guint                  pending_data : 1;   /* UDP: ready-read announced, nothing read since (Qt's hasPendingData) */
-  guint                  pending_datagram : 1; /* UDP: a datagram was pending then (Qt's hasPendingDatagram) */
 } QsAbstractSocketPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (QsAbstractSocket, qs_abstract_socket, QS_TYPE_IO_DEVICE)
@@ -355,7 +354,6 @@ free_engine (QsAbstractSocket *self)
   priv->bound = FALSE;
   priv->connect_pended = FALSE;
   priv->pending_data = FALSE;
-  priv->pending_datagram = FALSE;
 }
 
 /* Qt's resetSocketLayer(): drops the engine, the lookup and the timer. */
@@ -396,15 +394,16 @@ datagram_watch (QsAbstractSocket *self)
   QsAbstractSocketPrivate *priv = get_priv (self);
 
   priv->pending_data = FALSE;
-  priv->pending_datagram = FALSE;
   if (priv->engine)
     _qs_socket_engine_set_events (priv->engine, G_IO_IN);
 }
 
-/* Qt's canReadNotification() for an unbuffered (UDP) socket: the first
- * readiness event announces the pending datagrams with one ready-read;
- * while they stay unread, the next event stops watching (no busy loop)
- * until a read re-arms it. Callers hold a reference. */
+/* Qt 6.4's canReadNotification() for an unbuffered (UDP) socket: the
+ * first readiness event announces what is pending with one ready-read;
+ * the next, while nothing was read, stops watching (no busy loop) until
+ * a read re-arms it. Nothing is received here, not even a peek: an ICMP
+ * error of a connected socket stays on it for the next call to report,
+ * and its later events emit nothing, as in Qt. Callers hold a reference. */
 static gboolean
 datagram_can_read (QsAbstractSocket *self)
 {
@@ -413,14 +412,13 @@ datagram_can_read (QsAbstractSocket *self)
   if (priv->engine == NULL)
     return FALSE;
 
-  if (priv->pending_data && priv->pending_datagram)
+  if (priv->pending_data)
     {
       _qs_socket_engine_set_events (priv->engine, 0);
       return TRUE;
     }
 
   priv->pending_data = TRUE;
-  priv->pending_datagram = _qs_socket_engine_has_pending_datagrams (priv->engine);
   _qs_io_device_emit_ready_read (QS_IO_DEVICE (self));
   return TRUE;
 }
@@ -1248,7 +1246,9 @@ read_datagram_data (QsAbstractSocket *self,
 
 /* Qt's unbuffered writeData(): a connected UDP socket sends one datagram
  * per call, at once; bytes-written follows before the call returns. A
- * failure sets the error without a signal. */
+ * failure sets the error without a signal; the ICMP error a send reports
+ * (ECONNREFUSED) is none of the engine's own in Qt 6.4, so the error is
+ * reset to UnknownSocketError. */
 static gint64
 write_datagram_data (QsAbstractSocket *self,
                      const guint8     *data,
@@ -1263,7 +1263,10 @@ write_datagram_data (QsAbstractSocket *self,
     {
       if (error_number == EAGAIN)
         return 0;
-      set_error_from_errno (self, QS_ENGINE_OP_WRITE, error_number, FALSE);
+      if (error_number == ECONNREFUSED)
+        set_error (self, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR, NULL);
+      else
+        set_error_from_errno (self, QS_ENGINE_OP_WRITE, error_number, FALSE);
       return -1;
     }
 

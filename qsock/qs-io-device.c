@@ -1279,7 +1279,7 @@ qs_io_device_read_line_bytes (QsIODevice *self,
                               gsize       max_size)
 {
   GByteArray *line;
-  gsize chunk;
+  gsize limit;
 
   g_return_val_if_fail (is_io_device (self), NULL);
 
@@ -1291,30 +1291,20 @@ qs_io_device_read_line_bytes (QsIODevice *self,
   if (!check_readable (self, "readLine"))
     return g_bytes_new (NULL, 0);
 
-  if (max_size != 0)
-    {
-      guint8 *data = g_malloc (max_size);
-      gint64 n = qs_io_device_read_line (self, data, max_size);
-
-      if (n <= 0)
-        {
-          g_free (data);
-          return g_bytes_new (NULL, 0);
-        }
-      return g_bytes_new_take (g_realloc (data, n), n);
-    }
-
+  /* Grown as the line is read, never sized to @max_size up front: a
+   * binding may pass any size. */
+  limit = max_size ? max_size - 1 : G_MAXSIZE;
   line = g_byte_array_new ();
-  chunk = MAX (qs_io_device_bytes_available (self), 256) + 1;
   for (;;)
     {
+      gsize chunk = MIN (limit - line->len, (gsize) MAX (qs_io_device_bytes_available (self), 256)) + 1;
       guint before = line->len;
       gint64 n;
 
       g_byte_array_set_size (line, before + chunk);
       n = qs_io_device_read_line (self, line->data + before, chunk);
       g_byte_array_set_size (line, before + MAX (n, 0));
-      if (n <= 0 || line->data[line->len - 1] == '\n' || (gsize) n < chunk - 1)
+      if (n <= 0 || line->data[line->len - 1] == '\n' || (gsize) n < chunk - 1 || line->len == limit)
         break;
     }
 
@@ -1759,10 +1749,10 @@ new_enum_signal (const char *name,
                  GCallback   class_handler)
 {
   guint id = g_signal_new_class_handler (name, type, G_SIGNAL_RUN_LAST, class_handler,
-                                         NULL, NULL, _qs_marshal_VOID__ENUM,
+                                         NULL, NULL, g_cclosure_marshal_VOID__ENUM,
                                          G_TYPE_NONE, 1, enum_type);
 
-  g_signal_set_va_marshaller (id, type, _qs_marshal_VOID__ENUMv);
+  g_signal_set_va_marshaller (id, type, g_cclosure_marshal_VOID__ENUMv);
   return id;
 }
 

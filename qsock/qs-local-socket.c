@@ -56,6 +56,7 @@ typedef struct
   QsLocalSocketOptions   options;
   gint64                 read_buffer_size;
   QsOpenMode             connect_mode;       /* for a connect that had to wait */
+  gboolean               connect_started;    /* connect_to_server's connect() is on engine */
 } QsLocalSocketPrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (QsLocalSocket, qs_local_socket, QS_TYPE_IO_DEVICE)
@@ -245,6 +246,17 @@ free_engine (QsLocalSocket *self)
 
   _qs_stream_pump_detach (&priv->pump);
   g_clear_pointer (&priv->engine, _qs_socket_engine_free);
+  priv->connect_started = FALSE;
+}
+
+/* Whether a connect of connect_to_server's can still complete (Qt's
+ * connectingSocket): not while connect_to_server emits state-changed
+ * (CONNECTING) before the engine exists, nor error-occurred after a
+ * failure freed it, nor on a descriptor adopted in CONNECTING. */
+static gboolean
+connect_pending (QsLocalSocketPrivate *priv)
+{
+  return priv->state == QS_LOCAL_SOCKET_STATE_CONNECTING_STATE && priv->connect_started;
 }
 
 /* A connect that failed: the error first, then Unconnected (Qt's order
@@ -319,7 +331,8 @@ on_engine_ready (GIOCondition condition,
   switch (priv->state)
     {
     case QS_LOCAL_SOCKET_STATE_CONNECTING_STATE:
-      try_connect (self);
+      if (connect_pending (priv))
+        try_connect (self);
       break;
 
     case QS_LOCAL_SOCKET_STATE_CONNECTED_STATE:
@@ -353,6 +366,8 @@ on_pump_read_failed (gpointer       owner,
   g_object_unref (self);
 }
 
+/* Qt: the connection is dropped with what is queued, but unlike abort()
+ * the device stays open and about-to-close is not emitted. */
 static void
 on_pump_write_failed (gpointer       owner,
                       QsSocketError  error,
@@ -362,7 +377,8 @@ on_pump_write_failed (gpointer       owner,
 
   g_object_ref (self);
   set_error_and_emit (self, (QsLocalSocketError) error, io_function, 0);
-  qs_local_socket_abort (self);
+  if (get_priv (self)->state != QS_LOCAL_SOCKET_STATE_UNCONNECTED_STATE)
+    finish_disconnect (self);
   g_object_unref (self);
 }
 
@@ -457,6 +473,19 @@ qs_local_socket_real_write_data (QsIODevice   *device,
   return size;
 }
 
+/* The other waits first finish a pending connect; with none to finish
+ * they fail at once, as Qt's do (through its inner socket). */
+static gboolean
+wait_connected_first (QsLocalSocket *self,
+                      int            msecs)
+{
+  QsLocalSocketPrivate *priv = get_priv (self);
+
+  if (priv->state == QS_LOCAL_SOCKET_STATE_CONNECTING_STATE && !connect_pending (priv))
+    return FALSE;
+  return qs_local_socket_wait_for_connected (self, msecs);
+}
+
 static gboolean
 qs_local_socket_real_wait_for_ready_read (QsIODevice *device,
                                           int         msecs)
@@ -466,7 +495,7 @@ qs_local_socket_real_wait_for_ready_read (QsIODevice *device,
   gboolean result = FALSE;
 
   g_object_ref (self);
-  if (qs_local_socket_wait_for_connected (self, msecs))
+  if (wait_connected_first (self, msecs))
     result = _qs_stream_pump_wait_for_ready_read (&priv->pump, _qs_deadline_from_msecs (msecs));
   g_object_unref (self);
   return result;
@@ -484,7 +513,7 @@ qs_local_socket_real_wait_for_bytes_written (QsIODevice *device,
     return FALSE;
 
   g_object_ref (self);
-  if (qs_local_socket_wait_for_connected (self, msecs))
+  if (wait_connected_first (self, msecs))
     result = _qs_stream_pump_wait_for_bytes_written (&priv->pump, _qs_deadline_from_msecs (msecs));
   g_object_unref (self);
   return result;
@@ -803,6 +832,7 @@ qs_local_socket_connect_to_server (QsLocalSocket *self,
   full_name = _qs_local_full_server_name (priv->server_name,
                                           priv->options & QS_LOCAL_SOCKET_OPTIONS_ABSTRACT_NAMESPACE_OPTION);
   store_string (self, &priv->full_server_name, full_name, PROP_FULL_SERVER_NAME);
+  priv->connect_started = TRUE;
   try_connect (self);
 
 out:
@@ -949,7 +979,10 @@ qs_local_socket_get_full_server_name (QsLocalSocket *self)
  * @msecs: the most milliseconds to wait, -1 for no limit (Qt's default: 30000)
  *
  * Blocks, without running a main loop, until a connect that had to wait
- * (the server's backlog was full) completes. Qt: `waitForConnected()`.
+ * (the server's backlog was full) completes. With no connect of its own
+ * to finish (called from a handler that connect_to_server runs, or on a
+ * descriptor adopted as connecting) it returns %FALSE at the deadline,
+ * at once for -1. Qt: `waitForConnected()`.
  *
  * Returns: %TRUE once connected
  *
@@ -965,8 +998,16 @@ qs_local_socket_wait_for_connected (QsLocalSocket *self,
   g_return_val_if_fail (QS_IS_LOCAL_SOCKET (self), FALSE);
 
   priv = get_priv (self);
+  if (priv->state == QS_LOCAL_SOCKET_STATE_CONNECTING_STATE && !connect_pending (priv))
+    {
+      /* Nothing to poll: Qt polls no descriptor until the deadline. */
+      if (deadline >= 0)
+        g_usleep (MAX (deadline - g_get_monotonic_time (), 0));
+      return FALSE;
+    }
+
   g_object_ref (self);
-  while (priv->state == QS_LOCAL_SOCKET_STATE_CONNECTING_STATE)
+  while (connect_pending (priv))
     {
       if (_qs_socket_engine_poll (priv->engine, G_IO_OUT, deadline) != 0)
         try_connect (self);
@@ -1008,7 +1049,7 @@ qs_local_socket_wait_for_disconnected (QsLocalSocket *self,
     }
 
   g_object_ref (self);
-  if (qs_local_socket_wait_for_connected (self, msecs))
+  if (wait_connected_first (self, msecs))
     _qs_stream_pump_wait_for_detach (&priv->pump, _qs_deadline_from_msecs (msecs));
   g_object_unref (self);
   return priv->state == QS_LOCAL_SOCKET_STATE_UNCONNECTED_STATE;

@@ -28,6 +28,8 @@
 #define QS_PUMP_RECEIVE_SIZE 65536
 #define QS_PUMP_RECEIVES_PER_EVENT 4
 #define QS_PUMP_MAX_VECTORS 64
+/* What a device open WriteOnly receives per read, to drop it (Qt: 4096). */
+#define QS_PUMP_DISCARD_SIZE 4096
 
 typedef enum
 {
@@ -115,24 +117,29 @@ _qs_stream_pump_set_read_limit (QsStreamPump *self,
 
 /* Receives until the kernel runs dry (a short read), the buffer is at its
  * limit, the stream ends, or QS_PUMP_RECEIVES_PER_EVENT reads were made.
- * An end found after data is left for the next readiness event. */
+ * An end found after data is left for the next readiness event. A device
+ * not open for reading (WriteOnly) keeps nothing: as Qt, it receives into
+ * scratch memory and drops the bytes, so that the peer's close is still
+ * seen. */
 static PumpReadResult
 read_from_socket (QsStreamPump   *self,
                   QsSocketError  *error,
                   const char    **message)
 {
   QsRingBuffer *buffer = _qs_io_device_get_read_buffer (self->device);
+  gboolean discard = !qs_io_device_is_readable (self->device);
+  guint8 scratch[QS_PUMP_DISCARD_SIZE];
   gsize total = 0;
 
   for (guint round = 0; round < QS_PUMP_RECEIVES_PER_EVENT; round++)
     {
-      gsize want = QS_PUMP_RECEIVE_SIZE;
-      gsize room = 0;
-      guint8 *tail;
+      gsize want = discard ? sizeof scratch : QS_PUMP_RECEIVE_SIZE;
+      gsize room = want;
+      guint8 *tail = scratch;
       gssize n;
       int error_number = 0;
 
-      if (self->read_limit > 0)
+      if (self->read_limit > 0 && !discard)
         {
           gint64 left = self->read_limit - (gint64) _qs_ring_buffer_get_size (buffer);
 
@@ -141,13 +148,15 @@ read_from_socket (QsStreamPump   *self,
           want = MIN (want, (gsize) left);
         }
 
-      tail = _qs_ring_buffer_reserve (buffer, want, &room);
+      if (!discard)
+        tail = _qs_ring_buffer_reserve (buffer, want, &room);
       want = MIN (want, room);
       n = _qs_socket_engine_receive (self->engine, tail, want, &error_number);
 
       if (n > 0)
         {
-          _qs_ring_buffer_commit (buffer, n);
+          if (!discard)
+            _qs_ring_buffer_commit (buffer, n);
           total += n;
           if ((gsize) n < want)
             return PUMP_READ_OK;

@@ -14,11 +14,11 @@
 
 #include <errno.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <glib/gi18n-lib.h>
 
 #include "qs-enum-types.h"
 #include "qs-io-device-private.h"
-#include "qs-marshal.h"
 #include "qs-socket-engine.h"
 #include "qs-tcp-server.h"
 
@@ -230,10 +230,14 @@ qs_tcp_server_real_incoming_connection (QsTcpServer *self,
 {
   g_autoptr(QsTcpSocket) socket = qs_tcp_socket_new ();
 
+  /* A refused descriptor is still the server's: closed, as the local
+   * server does. */
   if (qs_abstract_socket_set_socket_descriptor (QS_ABSTRACT_SOCKET (socket), socket_descriptor,
                                                 QS_SOCKET_STATE_CONNECTED_STATE,
                                                 QS_OPEN_MODE_READ_WRITE))
     qs_tcp_server_add_pending_connection (self, socket);
+  else
+    close (socket_descriptor);
 }
 
 static gboolean
@@ -480,10 +484,10 @@ qs_tcp_server_class_init (QsTcpServerClass *klass)
    */
   signals[SIGNAL_ACCEPT_ERROR] =
     g_signal_new ("accept-error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, _qs_marshal_VOID__ENUM,
+                  0, NULL, NULL, g_cclosure_marshal_VOID__ENUM,
                   G_TYPE_NONE, 1, QS_TYPE_SOCKET_ERROR);
   g_signal_set_va_marshaller (signals[SIGNAL_ACCEPT_ERROR], G_TYPE_FROM_CLASS (klass),
-                              _qs_marshal_VOID__ENUMv);
+                              g_cclosure_marshal_VOID__ENUMv);
 }
 
 static void

@@ -13,7 +13,7 @@ set -u
 
 cd "$(dirname "$0")/.." || exit 1
 
-./scripts/install-deps.sh || exit 1
+./scripts/install-deps.sh test || exit 1
 
 status=0
 

@@ -901,6 +901,123 @@ test_bind_any (Fixture      *f,
   g_assert_true (strstr (f->notify->str, "state ") != NULL);
 }
 
+/* ---- waits called from the connect's own handlers --------------------------- */
+
+enum { WAIT_CONNECTED, WAIT_READY_READ, WAIT_BYTES_WRITTEN, WAIT_DISCONNECTED };
+
+typedef struct
+{
+  const char    *path;
+  gboolean       udp;
+  gboolean       refused;  /* wait in error-occurred, else in state-changed(CONNECTING) */
+  guint          wait;
+  gboolean       result;   /* what Qt 6.4's wait returns there */
+  QsSocketState  state;    /* and the state after it */
+  QsSocketError  error;    /* and the error code */
+} HandlerWait;
+
+static const HandlerWait handler_waits[] = {
+  { "tcp/connecting/connected", FALSE, FALSE, WAIT_CONNECTED, TRUE, QS_SOCKET_STATE_CONNECTED_STATE, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR },
+  { "tcp/connecting/ready-read", FALSE, FALSE, WAIT_READY_READ, FALSE, QS_SOCKET_STATE_CONNECTED_STATE, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR },
+  { "tcp/connecting/bytes-written", FALSE, FALSE, WAIT_BYTES_WRITTEN, TRUE, QS_SOCKET_STATE_CONNECTED_STATE, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR },
+  { "tcp/connecting/disconnected", FALSE, FALSE, WAIT_DISCONNECTED, FALSE, QS_SOCKET_STATE_CONNECTED_STATE, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR },
+  { "tcp/refused/connected", FALSE, TRUE, WAIT_CONNECTED, FALSE, QS_SOCKET_STATE_UNCONNECTED_STATE, QS_SOCKET_ERROR_CONNECTION_REFUSED_ERROR },
+  { "tcp/refused/ready-read", FALSE, TRUE, WAIT_READY_READ, FALSE, QS_SOCKET_STATE_UNCONNECTED_STATE, QS_SOCKET_ERROR_CONNECTION_REFUSED_ERROR },
+  { "tcp/refused/bytes-written", FALSE, TRUE, WAIT_BYTES_WRITTEN, FALSE, QS_SOCKET_STATE_UNCONNECTED_STATE, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR },
+  { "tcp/refused/disconnected", FALSE, TRUE, WAIT_DISCONNECTED, FALSE, QS_SOCKET_STATE_UNCONNECTED_STATE, QS_SOCKET_ERROR_CONNECTION_REFUSED_ERROR },
+  { "udp/connecting/connected", TRUE, FALSE, WAIT_CONNECTED, TRUE, QS_SOCKET_STATE_CONNECTED_STATE, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR },
+  { "udp/connecting/ready-read", TRUE, FALSE, WAIT_READY_READ, FALSE, QS_SOCKET_STATE_CONNECTED_STATE, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR },
+  { "udp/connecting/bytes-written", TRUE, FALSE, WAIT_BYTES_WRITTEN, FALSE, QS_SOCKET_STATE_CONNECTING_STATE, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR },
+};
+
+typedef struct
+{
+  const HandlerWait *wait;
+  gboolean           waited;
+  gboolean           result;
+  QsSocketState      state;
+  QsSocketError      error;
+} HandlerWaitRun;
+
+static void
+run_handler_wait (QsAbstractSocket *socket,
+                  HandlerWaitRun   *run)
+{
+  if (run->waited)
+    return;
+  run->waited = TRUE;
+  switch (run->wait->wait)
+    {
+    case WAIT_CONNECTED:
+      run->result = qs_abstract_socket_wait_for_connected (socket, 50);
+      break;
+    case WAIT_READY_READ:
+      run->result = qs_io_device_wait_for_ready_read (QS_IO_DEVICE (socket), 50);
+      break;
+    case WAIT_BYTES_WRITTEN:
+      qs_io_device_write (QS_IO_DEVICE (socket), (const guint8 *) "x", 1);
+      run->result = qs_io_device_wait_for_bytes_written (QS_IO_DEVICE (socket), 50);
+      break;
+    case WAIT_DISCONNECTED:
+    default:
+      run->result = qs_abstract_socket_wait_for_disconnected (socket, 50);
+      break;
+    }
+  run->state = qs_abstract_socket_get_state (socket);
+  run->error = qs_abstract_socket_get_error (socket);
+}
+
+static void
+wait_when_connecting (QsAbstractSocket *socket,
+                      QsSocketState     state,
+                      HandlerWaitRun   *run)
+{
+  if (state == QS_SOCKET_STATE_CONNECTING_STATE)
+    run_handler_wait (socket, run);
+}
+
+static void
+wait_on_error (QsAbstractSocket *socket,
+               QsSocketError     error,
+               HandlerWaitRun   *run)
+{
+  run_handler_wait (socket, run);
+}
+
+static void
+test_wait_in_connect_handlers (gconstpointer data)
+{
+  HandlerWaitRun run = { data, FALSE, FALSE, 0, 0 };
+  g_autoptr(QsAbstractSocket) socket = NULL;
+  g_autoptr(GSocket) listener = NULL;
+  guint16 port;
+
+  g_test_summary ("A wait_for_* from state-changed(CONNECTING), before the socket "
+                  "exists, or from error-occurred after a refused connect freed it: "
+                  "what Qt 6.4 returns there, no crash (TCP and UDP)");
+
+  if (run.wait->refused)
+    listener = qs_test_closed_port_new (&port);
+  else
+    listener = qs_test_listener_new (G_SOCKET_FAMILY_IPV4, 4, &port);
+  socket = run.wait->udp ? QS_ABSTRACT_SOCKET (qs_udp_socket_new ()) : QS_ABSTRACT_SOCKET (qs_tcp_socket_new ());
+  if (run.wait->refused)
+    g_signal_connect (socket, "error-occurred", G_CALLBACK (wait_on_error), &run);
+  else
+    g_signal_connect (socket, "state-changed", G_CALLBACK (wait_when_connecting), &run);
+  if (run.wait->refused && run.wait->wait >= WAIT_BYTES_WRITTEN)
+    g_test_expect_message ("Qsock", G_LOG_LEVEL_WARNING, "*not allowed in UnconnectedState");
+
+  qs_abstract_socket_connect_to_host (socket, "127.0.0.1", port, QS_OPEN_MODE_READ_WRITE,
+                                      QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
+  qs_test_run_until (run.waited, 5000);
+  g_test_assert_expected_messages ();
+  g_assert_cmpint (run.result, ==, run.wait->result);
+  g_assert_cmpint (run.state, ==, run.wait->state);
+  g_assert_cmpint (run.error, ==, run.wait->error);
+  g_signal_handlers_disconnect_by_data (socket, &run);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -928,6 +1045,14 @@ main (int   argc,
 
   g_test_add_func ("/abstract-socket/vfunc/dispatch", test_vfunc_dispatch);
   g_test_add_func ("/abstract-socket/vfunc/connect-to-address", test_connect_to_address_dispatch);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (handler_waits); i++)
+    {
+      g_autofree char *path = g_strconcat ("/abstract-socket/wait/in-connect-handler/",
+                                           handler_waits[i].path, NULL);
+
+      g_test_add_data_func (path, &handler_waits[i], test_wait_in_connect_handlers);
+    }
 
   return g_test_run ();
 }

@@ -774,6 +774,52 @@ test_read_line_bytes (void)
 }
 
 static void
+test_huge_sizes (void)
+{
+  static const gsize sizes[] = { (gsize) 1 << 40, (gsize) 1 << 62, G_MAXINT64, G_MAXSIZE };
+  g_autoptr(TestDevice) dev = device_new (QS_OPEN_MODE_READ_ONLY);
+  QsIODevice *device = QS_IO_DEVICE (dev);
+  g_autoptr(GString) line = g_string_new (NULL);
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_test_summary ("Any size a binding can pass to read_bytes, peek_bytes and "
+                  "read_line_bytes returns what is there and never allocates it up "
+                  "front; a limit above one internal step still cuts the line at "
+                  "max_size - 1, also in a transaction");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      feed (dev, "one\ntwo\nthree");
+      assert_bytes_and_free (qs_io_device_peek_bytes (device, sizes[i]), "one\ntwo\nthree");
+      assert_bytes_and_free (qs_io_device_read_line_bytes (device, sizes[i]), "one\n");
+      qs_io_device_start_transaction (device);
+      assert_bytes_and_free (qs_io_device_read_line_bytes (device, sizes[i]), "two\n");
+      qs_io_device_rollback_transaction (device);
+      assert_bytes_and_free (qs_io_device_read_line_bytes (device, sizes[i]), "two\n");
+      assert_bytes_and_free (qs_io_device_read_line_bytes (device, sizes[i]), "three");
+      assert_bytes_and_free (qs_io_device_read_line_bytes (device, sizes[i]), "");
+      feed (dev, "rest");
+      assert_bytes_and_free (qs_io_device_read_bytes (device, sizes[i]), "rest");
+      assert_bytes_and_free (qs_io_device_read_bytes (device, sizes[i]), "");
+    }
+
+  for (guint i = 0; i < 1000; i++)
+    g_string_append_c (line, 'a' + i % 26);
+  g_string_append_c (line, '\n');
+  feed (dev, line->str);
+  qs_io_device_start_transaction (device);
+  bytes = qs_io_device_read_line_bytes (device, 601);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), line->str, 600);
+  g_clear_pointer (&bytes, g_bytes_unref);
+  qs_io_device_rollback_transaction (device);
+  bytes = qs_io_device_read_line_bytes (device, 601);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), line->str, 600);
+  g_clear_pointer (&bytes, g_bytes_unref);
+  assert_bytes_and_free (qs_io_device_read_line_bytes (device, 402), line->str + 600);
+  g_assert_cmpint (qs_io_device_bytes_available (device), ==, 0);
+}
+
+static void
 test_get_char_unget_char (void)
 {
   g_autoptr(TestDevice) dev = device_new (QS_OPEN_MODE_READ_ONLY);
@@ -1363,6 +1409,7 @@ main (int   argc,
   g_test_add_func ("/io-device/read-borrowed", test_read_borrowed);
   g_test_add_func ("/io-device/read-line", test_read_line);
   g_test_add_func ("/io-device/read-line-bytes", test_read_line_bytes);
+  g_test_add_func ("/io-device/huge-sizes", test_huge_sizes);
   g_test_add_func ("/io-device/get-char-unget-char", test_get_char_unget_char);
   g_test_add_func ("/io-device/skip", test_skip);
   g_test_add_func ("/io-device/transaction/rollback", test_transaction_rollback);

@@ -13,6 +13,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <string.h>
@@ -878,6 +879,24 @@ test_listen_on_descriptor_not_socket (Fixture      *f,
 /* ---- subclasses ------------------------------------------------------------------------- */
 
 static void
+test_incoming_connection_refused_descriptor (Fixture      *f,
+                                             gconstpointer data)
+{
+  int fd = socket (AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+  g_test_summary ("The default incoming_connection closes a descriptor "
+                  "set_socket_descriptor refuses (here a datagram one): nothing "
+                  "pending, no signal, no leak");
+
+  g_assert_cmpint (fd, >=, 0);
+  QS_LOCAL_SERVER_GET_CLASS (f->server)->incoming_connection (f->server, fd);
+  g_assert_cmpint (fcntl (fd, F_GETFD), ==, -1);
+  g_assert_cmpint (errno, ==, EBADF);
+  g_assert_false (qs_local_server_has_pending_connections (f->server));
+  assert_trace (f, "");
+}
+
+static void
 test_incoming_connection_override (Fixture      *f,
                                    gconstpointer data)
 {
@@ -1119,6 +1138,7 @@ main (int   argc,
   ADD ("/local-server/listen-on-descriptor/unix-socket", test_listen_on_descriptor);
   ADD ("/local-server/listen-on-descriptor/not-a-socket", test_listen_on_descriptor_not_socket);
   ADD ("/local-server/incoming-connection/override", test_incoming_connection_override);
+  ADD ("/local-server/incoming-connection/refused-descriptor", test_incoming_connection_refused_descriptor);
   ADD ("/local-server/reentrancy/unref-in-new-connection", test_unref_in_new_connection);
   ADD ("/local-server/reentrancy/close-in-new-connection", test_close_in_new_connection);
   ADD ("/local-server/permissions/connect-access-denied", test_connect_access_denied);

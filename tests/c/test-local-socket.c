@@ -31,6 +31,11 @@ typedef struct
   GSocket       *listener;  /* (owned) listening on path */
   GSocket       *peer;      /* (owned) (nullable) the accepted end */
   guint          count;
+  guint          wait_kind; /* which wait_for_* a handler calls */
+  gboolean       waited;
+  gboolean       wait_result;
+  QsLocalSocketState wait_state; /* the state when that wait returned */
+  gint64         wait_usecs;
 } Fixture;
 
 #define DEV(f) QS_IO_DEVICE ((f)->socket)
@@ -484,6 +489,167 @@ test_blocking_waits (Fixture      *f,
   assert_trace (f, PEER_CLOSED_TRACE);
 }
 
+enum { WAIT_CONNECTED, WAIT_READY_READ, WAIT_BYTES_WRITTEN, WAIT_DISCONNECTED, N_WAITS };
+
+#define WAIT_MS 50
+
+/* Calls the wait f->wait_kind names once, from a handler. */
+static void
+wait_in_handler (Fixture *f)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  if (f->waited)
+    return;
+  f->waited = TRUE;
+  switch (f->wait_kind)
+    {
+    case WAIT_CONNECTED:
+      f->wait_result = qs_local_socket_wait_for_connected (f->socket, WAIT_MS);
+      break;
+    case WAIT_READY_READ:
+      f->wait_result = qs_io_device_wait_for_ready_read (DEV (f), WAIT_MS);
+      break;
+    case WAIT_BYTES_WRITTEN:
+      f->wait_result = qs_io_device_wait_for_bytes_written (DEV (f), WAIT_MS);
+      break;
+    case WAIT_DISCONNECTED:
+    default:
+      f->wait_result = qs_local_socket_wait_for_disconnected (f->socket, WAIT_MS);
+      break;
+    }
+  f->wait_state = state_of (f);
+  f->wait_usecs = g_get_monotonic_time () - start;
+}
+
+static void
+wait_when_connecting (QsLocalSocket      *socket,
+                      QsLocalSocketState  state,
+                      Fixture            *f)
+{
+  if (state == QS_LOCAL_SOCKET_STATE_CONNECTING_STATE)
+    wait_in_handler (f);
+}
+
+static void
+wait_on_error (QsLocalSocket      *socket,
+               QsLocalSocketError  error,
+               Fixture            *f)
+{
+  wait_in_handler (f);
+}
+
+static void
+test_wait_without_engine (Fixture      *f,
+                          gconstpointer data)
+{
+  gboolean on_error = g_str_equal (data, "error");
+
+  g_test_summary ("Every wait_for_* called while connect_to_server emits, from "
+                  "state-changed(CONNECTING) before the socket exists or from "
+                  "error-occurred after a failed connect freed it, returns FALSE with "
+                  "the state unchanged (wait_for_connected at its deadline, as Qt, "
+                  "which polls no descriptor); the connect then goes on as usual");
+
+  for (f->wait_kind = 0; f->wait_kind < N_WAITS; f->wait_kind++)
+    {
+      g_test_message ("wait %u", f->wait_kind);
+      qs_test_release (&f->socket, f->trace, f);
+      g_clear_object (&f->peer);
+      g_string_truncate (f->trace, 0);
+      f->socket = qs_local_socket_new ();
+      qs_test_trace_socket (f->socket, f->trace);
+      f->waited = FALSE;
+      if (on_error)
+        g_signal_connect (f->socket, "error-occurred", G_CALLBACK (wait_on_error), f);
+      else
+        g_signal_connect (f->socket, "state-changed", G_CALLBACK (wait_when_connecting), f);
+
+      qs_local_socket_connect_to_server (f->socket, on_error ? "nosuch" : "srv",
+                                         QS_OPEN_MODE_READ_WRITE);
+      g_assert_true (f->waited);
+      g_assert_false (f->wait_result);
+      g_assert_cmpint (f->wait_state, ==, QS_LOCAL_SOCKET_STATE_CONNECTING_STATE);
+      if (f->wait_kind == WAIT_CONNECTED)
+        g_assert_cmpint (f->wait_usecs, >=, WAIT_MS * 1000);
+      if (on_error)
+        {
+          assert_trace (f, "state-changed(connecting-state) error-occurred(server-not-found-error) "
+                           "state-changed(unconnected-state) ");
+          assert_forgotten (f);
+        }
+      else
+        {
+          assert_trace (f, CONNECT_TRACE);
+          f->peer = qs_test_accept (f->listener, TIMEOUT_MS);
+        }
+    }
+}
+
+static void
+test_wait_adopted_connecting (Fixture      *f,
+                              gconstpointer data)
+{
+  int pair[2];
+
+  g_test_summary ("A descriptor adopted in ConnectingState has no connect of the "
+                  "socket's own to finish: wait_for_connected times out, FALSE, "
+                  "and the state stays (Qt polls no descriptor)");
+
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair), ==, 0);
+  g_assert_true (qs_local_socket_set_socket_descriptor (f->socket, pair[0],
+                                                        QS_LOCAL_SOCKET_STATE_CONNECTING_STATE,
+                                                        QS_OPEN_MODE_READ_WRITE));
+  g_assert_false (qs_local_socket_wait_for_connected (f->socket, WAIT_MS));
+  g_assert_cmpint (state_of (f), ==, QS_LOCAL_SOCKET_STATE_CONNECTING_STATE);
+  assert_trace (f, "");
+  close (pair[1]);
+}
+
+static void
+test_write_only (Fixture      *f,
+                 gconstpointer data)
+{
+  gboolean adopt = GPOINTER_TO_INT (data);
+  g_autoptr(GBytes) got = NULL;
+  g_autofree char *expected = NULL;
+  int pair[2];
+
+  g_test_summary ("A socket opened WriteOnly (by connect or set_socket_descriptor) "
+                  "reads nothing: no ready-read, bytes_available 0; its writes go "
+                  "out and the peer's close is still seen, as Qt");
+
+  if (adopt)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair), ==, 0);
+      g_assert_true (qs_local_socket_set_socket_descriptor (f->socket, pair[0],
+                                                            QS_LOCAL_SOCKET_STATE_CONNECTED_STATE,
+                                                            QS_OPEN_MODE_WRITE_ONLY));
+      f->peer = g_socket_new_from_fd (pair[1], &error);
+      g_assert_no_error (error);
+      g_socket_set_blocking (f->peer, FALSE);
+    }
+  else
+    {
+      qs_local_socket_connect_to_server (f->socket, "srv", QS_OPEN_MODE_WRITE_ONLY);
+      f->peer = qs_test_accept (f->listener, TIMEOUT_MS);
+    }
+  g_assert_cmpint (qs_io_device_get_open_mode (DEV (f)), ==, QS_OPEN_MODE_WRITE_ONLY);
+  g_string_truncate (f->trace, 0);
+
+  qs_test_peer_send (f->peer, "unread", -1);
+  g_assert_cmpint (qs_io_device_write (DEV (f), (const guint8 *) "xy", 2), ==, 2);
+  got = qs_test_peer_read (f->peer, 2, TIMEOUT_MS);
+  qs_test_assert_bytes (got, "xy");
+  g_socket_close (f->peer, NULL);
+  qs_test_run_until (state_of (f) == QS_LOCAL_SOCKET_STATE_UNCONNECTED_STATE, TIMEOUT_MS);
+  expected = g_strconcat ("bytes-written(2) ", PEER_CLOSED_TRACE, NULL);
+  assert_trace (f, expected);
+  g_assert_cmpint (qs_io_device_bytes_available (DEV (f)), ==, 0);
+}
+
 static void
 test_socket_descriptor (Fixture      *f,
                         gconstpointer data)
@@ -632,7 +798,12 @@ main (int   argc,
   ADD ("/local-socket/close/abort", test_abort);
   ADD ("/local-socket/close/disconnect-with-queued-data", test_disconnect_with_queued_data);
   ADD ("/local-socket/wait/blocking", test_blocking_waits);
+  ADD_DATA ("/local-socket/wait/without-engine/connecting", "connecting", test_wait_without_engine);
+  ADD_DATA ("/local-socket/wait/without-engine/failed-connect", "error", test_wait_without_engine);
+  ADD ("/local-socket/wait/adopted-connecting", test_wait_adopted_connecting);
   ADD ("/local-socket/descriptor", test_socket_descriptor);
+  ADD_DATA ("/local-socket/write-only/connect", GINT_TO_POINTER (FALSE), test_write_only);
+  ADD_DATA ("/local-socket/write-only/descriptor", GINT_TO_POINTER (TRUE), test_write_only);
   ADD ("/local-socket/abstract-namespace", test_abstract_namespace);
   ADD ("/local-socket/server-name-when-connected", test_set_server_name_when_connected);
   ADD_DATA ("/local-socket/reentrancy/drop-in-ready-read", "drop", test_reentrancy);

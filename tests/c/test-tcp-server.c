@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -624,6 +625,24 @@ test_incoming_connection_override (Fixture      *f,
 }
 
 static void
+test_incoming_connection_refused_descriptor (Fixture      *f,
+                                             gconstpointer data)
+{
+  int fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+  g_test_summary ("The default incoming_connection closes a descriptor "
+                  "set_socket_descriptor refuses (here a UDP one), as the local "
+                  "server does: nothing pending, no signal, no leak");
+
+  g_assert_cmpint (fd, >=, 0);
+  QS_TCP_SERVER_GET_CLASS (f->server)->incoming_connection (f->server, fd);
+  g_assert_cmpint (fcntl (fd, F_GETFD), ==, -1);
+  g_assert_cmpint (errno, ==, EBADF);
+  g_assert_false (qs_tcp_server_has_pending_connections (f->server));
+  assert_trace (f, "");
+}
+
+static void
 test_incoming_connection_wrap (Fixture      *f,
                                gconstpointer data)
 {
@@ -918,6 +937,7 @@ main (int   argc,
   ADD ("/tcp-server/wait-for-new-connection/not-listening", test_wait_not_listening);
   ADD ("/tcp-server/incoming-connection/override-keeps-fd", test_incoming_connection_override);
   ADD ("/tcp-server/incoming-connection/override-wraps", test_incoming_connection_wrap);
+  ADD ("/tcp-server/incoming-connection/refused-descriptor", test_incoming_connection_refused_descriptor);
   ADD ("/tcp-server/add-pending-connection", test_add_pending_connection);
   ADD ("/tcp-server/close/releases-pending", test_close_releases_pending);
   ADD ("/tcp-server/close/unref-releases-pending", test_unref_releases_pending);

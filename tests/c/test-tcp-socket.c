@@ -1445,6 +1445,45 @@ test_set_socket_descriptor_connected (Fixture      *f,
   assert_trace (f, "state-changed(connected-state) bytes-written(2) ready-read ");
 }
 
+static void
+test_write_only (Fixture      *f,
+                 gconstpointer data)
+{
+  gboolean adopt = GPOINTER_TO_INT (data);
+  g_autoptr(GBytes) got = NULL;
+  g_autofree char *expected = NULL;
+
+  g_test_summary ("A socket opened WriteOnly (by connect or set_socket_descriptor) "
+                  "reads nothing: no ready-read, bytes_available 0; its writes go "
+                  "out and the peer's close is still seen, as Qt");
+
+  if (adopt)
+    {
+      g_autoptr(GSocket) client = qs_test_client_new (G_SOCKET_FAMILY_IPV4, f->port);
+      int fd = dup (g_socket_get_fd (client));
+
+      g_assert_true (qs_abstract_socket_set_socket_descriptor (SOCK (f), fd,
+                                                               QS_SOCKET_STATE_CONNECTED_STATE,
+                                                               QS_OPEN_MODE_WRITE_ONLY));
+    }
+  else
+    qs_abstract_socket_connect_to_host (SOCK (f), "127.0.0.1", f->port, QS_OPEN_MODE_WRITE_ONLY,
+                                        QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
+  f->peer = qs_test_accept (f->listener, TIMEOUT_MS);
+  qs_test_run_until (is_state (f, QS_SOCKET_STATE_CONNECTED_STATE), TIMEOUT_MS);
+  g_string_truncate (f->trace, 0);
+
+  qs_test_peer_send (f->peer, "unread", -1);
+  g_assert_cmpint (qs_io_device_write (DEV (f), (const guint8 *) "xy", 2), ==, 2);
+  got = qs_test_peer_read (f->peer, 2, TIMEOUT_MS);
+  qs_test_assert_bytes (got, "xy");
+  g_socket_close (f->peer, NULL);
+  qs_test_run_until (is_state (f, QS_SOCKET_STATE_UNCONNECTED_STATE), TIMEOUT_MS);
+  expected = g_strconcat ("bytes-written(2) ", REMOTE_CLOSE_TRACE, NULL);
+  assert_trace (f, expected);
+  g_assert_cmpint (qs_io_device_bytes_available (DEV (f)), ==, 0);
+}
+
 /* ---- options --------------------------------------------------------------------- */
 
 static void
@@ -1874,6 +1913,8 @@ main (int   argc,
   ADD ("/tcp-socket/wait-for-disconnected/unconnected", test_wait_for_disconnected_unconnected);
   ADD ("/tcp-socket/socket-descriptor/invalid", test_set_socket_descriptor_invalid);
   ADD ("/tcp-socket/socket-descriptor/connected", test_set_socket_descriptor_connected);
+  g_test_add ("/tcp-socket/write-only/connect", Fixture, GINT_TO_POINTER (FALSE), setup, test_write_only, teardown);
+  g_test_add ("/tcp-socket/write-only/descriptor", Fixture, GINT_TO_POINTER (TRUE), setup, test_write_only, teardown);
   ADD ("/tcp-socket/socket-option/before-and-after-connect", test_socket_options);
   ADD ("/tcp-socket/notify/state", test_notify_state);
   ADD ("/tcp-socket/notify/error-only-on-change", test_notify_error);

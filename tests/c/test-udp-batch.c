@@ -288,6 +288,35 @@ test_read_max_count (Fixture      *f,
 }
 
 static void
+test_read_huge_sizes (Fixture      *f,
+                      gconstpointer data)
+{
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(QsNetworkDatagram) single = NULL;
+  g_autoptr(GBytes) payload = NULL;
+  guint16 port;
+
+  g_test_summary ("The largest count and size a binding can pass read whole datagrams, "
+                  "none of them allocated to that size");
+
+  bind_pair (f, "127.0.0.1");
+  port = qs_test_udp_local_port (f->socket);
+  send_to (f->peer, "one", "127.0.0.1", port);
+  send_to (f->peer, "two", "127.0.0.1", port);
+  send_to (f->peer, "three", "127.0.0.1", port);
+  qs_test_udp_wait_readable (f->socket);
+
+  single = qs_udp_socket_receive_datagram (f->socket, G_MAXINT64);
+  payload = qs_network_datagram_get_data (single);
+  qs_test_assert_bytes (payload, "one");
+  qs_test_udp_wait_readable (f->socket);
+  all = read_datagrams (f->socket, G_MAXUINT, G_MAXINT64);
+  g_assert_cmpuint (all->len, ==, 2);
+  assert_datagram (all, 0, "two", "127.0.0.1", qs_test_udp_local_port (f->peer));
+  assert_datagram (all, 1, "three", "127.0.0.1", qs_test_udp_local_port (f->peer));
+}
+
+static void
 test_read_truncated (Fixture      *f,
                      gconstpointer data)
 {
@@ -817,6 +846,7 @@ main (int   argc,
   ADD ("/udp-batch/read/many-ipv6", test_read_many_ipv6);
   ADD ("/udp-batch/read/dual-stack", test_read_dual_stack);
   ADD ("/udp-batch/read/max-count", test_read_max_count);
+  ADD ("/udp-batch/read/huge-sizes", test_read_huge_sizes);
   ADD ("/udp-batch/read/truncated", test_read_truncated);
   ADD ("/udp-batch/read/datagram-outlives-array", test_read_datagram_outlives_array);
   ADD ("/udp-batch/read/none-pending", test_read_none_pending);

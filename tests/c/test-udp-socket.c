@@ -97,6 +97,19 @@ send_to (QsUdpSocket *from,
   g_assert_cmpint (qs_udp_socket_write_datagram (from, (const guint8 *) text, size, a, port), ==, size);
 }
 
+/* Asserts that a read gave @from (consumed) and @port as the sender. */
+static void
+assert_sender (GInetAddress *from,
+               guint16       port,
+               const char   *sender,
+               guint16       sender_port)
+{
+  g_autofree char *from_text = qs_test_address_string (from);
+
+  g_assert_cmpstr (from_text, ==, sender);
+  g_assert_cmpuint (port, ==, sender_port);
+}
+
 /* Reads the next datagram with read_datagram into a buffer of
  * @max_size bytes; asserts its text and sender. */
 static void
@@ -107,18 +120,46 @@ assert_read (QsUdpSocket *socket,
              guint16      sender_port)
 {
   g_autofree guint8 *buffer = g_malloc0 (max_size + 1);
-  g_autoptr(GInetAddress) from = NULL;
-  g_autofree char *from_text = NULL;
+  GInetAddress *from = NULL;
   guint16 port = 0;
   gint64 n;
 
   n = qs_udp_socket_read_datagram (socket, buffer, max_size, &from, &port);
   g_assert_cmpint (n, ==, strlen (expected));
   g_assert_cmpmem (buffer, n, expected, strlen (expected));
-  from_text = qs_test_address_string (g_steal_pointer (&from));
-  g_assert_cmpstr (from_text, ==, sender);
-  g_assert_cmpuint (port, ==, sender_port);
+  assert_sender (from, port, sender, sender_port);
 }
+
+/* Reads the next datagram with read_datagram_bytes keeping @max_size
+ * bytes; asserts its text and sender. */
+static void
+assert_read_bytes (QsUdpSocket *socket,
+                   gsize        max_size,
+                   const char  *expected,
+                   const char  *sender,
+                   guint16      sender_port)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  GInetAddress *from = NULL;
+  guint16 port = 0;
+
+  bytes = qs_udp_socket_read_datagram_bytes (socket, max_size, &from, &port);
+  qs_test_assert_bytes (bytes, expected);
+  assert_sender (from, port, sender, sender_port);
+}
+
+/* A datagram read, as the data of a test that runs with either. */
+typedef struct
+{
+  void (*assert_read) (QsUdpSocket *socket,
+                       gsize        max_size,
+                       const char  *expected,
+                       const char  *sender,
+                       guint16      sender_port);
+} ReadCall;
+
+static const ReadCall read_into_buffer = { assert_read };
+static const ReadCall read_into_bytes = { assert_read_bytes };
 
 static gboolean
 is_state (Fixture      *f,
@@ -370,8 +411,11 @@ static void
 test_read_truncated (Fixture      *f,
                      gconstpointer data)
 {
-  g_test_summary ("read_datagram into a too-small buffer returns the truncated length "
-                  "and discards the rest; the next read gets the next datagram (Qt)");
+  const ReadCall *call = data;
+
+  g_test_summary ("read_datagram (or read_datagram_bytes) with a too-small max_size "
+                  "returns the datagram truncated and discards the rest; the next "
+                  "read gets the next datagram (Qt)");
 
   qs_test_udp_bind (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   f->peer = bound_socket_new ("127.0.0.1");
@@ -380,10 +424,10 @@ test_read_truncated (Fixture      *f,
   qs_test_udp_wait_readable (f->socket);
 
   g_assert_cmpint (qs_udp_socket_pending_datagram_size (f->socket), ==, 11);
-  assert_read (f->socket, 5, "hello", "127.0.0.1", qs_test_udp_local_port (f->peer));
+  call->assert_read (f->socket, 5, "hello", "127.0.0.1", qs_test_udp_local_port (f->peer));
   qs_test_udp_wait_readable (f->socket);
   g_assert_cmpint (qs_udp_socket_pending_datagram_size (f->socket), ==, 4);
-  assert_read (f->socket, 64, "next", "127.0.0.1", qs_test_udp_local_port (f->peer));
+  call->assert_read (f->socket, 64, "next", "127.0.0.1", qs_test_udp_local_port (f->peer));
   g_assert_cmpint (qs_udp_socket_pending_datagram_size (f->socket), ==, -1);
   assert_trace (f, "state-changed(bound-state) ");
 }
@@ -424,13 +468,16 @@ test_empty_datagram (Fixture      *f,
   g_autoptr(GBytes) bytes = NULL;
 
   g_test_summary ("An empty datagram is sent (0, bytes-written(0)), is pending with "
-                  "size 0 and is received as a valid, empty datagram (Qt)");
+                  "size 0 and is received as a valid, empty datagram (Qt); "
+                  "read_datagram_bytes gives it as empty bytes with its sender, "
+                  "allocating no more for a max_size above any datagram");
 
   qs_test_udp_bind (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   f->peer = bound_socket_new ("127.0.0.1");
   g_string_truncate (f->trace, 0);
   send_to (f->socket, "", "127.0.0.1", qs_test_udp_local_port (f->peer));
-  assert_trace (f, "bytes-written(0) ");
+  send_to (f->socket, "", "127.0.0.1", qs_test_udp_local_port (f->peer));
+  assert_trace (f, "bytes-written(0) bytes-written(0) ");
   qs_test_udp_wait_readable (f->peer);
   g_assert_true (qs_udp_socket_has_pending_datagrams (f->peer));
   g_assert_cmpint (qs_udp_socket_pending_datagram_size (f->peer), ==, 0);
@@ -438,6 +485,8 @@ test_empty_datagram (Fixture      *f,
   g_assert_true (qs_network_datagram_is_valid (datagram));
   bytes = qs_network_datagram_get_data (datagram);
   qs_test_assert_bytes (bytes, "");
+  qs_test_udp_wait_readable (f->peer);
+  assert_read_bytes (f->peer, G_MAXSIZE, "", "127.0.0.1", qs_test_udp_local_port (f->socket));
   g_assert_false (qs_udp_socket_has_pending_datagrams (f->peer));
 }
 
@@ -450,7 +499,8 @@ test_read_none_pending (Fixture      *f,
   guint16 port = 7;
 
   g_test_summary ("read_datagram with nothing pending: -1, TEMPORARY_ERROR 'No "
-                  "datagram available for reading' and error-occurred (Qt 6.4)");
+                  "datagram available for reading' and error-occurred (Qt 6.4); "
+                  "read_datagram_bytes the same with NULL");
 
   qs_test_udp_bind (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
   g_string_truncate (f->trace, 0);
@@ -462,61 +512,13 @@ test_read_none_pending (Fixture      *f,
   g_assert_cmpstr (qs_io_device_get_error_string (DEV (f)), ==, "No datagram available for reading");
   assert_trace (f, "error-occurred(temporary-error) ");
   g_assert_cmpint (qs_abstract_socket_get_state (SOCK (f)), ==, QS_SOCKET_STATE_BOUND_STATE);
-}
 
-/* Reads the next datagram with read_datagram_bytes keeping @max_size
- * bytes; asserts its text and sender. */
-static void
-assert_read_bytes (QsUdpSocket *socket,
-                   gsize        max_size,
-                   const char  *expected,
-                   const char  *sender,
-                   guint16      sender_port)
-{
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GInetAddress) from = NULL;
-  g_autofree char *from_text = NULL;
-  guint16 port = 0;
-
-  bytes = qs_udp_socket_read_datagram_bytes (socket, max_size, &from, &port);
-  qs_test_assert_bytes (bytes, expected);
-  from_text = qs_test_address_string (g_steal_pointer (&from));
-  g_assert_cmpstr (from_text, ==, sender);
-  g_assert_cmpuint (port, ==, sender_port);
-}
-
-static void
-test_read_bytes (Fixture      *f,
-                 gconstpointer data)
-{
-  g_autoptr(GInetAddress) from = NULL;
-  guint16 port = 7;
-
-  g_test_summary ("read_datagram_bytes: the datagram cut to max_size with its sender, "
-                  "a whole one with a max_size above any datagram, an empty one; "
-                  "none pending: NULL, no sender, TEMPORARY_ERROR and error-occurred");
-
-  qs_test_udp_bind (f->socket, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
-  f->peer = bound_socket_new ("127.0.0.1");
-  send_to (f->peer, "hello world", "127.0.0.1", qs_test_udp_local_port (f->socket));
-  send_to (f->peer, "next", "127.0.0.1", qs_test_udp_local_port (f->socket));
-  send_to (f->peer, "", "127.0.0.1", qs_test_udp_local_port (f->socket));
-  g_string_truncate (f->trace, 0);
-
-  qs_test_udp_wait_readable (f->socket);
-  assert_read_bytes (f->socket, 5, "hello", "127.0.0.1", qs_test_udp_local_port (f->peer));
-  qs_test_udp_wait_readable (f->socket);
-  assert_read_bytes (f->socket, G_MAXSIZE, "next", "127.0.0.1", qs_test_udp_local_port (f->peer));
-  qs_test_udp_wait_readable (f->socket);
-  assert_read_bytes (f->socket, 64, "", "127.0.0.1", qs_test_udp_local_port (f->peer));
-  assert_trace (f, "");
-
-  g_assert_null (qs_udp_socket_read_datagram_bytes (f->socket, 64, &from, &port));
+  port = 7;
+  g_assert_null (qs_udp_socket_read_datagram_bytes (f->socket, sizeof buffer, &from, &port));
   g_assert_null (from);
   g_assert_cmpuint (port, ==, 0);
   g_assert_cmpint (qs_abstract_socket_get_error (SOCK (f)), ==, QS_SOCKET_ERROR_TEMPORARY_ERROR);
-  g_assert_cmpstr (qs_io_device_get_error_string (DEV (f)), ==, "No datagram available for reading");
-  assert_trace (f, "error-occurred(temporary-error) ");
+  assert_trace (f, "error-occurred(temporary-error) error-occurred(temporary-error) ");
 }
 
 static void
@@ -1330,6 +1332,43 @@ test_bytes_written_nested (Fixture      *f,
 }
 
 static void
+test_connected_port_unreachable (Fixture      *f,
+                                 gconstpointer data)
+{
+  guint ready_reads = 0;
+  guint16 port;
+
+  g_test_summary ("A connected socket whose peer port is closed, as Qt 6.4: the first "
+                  "ICMP error event emits one ready-read and, while nothing is read, "
+                  "the socket stops watching; the error stays for the next write (-1, "
+                  "UnknownSocketError); later errors emit nothing and a wait that finds "
+                  "one returns TRUE without a signal");
+
+  f->peer = qs_udp_socket_new ();
+  qs_test_udp_bind (f->peer, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  port = qs_test_udp_local_port (f->peer);
+  g_clear_object (&f->peer);
+  qs_test_count_signal (f->socket, "ready-read", &ready_reads);
+  qs_abstract_socket_connect_to_host (SOCK (f), "127.0.0.1", port, QS_OPEN_MODE_READ_WRITE,
+                                      QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
+  g_assert_cmpint (qs_abstract_socket_get_state (SOCK (f)), ==, QS_SOCKET_STATE_CONNECTED_STATE);
+  g_string_truncate (f->trace, 0);
+
+  g_assert_cmpint (qs_io_device_write (DEV (f), (const guint8 *) "one", 3), ==, 3);
+  qs_test_run_until (ready_reads == 1, TIMEOUT_MS);
+  g_assert_cmpint (qs_io_device_write (DEV (f), (const guint8 *) "two", 3), ==, -1);
+  g_assert_cmpint (qs_abstract_socket_get_error (SOCK (f)), ==, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR);
+  g_assert_cmpstr (qs_io_device_get_error_string (DEV (f)), ==, "Unknown error");
+  g_assert_cmpint (qs_io_device_write (DEV (f), (const guint8 *) "three", 5), ==, 5);
+  qs_test_iterate_for (100);
+  g_assert_cmpuint (ready_reads, ==, 1);
+
+  g_assert_true (qs_io_device_wait_for_ready_read (DEV (f), 300));
+  assert_trace (f, "bytes-written(3) ready-read bytes-written(5) ");
+  g_assert_cmpint (qs_abstract_socket_get_state (SOCK (f)), ==, QS_SOCKET_STATE_CONNECTED_STATE);
+}
+
+static void
 test_wait_for_ready_read (Fixture      *f,
                           gconstpointer data)
 {
@@ -1514,11 +1553,13 @@ main (int   argc,
   ADD ("/udp-socket/receive-datagram/dual-stack", test_receive_dual_stack);
   ADD ("/udp-socket/receive-datagram/truncated", test_receive_truncated);
   ADD ("/udp-socket/receive-datagram/none-pending", test_receive_none_pending);
-  ADD ("/udp-socket/read-datagram/truncated", test_read_truncated);
+  g_test_add ("/udp-socket/read-datagram/truncated", Fixture, &read_into_buffer,
+              setup, test_read_truncated, teardown);
+  g_test_add ("/udp-socket/read-datagram-bytes/truncated", Fixture, &read_into_bytes,
+              setup, test_read_truncated, teardown);
   ADD ("/udp-socket/read-datagram/zero-size", test_read_zero_size);
   ADD ("/udp-socket/read-datagram/none-pending", test_read_none_pending);
   ADD ("/udp-socket/read-datagram/empty", test_empty_datagram);
-  ADD ("/udp-socket/read-datagram-bytes/truncated", test_read_bytes);
   ADD ("/udp-socket/read-datagram-bytes/unbound", test_read_bytes_unbound);
   ADD ("/udp-socket/write/too-large", test_write_too_large);
   ADD ("/udp-socket/write/auto-bind-ipv4", test_auto_bind_ipv4);
@@ -1546,6 +1587,7 @@ main (int   argc,
   ADD ("/udp-socket/ready-read/once-per-readiness", test_ready_read_once);
   ADD ("/udp-socket/ready-read/per-datagram-read", test_ready_read_per_datagram);
   ADD ("/udp-socket/wait-for-ready-read", test_wait_for_ready_read);
+  ADD ("/udp-socket/connected/port-unreachable", test_connected_port_unreachable);
   ADD ("/udp-socket/reentrancy/unref-in-ready-read", test_reentrancy_unref_in_ready_read);
   ADD ("/udp-socket/reentrancy/abort-in-ready-read", test_reentrancy_abort_in_ready_read);
   ADD ("/udp-socket/reentrancy/close-in-ready-read", test_reentrancy_close_in_ready_read);

@@ -11,7 +11,8 @@
 //
 // read_datagram is not tested here: its buffer is (out caller-allocates)
 // with the length in max_size, which gjs cannot size from JavaScript;
-// receive_datagram is the binding-friendly way to read a datagram.
+// its GLib.Bytes twin read_datagram_bytes and receive_datagram are the
+// binding-friendly ways to read a datagram.
 
 imports.gi.versions.Qs = '1.0';
 const {GLib, Gio, Qs} = imports.gi;
@@ -125,6 +126,28 @@ function testRoundTrip(host) {
     check(!receiver.receive_datagram(-1).is_valid(), 'none pending: invalid datagram');
     checkEqual(receiver.get_error(), E.UNKNOWN_SOCKET_ERROR, 'none pending: no error');
     checkEqual(receiverLog, [BOUND, 'ready-read', 'ready-read'], 'none pending: no signal');
+    sender.close();
+    receiver.close();
+}
+
+function testReadDatagramBytes() {
+    const [sender] = boundSocket('127.0.0.1');
+    const [receiver, receiverLog] = boundSocket('127.0.0.1');
+    const port = receiver.get_local_port();
+    checkEqual(sender.write_datagram(encode('hello world'), address('127.0.0.1'), port), 11,
+        'write_datagram');
+    waitReadyRead(receiverLog, 1);
+    // Cut to max_size, with the sender as out values.
+    const [data, from, fromPort] = receiver.read_datagram_bytes(5);
+    checkEqual(decode(data), 'hello', 'read_datagram_bytes data');
+    checkEqual(from.to_string(), '127.0.0.1', 'read_datagram_bytes host');
+    checkEqual(fromPort, sender.get_local_port(), 'read_datagram_bytes port');
+    // None pending: null, TEMPORARY_ERROR and error-occurred, as Qt.
+    const [none, noHost, noPort] = receiver.read_datagram_bytes(5);
+    checkEqual([none, noHost, noPort], [null, null, 0], 'none pending');
+    checkEqual(receiver.get_error(), E.TEMPORARY_ERROR, 'none pending: error');
+    checkEqual(receiverLog.slice(-1), [`error-occurred(${E.TEMPORARY_ERROR})`],
+        'none pending: signal');
     sender.close();
     receiver.close();
 }
@@ -287,6 +310,7 @@ if (ipv6Available())
     testRoundTrip('::1');
 else
     print('# skip IPv6 round trip: IPv6 is not available');
+testReadDatagramBytes();
 testWriteNetworkDatagram();
 testNullDatagram();
 testMakeReply();

@@ -839,3 +839,39 @@ class QsLocalServer(QsServerBase):
 
 
 BACKENDS = {'qt': QtBackend, 'qsock': QsockBackend}
+
+
+# -- opening write-only (the write-only scenarios) ---------------------------
+
+def _write_only_args(sock):
+    """(WriteOnly, ConnectedState) in sock's toolkit, for a TCP or local socket."""
+    local = isinstance(sock, (QtLocalSocket, QsLocalSocket))
+    if sock.b.name == 'qt':
+        QtNetwork = sock.b.QtNetwork
+        state_enum = (QtNetwork.QLocalSocket.LocalSocketState if local
+                      else QtNetwork.QAbstractSocket.SocketState)
+        return sock.b.QtCore.QIODevice.OpenModeFlag.WriteOnly, state_enum.ConnectedState
+    Qs = sock.b.Qs
+    state_enum = Qs.LocalSocketState if local else Qs.SocketState
+    return Qs.OpenMode.WRITE_ONLY, state_enum.CONNECTED_STATE
+
+
+def connect_write_only(sock, target, port=None):
+    """Connect opening WriteOnly: a TCP socket to the address target and
+    port, a local socket to the server named target."""
+    mode, _ = _write_only_args(sock)
+    qt = sock.b.name == 'qt'
+    if port is None:
+        (sock.obj.connectToServer if qt else sock.obj.connect_to_server)(target, mode)
+    elif qt:
+        sock.obj.connectToHost(sock.b.host_address(target), port, mode)
+    else:
+        sock.obj.connect_to_address(sock.b.host_address(target), port, mode)
+
+
+def set_socket_descriptor_write_only(sock, fd):
+    """Adopt a connected descriptor, opening WriteOnly."""
+    mode, state = _write_only_args(sock)
+    if sock.b.name == 'qt':
+        return sock.obj.setSocketDescriptor(sock.b.sip.voidptr(fd), state, mode)
+    return sock.obj.set_socket_descriptor(fd, state, mode)

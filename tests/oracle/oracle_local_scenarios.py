@@ -10,8 +10,9 @@ import os
 import socket
 import stat
 
+from oracle_backends import connect_write_only, set_socket_descriptor_write_only
 from oracle_scenarios import (SETTLE, TIMEOUT, Dropping, do, record, result,
-                              scenario, until_unconnected)
+                              scenario, until_unconnected, write_only_exchange)
 
 
 def tmp_path(name):
@@ -299,21 +300,27 @@ def local_abstract_namespace(b, t):
 
 @scenario
 def local_max_pending_connections(b, t):
-    """With max-pending-connections 1 the second waits until the first is taken."""
+    """With max-pending-connections 1, Qt 6.4's QLocalServer accepts three
+    (it checks the count before queueing, and accepts before checking);
+    the fourth waits in the kernel until the application takes one.
+    Without the limit all four would be accepted at once."""
     server = local_server(b, t)
     do(t, 'server', server, 'set_max_pending_connections', 1)
-    first = local_client(b, t, label='first')
-    second = local_client(b, t, label='second')
+    clients = [local_client(b, t, label='client%d' % i) for i in range(4)]
     b.run_until(server.has_pending_connections, TIMEOUT, 'the first')
     b.settle(SETTLE)
-    t.call('server', 'next_pending_connection')
-    t.value('server', 'got one', server.next_pending_connection() is not None)
+    taken = 0
+    while server.next_pending_connection() is not None:
+        taken += 1
+    t.value('server', 'accepted while limited', taken)
     record(t, 'server', server, 'has_pending_connections')
-    b.run_until(server.has_pending_connections, TIMEOUT, 'the second')
-    t.value('server', 'got two', server.next_pending_connection() is not None)
+    b.run_until(server.has_pending_connections, TIMEOUT, 'the fourth')
+    t.value('server', 'got the fourth', server.next_pending_connection() is not None)
     record(t, 'server', server, 'has_pending_connections')
-    record(t, 'first', first, 'state')
-    record(t, 'second', second, 'state')
+    b.settle(SETTLE)
+    record(t, 'server', server, 'has_pending_connections')
+    for i, client in enumerate(clients):
+        record(t, 'client%d' % i, client, 'state')
 
 
 @scenario
@@ -368,3 +375,33 @@ def local_peer_dies_mid_write(b, t):
     b.settle(SETTLE)
     record_local(t, 'client', client)
     record_local_error(t, 'client', client)
+
+
+@scenario
+def local_write_only_connect(b, t):
+    """connect_to_server opening WriteOnly: the peer's bytes are never read."""
+    server = local_server(b, t)
+    client = b.local_socket()
+    client.trace_signals(t, 'client')
+    t.call('client', "connect_to_server('server', WriteOnly)")
+    connect_write_only(client, 'server')
+    b.run_until(server.has_pending_connections, TIMEOUT, 'the connection')
+    peer = server.next_pending_connection()
+    peer.trace_signals(t, 'peer')
+    write_only_exchange(b, t, client, peer, 'disconnect_from_server')
+
+
+@scenario
+def local_write_only_descriptor(b, t):
+    """set_socket_descriptor(fd, ConnectedState, WriteOnly): the same."""
+    server = local_server(b, t)
+    client = b.local_socket()
+    client.trace_signals(t, 'client')
+    raw = socket.socket(socket.AF_UNIX)
+    raw.connect(tmp_path('server'))
+    t.value('client', 'set_socket_descriptor(connected, ConnectedState, WriteOnly)',
+            set_socket_descriptor_write_only(client, raw.detach()))
+    b.run_until(server.has_pending_connections, TIMEOUT, 'the connection')
+    peer = server.next_pending_connection()
+    peer.trace_signals(t, 'peer')
+    write_only_exchange(b, t, client, peer, 'disconnect_from_server')

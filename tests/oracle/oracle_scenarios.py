@@ -16,6 +16,8 @@ fixed time only to show that nothing more happens.
 import os
 import socket
 
+from oracle_backends import connect_write_only, set_socket_descriptor_write_only
+
 TIMEOUT = 5000          # ms, every awaited condition
 SETTLE = 100            # ms, "nothing else happens"
 LOOPBACK = '127.0.0.1'
@@ -753,6 +755,56 @@ def server_pause_accepting(b, t):
     record(t, 'server', server, 'has_pending_connections')
     do(t, 'server', server, 'close')
     record(t, 'server', server, 'has_pending_connections')
+
+
+# -- a socket opened write-only ---------------------------------------------
+
+def write_only_exchange(b, t, client, peer, disconnect='disconnect_from_host'):
+    """client, open WriteOnly, is sent bytes it must discard unannounced;
+    its own writes go out; a flushed write of the peer's ends
+    wait_for_ready_read at once (Qt: the discarded bytes count) with
+    nothing to read; the peer's close still ends the connection."""
+    record(t, 'client', client, 'open_mode')
+    result(t, 'peer', peer, 'write', b'unread')
+    result(t, 'client', client, 'write', b'xy')
+    b.run_until(lambda: peer.bytes_available() == 2, TIMEOUT, 'the client\'s bytes')
+    b.settle(SETTLE)
+    record(t, 'client', client, 'bytes_available', 'at_end')
+    result(t, 'client', client, 'read', 10)
+    result(t, 'peer', peer, 'write', b'more')
+    record(t, 'peer', peer, 'flush')
+    result(t, 'client', client, 'wait_for_ready_read', TIMEOUT)
+    record(t, 'client', client, 'bytes_available')
+    do(t, 'peer', peer, disconnect)
+    b.run_until(lambda: client.state() == 'UnconnectedState', TIMEOUT, 'the close')
+    b.settle(SETTLE)
+    record(t, 'client', client, 'bytes_available', 'error', 'open_mode')
+
+
+@scenario
+def write_only_connect(b, t):
+    """connect_to_host opening WriteOnly: the peer's bytes are never read."""
+    server = listening_server(b, t)
+    client = b.tcp_socket()
+    client.trace_signals(t, 'client')
+    t.call('client', 'connect_to_address(%s, server_port, WriteOnly)' % LOOPBACK)
+    connect_write_only(client, LOOPBACK, server.server_port())
+    b.run_until(lambda: client.state() == 'ConnectedState'
+                and server.has_pending_connections(), TIMEOUT, 'the connection')
+    write_only_exchange(b, t, client, accept(t, server))
+
+
+@scenario
+def write_only_descriptor(b, t):
+    """set_socket_descriptor(fd, ConnectedState, WriteOnly): the same."""
+    server = listening_server(b, t)
+    client = b.tcp_socket()
+    client.trace_signals(t, 'client')
+    raw = socket.create_connection((LOOPBACK, server.server_port()))
+    t.value('client', 'set_socket_descriptor(connected, ConnectedState, WriteOnly)',
+            set_socket_descriptor_write_only(client, raw.detach()))
+    b.run_until(server.has_pending_connections, TIMEOUT, 'the connection')
+    write_only_exchange(b, t, client, accept(t, server))
 
 
 # The scenarios of the other classes register themselves here too.

@@ -239,3 +239,31 @@ def udp_unreachable_destinations(b, t):
     result(t, 'a', a, 'write_datagram', b'zero', LOOPBACK, 0)
     record_error(t, 'a', a)
     record(t, 'a', a, 'state')
+
+
+@scenario
+def udp_connected_port_unreachable(b, t):
+    """A connected socket whose peer port is closed: the ICMP errors.
+    Qt 6.4 announces the first error event with one ready-read and,
+    while nothing is read, stops watching; the error stays on the socket
+    and fails the next write; later errors emit nothing, and waits that
+    find none time out."""
+    closed = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    closed.bind((LOOPBACK, 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    a = b.udp_socket()
+    a.trace_signals(t, 'a')
+    t.call('a', 'connect_to_address(127.0.0.1, a closed port)')
+    a.connect_to_address(LOOPBACK, port)
+    result(t, 'a', a, 'write', b'one')
+    b.settle(SETTLE)
+    result(t, 'a', a, 'write', b'two')
+    record_error(t, 'a', a)
+    result(t, 'a', a, 'write', b'three')
+    b.settle(SETTLE)
+    record(t, 'a', a, 'state', 'has_pending_datagrams', 'bytes_available')
+    result(t, 'a', a, 'write', b'four')
+    result(t, 'a', a, 'wait_for_ready_read', 300)
+    record_error(t, 'a', a)
+    record(t, 'a', a, 'state')

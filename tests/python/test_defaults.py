@@ -16,6 +16,8 @@ import inspect
 import os
 import shutil
 import socket
+import subprocess
+import sys
 import tempfile
 import unittest
 
@@ -33,7 +35,16 @@ def default_of(function, parameter):
     return inspect.signature(function).parameters[parameter].default
 
 
-class TcpDefaultsTest(unittest.TestCase):
+class DefaultsTestCase(unittest.TestCase):
+
+    def new(self, cls):
+        """A new cls, closed at the end of the test."""
+        device = cls.new()
+        self.addCleanup(device.close)
+        return device
+
+
+class TcpDefaultsTest(DefaultsTestCase):
 
     def setUp(self):
         self.server = Qs.TcpServer.new()
@@ -44,13 +55,18 @@ class TcpDefaultsTest(unittest.TestCase):
         self.server.connect('new-connection',
                             lambda s: self.accepted.append(s.next_pending_connection()))
 
-    def client(self):
-        client = Qs.TcpSocket.new()
-        self.addCleanup(client.abort)
-        return client
+    def connected(self):
+        """A client connected by the defaults, and the server's socket."""
+        client = self.new(Qs.TcpSocket)
+        client.connect_to_host('127.0.0.1', self.port)
+        self.assertTrue(client.wait_for_connected())
+        run_until(lambda: self.accepted)
+        accepted = self.accepted[0]
+        self.addCleanup(accepted.abort)
+        return client, accepted
 
     def test_connect_to_host(self):
-        client = self.client()
+        client = self.new(Qs.TcpSocket)
         client.connect_to_host('127.0.0.1', self.port)
         self.assertEqual(client.get_open_mode(), READ_WRITE)
         self.assertTrue(client.wait_for_connected())
@@ -59,7 +75,7 @@ class TcpDefaultsTest(unittest.TestCase):
         self.assertEqual(default_of(client.connect_to_host, 'protocol'),
                          Qs.NetworkLayerProtocol.ANY_IP_PROTOCOL)
 
-        by_keyword = self.client()
+        by_keyword = self.new(Qs.TcpSocket)
         by_keyword.connect_to_host(port=self.port, host_name='127.0.0.1',
                                    mode=Qs.OpenMode.READ_ONLY)
         self.assertEqual(by_keyword.get_open_mode(), Qs.OpenMode.READ_ONLY)
@@ -67,25 +83,20 @@ class TcpDefaultsTest(unittest.TestCase):
     def test_connect_to_host_any_protocol(self):
         # ANY_IP_PROTOCOL: 'localhost' may resolve to ::1 first, which
         # the IPv4-only server refuses; the next address is tried.
-        client = self.client()
+        client = self.new(Qs.TcpSocket)
         client.connect_to_host('localhost', self.port)
         self.assertTrue(client.wait_for_connected())
         self.assertEqual(client.get_peer_address().to_string(), '127.0.0.1')
 
     def test_connect_to_address(self):
-        client = self.client()
+        client = self.new(Qs.TcpSocket)
         client.connect_to_address('127.0.0.1', self.port)
         self.assertEqual(client.get_open_mode(), READ_WRITE)
         self.assertTrue(client.wait_for_connected())
         self.assertEqual(client.get_peer_name(), '127.0.0.1')
 
     def test_waits(self):
-        client = self.client()
-        client.connect_to_host('127.0.0.1', self.port)
-        self.assertTrue(client.wait_for_connected())
-        run_until(lambda: self.accepted)
-        accepted = self.accepted[0]
-        self.addCleanup(accepted.abort)
+        client, accepted = self.connected()
         self.assertEqual(client.write(b'ping'), 4)
         self.assertTrue(client.wait_for_bytes_written())
         self.assertTrue(accepted.wait_for_ready_read())
@@ -101,7 +112,7 @@ class TcpDefaultsTest(unittest.TestCase):
     def test_set_socket_descriptor(self):
         peer = socket.create_connection(('127.0.0.1', self.port))
         self.addCleanup(peer.close)
-        client = self.client()
+        client = self.new(Qs.TcpSocket)
         self.assertTrue(client.set_socket_descriptor(peer.detach()))
         self.assertEqual(client.get_state(), Qs.SocketState.CONNECTED_STATE)
         self.assertEqual(client.get_open_mode(), READ_WRITE)
@@ -120,7 +131,7 @@ class TcpDefaultsTest(unittest.TestCase):
     def test_wait_for_new_connection(self):
         # msecs 0: returns at once, timed out, when nobody connects.
         self.assertEqual(self.server.wait_for_new_connection(), (False, True))
-        client = self.client()
+        client = self.new(Qs.TcpSocket)
         client.connect_to_host('127.0.0.1', self.port)
         self.assertEqual(self.server.wait_for_new_connection(msecs=5000), (True, False))
 
@@ -133,13 +144,13 @@ class TcpDefaultsTest(unittest.TestCase):
             except GLib.Error as error:
                 results.append((error.domain, error.code, user_data))
 
-        client = self.client()
+        client = self.new(Qs.TcpSocket)
         client.connect_to_host_async('127.0.0.1', self.port, callback=done)
         run_until(lambda: results)
         self.assertEqual(results.pop(), (True, ()))
         self.assertEqual(client.get_open_mode(), READ_WRITE)
 
-        refused = self.client()
+        refused = self.new(Qs.TcpSocket)
         with Qs.TcpServer.new() as closed:
             self.assertTrue(closed.listen('127.0.0.1'))
             closed_port = closed.get_server_port()
@@ -151,12 +162,7 @@ class TcpDefaultsTest(unittest.TestCase):
                                          ('data',)))
 
     def test_stream_async(self):
-        client = self.client()
-        client.connect_to_host('127.0.0.1', self.port)
-        self.assertTrue(client.wait_for_connected())
-        run_until(lambda: self.accepted)
-        accepted = self.accepted[0]
-        self.addCleanup(accepted.abort)
+        client, accepted = self.connected()
         results = []
         client.write_all_async(bytearray(b'hello'), callback=lambda s, r: results.append(
             ('written',) + s.write_all_finish(r)))
@@ -168,43 +174,38 @@ class TcpDefaultsTest(unittest.TestCase):
         self.assertEqual(default_of(client.write_all_async, 'io_priority'), GLib.PRIORITY_DEFAULT)
 
 
-class UdpDefaultsTest(unittest.TestCase):
-
-    def udp(self):
-        udp = Qs.UdpSocket.new()
-        self.addCleanup(udp.close)
-        return udp
+class UdpDefaultsTest(DefaultsTestCase):
 
     def test_bind(self):
-        udp = self.udp()
+        udp = self.new(Qs.UdpSocket)
         self.assertTrue(udp.bind())
         self.assertEqual(udp.get_state(), Qs.SocketState.BOUND_STATE)
         self.assertEqual(udp.get_local_address().to_string(), '0.0.0.0')  # Qt's Any
         self.assertNotEqual(udp.get_local_port(), 0)
 
-        by_address = self.udp()
+        by_address = self.new(Qs.UdpSocket)
         self.assertTrue(by_address.bind('127.0.0.1'))
         self.assertEqual(by_address.get_local_address().to_string(), '127.0.0.1')
         self.assertNotEqual(by_address.get_local_port(), 0)
 
         # Qt's bind(port, mode): the any address.
         taken = by_address.get_local_port()
-        shared = self.udp()
+        shared = self.new(Qs.UdpSocket)
         self.assertTrue(shared.bind(0, Qs.BindFlags.SHARE_ADDRESS))
         self.assertEqual(shared.get_local_address().to_string(), '0.0.0.0')
-        by_port = self.udp()
+        by_port = self.new(Qs.UdpSocket)
         self.assertFalse(by_port.bind(taken))
         self.assertEqual(by_port.get_error(), Qs.SocketError.ADDRESS_IN_USE_ERROR)
         with self.assertRaises(TypeError):
             by_port.bind(taken, 5)
 
-        by_keyword = self.udp()
+        by_keyword = self.new(Qs.UdpSocket)
         loopback = Gio.InetAddress.new_from_string('127.0.0.1')
         self.assertTrue(by_keyword.bind(port=0, address=loopback))
         self.assertEqual(by_keyword.get_local_address().to_string(), '127.0.0.1')
 
     def test_multicast_group(self):
-        udp = self.udp()
+        udp = self.new(Qs.UdpSocket)
         self.assertTrue(udp.bind('0.0.0.0'))
         self.assertTrue(udp.join_multicast_group('239.255.43.21'))
         self.assertTrue(udp.leave_multicast_group(group_address='239.255.43.21'))
@@ -232,7 +233,7 @@ class UdpDefaultsTest(unittest.TestCase):
         self.assertEqual(by_keyword.get_destination_port(), 7)
 
 
-class LocalDefaultsTest(unittest.TestCase):
+class LocalDefaultsTest(DefaultsTestCase):
 
     def setUp(self):
         tmpdir = tempfile.mkdtemp(prefix='qsock-test-defaults-')
@@ -242,44 +243,39 @@ class LocalDefaultsTest(unittest.TestCase):
         self.addCleanup(self.server.close)
         self.assertTrue(self.server.listen(self.path))
 
-    def local(self):
-        local = Qs.LocalSocket.new()
-        self.addCleanup(local.abort)
-        return local
-
     def test_connect_to_server(self):
-        by_name = self.local()
+        by_name = self.new(Qs.LocalSocket)
         by_name.connect_to_server(self.path)
         self.assertEqual(by_name.get_state(), Qs.LocalSocketState.CONNECTED_STATE)
         self.assertEqual(by_name.get_open_mode(), READ_WRITE)
 
-        preset = self.local()
+        preset = self.new(Qs.LocalSocket)
         preset.set_server_name(self.path)
         preset.connect_to_server()
         self.assertEqual(preset.get_state(), Qs.LocalSocketState.CONNECTED_STATE)
         self.assertEqual(preset.get_open_mode(), READ_WRITE)
 
         # Qt's connectToServer(openMode).
-        read_only = self.local()
+        read_only = self.new(Qs.LocalSocket)
         read_only.set_server_name(self.path)
         read_only.connect_to_server(Qs.OpenMode.READ_ONLY)
         self.assertEqual(read_only.get_open_mode(), Qs.OpenMode.READ_ONLY)
         self.assertEqual(read_only.get_server_name(), self.path)
 
-        by_keyword = self.local()
+        by_keyword = self.new(Qs.LocalSocket)
         by_keyword.connect_to_server(open_mode=Qs.OpenMode.WRITE_ONLY, name=self.path)
         self.assertEqual(by_keyword.get_open_mode(), Qs.OpenMode.WRITE_ONLY)
 
     def test_set_socket_descriptor(self):
         mine, theirs = socket.socketpair()
         self.addCleanup(theirs.close)
-        local = self.local()
+        local = self.new(Qs.LocalSocket)
         self.assertTrue(local.set_socket_descriptor(mine.detach()))
         self.assertEqual(local.get_state(), Qs.LocalSocketState.CONNECTED_STATE)
         self.assertEqual(local.get_open_mode(), READ_WRITE)
 
     def test_waits(self):
-        local = self.local()
+        local = self.new(Qs.LocalSocket)
         local.connect_to_server(self.path)
         self.assertTrue(local.wait_for_connected())
         self.assertEqual(self.server.wait_for_new_connection(), (True, False))
@@ -292,6 +288,33 @@ class LocalDefaultsTest(unittest.TestCase):
         self.assertEqual(accepted.read_all(), b'ping')
         accepted.disconnect_from_server()
         self.assertTrue(local.wait_for_disconnected())
+
+
+class MismatchTest(unittest.TestCase):
+
+    def test_other_version_raises_import_error(self):
+        """Overrides of another version than the typelib fail the import
+        and name the PYTHONPATH to set."""
+        overrides = sys.modules['gi.overrides.Qs'].__file__
+        tmpdir = tempfile.mkdtemp(prefix='qsock-test-mismatch-')
+        self.addCleanup(shutil.rmtree, tmpdir, True)
+        os.makedirs(os.path.join(tmpdir, 'gi', 'overrides'))
+        with open(overrides, encoding='utf-8') as f:
+            text = f.read()
+        version_line = "_VERSION = '%s'\n" % Qs.VERSION_S
+        self.assertIn(version_line, text)
+        with open(os.path.join(tmpdir, 'gi', 'overrides', 'Qs.py'), 'w', encoding='utf-8') as f:
+            f.write(text.replace(version_line, "_VERSION = '0.0.1'\n"))
+        env = dict(os.environ, PYTHONPATH=tmpdir)
+        done = subprocess.run([sys.executable, '-c',
+                               "import gi; gi.require_version('Qs', '1.0'); "
+                               "from gi.repository import Qs"],
+                              env=env, capture_output=True, text=True, timeout=60)
+        self.assertNotEqual(done.returncode, 0)
+        self.assertIn("ImportError: qsock's Python overrides 0.0.1 (%s) do not match the "
+                      "typelib %s (" % (os.path.join(tmpdir, 'gi', 'overrides', 'Qs.py'),
+                                        Qs.VERSION_S), done.stderr)
+        self.assertIn('PYTHONPATH=', done.stderr)
 
 
 if __name__ == '__main__':

@@ -33,6 +33,10 @@ bindings/python/README.md):
   to ``GLib.PRIORITY_DEFAULT`` and ``cancellable`` to ``None``.
 - ``with`` closes a device or a server on exit.
 
+They must come from the same qsock as the typelib: importing them
+against another version raises ImportError naming the directory to put
+on ``PYTHONPATH``.
+
 Failures are never turned into exceptions: they return Qt's value and
 set the object's error as in C. Arguments of the wrong type raise
 ``TypeError`` (sizes must be integers: no floats), out of range
@@ -40,6 +44,7 @@ set the object's error as in C. Arguments of the wrong type raise
 """
 
 import operator
+import os
 
 from gi.repository import GLib, Gio
 
@@ -49,6 +54,33 @@ from ..overrides import override
 Qs = get_introspection_module('Qs')
 
 __all__ = []
+
+# Filled in by meson: this file's version, where it is installed, and
+# where the typelib of the same installation is.
+_VERSION = '@VERSION@'
+_SITE_DIR = '@PYTHON_SITE_DIR@'
+_TYPELIB_DIR = '@TYPELIB_DIR@'
+
+
+def _check_typelib():
+    """ImportError, with the PYTHONPATH that fixes it, unless the typelib
+    PyGObject loaded is this file's version."""
+    typelib_version = getattr(Qs, 'VERSION_S', None)
+    if typelib_version == _VERSION:
+        return
+    import gi
+    gi.require_version('GIRepository', '2.0')
+    from gi.repository import GIRepository
+    typelib = GIRepository.Repository.get_default().get_typelib_path('Qs')
+    site = os.path.normpath(os.path.join(os.path.dirname(typelib),
+                                         os.path.relpath(_SITE_DIR, _TYPELIB_DIR)))
+    raise ImportError(
+        "qsock's Python overrides %s (%s) do not match the typelib %s (%s): "
+        "put the overrides of that installation first on the path, "
+        "PYTHONPATH=%s" % (_VERSION, __file__, typelib_version, typelib, site))
+
+
+_check_typelib()
 
 
 def _as_bytes(data):
