@@ -1463,6 +1463,17 @@ _qs_socket_error_from_errno (QsEngineOp   op,
           return QS_SOCKET_ERROR_NETWORK_ERROR;
         }
     }
+  /* Qt's nativeListen() maps one errno and leaves the rest unknown. */
+  if (op == QS_ENGINE_OP_LISTEN)
+    {
+      if (error_number == EADDRINUSE)
+        {
+          *message = _("Another socket is already listening on the same port");
+          return QS_SOCKET_ERROR_ADDRESS_IN_USE_ERROR;
+        }
+      *message = _("Unknown error");
+      return QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR;
+    }
   if (op == QS_ENGINE_OP_RECEIVE_DATAGRAM)
     {
       switch (error_number)
@@ -1509,10 +1520,7 @@ _qs_socket_error_from_errno (QsEngineOp   op,
       return QS_SOCKET_ERROR_NETWORK_ERROR;
 
     case EADDRINUSE:
-      if (op == QS_ENGINE_OP_LISTEN)
-        *message = _("Another socket is already listening on the same port");
-      else
-        *message = _("The bound address is already in use");
+      *message = _("The bound address is already in use");
       return op == QS_ENGINE_OP_CONNECT ? QS_SOCKET_ERROR_NETWORK_ERROR
                                         : QS_SOCKET_ERROR_ADDRESS_IN_USE_ERROR;
 
