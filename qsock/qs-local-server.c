@@ -603,7 +603,12 @@ qs_local_server_listen (QsLocalServer *self,
 
   error_number = _qs_socket_engine_bind_unix (priv->engine, full_name, abstract);
   if (error_number == 0)
-    error_number = _qs_socket_engine_listen (priv->engine, priv->backlog);
+    {
+      error_number = _qs_socket_engine_listen (priv->engine, priv->backlog);
+      /* The file bind() made is ours: Qt's closeServer() removes it. */
+      if (error_number != 0 && !abstract)
+        unlink (full_name);
+    }
   if (error_number != 0)
     {
       g_clear_pointer (&priv->engine, _qs_socket_engine_free);

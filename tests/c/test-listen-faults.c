@@ -8,7 +8,7 @@
  * failing with a chosen errno, and calls the system's otherwise. The
  * library is linked statically into the program, so its calls come here.
  * Qt's outcome is read from its source (QNativeSocketEngine's
- * nativeListen(), QLocalServerPrivate::listen()).
+ * nativeListen(), QLocalServerPrivate::listen() and closeServer()).
  */
 
 #include "config.h"
@@ -82,6 +82,38 @@ test_tcp_server_other_error (void)
   g_assert_false (qs_tcp_server_is_listening (server));
 }
 
+static void
+test_local_server_removes_file (void)
+{
+  g_autoptr(QsLocalServer) server = qs_local_server_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("qsock-listen-faults-XXXXXX", &error);
+  g_autofree char *path = NULL;
+
+  g_test_summary ("QsLocalServer: a listen() failing after the bind removes "
+                  "the socket file the bind made (Qt's closeServer()), with "
+                  "\"QLocalServer::listen: Address in use\" for EADDRINUSE; "
+                  "the name can be listened on again");
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "server", NULL);
+  listen_errno = EADDRINUSE;
+  listen_calls = 0;
+  g_assert_false (qs_local_server_listen (server, path));
+  g_assert_cmpuint (listen_calls, ==, 1);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (qs_local_server_get_server_error (server), ==, QS_SOCKET_ERROR_ADDRESS_IN_USE_ERROR);
+  g_assert_cmpstr (qs_local_server_get_error_string (server), ==, "QLocalServer::listen: Address in use");
+  g_assert_false (qs_local_server_is_listening (server));
+  g_assert_null (qs_local_server_get_full_server_name (server));
+
+  g_assert_true (qs_local_server_listen (server, path));
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  qs_local_server_close (server);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (rmdir (dir), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -90,6 +122,7 @@ main (int   argc,
 
   g_test_add_func ("/listen-faults/tcp-server/address-in-use", test_tcp_server_address_in_use);
   g_test_add_func ("/listen-faults/tcp-server/other-error", test_tcp_server_other_error);
+  g_test_add_func ("/listen-faults/local-server/removes-file", test_local_server_removes_file);
 
   return g_test_run ();
 }
