@@ -1283,6 +1283,7 @@ write_datagram_data (QsAbstractSocket *self,
         set_error (self, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR, NULL);
       else
         set_error_from_errno (self, QS_ENGINE_OP_WRITE, error_number, FALSE);
+      _qs_io_device_fail_write (QS_IO_DEVICE (self), priv->error);
       return -1;
     }
 

@@ -1655,6 +1655,19 @@ on_error_occurred (QsIODevice *self,
   _qs_async_op_fail (&priv->write_op, QS_SOCKET_ERROR, error, message);
 }
 
+/* A subclass's write_data failed without error-occurred: a pending
+ * write_all_async fails with the subclass's own error code (in
+ * QS_SOCKET_ERROR, as on_error_occurred) and the error string. */
+void
+_qs_io_device_fail_write (QsIODevice *self,
+                          int         error)
+{
+  QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
+
+  _qs_async_op_fail (&priv->write_op, QS_SOCKET_ERROR, error,
+                     qs_io_device_get_error_string (self));
+}
+
 static guint
 new_enum_signal (const char *name,
                  GType       type,
@@ -1898,7 +1911,9 @@ qs_io_device_read_finish (QsIODevice   *self,
  * [method@Qs.IODevice.write_all_finish].
  *
  * It fails when the device cannot take the bytes or reports an error
- * (in `QS_SOCKET_ERROR`, the code of the socket's error), or when the
+ * (in `QS_SOCKET_ERROR`, the code of the socket's error, or
+ * `QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR` for a device that is not a
+ * socket), or when the
  * connection ends with bytes of @data unsent (`G_IO_ERROR_CLOSED`); a
  * second write while one is pending fails with `G_IO_ERROR_PENDING`.
  * Cancelling ends the wait with `G_IO_ERROR_CANCELLED`; the bytes stay
@@ -1937,10 +1952,11 @@ qs_io_device_write_all_async (QsIODevice         *self,
   g_task_set_task_data (task, progress, g_free);
 
   g_object_ref (self);
-  /* A datagram socket sends at once: bytes-written may end the call here. */
+  /* A datagram socket sends at once: bytes-written may end the call here,
+   * and a failed send with the socket's error (_qs_io_device_fail_write);
+   * other devices have no code of their own. */
   if (progress->size > 0 && qs_io_device_write_bytes (self, data) < 0)
-    _qs_async_op_fail (&priv->write_op, QS_SOCKET_ERROR, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR,
-                       qs_io_device_get_error_string (self));
+    _qs_io_device_fail_write (self, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR);
   else
     complete_write_if_done (self);
   g_object_unref (self);

@@ -1110,6 +1110,51 @@ test_local_exchange (Fixture      *f,
   g_assert_true (g_str_has_suffix (f->trace->str, "read-channel-finished callback disconnected "));
 }
 
+static void
+on_udp_write_done (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Fixture *f = user_data;
+
+  g_clear_object (&f->result);
+  f->result = g_object_ref (result);
+  f->calls++;
+  g_string_append (f->trace, "callback ");
+}
+
+static void
+test_write_udp_send_error (Fixture      *f,
+                           gconstpointer data)
+{
+  g_autoptr(QsUdpSocket) peer = qs_udp_socket_new ();
+  g_autoptr(QsUdpSocket) udp = qs_udp_socket_new ();
+  g_autoptr(GBytes) big = pattern_new (70000);
+  g_autoptr(GError) error = NULL;
+  gsize written = 1;
+
+  g_test_summary ("write_all_async on a connected UDP socket whose send fails "
+                  "without error-occurred (a datagram over 64 KiB): fails with "
+                  "the socket's own error, DatagramTooLargeError, not UnknownSocketError");
+
+  qs_test_udp_bind (peer, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_abstract_socket_connect_to_host (QS_ABSTRACT_SOCKET (udp), "127.0.0.1", qs_test_udp_local_port (peer),
+                                      QS_OPEN_MODE_READ_WRITE, QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
+  g_assert_cmpint (qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (udp)), ==, QS_SOCKET_STATE_CONNECTED_STATE);
+  qs_test_trace_socket (udp, f->trace);
+  qs_io_device_write_all_async (QS_IO_DEVICE (udp), big, G_PRIORITY_DEFAULT, NULL, on_udp_write_done, f);
+  wait_calls (f, 1);
+  g_assert_false (qs_io_device_write_all_finish (QS_IO_DEVICE (udp), f->result, &written, &error));
+  g_assert_error (error, QS_SOCKET_ERROR, QS_SOCKET_ERROR_DATAGRAM_TOO_LARGE_ERROR);
+  g_assert_cmpstr (error->message, ==, "Datagram was too large to send");
+  g_assert_cmpuint (written, ==, 0);
+  g_assert_cmpint (qs_abstract_socket_get_error (QS_ABSTRACT_SOCKET (udp)), ==,
+                   QS_SOCKET_ERROR_DATAGRAM_TOO_LARGE_ERROR);
+  assert_trace (f, "callback ");
+  g_clear_object (&f->result);
+  g_signal_handlers_disconnect_by_data (udp, f->trace);
+}
+
 #define ADD(path, func) g_test_add (path, Fixture, NULL, setup, func, teardown)
 
 int
@@ -1150,6 +1195,7 @@ main (int   argc,
   ADD ("/async/write/remote-close", test_write_remote_close);
   ADD ("/async/write/not-connected", test_write_not_connected);
   ADD ("/async/write/not-open", test_write_not_open);
+  ADD ("/async/write/udp-send-error", test_write_udp_send_error);
   ADD ("/async/local/exchange", test_local_exchange);
 
   return g_test_run ();
