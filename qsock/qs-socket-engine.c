@@ -1447,11 +1447,15 @@ _qs_socket_error_from_errno (QsEngineOp   op,
                              int          error_number,
                              const char **message)
 {
-  /* Qt's nativeSendDatagram() and nativeReceiveDatagram() map less. */
+  /* Qt's nativeSendDatagram() and nativeReceiveDatagram() map less; an
+   * EAGAIN send is QUdpSocket::writeDatagram()'s own temporary error. */
   if (op == QS_ENGINE_OP_SEND_DATAGRAM)
     {
       switch (error_number)
         {
+        case EAGAIN:
+          *message = _("Unable to send a datagram");
+          return QS_SOCKET_ERROR_TEMPORARY_ERROR;
         case EMSGSIZE:
           *message = _("Datagram was too large to send");
           return QS_SOCKET_ERROR_DATAGRAM_TOO_LARGE_ERROR;

@@ -1,14 +1,17 @@
-/* test-listen-faults.c
+/* test-injected-faults.c
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * A listen() that fails after its bind() succeeded, which no loopback
- * setup produces on demand (a port bound and listened on by another
- * socket already fails the bind): this program defines listen() itself,
- * failing with a chosen errno, and calls the system's otherwise. The
- * library is linked statically into the program, so its calls come here.
- * Qt's outcome is read from its source (QNativeSocketEngine's
- * nativeListen(), QLocalServerPrivate::listen() and closeServer()).
+ * System calls that fail in ways no loopback setup produces on demand:
+ * a listen() after a successful bind() (a port another socket listens on
+ * already fails the bind), and a UDP send that finds the send buffer full
+ * (EAGAIN, which loopback delivery makes a matter of timing). This
+ * program defines listen() and sendmsg() itself, failing the next call
+ * with a chosen errno, and calls the system's otherwise; the library is
+ * linked statically into it, so its calls come here. Qt's outcomes are
+ * read from its source (QNativeSocketEngine's nativeListen(),
+ * QLocalServerPrivate::listen() and closeServer(),
+ * QUdpSocket::writeDatagram()).
  */
 
 #include "config.h"
@@ -24,7 +27,26 @@
 static int listen_errno;
 static guint listen_calls;
 
+/* The errno the next sendmsg() fails with; 0 lets it through. */
+static int sendmsg_errno;
+
 int listen (int fd, int backlog);
+ssize_t sendmsg (int fd, const struct msghdr *msg, int flags);
+
+ssize_t
+sendmsg (int                  fd,
+         const struct msghdr *msg,
+         int                  flags)
+{
+  if (sendmsg_errno != 0)
+    {
+      errno = sendmsg_errno;
+      sendmsg_errno = 0;
+      return -1;
+    }
+  return syscall (SYS_sendmsg, fd, msg, flags);
+}
+
 
 int
 listen (int fd,
@@ -87,7 +109,7 @@ test_local_server_removes_file (void)
 {
   g_autoptr(QsLocalServer) server = qs_local_server_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("qsock-listen-faults-XXXXXX", &error);
+  g_autofree char *dir = g_dir_make_tmp ("qsock-injected-faults-XXXXXX", &error);
   g_autofree char *path = NULL;
 
   g_test_summary ("QsLocalServer: a listen() failing after the bind removes "
@@ -114,15 +136,49 @@ test_local_server_removes_file (void)
   g_assert_cmpint (rmdir (dir), ==, 0);
 }
 
+static void
+test_udp_send_eagain (void)
+{
+  g_autoptr(QsUdpSocket) peer = qs_udp_socket_new ();
+  g_autoptr(QsUdpSocket) udp = qs_udp_socket_new ();
+  g_autoptr(GInetAddress) loopback = qs_test_address ("127.0.0.1");
+  g_autoptr(GString) trace = g_string_new (NULL);
+  guint16 port;
+
+  g_test_summary ("write_datagram whose send finds the buffer full (EAGAIN): "
+                  "-1 and QUdpSocket::writeDatagram()'s TemporaryError, "
+                  "\"Unable to send a datagram\", emitted; the next send goes out");
+
+  qs_test_udp_bind (peer, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  port = qs_test_udp_local_port (peer);
+  qs_test_udp_bind (udp, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_test_trace_socket (udp, trace);
+
+  sendmsg_errno = EAGAIN;
+  g_assert_cmpint (qs_udp_socket_write_datagram (udp, (const guint8 *) "abc", 3, loopback, port), ==, -1);
+  g_assert_cmpstr (trace->str, ==, "error-occurred(temporary-error) ");
+  g_assert_cmpint (qs_abstract_socket_get_error (QS_ABSTRACT_SOCKET (udp)), ==,
+                   QS_SOCKET_ERROR_TEMPORARY_ERROR);
+  g_assert_cmpstr (qs_io_device_get_error_string (QS_IO_DEVICE (udp)), ==, "Unable to send a datagram");
+  g_assert_cmpint (qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (udp)), ==, QS_SOCKET_STATE_BOUND_STATE);
+
+  g_assert_cmpint (qs_udp_socket_write_datagram (udp, (const guint8 *) "abc", 3, loopback, port), ==, 3);
+  g_assert_cmpstr (trace->str, ==, "error-occurred(temporary-error) bytes-written(3) ");
+  qs_test_udp_wait_readable (peer);
+  g_assert_cmpint (qs_udp_socket_pending_datagram_size (peer), ==, 3);
+  g_signal_handlers_disconnect_by_data (udp, trace);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/listen-faults/tcp-server/address-in-use", test_tcp_server_address_in_use);
-  g_test_add_func ("/listen-faults/tcp-server/other-error", test_tcp_server_other_error);
-  g_test_add_func ("/listen-faults/local-server/removes-file", test_local_server_removes_file);
+  g_test_add_func ("/injected-faults/tcp-server/listen-address-in-use", test_tcp_server_address_in_use);
+  g_test_add_func ("/injected-faults/tcp-server/listen-other-error", test_tcp_server_other_error);
+  g_test_add_func ("/injected-faults/local-server/listen-removes-file", test_local_server_removes_file);
+  g_test_add_func ("/injected-faults/udp-socket/send-eagain", test_udp_send_eagain);
 
   return g_test_run ();
 }
