@@ -307,6 +307,9 @@ tail_with_room (QsRingBuffer *self,
 
           chunk->data = take_memory (self, min_size, &chunk->capacity);
           release_memory (self, old_data, old_capacity);
+          /* The buffer may be empty: keep to its one spare. */
+          if (self->size == 0)
+            trim_spares (self);
         }
       return chunk;
     }
