@@ -281,7 +281,12 @@ device_read (QsIODevice *self,
       if (keep)
         {
           gsize room = 0;
-          guint8 *tail = _qs_ring_buffer_reserve (&priv->read_buffer, QS_IO_DEVICE_CHUNK_SIZE, &room);
+          guint8 *tail;
+
+          /* Whatever room the tail chunk has left: asking for a whole
+           * chunk would cost a new one per call of a device that gives
+           * a few bytes at a time. */
+          tail = _qs_ring_buffer_reserve (&priv->read_buffer, 1, &room);
 
           from_device = klass->read_data (self, tail, room);
           if (from_device > 0)

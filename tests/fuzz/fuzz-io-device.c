@@ -225,6 +225,18 @@ line_length (State *s,
   return eol >= 0 ? (gsize) eol + 1 : MIN (limit, reachable (s));
 }
 
+/* The memory the read buffer's chunks hold. */
+static gsize
+buffer_capacity (State *s)
+{
+  const QsRingBuffer *rb = _qs_io_device_get_read_buffer (s->io);
+  gsize capacity = 0;
+
+  for (guint i = 0; i < rb->n_chunks; i++)
+    capacity += rb->chunks[rb->first + i].capacity;
+  return capacity;
+}
+
 static void
 check_state (State *s)
 {
@@ -234,6 +246,9 @@ check_state (State *s)
   check (qs_io_device_bytes_available (s->io) == (gint64) buffered (s));
   check (qs_io_device_at_end (s->io) == (buffered (s) == 0));
   check (qs_io_device_can_read_line (s->io) == (model_index_of (s, '\n', G_MAXSIZE, end) >= 0));
+  /* A few chunks beyond the bytes held, however small the pieces the
+   * device gave. */
+  check (buffer_capacity (s) <= 4 * (end + CHUNK_SIZE));
 }
 
 static void
