@@ -29,6 +29,9 @@ PACKAGES="
   libubsan1
   libasan8
   valgrind
+  libtsan2
+  clang
+  libclang-rt-14-dev
   python3-matplotlib
 "
 
