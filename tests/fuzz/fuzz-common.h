@@ -119,11 +119,60 @@ fuzz_fail (const char *file,
       fuzz_fail (__FILE__, __LINE__, #expr);         \
   } G_STMT_END
 
-/* Any warning or critical from the code under test is a finding too. */
-static inline void
-fuzz_make_warnings_fatal (void)
+/* The reader of one input. Any warning or critical from the code under
+ * test is a finding too. */
+static inline FuzzInput
+fuzz_start (const uint8_t *data,
+            size_t         size)
 {
+  FuzzInput in = { data, size };
+
   g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);
+  return in;
+}
+
+/* GBytes the code under test handed out, held over later operations and
+ * dropped in any order: their bytes must not change meanwhile (a block
+ * reused while still held would). */
+#define FUZZ_MAX_HELD 8
+
+typedef struct
+{
+  GBytes *bytes[FUZZ_MAX_HELD];    /* (owned) */
+  guint8 *expected[FUZZ_MAX_HELD]; /* (owned) their bytes when taken */
+  guint   n;
+} FuzzHeld;
+
+static inline void
+fuzz_held_drop (FuzzHeld *held,
+                guint     i)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (held->bytes[i], &size);
+
+  check (fuzz_same (data, held->expected[i], size));
+  g_bytes_unref (held->bytes[i]);
+  g_free (held->expected[i]);
+  held->n--;
+  held->bytes[i] = held->bytes[held->n];
+  held->expected[i] = held->expected[held->n];
+}
+
+/* Holds @bytes (transfer full); when all places are taken, drops the
+ * one at @victim first. */
+static inline void
+fuzz_held_add (FuzzHeld *held,
+               GBytes   *bytes,
+               guint     victim)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (bytes, &size);
+
+  if (held->n == FUZZ_MAX_HELD)
+    fuzz_held_drop (held, victim % FUZZ_MAX_HELD);
+  held->bytes[held->n] = bytes;
+  held->expected[held->n] = g_memdup2 (data, size);
+  held->n++;
 }
 
 G_END_DECLS

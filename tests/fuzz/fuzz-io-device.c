@@ -465,18 +465,20 @@ run_op (State     *s,
       break;
 
     case OP_COMMIT_TRANSACTION:
-      if (!s->transaction)
-        break;
-      qs_io_device_commit_transaction (io);
-      g_byte_array_remove_range (s->stream, 0, s->txn_pos);
-      s->transaction = FALSE;
-      s->txn_pos = 0;
-      break;
-
     case OP_ROLLBACK_TRANSACTION:
       if (!s->transaction)
         break;
-      qs_io_device_rollback_transaction (io);
+      /* A commit consumes what the transaction read; a rollback
+       * consumes nothing. */
+      if (op == OP_COMMIT_TRANSACTION)
+        {
+          qs_io_device_commit_transaction (io);
+          g_byte_array_remove_range (s->stream, 0, s->txn_pos);
+        }
+      else
+        {
+          qs_io_device_rollback_transaction (io);
+        }
       s->transaction = FALSE;
       s->txn_pos = 0;
       break;
@@ -501,10 +503,9 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
 {
-  FuzzInput in = { data, size };
+  FuzzInput in = fuzz_start (data, size);
   State s = { 0 };
 
-  fuzz_make_warnings_fatal ();
   s.dev = g_object_new (FUZZ_TYPE_DEVICE, NULL);
   s.io = QS_IO_DEVICE (s.dev);
   s.stream = g_byte_array_sized_new (1); /* data never NULL */

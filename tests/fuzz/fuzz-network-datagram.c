@@ -21,7 +21,6 @@
 #include "fuzz-common.h"
 
 #define N_SLOTS     8
-#define MAX_HELD    8
 #define MAX_PAYLOAD 70000
 
 typedef struct
@@ -44,15 +43,8 @@ typedef struct
 
 typedef struct
 {
-  GBytes *bytes;    /* (owned) from get_data */
-  guint8 *expected; /* (owned) */
-} Held;
-
-typedef struct
-{
   Slot    slots[N_SLOTS];
-  Held    held[MAX_HELD];
-  guint   n_held;
+  FuzzHeld held;    /* from get_data */
   guint8 *scratch;  /* (owned) MAX_PAYLOAD bytes */
 } State;
 
@@ -228,20 +220,6 @@ fill_slot (Slot              *slot,
   slot->interface_index = 0;
 }
 
-static void
-drop_held (State *s,
-           guint  i)
-{
-  Held *held = &s->held[i];
-  gsize size;
-  const guint8 *data = g_bytes_get_data (held->bytes, &size);
-
-  check (fuzz_same (data, held->expected, size));
-  g_bytes_unref (held->bytes);
-  g_free (held->expected);
-  s->held[i] = s->held[--s->n_held];
-}
-
 /* A batch of received datagrams in one allocation, as the UDP socket
  * makes them, into consecutive slots. */
 static void
@@ -400,16 +378,12 @@ run_op (State     *s,
       break;
 
     case OP_GET_DATA:
-      if (s->n_held == MAX_HELD)
-        drop_held (s, i % MAX_HELD);
-      s->held[s->n_held].bytes = qs_network_datagram_get_data (slot->datagram);
-      s->held[s->n_held].expected = g_memdup2 (slot->payload->data, slot->payload->len);
-      s->n_held++;
+      fuzz_held_add (&s->held, qs_network_datagram_get_data (slot->datagram), i);
       break;
 
     case OP_DROP_DATA:
-      if (s->n_held > 0)
-        drop_held (s, i % s->n_held);
+      if (s->held.n > 0)
+        fuzz_held_drop (&s->held, i % s->held.n);
       break;
 
     case OP_SET_DATA:
@@ -478,10 +452,9 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
 {
-  FuzzInput in = { data, size };
+  FuzzInput in = fuzz_start (data, size);
   State s = { 0 };
 
-  fuzz_make_warnings_fatal ();
   s.scratch = g_malloc (MAX_PAYLOAD);
 
   while (!fuzz_input_done (&in))
@@ -494,8 +467,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   /* Held payloads outlive their datagrams. */
   for (guint i = 0; i < N_SLOTS; i++)
     drop_slot (&s.slots[i]);
-  while (s.n_held > 0)
-    drop_held (&s, 0);
+  while (s.held.n > 0)
+    fuzz_held_drop (&s.held, 0);
   g_free (s.scratch);
   return 0;
 }

@@ -24,22 +24,14 @@
 
 /* Bounds that keep one run fast: the model is compared in full after
  * each step. */
-#define MAX_HELD   8
 #define MAX_BUFFER (256 * 1024)
 #define MAX_OP     9000
 
 typedef struct
 {
-  GBytes *bytes;    /* (owned) from read_shared */
-  guint8 *expected; /* (owned) its contents when it was handed out */
-} Held;
-
-typedef struct
-{
   QsRingBuffer rb;
   GByteArray  *model;    /* (owned) */
-  Held         held[MAX_HELD];
-  guint        n_held;
+  FuzzHeld     held;     /* from read_shared */
   guint8      *scratch;  /* (owned) MAX_BUFFER + MAX_OP bytes */
 } State;
 
@@ -130,20 +122,6 @@ check_invariants (State *s)
     }
   if (n_vectors < G_N_ELEMENTS (vectors))
     check (total == model->len);
-}
-
-static void
-free_held (State *s,
-           guint  i)
-{
-  Held *held = &s->held[i];
-  gsize size;
-  const guint8 *data = g_bytes_get_data (held->bytes, &size);
-
-  check (fuzz_same (data, held->expected, size));
-  g_bytes_unref (held->bytes);
-  g_free (held->expected);
-  s->held[i] = s->held[--s->n_held];
 }
 
 /* Consumes @n bytes from the model's head; checks that @got holds them. */
@@ -330,11 +308,7 @@ run_op (State     *s,
           break;
         check (g_bytes_get_size (bytes) == size);
         model_consume (s, g_bytes_get_data (bytes, NULL), size);
-        if (s->n_held == MAX_HELD)
-          free_held (s, how % MAX_HELD);
-        s->held[s->n_held].bytes = bytes;
-        s->held[s->n_held].expected = g_memdup2 (g_bytes_get_data (bytes, NULL), size);
-        s->n_held++;
+        fuzz_held_add (&s->held, bytes, how);
         break;
       }
 
@@ -342,8 +316,8 @@ run_op (State     *s,
       {
         guint8 i = fuzz_u8 (in);
 
-        if (s->n_held > 0)
-          free_held (s, i % s->n_held);
+        if (s->held.n > 0)
+          fuzz_held_drop (&s->held, i % s->held.n);
         break;
       }
 
@@ -362,10 +336,9 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
 {
-  FuzzInput in = { data, size };
+  FuzzInput in = fuzz_start (data, size);
   State s = { 0 };
 
-  fuzz_make_warnings_fatal ();
   _qs_ring_buffer_init (&s.rb, chunk_sizes[fuzz_u8 (&in) % G_N_ELEMENTS (chunk_sizes)]);
   s.model = g_byte_array_sized_new (1); /* data never NULL */
   s.scratch = g_malloc (MAX_BUFFER + MAX_OP + 1);
@@ -377,11 +350,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     }
 
   /* Half the held blocks go after the buffer, half before. */
-  while (s.n_held > MAX_HELD / 2)
-    free_held (&s, 0);
+  while (s.held.n > FUZZ_MAX_HELD / 2)
+    fuzz_held_drop (&s.held, 0);
   _qs_ring_buffer_destroy (&s.rb);
-  while (s.n_held > 0)
-    free_held (&s, s.n_held - 1);
+  while (s.held.n > 0)
+    fuzz_held_drop (&s.held, s.held.n - 1);
 
   g_byte_array_unref (s.model);
   g_free (s.scratch);
