@@ -178,7 +178,8 @@ at_eos (State *s)
   return reachable (s) == 0 && s->dev->at_eos;
 }
 
-/* The stream's first @c from the read position on, within @max_len bytes. */
+/* Where the first @c after the read position lies, relative to it, within
+ * @max_len bytes and before @end; -1 if nowhere. */
 static gssize
 model_index_of (State *s,
                 guint8 c,
