@@ -8,9 +8,10 @@
  * device, which then hands them out through read_data in pieces of at
  * most a grain the input also sets (and -1 once the input declares the
  * end of the stream). The reads (read, read_bytes, read_all, peek,
- * peek_bytes, read_line, read_line_bytes, get_char, unget_char, skip)
- * and transactions run on the device and on a model: the stream of bytes
- * not yet consumed, where a transaction only moves a position. Whatever
+ * peek_bytes, read_line, read_line_bytes, get_char, unget_char, skip),
+ * transactions and close run on the device and on a model, also from
+ * inside ready-read: the stream of bytes not yet consumed, where a
+ * transaction only moves a position. Whatever
  * a call returns must be the model's next bytes, in the amount the call
  * promises; bytes_available, can_read_line and at_end must agree with
  * the model after every step.
@@ -125,6 +126,8 @@ typedef struct
   gboolean    transaction;
   gsize       txn_pos;     /* bytes of stream read inside the transaction */
   guint8     *scratch;     /* (owned) MAX_OP + 1 bytes */
+  FuzzInput  *in;          /* (unowned) the program, for the ready-read handler */
+  gboolean    in_handler;
 } State;
 
 typedef enum
@@ -286,6 +289,25 @@ bytes_read (State    *s,
 
   model_read (s, data, size, peeking);
   g_bytes_unref (bytes);
+}
+
+static void run_op (State     *s,
+                    FuzzInput *in);
+
+/* ready-read: runs the program's next operation from inside the signal
+ * when the program says so, as an application reads (or closes) from
+ * its handler. ready-read never comes again while a handler runs. */
+static void
+on_ready_read (QsIODevice *io,
+               State      *s)
+{
+  check (!s->in_handler);
+  if (!(fuzz_u8 (s->in) & 1))
+    return;
+  s->in_handler = TRUE;
+  run_op (s, s->in);
+  check_state (s);
+  s->in_handler = FALSE;
 }
 
 static void
@@ -510,6 +532,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   s.io = QS_IO_DEVICE (s.dev);
   s.stream = g_byte_array_sized_new (1); /* data never NULL */
   s.scratch = g_malloc (MAX_OP + 1);
+  s.in = &in;
+  g_signal_connect (s.io, "ready-read", G_CALLBACK (on_ready_read), &s);
   check (qs_io_device_open (s.io, QS_OPEN_MODE_READ_ONLY));
 
   while (!fuzz_input_done (&in))
