@@ -9,8 +9,8 @@
  * most a grain the input also sets (and -1 once the input declares the
  * end of the stream). The reads (read, read_bytes, read_all, peek,
  * peek_bytes, read_line, read_line_bytes, get_char, unget_char, skip),
- * transactions and close run on the device and on a model, also from
- * inside ready-read: the stream of bytes not yet consumed, where a
+ * transactions and close (reopening buffered or not) run on the device
+ * and on a model, also from inside ready-read: the stream of bytes not yet consumed, where a
  * transaction only moves a position. Whatever
  * a call returns must be the model's next bytes, in the amount the call
  * promises; bytes_available, can_read_line and at_end must agree with
@@ -176,6 +176,15 @@ reachable (State *s)
   return s->stream->len - s->txn_pos;
 }
 
+/* Whether a peek, or a read inside a transaction, drains the device as
+ * far as it needs: a buffered device is asked for as long as it gives
+ * bytes, an unbuffered one once (Qt). */
+static gboolean
+drains_device (State *s)
+{
+  return !(qs_io_device_get_open_mode (s->io) & QS_OPEN_MODE_UNBUFFERED);
+}
+
 /* Whether a read that gets nothing must return -1. */
 static gboolean
 at_eos (State *s)
@@ -253,8 +262,11 @@ check_state (State *s)
   check (qs_io_device_at_end (s->io) == (buffered (s) == 0));
   check (qs_io_device_can_read_line (s->io) == (model_index_of (s, '\n', G_MAXSIZE, end) >= 0));
   /* A few chunks beyond the bytes held, however small the pieces the
-   * device gave. */
-  check (buffer_capacity (s) <= 4 * (end + CHUNK_SIZE));
+   * device gave. An unbuffered device is asked once per read for what
+   * the read needs, in one piece, which may take a new chunk each time
+   * (as in Qt). */
+  if (!(qs_io_device_get_open_mode (s->io) & QS_OPEN_MODE_UNBUFFERED))
+    check (buffer_capacity (s) <= 4 * (end + CHUNK_SIZE));
 }
 
 static void
@@ -357,7 +369,7 @@ run_op (State     *s,
         /* What is buffered, and at most what the device had; inside a
          * transaction the device is drained as far as needed. */
         check (n <= (gint64) MIN (max_size, reachable (s)));
-        if (s->transaction || max_size == 0)
+        if ((s->transaction && drains_device (s)) || max_size == 0)
           check (n == (at_eos (s) && max_size ? -1 : (gint64) MIN (max_size, reachable (s))));
         else if (from_buffer > 0)
           check (n >= (gint64) from_buffer);
@@ -377,7 +389,7 @@ run_op (State     *s,
         gsize size = g_bytes_get_size (bytes);
 
         /* One buffer's worth, or one chunk from the device. */
-        if (has > 0 || peeking || s->transaction)
+        if (has > 0 || ((peeking || s->transaction) && drains_device (s)))
           check (size == MIN (room, reachable (s)));
         else
           check (size <= MIN (room, reachable (s)));
@@ -391,7 +403,7 @@ run_op (State     *s,
         GBytes *bytes = qs_io_device_read_all (io);
         gsize size = g_bytes_get_size (bytes);
 
-        if (s->transaction)
+        if (s->transaction && drains_device (s))
           check (size == reachable (s));
         else
           check (size >= has);
@@ -402,9 +414,15 @@ run_op (State     *s,
     case OP_PEEK:
       {
         gsize max_size = fuzz_u16 (in) % MAX_OP;
+        gsize from_buffer = MIN (max_size, buffered (s));
         gint64 n = qs_io_device_peek (io, scratch, max_size);
 
-        check (n == (at_eos (s) && max_size ? -1 : (gint64) MIN (max_size, reachable (s))));
+        if (drains_device (s) || max_size == 0)
+          check (n == (at_eos (s) && max_size ? -1 : (gint64) MIN (max_size, reachable (s))));
+        else if (at_eos (s))
+          check (n == -1);
+        else
+          check (n >= (gint64) from_buffer && n <= (gint64) MIN (max_size, reachable (s)));
         model_read (s, scratch, n, TRUE);
         break;
       }
@@ -468,7 +486,7 @@ run_op (State     *s,
         gint64 n = qs_io_device_skip (io, max_size);
 
         check (n <= (gint64) MIN ((gsize) max_size, reachable (s)));
-        if (s->transaction || max_size == 0)
+        if ((s->transaction && drains_device (s)) || max_size == 0)
           check (n == (at_eos (s) && max_size ? -1 : (gint64) MIN ((gsize) max_size, reachable (s))));
         else if (from_buffer > 0)
           check (n >= (gint64) from_buffer);
@@ -511,7 +529,8 @@ run_op (State     *s,
     case OP_REOPEN:
       /* Closing drops the buffer and the transaction. */
       qs_io_device_close (io);
-      check (qs_io_device_open (io, QS_OPEN_MODE_READ_ONLY));
+      check (qs_io_device_open (io, fuzz_u8 (in) & 1 ? QS_OPEN_MODE_READ_ONLY | QS_OPEN_MODE_UNBUFFERED
+                                                      : QS_OPEN_MODE_READ_ONLY));
       fuzz_device_drop (s->dev);
       s->dev->at_eos = FALSE;
       g_byte_array_set_size (s->stream, 0);
