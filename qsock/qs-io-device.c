@@ -260,6 +260,7 @@ device_read (QsIODevice *self,
   gboolean keep = peeking || priv->transaction_started;
   gsize buffer_pos = priv->transaction_started ? priv->transaction_pos : 0;
   gboolean buffer_only = TRUE;
+  gboolean asked_once = FALSE;
   gsize done = 0;
 
   for (;;)
@@ -274,14 +275,34 @@ device_read (QsIODevice *self,
       buffer_pos += n;
       done += n;
 
-      if (done == max_size)
+      if (done == max_size || asked_once)
         break;
 
       buffer_only = FALSE;
       if (keep)
         {
           gsize room = 0;
-          guint8 *tail = _qs_ring_buffer_reserve (&priv->read_buffer, QS_IO_DEVICE_CHUNK_SIZE, &room);
+          guint8 *tail;
+
+          /* Qt: an unbuffered device (a connected UDP socket reads one
+           * datagram per call and drops what does not fit) is asked
+           * once, for what the read still needs, up to a chunk. A
+           * buffered one fills whatever room the tail chunk has left,
+           * for as long as it gives bytes: asking for a whole chunk each
+           * time would cost a new one per call of a device that gives a
+           * few bytes at a time. */
+          if (priv->open_mode & QS_OPEN_MODE_UNBUFFERED)
+            {
+              gsize want = MIN (max_size - done, QS_IO_DEVICE_CHUNK_SIZE);
+
+              tail = _qs_ring_buffer_reserve (&priv->read_buffer, want, &room);
+              room = want;
+              asked_once = TRUE;
+            }
+          else
+            {
+              tail = _qs_ring_buffer_reserve (&priv->read_buffer, 1, &room);
+            }
 
           from_device = klass->read_data (self, tail, room);
           if (from_device > 0)
