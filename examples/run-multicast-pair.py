@@ -19,12 +19,11 @@ exits 77 (skipped) and says why. Every step is bounded in time.
 """
 
 import os
-import select
 import shutil
 import subprocess
 import sys
 
-from pair_common import TIMEOUT_S, run_second, stop, tagged
+from pair_common import TIMEOUT_S, read_first_line, run_second, stop, tagged
 
 NETNS_ENV = 'QS_EXAMPLE_IN_NETNS'
 GROUP = '239.255.43.21'
@@ -79,11 +78,8 @@ def run_pair(receiver_cmd, sender_cmd, count):
     common = ['--group', GROUP, '--port', PORT, '--count', str(count)]
     receiver = subprocess.Popen(receiver_cmd + common, stdout=subprocess.PIPE, text=True)
     try:
-        if not select.select([receiver.stdout], [], [], TIMEOUT_S)[0]:
-            print('the receiver printed nothing in %d s' % TIMEOUT_S, file=sys.stderr)
-            return 1
-        line = receiver.stdout.readline().strip()
-        if line != 'JOINED':
+        line = read_first_line(receiver)
+        if line != 'JOINED\n':
             print('the receiver did not print JOINED first: %r' % line, file=sys.stderr)
             return 1
         outputs = run_second(receiver, 'receiver', sender_cmd + common + ['--interval', '50'],

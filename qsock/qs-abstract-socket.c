@@ -996,6 +996,15 @@ qs_abstract_socket_real_get_socket_descriptor (QsAbstractSocket *self)
   return get_priv (self)->cached_descriptor;
 }
 
+/* set_socket_descriptor dropped the connection being made: a pending
+ * connect_to_host_async is over. Callers hold a reference. */
+static void
+fail_replaced_connect (QsAbstractSocket *self)
+{
+  _qs_async_op_fail (&get_priv (self)->connect_op, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                     _("The socket was given another descriptor before it connected"));
+}
+
 static gboolean
 qs_abstract_socket_real_set_socket_descriptor (QsAbstractSocket *self,
                                                int               socket_descriptor,
@@ -1018,6 +1027,7 @@ qs_abstract_socket_real_set_socket_descriptor (QsAbstractSocket *self,
   if (socket == NULL)
     {
       set_error_from_errno (self, QS_ENGINE_OP_CREATE, error_number ? error_number : EBADF, FALSE);
+      fail_replaced_connect (self);
       g_object_unref (self);
       return FALSE;
     }
@@ -1040,6 +1050,7 @@ qs_abstract_socket_real_set_socket_descriptor (QsAbstractSocket *self,
 
   if (priv->state != state)
     set_state (self, state);
+  fail_replaced_connect (self);
 
   g_object_unref (self);
   return TRUE;
@@ -1112,12 +1123,17 @@ qs_abstract_socket_real_wait_for_connected (QsAbstractSocket *self,
     }
 
   /* Out of time while connecting: Qt sets the error without emitting it
-   * and announces only the state change. */
+   * and announces only the state change. A pending connect_to_host_async
+   * fails with that error all the same: its attempt is over. */
   if (priv->state == QS_SOCKET_STATE_CONNECTING_STATE)
     {
-      set_error (self, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR, _("Socket operation timed out"));
+      const char *message = _("Socket operation timed out");
+
+      set_error (self, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR, message);
       set_state (self, QS_SOCKET_STATE_UNCONNECTED_STATE);
       reset_socket_layer (self);
+      _qs_async_op_fail (&priv->connect_op, QS_SOCKET_ERROR,
+                         QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR, message);
     }
 
   result = priv->state == QS_SOCKET_STATE_CONNECTED_STATE;
@@ -1267,6 +1283,7 @@ write_datagram_data (QsAbstractSocket *self,
         set_error (self, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR, NULL);
       else
         set_error_from_errno (self, QS_ENGINE_OP_WRITE, error_number, FALSE);
+      _qs_io_device_fail_write (QS_IO_DEVICE (self), priv->error);
       return -1;
     }
 
@@ -2555,8 +2572,11 @@ abort_connect (gpointer self)
  * [signal@Qs.AbstractSocket::connected] or of
  * [signal@Qs.AbstractSocket::error-occurred] ran; get the outcome with
  * [method@Qs.AbstractSocket.connect_to_host_finish]. An
- * [method@Qs.AbstractSocket.abort] before the socket connected fails it
- * with `G_IO_ERROR_CLOSED`; a second call while one is pending fails with
+ * [method@Qs.AbstractSocket.abort] or
+ * [method@Qs.AbstractSocket.set_socket_descriptor] before the socket
+ * connected fails it with `G_IO_ERROR_CLOSED`, and a
+ * [method@Qs.AbstractSocket.wait_for_connected] that times out with the
+ * socket's `QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR`; a second call while one is pending fails with
  * `G_IO_ERROR_PENDING` and changes nothing. @callback runs on the main
  * context that is thread-default now. Beyond Qt.
  *

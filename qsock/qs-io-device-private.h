@@ -21,6 +21,8 @@ gboolean      _qs_io_device_emit_bytes_written       (QsIODevice *self,
 void          _qs_io_device_emit_read_channel_finished (QsIODevice *self);
 void          _qs_io_device_emit_ready_read          (QsIODevice *self);
 void          _qs_io_device_init_i18n                (void);
+void          _qs_io_device_fail_write               (QsIODevice *self,
+                                                      int         error);
 
 /* One pending asynchronous call of a kind (a read, a write, a connect):
  * its task and the source that watches its cancellable on the context

@@ -264,6 +264,7 @@ device_read (QsIODevice *self,
   gboolean keep = peeking || priv->transaction_started;
   gsize buffer_pos = priv->transaction_started ? priv->transaction_pos : 0;
   gboolean buffer_only = TRUE;
+  gboolean asked_once = FALSE;
   gsize done = 0;
 
   for (;;)
@@ -278,14 +279,34 @@ device_read (QsIODevice *self,
       buffer_pos += n;
       done += n;
 
-      if (done == max_size)
+      if (done == max_size || asked_once)
         break;
 
       buffer_only = FALSE;
       if (keep)
         {
           gsize room = 0;
-          guint8 *tail = _qs_ring_buffer_reserve (&priv->read_buffer, QS_IO_DEVICE_CHUNK_SIZE, &room);
+          guint8 *tail;
+
+          /* Qt: an unbuffered device (a connected UDP socket reads one
+           * datagram per call and drops what does not fit) is asked
+           * once, for what the read still needs, up to a chunk. A
+           * buffered one fills whatever room the tail chunk has left,
+           * for as long as it gives bytes: asking for a whole chunk each
+           * time would cost a new one per call of a device that gives a
+           * few bytes at a time. */
+          if (priv->open_mode & QS_OPEN_MODE_UNBUFFERED)
+            {
+              gsize want = MIN (max_size - done, QS_IO_DEVICE_CHUNK_SIZE);
+
+              tail = _qs_ring_buffer_reserve (&priv->read_buffer, want, &room);
+              room = want;
+              asked_once = TRUE;
+            }
+          else
+            {
+              tail = _qs_ring_buffer_reserve (&priv->read_buffer, 1, &room);
+            }
 
           from_device = klass->read_data (self, tail, room);
           if (from_device > 0)
@@ -1742,6 +1763,19 @@ on_error_occurred (QsIODevice *self,
   _qs_async_op_fail (&priv->write_op, QS_SOCKET_ERROR, error, message);
 }
 
+/* A subclass's write_data failed without error-occurred: a pending
+ * write_all_async fails with the subclass's own error code (in
+ * QS_SOCKET_ERROR, as on_error_occurred) and the error string. */
+void
+_qs_io_device_fail_write (QsIODevice *self,
+                          int         error)
+{
+  QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
+
+  _qs_async_op_fail (&priv->write_op, QS_SOCKET_ERROR, error,
+                     qs_io_device_get_error_string (self));
+}
+
 static guint
 new_enum_signal (const char *name,
                  GType       type,
@@ -1985,7 +2019,9 @@ qs_io_device_read_finish (QsIODevice   *self,
  * [method@Qs.IODevice.write_all_finish].
  *
  * It fails when the device cannot take the bytes or reports an error
- * (in `QS_SOCKET_ERROR`, the code of the socket's error), or when the
+ * (in `QS_SOCKET_ERROR`, the code of the socket's error, or
+ * `QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR` for a device that is not a
+ * socket), or when the
  * connection ends with bytes of @data unsent (`G_IO_ERROR_CLOSED`); a
  * second write while one is pending fails with `G_IO_ERROR_PENDING`.
  * Cancelling ends the wait with `G_IO_ERROR_CANCELLED`; the bytes stay
@@ -2024,10 +2060,11 @@ qs_io_device_write_all_async (QsIODevice         *self,
   g_task_set_task_data (task, progress, g_free);
 
   g_object_ref (self);
-  /* A datagram socket sends at once: bytes-written may end the call here. */
+  /* A datagram socket sends at once: bytes-written may end the call here,
+   * and a failed send with the socket's error (_qs_io_device_fail_write);
+   * other devices have no code of their own. */
   if (progress->size > 0 && qs_io_device_write_bytes (self, data) < 0)
-    _qs_async_op_fail (&priv->write_op, QS_SOCKET_ERROR, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR,
-                       qs_io_device_get_error_string (self));
+    _qs_io_device_fail_write (self, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR);
   else
     complete_write_if_done (self);
   g_object_unref (self);

@@ -603,7 +603,12 @@ qs_local_server_listen (QsLocalServer *self,
 
   error_number = _qs_socket_engine_bind_unix (priv->engine, full_name, abstract);
   if (error_number == 0)
-    error_number = _qs_socket_engine_listen (priv->engine, priv->backlog);
+    {
+      error_number = _qs_socket_engine_listen (priv->engine, priv->backlog);
+      /* The file bind() made is ours: Qt's closeServer() removes it. */
+      if (error_number != 0 && !abstract)
+        unlink (full_name);
+    }
   if (error_number != 0)
     {
       g_clear_pointer (&priv->engine, _qs_socket_engine_free);
@@ -667,8 +672,10 @@ qs_local_server_listen_on_descriptor (QsLocalServer *self,
   full_name = _qs_socket_engine_get_unix_path (priv->engine, &abstract);
   if (full_name)
     name = abstract ? g_strdup (full_name) : g_path_get_basename (full_name);
+  /* Qt adds the option, keeping the others. */
   if (abstract)
-    priv->options |= QS_LOCAL_SERVER_SOCKET_OPTIONS_ABSTRACT_NAMESPACE_OPTION;
+    qs_local_server_set_socket_options (self, priv->options |
+                                        QS_LOCAL_SERVER_SOCKET_OPTIONS_ABSTRACT_NAMESPACE_OPTION);
   start_listening (self, name, full_name);
   return TRUE;
 }

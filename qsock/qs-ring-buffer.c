@@ -307,6 +307,9 @@ tail_with_room (QsRingBuffer *self,
 
           chunk->data = take_memory (self, min_size, &chunk->capacity);
           release_memory (self, old_data, old_capacity);
+          /* The buffer may be empty: keep to its one spare. */
+          if (self->size == 0)
+            trim_spares (self);
         }
       return chunk;
     }
@@ -691,7 +694,10 @@ _qs_ring_buffer_get_vectors (const QsRingBuffer *self,
  * is gone. */
 struct _QsRingBin
 {
-  gatomicrefcount ref_count;
+  gint            ref_count;                        /* atomic; not a gatomicrefcount,
+                                                     * whose functions GLib 2.74 keeps
+                                                     * in libglib, where ThreadSanitizer
+                                                     * cannot see them order the free */
   gsize           max_capacity;                     /* bigger blocks are freed, as is_huge() */
   gpointer        slots[QS_RING_BUFFER_MAX_SPARES]; /* (atomic) (owned) (nullable) SharedBlock */
 };
@@ -725,7 +731,7 @@ bin_drain (struct _QsRingBin *bin)
 static void
 bin_unref (struct _QsRingBin *bin)
 {
-  if (g_atomic_ref_count_dec (&bin->ref_count))
+  if (g_atomic_int_dec_and_test (&bin->ref_count))
     {
       bin_drain (bin);
       g_free (bin);
@@ -821,7 +827,7 @@ _qs_ring_buffer_read_shared (QsRingBuffer *self,
   if (self->bin == NULL)
     {
       self->bin = g_new0 (struct _QsRingBin, 1);
-      g_atomic_ref_count_init (&self->bin->ref_count);
+      g_atomic_int_set (&self->bin->ref_count, 1);
       self->bin->max_capacity = self->chunk_size <= G_MAXSIZE / MAX_SPARE_CHUNKS
                                   ? self->chunk_size * MAX_SPARE_CHUNKS
                                   : G_MAXSIZE;
@@ -829,7 +835,7 @@ _qs_ring_buffer_read_shared (QsRingBuffer *self,
 
   block = g_new (SharedBlock, 1);
   block->bin = self->bin;
-  g_atomic_ref_count_inc (&block->bin->ref_count);
+  g_atomic_int_inc (&block->bin->ref_count);
   block->data = chunk->data;
   block->capacity = chunk->capacity;
   head = chunk->head;

@@ -1447,11 +1447,15 @@ _qs_socket_error_from_errno (QsEngineOp   op,
                              int          error_number,
                              const char **message)
 {
-  /* Qt's nativeSendDatagram() and nativeReceiveDatagram() map less. */
+  /* Qt's nativeSendDatagram() and nativeReceiveDatagram() map less; an
+   * EAGAIN send is QUdpSocket::writeDatagram()'s own temporary error. */
   if (op == QS_ENGINE_OP_SEND_DATAGRAM)
     {
       switch (error_number)
         {
+        case EAGAIN:
+          *message = _("Unable to send a datagram");
+          return QS_SOCKET_ERROR_TEMPORARY_ERROR;
         case EMSGSIZE:
           *message = _("Datagram was too large to send");
           return QS_SOCKET_ERROR_DATAGRAM_TOO_LARGE_ERROR;
@@ -1462,6 +1466,17 @@ _qs_socket_error_from_errno (QsEngineOp   op,
           *message = _("Unable to send a message");
           return QS_SOCKET_ERROR_NETWORK_ERROR;
         }
+    }
+  /* Qt's nativeListen() maps one errno and leaves the rest unknown. */
+  if (op == QS_ENGINE_OP_LISTEN)
+    {
+      if (error_number == EADDRINUSE)
+        {
+          *message = _("Another socket is already listening on the same port");
+          return QS_SOCKET_ERROR_ADDRESS_IN_USE_ERROR;
+        }
+      *message = _("Unknown error");
+      return QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR;
     }
   if (op == QS_ENGINE_OP_RECEIVE_DATAGRAM)
     {
@@ -1509,10 +1524,7 @@ _qs_socket_error_from_errno (QsEngineOp   op,
       return QS_SOCKET_ERROR_NETWORK_ERROR;
 
     case EADDRINUSE:
-      if (op == QS_ENGINE_OP_LISTEN)
-        *message = _("Another socket is already listening on the same port");
-      else
-        *message = _("The bound address is already in use");
+      *message = _("The bound address is already in use");
       return op == QS_ENGINE_OP_CONNECT ? QS_SOCKET_ERROR_NETWORK_ERROR
                                         : QS_SOCKET_ERROR_ADDRESS_IN_USE_ERROR;
 

@@ -555,6 +555,7 @@ qs_tcp_server_listen (QsTcpServer  *self,
 {
   QsTcpServerPrivate *priv;
   GSocketFamily family;
+  QsEngineOp op;
   int error_number = 0;
 
   g_return_val_if_fail (QS_IS_TCP_SERVER (self), FALSE);
@@ -579,12 +580,16 @@ qs_tcp_server_listen (QsTcpServer  *self,
       return FALSE;
     }
 
+  op = QS_ENGINE_OP_BIND;
   error_number = _qs_socket_engine_bind (priv->engine, address, port, TRUE);
   if (error_number == 0)
-    error_number = _qs_socket_engine_listen (priv->engine, priv->backlog);
+    {
+      op = QS_ENGINE_OP_LISTEN;
+      error_number = _qs_socket_engine_listen (priv->engine, priv->backlog);
+    }
   if (error_number != 0)
     {
-      set_server_error_from_errno (self, QS_ENGINE_OP_BIND, error_number);
+      set_server_error_from_errno (self, op, error_number);
       g_clear_pointer (&priv->engine, _qs_socket_engine_free);
       return FALSE;
     }

@@ -45,6 +45,9 @@ TEST_PACKAGES="
   libubsan1
   libasan8
   valgrind
+  libtsan2
+  clang
+  libclang-rt-14-dev
   python3-matplotlib
 "
 

@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "qs-test-utils.h"
 
@@ -340,6 +341,191 @@ test_connect_abort (Fixture      *f,
   g_assert_false (qs_abstract_socket_connect_to_host_finish (SOCK (f), f->result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
   assert_trace (f, "about-to-close state-changed(unconnected-state) read-channel-finished callback ");
+}
+
+/* A socket in CONNECTING that stays there: f->listener's accept queue
+ * is full (backlog 0, @filler never accepted). */
+static void
+start_hanging_connect (Fixture  *f,
+                       GSocket **listener,
+                       GSocket **filler)
+{
+  guint16 port;
+
+  *listener = qs_test_listener_new (G_SOCKET_FAMILY_IPV4, 0, &port);
+  *filler = qs_test_client_new (G_SOCKET_FAMILY_IPV4, port);
+  start_connect (f, port, NULL);
+  g_assert_cmpint (qs_abstract_socket_get_state (SOCK (f)), ==, QS_SOCKET_STATE_CONNECTING_STATE);
+  g_string_truncate (f->trace, 0);
+}
+
+/* Drops f->result, then checks that nothing else keeps the socket: no
+ * task still pending holds a reference to it. */
+static void
+assert_socket_released (Fixture *f)
+{
+  GWeakRef weak;
+  GObject *object;
+
+  g_weak_ref_init (&weak, f->socket);
+  g_clear_object (&f->result);
+  qs_test_release (&f->socket, f->trace, f);
+  qs_test_drain_context ();
+  object = g_weak_ref_get (&weak);
+  g_weak_ref_clear (&weak);
+  g_assert_null (object);
+}
+
+/* Waits for the one callback of a connect_to_host_async that failed with
+ * @domain, @code and @message. */
+static void
+assert_connect_failed (Fixture    *f,
+                       GQuark      domain,
+                       int         code,
+                       const char *message)
+{
+  g_autoptr(GError) error = NULL;
+
+  wait_calls (f, 1);
+  g_assert_false (qs_abstract_socket_connect_to_host_finish (SOCK (f), f->result, &error));
+  g_assert_error (error, domain, code);
+  g_assert_cmpstr (error->message, ==, message);
+}
+
+/* Nothing more comes: the callback ran once; then the socket goes. */
+static void
+assert_done_once (Fixture *f)
+{
+  qs_test_drain_context ();
+  g_assert_cmpuint (f->calls, ==, 1);
+  assert_socket_released (f);
+}
+
+static void
+test_connect_wait_timeout (Fixture      *f,
+                           gconstpointer data)
+{
+  g_autoptr(GSocket) listener = NULL;
+  g_autoptr(GSocket) filler = NULL;
+
+  g_test_summary ("wait_for_connected timing out while connect_to_host_async "
+                  "is pending: Qt's state change (no error-occurred), then "
+                  "the call fails with QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR, "
+                  "once, and keeps no reference to the socket");
+
+  start_hanging_connect (f, &listener, &filler);
+  g_assert_false (qs_abstract_socket_wait_for_connected (SOCK (f), 50));
+  assert_connect_failed (f, QS_SOCKET_ERROR, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR,
+                         "Socket operation timed out");
+  assert_trace (f, "state-changed(unconnected-state) callback ");
+  g_assert_cmpint (qs_abstract_socket_get_error (SOCK (f)), ==, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR);
+  assert_done_once (f);
+}
+
+/* Drops the application's reference once the socket is unconnected. */
+static void
+on_unconnected_drop (QsAbstractSocket *socket,
+                     QsSocketState     state,
+                     Fixture          *f)
+{
+  if (state == QS_SOCKET_STATE_UNCONNECTED_STATE)
+    qs_test_release (&f->socket, f->trace, f);
+}
+
+static void
+on_done_dropped (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Fixture *f = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (f->socket);
+  g_assert_false (qs_abstract_socket_connect_to_host_finish (QS_ABSTRACT_SOCKET (source), result, &error));
+  g_assert_error (error, QS_SOCKET_ERROR, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR);
+  f->calls++;
+}
+
+static void
+test_connect_wait_timeout_unref (Fixture      *f,
+                                 gconstpointer data)
+{
+  g_autoptr(GSocket) listener = NULL;
+  g_autoptr(GSocket) filler = NULL;
+  guint16 port;
+  GWeakRef weak;
+  GObject *object;
+
+  g_test_summary ("The last reference dropped in state-changed while "
+                  "wait_for_connected times out: the pending "
+                  "connect_to_host_async still fails once, then the "
+                  "socket is finalized");
+
+  listener = qs_test_listener_new (G_SOCKET_FAMILY_IPV4, 0, &port);
+  filler = qs_test_client_new (G_SOCKET_FAMILY_IPV4, port);
+  g_weak_ref_init (&weak, f->socket);
+  qs_abstract_socket_connect_to_host_async (SOCK (f), "127.0.0.1", port, QS_OPEN_MODE_READ_WRITE,
+                                            QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL,
+                                            NULL, on_done_dropped, f);
+  g_signal_connect (f->socket, "state-changed", G_CALLBACK (on_unconnected_drop), f);
+  g_assert_false (qs_abstract_socket_wait_for_connected (SOCK (f), 50));
+  g_assert_null (f->socket);
+  wait_calls (f, 1);
+  qs_test_drain_context ();
+  g_assert_cmpuint (f->calls, ==, 1);
+  object = g_weak_ref_get (&weak);
+  g_weak_ref_clear (&weak);
+  g_assert_null (object);
+}
+
+static void
+test_connect_close (Fixture      *f,
+                    gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("close() while connect_to_host_async is pending: as in Qt "
+                  "the connection is made, then closed; the call succeeds "
+                  "once, after connected");
+
+  start_connect (f, f->port, NULL);
+  g_string_truncate (f->trace, 0);
+  qs_io_device_close (DEV (f));
+  f->peer = qs_test_accept (f->listener, TIMEOUT_MS);
+  wait_calls (f, 1);
+  g_assert_true (qs_abstract_socket_connect_to_host_finish (SOCK (f), f->result, &error));
+  g_assert_no_error (error);
+  qs_test_drain_context ();
+  assert_trace (f, "about-to-close state-changed(connected-state) connected callback "
+                   "state-changed(closing-state) state-changed(unconnected-state) "
+                   "read-channel-finished disconnected ");
+  assert_done_once (f);
+}
+
+static void
+test_connect_set_descriptor (Fixture      *f,
+                             gconstpointer data)
+{
+  g_autoptr(GSocket) listener = NULL;
+  g_autoptr(GSocket) filler = NULL;
+  g_autoptr(GSocket) other = NULL;
+  g_autoptr(GSocket) other_peer = NULL;
+
+  g_test_summary ("set_socket_descriptor while connect_to_host_async is "
+                  "pending: the socket takes the descriptor and the call "
+                  "fails once with G_IO_ERROR_CLOSED");
+
+  start_hanging_connect (f, &listener, &filler);
+  other = qs_test_client_new (G_SOCKET_FAMILY_IPV4, f->port);
+  other_peer = qs_test_accept (f->listener, TIMEOUT_MS);
+  g_assert_true (qs_abstract_socket_set_socket_descriptor (SOCK (f), dup (g_socket_get_fd (other)),
+                                                           QS_SOCKET_STATE_CONNECTED_STATE,
+                                                           QS_OPEN_MODE_READ_WRITE));
+  assert_connect_failed (f, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                         "The socket was given another descriptor before it connected");
+  assert_trace (f, "state-changed(connected-state) callback ");
+  g_assert_cmpint (qs_abstract_socket_get_state (SOCK (f)), ==, QS_SOCKET_STATE_CONNECTED_STATE);
+  assert_done_once (f);
 }
 
 /* ---- read_async ---------------------------------------------------------- */
@@ -924,6 +1110,51 @@ test_local_exchange (Fixture      *f,
   g_assert_true (g_str_has_suffix (f->trace->str, "read-channel-finished callback disconnected "));
 }
 
+static void
+on_udp_write_done (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Fixture *f = user_data;
+
+  g_clear_object (&f->result);
+  f->result = g_object_ref (result);
+  f->calls++;
+  g_string_append (f->trace, "callback ");
+}
+
+static void
+test_write_udp_send_error (Fixture      *f,
+                           gconstpointer data)
+{
+  g_autoptr(QsUdpSocket) peer = qs_udp_socket_new ();
+  g_autoptr(QsUdpSocket) udp = qs_udp_socket_new ();
+  g_autoptr(GBytes) big = pattern_new (70000);
+  g_autoptr(GError) error = NULL;
+  gsize written = 1;
+
+  g_test_summary ("write_all_async on a connected UDP socket whose send fails "
+                  "without error-occurred (a datagram over 64 KiB): fails with "
+                  "the socket's own error, DatagramTooLargeError, not UnknownSocketError");
+
+  qs_test_udp_bind (peer, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  qs_abstract_socket_connect_to_host (QS_ABSTRACT_SOCKET (udp), "127.0.0.1", qs_test_udp_local_port (peer),
+                                      QS_OPEN_MODE_READ_WRITE, QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
+  g_assert_cmpint (qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (udp)), ==, QS_SOCKET_STATE_CONNECTED_STATE);
+  qs_test_trace_socket (udp, f->trace);
+  qs_io_device_write_all_async (QS_IO_DEVICE (udp), big, G_PRIORITY_DEFAULT, NULL, on_udp_write_done, f);
+  wait_calls (f, 1);
+  g_assert_false (qs_io_device_write_all_finish (QS_IO_DEVICE (udp), f->result, &written, &error));
+  g_assert_error (error, QS_SOCKET_ERROR, QS_SOCKET_ERROR_DATAGRAM_TOO_LARGE_ERROR);
+  g_assert_cmpstr (error->message, ==, "Datagram was too large to send");
+  g_assert_cmpuint (written, ==, 0);
+  g_assert_cmpint (qs_abstract_socket_get_error (QS_ABSTRACT_SOCKET (udp)), ==,
+                   QS_SOCKET_ERROR_DATAGRAM_TOO_LARGE_ERROR);
+  assert_trace (f, "callback ");
+  g_clear_object (&f->result);
+  g_signal_handlers_disconnect_by_data (udp, f->trace);
+}
+
 #define ADD(path, func) g_test_add (path, Fixture, NULL, setup, func, teardown)
 
 int
@@ -938,6 +1169,10 @@ main (int   argc,
   ADD ("/async/connect/cancel-during", test_connect_cancel_during);
   ADD ("/async/connect/pending", test_connect_pending);
   ADD ("/async/connect/abort", test_connect_abort);
+  ADD ("/async/connect/wait-timeout", test_connect_wait_timeout);
+  ADD ("/async/connect/wait-timeout-unref", test_connect_wait_timeout_unref);
+  ADD ("/async/connect/close", test_connect_close);
+  ADD ("/async/connect/set-descriptor", test_connect_set_descriptor);
   ADD ("/async/read/exact", test_read_exact);
   ADD ("/async/read/buffered", test_read_buffered);
   ADD ("/async/read/to-eof", test_read_to_eof);
@@ -960,6 +1195,7 @@ main (int   argc,
   ADD ("/async/write/remote-close", test_write_remote_close);
   ADD ("/async/write/not-connected", test_write_not_connected);
   ADD ("/async/write/not-open", test_write_not_open);
+  ADD ("/async/write/udp-send-error", test_write_udp_send_error);
   ADD ("/async/local/exchange", test_local_exchange);
 
   return g_test_run ();

@@ -648,13 +648,22 @@ test_access_options (Fixture      *f,
   qs_test_run_until (f->new_connections == 1, TIMEOUT_MS);
 }
 
+/* Abstract names are global to the machine: @prefix and this test's
+ * unique $TMPDIR make one no other test uses. */
+static char *
+abstract_name_new (Fixture    *f,
+                   const char *prefix)
+{
+  g_autofree char *base = g_path_get_basename (f->tmpdir);
+
+  return g_strconcat (prefix, base, NULL);
+}
+
 static void
 test_abstract_namespace (Fixture      *f,
                          gconstpointer data)
 {
-  /* abstract names are global to the machine: make this one unique */
-  g_autofree char *base = g_path_get_basename (f->tmpdir);
-  g_autofree char *name = g_strconcat ("qsock-test-", base, NULL);
+  g_autofree char *name = abstract_name_new (f, "qsock-test-");
   g_autoptr(GString) client_trace = g_string_new (NULL);
   g_autoptr(QsLocalSocket) client = NULL;
   g_autoptr(QsLocalSocket) plain = qs_local_socket_new ();
@@ -853,6 +862,57 @@ test_listen_on_descriptor (Fixture      *f,
   qs_local_server_close (f->server);
   assert_not_listening (f->server);
   g_assert_false (tmp_file_exists (f, "byfd"));
+}
+
+/* A listening AF_UNIX socket bound to the abstract name @name. */
+static int
+abstract_listener_new (const char *name)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  gsize len = strlen (name);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpuint (len + 1, <=, sizeof addr.sun_path);
+  memcpy (addr.sun_path + 1, name, len);
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &addr,
+                         (socklen_t) (G_STRUCT_OFFSET (struct sockaddr_un, sun_path) + 1 + len)), ==, 0);
+  g_assert_cmpint (listen (fd, 5), ==, 0);
+  return fd;
+}
+
+static void
+test_listen_on_descriptor_abstract (Fixture      *f,
+                                    gconstpointer data)
+{
+  g_autofree char *name = abstract_name_new (f, "qsock-test-fd-");
+  g_autoptr(GString) notifies = g_string_new (NULL);
+
+  g_test_summary ("listen(descriptor) on an abstract socket adds "
+                  "AbstractNamespaceOption to the options, as Qt 6.4 does "
+                  "(observed through PyQt6: UserAccessOption|AbstractNamespaceOption), "
+                  "notifying socket-options only when the option was not set yet");
+
+  qs_local_server_set_socket_options (f->server, QS_LOCAL_SERVER_SOCKET_OPTIONS_USER_ACCESS_OPTION);
+  qs_test_trace_notify (f->server, "socket-options", notifies);
+  g_assert_true (qs_local_server_listen_on_descriptor (f->server, abstract_listener_new (name)));
+  g_assert_cmpint (qs_local_server_get_socket_options (f->server), ==,
+                   QS_LOCAL_SERVER_SOCKET_OPTIONS_USER_ACCESS_OPTION |
+                   QS_LOCAL_SERVER_SOCKET_OPTIONS_ABSTRACT_NAMESPACE_OPTION);
+  g_assert_cmpstr (qs_local_server_get_full_server_name (f->server), ==, name);
+  g_assert_cmpstr (notifies->str, ==, "notify::socket-options ");
+  qs_local_server_close (f->server);
+
+  /* Set already: no notification. */
+  g_string_truncate (notifies, 0);
+  g_assert_true (qs_local_server_listen_on_descriptor (f->server, abstract_listener_new (name)));
+  g_assert_cmpint (qs_local_server_get_socket_options (f->server), ==,
+                   QS_LOCAL_SERVER_SOCKET_OPTIONS_USER_ACCESS_OPTION |
+                   QS_LOCAL_SERVER_SOCKET_OPTIONS_ABSTRACT_NAMESPACE_OPTION);
+  g_assert_cmpstr (notifies->str, ==, "");
+  qs_local_server_close (f->server);
+  g_signal_handlers_disconnect_by_data (f->server, notifies);
+  assert_trace (f, "");
 }
 
 static void
@@ -1137,6 +1197,7 @@ main (int   argc,
   ADD ("/local-server/wait-for-new-connection/success", test_wait_success);
   ADD ("/local-server/listen-on-descriptor/unix-socket", test_listen_on_descriptor);
   ADD ("/local-server/listen-on-descriptor/not-a-socket", test_listen_on_descriptor_not_socket);
+  ADD ("/local-server/listen-on-descriptor/abstract", test_listen_on_descriptor_abstract);
   ADD ("/local-server/incoming-connection/override", test_incoming_connection_override);
   ADD ("/local-server/incoming-connection/refused-descriptor", test_incoming_connection_refused_descriptor);
   ADD ("/local-server/reentrancy/unref-in-new-connection", test_unref_in_new_connection);

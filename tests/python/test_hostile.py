@@ -133,6 +133,18 @@ class HostileSizesTest(unittest.TestCase):
             datagram = receiver.receive_datagram(size)
             self.assertTrue(datagram.is_valid())
             self.assertEqual(datagram.get_data(), b'datagram')
+            sender_port = sender.getsockname()[1]
+
+            sender.sendto(b'read', target)
+            run_until(receiver.has_pending_datagrams)
+            self.assertEqual(receiver.read_datagram(size), (b'read', '127.0.0.1', sender_port))
+
+            sender.sendto(b'bytes', target)
+            run_until(receiver.has_pending_datagrams)
+            data, address, port = receiver.read_datagram_bytes(size)
+            self.assertEqual((data.get_data(), address.to_string(), port),
+                             (b'bytes', '127.0.0.1', sender_port))
+            self.assertFalse(receiver.has_pending_datagrams())
 
             for payload in (b'first', b'second'):
                 sender.sendto(payload, target)
