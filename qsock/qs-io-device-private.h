@@ -19,6 +19,7 @@ QsRingBuffer *_qs_io_device_get_write_buffer         (QsIODevice *self);
 gboolean      _qs_io_device_emit_bytes_written       (QsIODevice *self,
                                                       gint64      bytes);
 void          _qs_io_device_emit_read_channel_finished (QsIODevice *self);
+gboolean      _qs_io_device_get_read_channel_finished (QsIODevice *self);
 void          _qs_io_device_emit_ready_read          (QsIODevice *self);
 void          _qs_io_device_init_i18n                (void);
 void          _qs_io_device_fail_write               (QsIODevice *self,

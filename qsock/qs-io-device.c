@@ -16,6 +16,7 @@
 
 #include "qs-enum-types.h"
 #include "qs-io-device-private.h"
+#include "qs-io-stream.h"
 #include "qs-marshal.h"
 
 /**
@@ -67,6 +68,7 @@ typedef struct
   GBytes      *lent;               /* (owned) (nullable) */
   guint8      *lend_buffer;        /* (owned) (nullable): lend_capacity bytes */
   gsize        lend_capacity;
+  GIOStream   *gio_stream;         /* (nullable): a weak pointer to the view */
 } QsIODevicePrivate;
 
 /* Where a write_all_async call's bytes are in the write buffer. */
@@ -692,6 +694,14 @@ _qs_io_device_emit_read_channel_finished (QsIODevice *self)
   complete_read_if_ready (self);
   _qs_async_op_fail (&priv->write_op, G_IO_ERROR, G_IO_ERROR_CLOSED,
                      _("The connection ended before every byte was written"));
+}
+
+gboolean
+_qs_io_device_get_read_channel_finished (QsIODevice *self)
+{
+  QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
+
+  return priv->read_channel_finished;
 }
 
 /**
@@ -2102,4 +2112,57 @@ qs_io_device_write_all_finish (QsIODevice   *self,
   if (bytes_written != NULL)
     *bytes_written = progress ? progress->written : 0;
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * qs_io_device_as_gio_stream:
+ * @self: a device
+ *
+ * Gives the device as a [class@Gio.IOStream], for code written for GIO:
+ * [class@Gio.DataInputStream], [method@Gio.OutputStream.splice],
+ * libsoup's `soup_server_accept_iostream()`, a
+ * [iface@Gio.TlsClientConnection] on top of it.
+ *
+ * The view shares the device's buffers. Its input stream reads the read
+ * buffer, its output stream appends to the write buffer, both are
+ * [iface@Gio.PollableInputStream] and [iface@Gio.PollableOutputStream],
+ * and the application may go on reading and writing the device directly:
+ * no byte is lost or read twice. A read that finds nothing buffered
+ * would block (`G_IO_ERROR_WOULD_BLOCK` from the non-blocking calls);
+ * once the device's read channel has finished and the buffer is drained
+ * it returns 0, the end of the stream. A write is accepted (whole) while
+ * fewer than 256 KiB wait in the write buffer and would block beyond
+ * that, until [signal@Qs.IODevice::bytes-written] brings it under again.
+ * Errors are in the `G_IO_ERROR` domain with the device's error string.
+ * The sources of the pollable streams become ready on the device's
+ * signals and are attached to the context that is thread-default for the
+ * caller, as GIO's are. The blocking calls wait with
+ * [method@Qs.IODevice.wait_for_ready_read] and
+ * [method@Qs.IODevice.wait_for_bytes_written]; their cancellable is only
+ * checked before each wait.
+ *
+ * Closing the view ([method@Gio.IOStream.close]) closes the device (a
+ * socket still sends what is queued, as after
+ * [method@Qs.IODevice.close]). Dropping the last reference to the view
+ * does not: the view keeps a reference to the device, not the other way
+ * round. While the view exists, every call returns it again. Use it from
+ * the device's thread only. Beyond Qt.
+ *
+ * Returns: (transfer full): the device's view
+ *
+ * Since: 1.0
+ */
+GIOStream *
+qs_io_device_as_gio_stream (QsIODevice *self)
+{
+  QsIODevicePrivate *priv;
+
+  g_return_val_if_fail (is_io_device (self), NULL);
+
+  priv = qs_io_device_get_instance_private (self);
+  if (priv->gio_stream != NULL)
+    return g_object_ref (priv->gio_stream);
+  priv->gio_stream = _qs_io_stream_new (self);
+  g_object_add_weak_pointer (G_OBJECT (priv->gio_stream), (gpointer *) &priv->gio_stream);
+  return priv->gio_stream;
 }

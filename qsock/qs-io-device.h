@@ -207,5 +207,7 @@ gboolean    qs_io_device_write_all_finish       (QsIODevice          *self,
                                                  GAsyncResult        *result,
                                                  gsize               *bytes_written,
                                                  GError             **error);
+QS_AVAILABLE_IN_ALL
+GIOStream  *qs_io_device_as_gio_stream          (QsIODevice          *self);
 
 G_END_DECLS

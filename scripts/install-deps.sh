@@ -9,7 +9,9 @@
 #                           examples needs (scripts/demo.sh)
 #   install-deps.sh test    the build set plus what the whole test suite
 #                           needs: gjs, valac, gi-docgen, the PyQt6 oracle,
-#                           the Qt benchmark peer, the sanitizer runtimes
+#                           the Qt benchmark peer, the sanitizer runtimes,
+#                           libsoup 3, glib-networking and openssl (the
+#                           GIOStream view's consumers)
 #                           (scripts/test.sh; also the default)
 #
 # Safe to run again: it only calls apt-get when a package is missing.
@@ -49,6 +51,9 @@ TEST_PACKAGES="
   clang
   libclang-rt-14-dev
   python3-matplotlib
+  libsoup-3.0-dev
+  glib-networking
+  openssl
 "
 
 usage () {
