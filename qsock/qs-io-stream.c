@@ -44,8 +44,9 @@ qs_io_stream_get_output_stream (GIOStream *stream)
 
 /* Closes both halves (which leave the device alone), then the device;
  * queued bytes still go out, as after qs_io_device_close(). Dropping the
- * last reference to the view closes the halves only: the device belongs
- * to the application, which may go on using it directly. */
+ * last reference to the view closes nothing: the device belongs to the
+ * application, which may go on using it, and a half may live on in a
+ * consumer (a GDataInputStream made on a view that was then dropped). */
 static gboolean
 qs_io_stream_close (GIOStream    *stream,
                     GCancellable *cancellable,
@@ -54,9 +55,10 @@ qs_io_stream_close (GIOStream    *stream,
   QsIOStream *self = QS_IO_STREAM (stream);
   gboolean ok;
 
+  if (self->disposing)
+    return TRUE;
   ok = G_IO_STREAM_CLASS (_qs_io_stream_parent_class)->close_fn (stream, cancellable, error);
-  if (!self->disposing)
-    qs_io_device_close (self->device);
+  qs_io_device_close (self->device);
   return ok;
 }
 
@@ -94,7 +96,7 @@ qs_io_stream_dispose (GObject *object)
 {
   QsIOStream *self = QS_IO_STREAM (object);
 
-  /* GIOStream's dispose closes the stream: not the device then. */
+  /* GIOStream's dispose closes the stream: a close that does nothing. */
   self->disposing = TRUE;
   G_OBJECT_CLASS (_qs_io_stream_parent_class)->dispose (object);
 }
