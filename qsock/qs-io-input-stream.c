@@ -33,12 +33,12 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (QsIOInputStream, _qs_io_input_stream, G_TYPE_INPU
  * the device is open and nothing is buffered yet, -1 with @error set
  * when the device is not open for reading. */
 static gssize
-read_buffered (QsIOInputStream *self,
-               void            *buffer,
-               gsize            count,
-               GError         **error)
+read_buffered (gpointer half,
+               gpointer buffer,
+               gsize    count,
+               GError **error)
 {
-  QsIODevice *device = self->device;
+  QsIODevice *device = QS_IO_INPUT_STREAM (half)->device;
 
   if (!qs_io_device_is_readable (device))
     {
@@ -54,10 +54,7 @@ read_buffered (QsIOInputStream *self,
   return QS_IO_STREAM_WOULD_BLOCK;
 }
 
-/* The blocking read of GInputStream: waits with
- * qs_io_device_wait_for_ready_read(), which polls only the device's own
- * descriptor (no main loop runs). @cancellable is checked before each
- * wait. */
+/* GInputStream's blocking read. */
 static gssize
 qs_io_input_stream_read (GInputStream *stream,
                          void         *buffer,
@@ -65,22 +62,9 @@ qs_io_input_stream_read (GInputStream *stream,
                          GCancellable *cancellable,
                          GError      **error)
 {
-  QsIOInputStream *self = QS_IO_INPUT_STREAM (stream);
-  gboolean waited = TRUE;
-  gssize n;
-
-  while ((n = read_buffered (self, buffer, count, error)) == QS_IO_STREAM_WOULD_BLOCK)
-    {
-      if (!waited)
-        {
-          _qs_io_stream_set_error (self->device, G_IO_ERROR_FAILED, error);
-          return -1;
-        }
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return -1;
-      waited = qs_io_device_wait_for_ready_read (self->device, -1);
-    }
-  return n;
+  return _qs_io_stream_transfer (stream, QS_IO_INPUT_STREAM (stream)->device, read_buffered,
+                                 qs_io_device_wait_for_ready_read, buffer, count, TRUE,
+                                 cancellable, error);
 }
 
 static gboolean
@@ -115,12 +99,9 @@ qs_io_input_stream_read_nonblocking (GPollableInputStream *stream,
                                      gsize                 count,
                                      GError              **error)
 {
-  gssize n = read_buffered (QS_IO_INPUT_STREAM (stream), buffer, count, error);
-
-  if (n != QS_IO_STREAM_WOULD_BLOCK)
-    return n;
-  _qs_io_stream_set_would_block (error);
-  return -1;
+  return _qs_io_stream_transfer (stream, QS_IO_INPUT_STREAM (stream)->device, read_buffered,
+                                 qs_io_device_wait_for_ready_read, buffer, count, FALSE,
+                                 NULL, error);
 }
 
 static void

@@ -39,12 +39,12 @@ over_limit (QsIODevice *device)
  * is over the limit, -1 with @error set when the device is not open for
  * writing or refuses the bytes (a socket no longer connected). */
 static gssize
-write_buffered (QsIOOutputStream *self,
-                const void       *buffer,
-                gsize             count,
-                GError          **error)
+write_buffered (gpointer half,
+                gpointer buffer,
+                gsize    count,
+                GError **error)
 {
-  QsIODevice *device = self->device;
+  QsIODevice *device = QS_IO_OUTPUT_STREAM (half)->device;
   gint64 n;
 
   if (!qs_io_device_is_writable (device))
@@ -60,9 +60,9 @@ write_buffered (QsIOOutputStream *self,
   return n;
 }
 
-/* The blocking write of GOutputStream: over the limit it waits with
- * qs_io_device_wait_for_bytes_written(), which polls only the device's
- * own descriptor. @cancellable is checked before each wait. */
+/* GOutputStream's blocking write: over the limit it waits until enough
+ * bytes left. The buffer is only read (the step type is shared with
+ * reading). */
 static gssize
 qs_io_output_stream_write (GOutputStream *stream,
                            const void    *buffer,
@@ -70,22 +70,9 @@ qs_io_output_stream_write (GOutputStream *stream,
                            GCancellable  *cancellable,
                            GError       **error)
 {
-  QsIOOutputStream *self = QS_IO_OUTPUT_STREAM (stream);
-  gboolean waited = TRUE;
-  gssize n;
-
-  while ((n = write_buffered (self, buffer, count, error)) == QS_IO_STREAM_WOULD_BLOCK)
-    {
-      if (!waited)
-        {
-          _qs_io_stream_set_error (self->device, G_IO_ERROR_FAILED, error);
-          return -1;
-        }
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return -1;
-      waited = qs_io_device_wait_for_bytes_written (self->device, -1);
-    }
-  return n;
+  return _qs_io_stream_transfer (stream, QS_IO_OUTPUT_STREAM (stream)->device, write_buffered,
+                                 qs_io_device_wait_for_bytes_written, (gpointer) buffer, count,
+                                 TRUE, cancellable, error);
 }
 
 static gboolean
@@ -118,12 +105,9 @@ qs_io_output_stream_write_nonblocking (GPollableOutputStream *stream,
                                        gsize                  count,
                                        GError               **error)
 {
-  gssize n = write_buffered (QS_IO_OUTPUT_STREAM (stream), buffer, count, error);
-
-  if (n != QS_IO_STREAM_WOULD_BLOCK)
-    return n;
-  _qs_io_stream_set_would_block (error);
-  return -1;
+  return _qs_io_stream_transfer (stream, QS_IO_OUTPUT_STREAM (stream)->device, write_buffered,
+                                 qs_io_device_wait_for_bytes_written, (gpointer) buffer, count,
+                                 FALSE, NULL, error);
 }
 
 static void

@@ -195,11 +195,44 @@ _qs_io_stream_set_error (QsIODevice   *device,
   g_set_error_literal (error, G_IO_ERROR, code, qs_io_device_get_error_string (device));
 }
 
-/* The pollable streams' "try again later". */
-void
-_qs_io_stream_set_would_block (GError **error)
+/* Runs @step of @half once, or, when @blocking, until it does not
+ * would-block, waiting with @wait (the device's wait_for_ready_read or
+ * wait_for_bytes_written, which poll only its own descriptor) between
+ * attempts; @cancellable is checked before each wait. Non-blocking, a
+ * would-block becomes G_IO_ERROR_WOULD_BLOCK. */
+gssize
+_qs_io_stream_transfer (gpointer       half,
+                        QsIODevice    *device,
+                        QsIOStreamStep step,
+                        gboolean     (*wait) (QsIODevice *device,
+                                              int         msecs),
+                        gpointer       buffer,
+                        gsize          count,
+                        gboolean       blocking,
+                        GCancellable  *cancellable,
+                        GError       **error)
 {
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, g_strerror (EAGAIN));
+  gboolean waited = TRUE;
+  gssize n;
+
+  while ((n = step (half, buffer, count, error)) == QS_IO_STREAM_WOULD_BLOCK)
+    {
+      if (!blocking)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, g_strerror (EAGAIN));
+          return -1;
+        }
+      /* A wait that failed without changing anything: the device's error. */
+      if (!waited)
+        {
+          _qs_io_stream_set_error (device, G_IO_ERROR_FAILED, error);
+          return -1;
+        }
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return -1;
+      waited = wait (device, -1);
+    }
+  return n;
 }
 
 /* The device signals after which a stream may have become readable or

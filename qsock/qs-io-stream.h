@@ -25,7 +25,24 @@ GIOStream *_qs_io_stream_new                (QsIODevice   *device);
 void       _qs_io_stream_set_error          (QsIODevice   *device,
                                              GIOErrorEnum  fallback,
                                              GError      **error);
-void       _qs_io_stream_set_would_block    (GError      **error);
+
+/* One attempt of a half: bytes moved, 0 at the end, -1 with @error set,
+ * or QS_IO_STREAM_WOULD_BLOCK. */
+typedef gssize (*QsIOStreamStep) (gpointer   half,
+                                  gpointer   buffer,
+                                  gsize      count,
+                                  GError   **error);
+
+gssize     _qs_io_stream_transfer           (gpointer       half,
+                                             QsIODevice    *device,
+                                             QsIOStreamStep step,
+                                             gboolean     (*wait) (QsIODevice *device,
+                                                                   int         msecs),
+                                             gpointer       buffer,
+                                             gsize          count,
+                                             gboolean       blocking,
+                                             GCancellable  *cancellable,
+                                             GError       **error);
 GSource   *_qs_io_stream_device_source_new  (GObject      *pollable,
                                              QsIODevice   *device,
                                              GCancellable *cancellable);

@@ -321,6 +321,36 @@ test_backpressure (Fixture      *f,
   g_source_unref (source);
 }
 
+static void
+test_blocking_write (Fixture      *f,
+                     gconstpointer data)
+{
+  g_autofree guint8 *pattern = qs_test_pattern_new (0, WRITE_LIMIT + CHUNK);
+  g_autoptr (GBytes) got = NULL;
+  GError *error = NULL;
+  gsize total = 0;
+
+  g_test_summary ("A blocking write over the limit waits (without the main loop) until "
+                  "bytes have left, then queues; the peer gets every byte in order");
+
+  while (g_pollable_output_stream_is_writable (OUTPUT (f)))
+    {
+      g_assert_cmpint (g_pollable_output_stream_write_nonblocking (OUTPUT (f), pattern + total,
+                                                                   CHUNK, NULL, &error), ==, CHUNK);
+      g_assert_no_error (error);
+      total += CHUNK;
+      g_assert_cmpuint (total, <=, WRITE_LIMIT);
+    }
+  g_assert_cmpint (g_output_stream_write (g_io_stream_get_output_stream (f->view),
+                                          pattern + total, CHUNK, NULL, &error), ==, CHUNK);
+  g_assert_no_error (error);
+  /* The wait sent bytes to the kernel: fewer than all are queued. */
+  g_assert_cmpint (qs_io_device_bytes_to_write (DEV (f)), <, WRITE_LIMIT + CHUNK);
+
+  got = qs_test_peer_read (f->peer, WRITE_LIMIT + CHUNK, TIMEOUT_MS);
+  qs_test_assert_pattern (got, 0, WRITE_LIMIT + CHUNK);
+}
+
 /* A temporary file holding bytes 0 .. @size of the test pattern. */
 static GFile *
 pattern_file_new (gsize size)
@@ -660,6 +690,7 @@ main (int   argc,
               test_data_input_lines, teardown);
   g_test_add ("/io-stream/mixed-reads", Fixture, NULL, setup, test_mixed_reads, teardown);
   g_test_add ("/io-stream/backpressure", Fixture, NULL, setup, test_backpressure, teardown);
+  g_test_add ("/io-stream/blocking-write", Fixture, NULL, setup, test_blocking_write, teardown);
   g_test_add ("/io-stream/splice/blocking", Fixture, GINT_TO_POINTER (FALSE), setup,
               test_splice_file, teardown);
   g_test_add ("/io-stream/splice/async", Fixture, GINT_TO_POINTER (TRUE), setup,
