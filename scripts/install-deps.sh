@@ -52,6 +52,7 @@ TEST_PACKAGES="
   libclang-rt-14-dev
   python3-matplotlib
   libsoup-3.0-dev
+  gir1.2-soup-3.0
   glib-networking
   openssl
 "
