@@ -272,6 +272,48 @@ test_mixed_reads (Fixture      *f,
   g_source_unref (source);
 }
 
+/* The view's input source: reads, then closes the view and drops the
+ * last references to it and to the socket. */
+static gboolean
+on_readable_close_and_drop (GObject *stream,
+                            gpointer user_data)
+{
+  Fixture *f = user_data;
+  char buffer[16] = { 0 };
+  GError *error = NULL;
+
+  g_assert_cmpint (g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (stream),
+                                                             buffer, sizeof buffer - 1, NULL,
+                                                             &error), ==, 4);
+  g_assert_no_error (error);
+  g_string_append_printf (f->trace, "view(%s) ", buffer);
+  g_assert_true (g_io_stream_close (f->view, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&f->view);
+  qs_test_release (&f->socket, f->trace, f);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_close_in_callback (Fixture      *f,
+                        gconstpointer data)
+{
+  GSource *source = g_pollable_input_stream_create_source (INPUT (f), NULL);
+  g_autoptr (GBytes) eof = NULL;
+
+  g_test_summary ("The view's source callback may close the view and drop the last "
+                  "references to it and to the socket; the peer sees the end");
+
+  g_source_set_callback (source, G_SOURCE_FUNC (on_readable_close_and_drop), f, NULL);
+  g_source_attach (source, NULL);
+  g_source_unref (source);
+  qs_test_peer_send (f->peer, "ping", -1);
+  qs_test_run_until (f->socket == NULL, TIMEOUT_MS);
+  g_assert_cmpstr (f->trace->str, ==, "view(ping) ");
+  eof = qs_test_peer_read_to_eof (f->peer, TIMEOUT_MS);
+  g_assert_cmpuint (g_bytes_get_size (eof), ==, 0);
+}
+
 static gboolean
 on_writable (GObject *stream,
              gpointer user_data)
@@ -689,6 +731,8 @@ main (int   argc,
   g_test_add ("/io-stream/data-input-stream/lines", Fixture, NULL, setup,
               test_data_input_lines, teardown);
   g_test_add ("/io-stream/mixed-reads", Fixture, NULL, setup, test_mixed_reads, teardown);
+  g_test_add ("/io-stream/reentrancy/close-in-callback", Fixture, NULL, setup,
+              test_close_in_callback, teardown);
   g_test_add ("/io-stream/backpressure", Fixture, NULL, setup, test_backpressure, teardown);
   g_test_add ("/io-stream/blocking-write", Fixture, NULL, setup, test_blocking_write, teardown);
   g_test_add ("/io-stream/splice/blocking", Fixture, GINT_TO_POINTER (FALSE), setup,
