@@ -500,6 +500,54 @@ test_errors (Fixture      *f,
   g_assert_true (g_pollable_output_stream_is_writable (OUTPUT (f)));
 }
 
+static void
+test_local_socket (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("qsock-view-XXXXXX", NULL);
+  g_autofree char *name = g_build_filename (dir, "socket", NULL);
+  g_autoptr (QsLocalServer) server = qs_local_server_new ();
+  g_autoptr (QsLocalSocket) client = qs_local_socket_new ();
+  g_autoptr (QsLocalSocket) accepted = NULL;
+  g_autoptr (GIOStream) view = NULL;
+  g_autoptr (GDataInputStream) lines = NULL;
+  g_autoptr (GBytes) got = NULL;
+  Fixture f = { .trace = g_string_new (NULL) };
+  GError *error = NULL;
+
+  g_test_summary ("The view works on a QsLocalSocket too: lines in, bytes out, the end "
+                  "of the stream after the peer left, and a write then fails");
+
+  g_assert_true (qs_local_server_listen (server, name));
+  qs_local_socket_connect_to_server (client, name, QS_OPEN_MODE_READ_WRITE);
+  qs_test_run_until (qs_local_server_has_pending_connections (server), TIMEOUT_MS);
+  accepted = qs_local_server_next_pending_connection (server);
+  view = qs_io_device_as_gio_stream (QS_IO_DEVICE (accepted));
+
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (view), "to client",
+                                            9, NULL, NULL, &error));
+  g_assert_no_error (error);
+  qs_test_run_until (qs_io_device_bytes_available (QS_IO_DEVICE (client)) == 9, TIMEOUT_MS);
+  got = qs_io_device_read_all (QS_IO_DEVICE (client));
+  qs_test_assert_bytes (got, "to client");
+
+  lines = g_data_input_stream_new (g_io_stream_get_input_stream (view));
+  g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, on_line, &f);
+  qs_io_device_write (QS_IO_DEVICE (client), (const guint8 *) "one\ntwo", 7);
+  qs_local_socket_disconnect_from_server (client);
+  qs_test_run_until (g_str_has_suffix (f.trace->str, "<eof>"), TIMEOUT_MS);
+  g_assert_cmpstr (f.trace->str, ==, "one|two|<eof>");
+
+  g_assert_cmpint (g_output_stream_write (g_io_stream_get_output_stream (view), "x", 1, NULL,
+                                          &error), ==, -1);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED);
+  g_clear_error (&error);
+  g_assert_true (g_io_stream_close (view, NULL, NULL));
+  g_assert_false (qs_io_device_is_open (QS_IO_DEVICE (accepted)));
+  qs_local_server_close (server);
+  g_rmdir (dir);
+  g_string_free (f.trace, TRUE);
+}
+
 #ifdef HAVE_LIBSOUP
 static void
 on_hello (SoupServer        *server,
@@ -740,6 +788,7 @@ main (int   argc,
   g_test_add ("/io-stream/splice/async", Fixture, GINT_TO_POINTER (TRUE), setup,
               test_splice_file, teardown);
   g_test_add ("/io-stream/errors", Fixture, NULL, setup, test_errors, teardown);
+  g_test_add_func ("/io-stream/local-socket", test_local_socket);
   g_test_add_func ("/io-stream/libsoup/server", test_libsoup_server);
   g_test_add_func ("/io-stream/tls/client", test_tls_client);
 
