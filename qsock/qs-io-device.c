@@ -2133,7 +2133,9 @@ qs_io_device_write_all_finish (QsIODevice   *self,
  * it returns 0, the end of the stream. A write is accepted (whole) while
  * fewer than 256 KiB wait in the write buffer and would block beyond
  * that, until [signal@Qs.IODevice::bytes-written] brings it under again.
- * Errors are in the `G_IO_ERROR` domain with the device's error string.
+ * Errors are in the `G_IO_ERROR` domain with the device's error string;
+ * on a device that is not open, reads and writes fail with
+ * `G_IO_ERROR_CLOSED`.
  * The sources of the pollable streams become ready on the device's
  * signals and are attached to the context that is thread-default for the
  * caller, as GIO's are. The blocking calls wait with

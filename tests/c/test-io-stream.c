@@ -501,6 +501,48 @@ test_errors (Fixture      *f,
 }
 
 static void
+test_before_connect (void)
+{
+  guint16 port;
+  g_autoptr (GSocket) listener = qs_test_listener_new (G_SOCKET_FAMILY_IPV4, 4, &port);
+  g_autoptr (QsTcpSocket) socket = qs_tcp_socket_new ();
+  g_autoptr (GIOStream) view = qs_io_device_as_gio_stream (QS_IO_DEVICE (socket));
+  GPollableOutputStream *output = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (view));
+  GPollableInputStream *input = G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (view));
+  g_autoptr (GSocket) peer = NULL;
+  g_autoptr (GBytes) got = NULL;
+  GError *error = NULL;
+  char buffer[4];
+
+  g_test_summary ("A view made before connect_to_host: closed until then; while the "
+                  "socket connects, reads would block and writes queue, then leave");
+
+  g_assert_cmpint (g_pollable_output_stream_write_nonblocking (output, "x", 1, NULL, &error),
+                   ==, -1);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_clear_error (&error);
+
+  qs_abstract_socket_connect_to_host (QS_ABSTRACT_SOCKET (socket), "127.0.0.1", port,
+                                      QS_OPEN_MODE_READ_WRITE,
+                                      QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
+  g_assert_cmpint (qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (socket)), ==,
+                   QS_SOCKET_STATE_CONNECTING_STATE);
+  g_assert_cmpint (g_pollable_input_stream_read_nonblocking (input, buffer, sizeof buffer, NULL,
+                                                             &error), ==, -1);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+  g_clear_error (&error);
+  g_assert_cmpint (g_pollable_output_stream_write_nonblocking (output, "early", 5, NULL, &error),
+                   ==, 5);
+  g_assert_no_error (error);
+
+  peer = qs_test_accept (listener, TIMEOUT_MS);
+  got = qs_test_peer_read (peer, 5, TIMEOUT_MS);
+  qs_test_assert_bytes (got, "early");
+  qs_abstract_socket_abort (QS_ABSTRACT_SOCKET (socket));
+  qs_test_drain_context ();
+}
+
+static void
 test_local_socket (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("qsock-view-XXXXXX", NULL);
@@ -788,6 +830,7 @@ main (int   argc,
   g_test_add ("/io-stream/splice/async", Fixture, GINT_TO_POINTER (TRUE), setup,
               test_splice_file, teardown);
   g_test_add ("/io-stream/errors", Fixture, NULL, setup, test_errors, teardown);
+  g_test_add_func ("/io-stream/before-connect", test_before_connect);
   g_test_add_func ("/io-stream/local-socket", test_local_socket);
   g_test_add_func ("/io-stream/libsoup/server", test_libsoup_server);
   g_test_add_func ("/io-stream/tls/client", test_tls_client);
