@@ -765,6 +765,14 @@ test_tls_client (void)
                   "blocking handshake with `openssl s_server`, a line there and back "
                   "(read asynchronously), and a close");
 
+#ifdef __SANITIZE_ADDRESS__
+  /* GCC 12's LeakSanitizer crashes ("Tracer caught signal 11") reading
+   * the dynamic thread-local storage of GnuTLS in the GLib worker thread
+   * that glib-networking runs a handshake in; no leak is involved. The
+   * plain and ThreadSanitizer builds run this test. */
+  g_test_skip ("LeakSanitizer cannot trace glib-networking's handshake thread");
+  return;
+#endif
   if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
     {
       skip_unless_ci ("no TLS backend: glib-networking is not installed");
@@ -790,6 +798,9 @@ test_tls_client (void)
   view = qs_io_device_as_gio_stream (QS_IO_DEVICE (socket));
   tls = g_tls_client_connection_new (view, NULL, &error);
   g_assert_no_error (error);
+  /* The certificate is self-signed and accepted by the handler: the
+   * system's CA store plays no part. */
+  g_tls_connection_set_database (G_TLS_CONNECTION (tls), NULL);
   g_signal_connect (tls, "accept-certificate", G_CALLBACK (accept_any_certificate), &accepted);
 
   g_assert_true (g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, &error));
