@@ -210,12 +210,12 @@ on_ready_read_take_two (QsIODevice *device,
   g_string_append_printf (f->trace, "direct(%s) ", buffer);
 }
 
-/* The view's input source: reads what is there, or logs the end. */
-static gboolean
-on_readable (GObject *stream,
-             gpointer user_data)
+/* Reads what the view has, logging "view(BYTES) " or, at the end,
+ * "view-eof "; returns how many bytes. */
+static gssize
+read_into_trace (GObject *stream,
+                 Fixture *f)
 {
-  Fixture *f = user_data;
   char buffer[64] = { 0 };
   GError *error = NULL;
   gssize n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (stream), buffer,
@@ -223,12 +223,18 @@ on_readable (GObject *stream,
 
   g_assert_no_error (error);
   if (n == 0)
-    {
-      g_string_append (f->trace, "view-eof ");
-      return G_SOURCE_REMOVE;
-    }
-  g_string_append_printf (f->trace, "view(%s) ", buffer);
-  return G_SOURCE_CONTINUE;
+    g_string_append (f->trace, "view-eof ");
+  else
+    g_string_append_printf (f->trace, "view(%s) ", buffer);
+  return n;
+}
+
+/* The view's input source: reads until the end. */
+static gboolean
+on_readable (GObject *stream,
+             gpointer user_data)
+{
+  return read_into_trace (stream, user_data) > 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
 static void
@@ -279,14 +285,9 @@ on_readable_close_and_drop (GObject *stream,
                             gpointer user_data)
 {
   Fixture *f = user_data;
-  char buffer[16] = { 0 };
   GError *error = NULL;
 
-  g_assert_cmpint (g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (stream),
-                                                             buffer, sizeof buffer - 1, NULL,
-                                                             &error), ==, 4);
-  g_assert_no_error (error);
-  g_string_append_printf (f->trace, "view(%s) ", buffer);
+  g_assert_cmpint (read_into_trace (stream, f), ==, 4);
   g_assert_true (g_io_stream_close (f->view, NULL, &error));
   g_assert_no_error (error);
   g_clear_object (&f->view);
@@ -324,19 +325,15 @@ on_writable (GObject *stream,
   return G_SOURCE_REMOVE;
 }
 
+/* Writes @pattern through the view without blocking, a chunk at a
+ * time, until it would block: after exactly WRITE_LIMIT bytes. */
 static void
-test_backpressure (Fixture      *f,
-                   gconstpointer data)
+fill_to_limit (Fixture      *f,
+               const guint8 *pattern)
 {
-  g_autofree guint8 *pattern = qs_test_pattern_new (0, WRITE_LIMIT + CHUNK);
-  g_autoptr (GBytes) got = NULL;
   GError *error = NULL;
-  GSource *source;
   gsize total = 0;
   gssize n;
-
-  g_test_summary ("The output stream takes whole writes until 256 KiB wait in the write "
-                  "buffer, would block then, and becomes writable on bytes-written");
 
   g_assert_true (g_pollable_output_stream_is_writable (OUTPUT (f)));
   while ((n = g_pollable_output_stream_write_nonblocking (OUTPUT (f), pattern + total, CHUNK,
@@ -347,8 +344,22 @@ test_backpressure (Fixture      *f,
       g_assert_cmpuint (total, <=, WRITE_LIMIT);
     }
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
-  g_clear_error (&error);
+  g_error_free (error);
   g_assert_cmpuint (total, ==, WRITE_LIMIT);
+}
+
+static void
+test_backpressure (Fixture      *f,
+                   gconstpointer data)
+{
+  g_autofree guint8 *pattern = qs_test_pattern_new (0, WRITE_LIMIT + CHUNK);
+  g_autoptr (GBytes) got = NULL;
+  GSource *source;
+
+  g_test_summary ("The output stream takes whole writes until 256 KiB wait in the write "
+                  "buffer, would block then, and becomes writable on bytes-written");
+
+  fill_to_limit (f, pattern);
   g_assert_cmpint (qs_io_device_bytes_to_write (DEV (f)), ==, WRITE_LIMIT);
   g_assert_false (g_pollable_output_stream_is_writable (OUTPUT (f)));
 
@@ -370,21 +381,13 @@ test_blocking_write (Fixture      *f,
   g_autofree guint8 *pattern = qs_test_pattern_new (0, WRITE_LIMIT + CHUNK);
   g_autoptr (GBytes) got = NULL;
   GError *error = NULL;
-  gsize total = 0;
 
   g_test_summary ("A blocking write over the limit waits (without the main loop) until "
                   "bytes have left, then queues; the peer gets every byte in order");
 
-  while (g_pollable_output_stream_is_writable (OUTPUT (f)))
-    {
-      g_assert_cmpint (g_pollable_output_stream_write_nonblocking (OUTPUT (f), pattern + total,
-                                                                   CHUNK, NULL, &error), ==, CHUNK);
-      g_assert_no_error (error);
-      total += CHUNK;
-      g_assert_cmpuint (total, <=, WRITE_LIMIT);
-    }
+  fill_to_limit (f, pattern);
   g_assert_cmpint (g_output_stream_write (g_io_stream_get_output_stream (f->view),
-                                          pattern + total, CHUNK, NULL, &error), ==, CHUNK);
+                                          pattern + WRITE_LIMIT, CHUNK, NULL, &error), ==, CHUNK);
   g_assert_no_error (error);
   /* The wait sent bytes to the kernel: fewer than all are queued. */
   g_assert_cmpint (qs_io_device_bytes_to_write (DEV (f)), <, WRITE_LIMIT + CHUNK);
