@@ -2,14 +2,17 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The socket engine: one non-blocking GSocket and one GSource on the
- * owner's GMainContext. The source watches the descriptor with
- * g_source_add_unix_fd() and its event mask is changed in place with
- * g_source_modify_unix_fd(); it is never re-created per event. A change
- * of the wanted events is only recorded: the source's prepare() applies
- * it before the context polls again, so that a socket that arms and
- * disarms G_IO_OUT within one dispatch (a reply written and flushed at
- * once) costs the main context nothing. I/O uses
+ * The socket engine: one non-blocking GSocket, registered in the
+ * reactor of the owner's GMainContext. A reactor is one GSource per
+ * context that owns an epoll descriptor (level-triggered) holding every
+ * engine of that context; the context polls that one descriptor, and
+ * the reactor's dispatch visits only the descriptors epoll reports
+ * ready, so an event costs the same however many idle sockets the
+ * context holds. A change of the wanted events is only recorded and
+ * queued: the reactor's prepare() makes the epoll_ctl() before the
+ * context polls again, so that a socket that arms and disarms G_IO_OUT
+ * within one dispatch (a reply written and flushed at once) costs
+ * nothing. I/O uses
  * the descriptor's system calls directly so that EAGAIN costs no GError
  * allocation. Errors come back as errno values; one function maps them
  * to QsSocketError and Qt's (translated) messages.
@@ -27,6 +30,7 @@
 #include <unistd.h>
 #include <stddef.h>
 #include <net/if.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -70,82 +74,245 @@ typedef struct
   guint           received_count; /* how many messages are set up to receive */
 } Batch;
 
+/* The most ready descriptors one dispatch of a reactor takes; any more
+ * stay ready (epoll is level-triggered) for the next iteration. */
+#define REACTOR_BATCH 128
+
+typedef struct _Reactor Reactor;
+
 struct _QsSocketEngine
 {
   GSocket           *socket;   /* (owned) */
   int                fd;
   GSocketFamily      family;
-  GSource           *source;   /* (owned) */
-  gpointer           tag;      /* (nullable): NULL while nothing is watched */
+  Reactor           *reactor;  /* (nullable): NULL when none could be made */
   GIOCondition       events;   /* what the owner wants watched */
-  GIOCondition       watched;  /* what the source polls for now */
+  GIOCondition       watched;  /* what the epoll set holds (0: not in it) */
+  gboolean           queued;   /* in the reactor's list of changes */
+  gboolean           dead;     /* freed by its owner during a dispatch */
+  guint64            served;   /* the serial of the batch that served it last */
+  QsSocketEngine    *prev;     /* the list of changes, or the graveyard */
+  QsSocketEngine    *next;
   QsSocketEngineFunc func;
   gpointer           user_data;
   Batch              batch;
 };
 
-typedef struct
+/* One per GMainContext that holds engines: a GSource polling one epoll
+ * descriptor in which every engine of the context is registered. */
+struct _Reactor
 {
   GSource         source;
-  QsSocketEngine *engine;      /* (unowned) (nullable): NULL once freed */
-} QsEngineSource;
+  GMainContext   *context;     /* (unowned): the key in `reactors` */
+  int             epfd;
+  guint           n_engines;   /* under the `reactors` lock */
+  guint           depth;       /* dispatches running: > 1 in nested loops */
+  guint64         serial;      /* batches taken so far */
+  QsSocketEngine *changes;     /* engines whose watched events are stale */
+  QsSocketEngine *graveyard;   /* engines freed while a batch ran */
+};
 
-/* Makes the source poll for exactly the wanted events. With none, the
- * descriptor leaves the source so that a hung-up socket cannot wake the
- * loop while nobody listens. */
+/* The reactor of each context, found when an engine attaches. */
+G_LOCK_DEFINE_STATIC (reactors);
+static GHashTable *reactors;
+
+/* GIOCondition has poll()'s values, which epoll shares on Linux. */
+G_STATIC_ASSERT ((int) G_IO_IN == (int) EPOLLIN && (int) G_IO_OUT == (int) EPOLLOUT &&
+                 (int) G_IO_PRI == (int) EPOLLPRI && (int) G_IO_ERR == (int) EPOLLERR &&
+                 (int) G_IO_HUP == (int) EPOLLHUP);
+
+/* Makes the epoll set hold exactly the wanted events. With none, the
+ * descriptor leaves the set, so that a hung-up socket (epoll always
+ * reports HUP and ERR) cannot wake the loop while nobody listens. */
 static void
 apply_events (QsSocketEngine *self)
 {
-  self->watched = self->events;
+  struct epoll_event event = { 0 };
+  int op;
+
   if (self->events == 0)
-    {
-      if (self->tag)
-        g_source_remove_unix_fd (self->source, self->tag);
-      self->tag = NULL;
-    }
-  else if (self->tag == NULL)
-    self->tag = g_source_add_unix_fd (self->source, self->fd, self->events);
+    op = EPOLL_CTL_DEL;
+  else if (self->watched == 0)
+    op = EPOLL_CTL_ADD;
   else
-    g_source_modify_unix_fd (self->source, self->tag, self->events);
+    op = EPOLL_CTL_MOD;
+
+  event.events = self->events;
+  event.data.ptr = self;
+  if (epoll_ctl (self->reactor->epfd, op, self->fd, &event) == 0 || op == EPOLL_CTL_DEL)
+    self->watched = self->events;
 }
 
-/* Runs before every poll of the context, nested loops included. */
-static gboolean
-engine_source_prepare (GSource *source,
-                       int     *timeout)
+static void
+unlink_change (QsSocketEngine *self)
 {
-  QsSocketEngine *engine = ((QsEngineSource *) source)->engine;
+  if (self->prev != NULL)
+    self->prev->next = self->next;
+  else
+    self->reactor->changes = self->next;
+  if (self->next != NULL)
+    self->next->prev = self->prev;
+  self->prev = self->next = NULL;
+  self->queued = FALSE;
+}
+
+/* Runs before every poll of the context, nested loops included; it only
+ * visits the engines whose wanted events changed since. */
+static gboolean
+reactor_prepare (GSource *source,
+                 int     *timeout)
+{
+  Reactor *reactor = (Reactor *) source;
 
   *timeout = -1;
-  if (engine != NULL && engine->watched != engine->events)
-    apply_events (engine);
+  while (reactor->changes != NULL)
+    {
+      QsSocketEngine *engine = reactor->changes;
+
+      unlink_change (engine);
+      if (engine->watched != engine->events)
+        apply_events (engine);
+    }
   return FALSE;
 }
 
-static gboolean
-engine_source_dispatch (GSource     *source,
-                        GSourceFunc  callback,
-                        gpointer     user_data)
+static void
+engine_destroy (QsSocketEngine *self)
 {
-  QsEngineSource *es = (QsEngineSource *) source;
-  QsSocketEngine *engine = es->engine;
-  GIOCondition revents;
+  g_free (self->batch.messages);
+  g_free (self->batch.vectors);
+  g_free (self->batch.names);
+  g_free (self->batch.controls);
+  g_free (self->batch.received);
+  g_free (self->batch.payload);
+  g_free (self);
+}
 
-  if (engine == NULL || engine->tag == NULL || engine->events == 0)
-    return G_SOURCE_CONTINUE;
+static void
+reactor_bury (Reactor *reactor)
+{
+  while (reactor->graveyard != NULL)
+    {
+      QsSocketEngine *engine = reactor->graveyard;
 
-  /* Only what is wanted now: the poll may predate a change of events. */
-  revents = g_source_query_unix_fd (source, engine->tag) &
-            (engine->events | G_IO_HUP | G_IO_ERR | G_IO_NVAL);
-  if (revents != 0)
-    engine->func (revents, engine->user_data);   /* may free the engine */
+      reactor->graveyard = engine->next;
+      engine_destroy (engine);
+    }
+}
+
+/* Takes the ready descriptors and calls their owners. A callback may
+ * free any engine, its own included, or run a nested loop that
+ * dispatches this source again: a freed engine is only marked dead
+ * until the outermost dispatch ends, so every entry of the batch stays
+ * readable; one served by a nested batch is left to the next iteration
+ * (it is still ready if it has more to do); and an engine made during
+ * the batch, even on a reused descriptor number, is not in it. */
+static gboolean
+reactor_dispatch (GSource     *source,
+                  GSourceFunc  callback,
+                  gpointer     user_data)
+{
+  Reactor *reactor = (Reactor *) source;
+  struct epoll_event ready[REACTOR_BATCH];
+  guint64 serial;
+  int n;
+
+  do
+    n = epoll_wait (reactor->epfd, ready, G_N_ELEMENTS (ready), 0);
+  while (n < 0 && errno == EINTR);
+
+  serial = ++reactor->serial;
+  reactor->depth++;
+  for (int i = 0; i < n; i++)
+    {
+      QsSocketEngine *engine = ready[i].data.ptr;
+      GIOCondition revents;
+
+      if (engine->dead || engine->served > serial || engine->events == 0)
+        continue;
+
+      /* Only what is wanted now: the set may predate a change. */
+      revents = ready[i].events & (engine->events | G_IO_HUP | G_IO_ERR);
+      if (revents == 0)
+        continue;
+      engine->served = serial;
+      engine->func (revents, engine->user_data);   /* may free any engine */
+    }
+  if (--reactor->depth == 0)
+    reactor_bury (reactor);
 
   return G_SOURCE_CONTINUE;
 }
 
-static GSourceFuncs engine_source_funcs = {
-  engine_source_prepare, NULL, engine_source_dispatch, NULL, NULL, NULL,
+static void
+reactor_finalize (GSource *source)
+{
+  Reactor *reactor = (Reactor *) source;
+
+  reactor_bury (reactor);
+  close (reactor->epfd);
+}
+
+static GSourceFuncs reactor_funcs = {
+  reactor_prepare, NULL, reactor_dispatch, reactor_finalize, NULL, NULL,
 };
+
+/* The reactor of @context, made and attached for its first engine. NULL
+ * when no epoll descriptor can be made. */
+static Reactor *
+reactor_acquire (GMainContext *context)
+{
+  Reactor *reactor;
+
+  G_LOCK (reactors);
+  if (reactors == NULL)
+    reactors = g_hash_table_new (NULL, NULL);
+  reactor = g_hash_table_lookup (reactors, context);
+  if (reactor == NULL)
+    {
+      int epfd = epoll_create1 (EPOLL_CLOEXEC);
+
+      if (epfd < 0)
+        {
+          G_UNLOCK (reactors);
+          g_warning ("qsock: cannot create an epoll descriptor: %s", g_strerror (errno));
+          return NULL;
+        }
+      reactor = (Reactor *) g_source_new (&reactor_funcs, sizeof (Reactor));
+      reactor->context = context;
+      reactor->epfd = epfd;
+      g_source_set_static_name (&reactor->source, "[qsock] reactor");
+      /* A handler that runs a nested loop still gets its sockets served
+       * (Qt reads into the buffer meanwhile). */
+      g_source_set_can_recurse (&reactor->source, TRUE);
+      g_source_add_unix_fd (&reactor->source, epfd, G_IO_IN);
+      g_source_attach (&reactor->source, context);
+      g_hash_table_insert (reactors, context, reactor);
+    }
+  reactor->n_engines++;
+  G_UNLOCK (reactors);
+  return reactor;
+}
+
+/* Drops an engine's hold on @reactor: the last one destroys it (a
+ * running dispatch keeps its memory until it returns). */
+static void
+reactor_release (Reactor *reactor)
+{
+  gboolean last;
+
+  G_LOCK (reactors);
+  last = --reactor->n_engines == 0;
+  if (last)
+    g_hash_table_remove (reactors, reactor->context);
+  G_UNLOCK (reactors);
+
+  if (last)
+    {
+      g_source_destroy (&reactor->source);
+      g_source_unref (&reactor->source);
+    }
+}
 
 QsSocketEngine *
 _qs_socket_engine_new (GSocket            *socket,
@@ -160,13 +327,7 @@ _qs_socket_engine_new (GSocket            *socket,
   self->family = g_socket_get_family (socket);
   self->func = func;
   self->user_data = user_data;
-  self->source = g_source_new (&engine_source_funcs, sizeof (QsEngineSource));
-  ((QsEngineSource *) self->source)->engine = self;
-  g_source_set_static_name (self->source, "[qsock] socket engine");
-  /* A handler that runs a nested loop still gets its socket served (Qt
-   * reads into the buffer meanwhile); ready-read itself never nests. */
-  g_source_set_can_recurse (self->source, TRUE);
-  g_source_attach (self->source, context);
+  self->reactor = reactor_acquire (context != NULL ? context : g_main_context_default ());
 
   return self;
 }
@@ -279,26 +440,40 @@ _qs_socket_engine_new_udp (GSocketFamily       family,
   return engine_new_from_fd (fd, context, func, user_data, error_number);
 }
 
-/* Destroys the source and closes the socket. Safe from inside the
- * engine's own callback: the source stays alive until dispatch returns. */
+/* Leaves the reactor and closes the socket. Safe from inside any
+ * engine's callback: during a dispatch the memory is only freed once
+ * the dispatch returns, so that the batch can still read it. */
 void
 _qs_socket_engine_free (QsSocketEngine *self)
 {
+  Reactor *reactor;
+
   if (self == NULL)
     return;
 
-  ((QsEngineSource *) self->source)->engine = NULL;
-  g_source_destroy (self->source);
-  g_source_unref (self->source);
+  reactor = self->reactor;
+  if (reactor != NULL)
+    {
+      if (self->queued)
+        unlink_change (self);
+      /* Before the close: a duplicate of the descriptor would keep it in the set. */
+      if (self->watched != 0)
+        epoll_ctl (reactor->epfd, EPOLL_CTL_DEL, self->fd, NULL);
+    }
   g_socket_close (self->socket, NULL);
-  g_object_unref (self->socket);
-  g_free (self->batch.messages);
-  g_free (self->batch.vectors);
-  g_free (self->batch.names);
-  g_free (self->batch.controls);
-  g_free (self->batch.received);
-  g_free (self->batch.payload);
-  g_free (self);
+  g_clear_object (&self->socket);
+
+  if (reactor != NULL && reactor->depth > 0)
+    {
+      self->dead = TRUE;
+      self->next = reactor->graveyard;
+      reactor->graveyard = self;
+    }
+  else
+    engine_destroy (self);
+
+  if (reactor != NULL)
+    reactor_release (reactor);
 }
 
 GSocket *
@@ -319,12 +494,31 @@ _qs_socket_engine_get_family (QsSocketEngine *self)
   return self->family;
 }
 
-/* Watches exactly @events from the next poll of the context on. */
+/* The reactor's source on the engine's context (NULL if none could be
+ * made); (transfer none). */
+GSource *
+_qs_socket_engine_get_reactor (QsSocketEngine *self)
+{
+  return self->reactor != NULL ? &self->reactor->source : NULL;
+}
+
+/* Watches exactly @events from the next poll of the context on: the
+ * change is queued for the reactor's prepare(), so that arming and
+ * disarming within one dispatch costs no system call. */
 void
 _qs_socket_engine_set_events (QsSocketEngine *self,
                               GIOCondition    events)
 {
+  Reactor *reactor = self->reactor;
+
   self->events = events;
+  if (reactor == NULL || self->queued || events == self->watched)
+    return;
+  self->queued = TRUE;
+  self->next = reactor->changes;
+  if (self->next != NULL)
+    self->next->prev = self;
+  reactor->changes = self;
 }
 
 GIOCondition

@@ -2,8 +2,9 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Private: not API. The socket engine: one non-blocking GSocket and one
- * GSource per object on the object's GMainContext. It turns readiness into
+ * Private: not API. The socket engine: one non-blocking GSocket per
+ * object, registered in the one epoll reactor (a GSource) of the
+ * object's GMainContext. It turns readiness into
  * a callback to its owner and wraps the system calls (connect and its
  * completion, vectored send, receive into a buffer, accept, bind, listen,
  * options, and for UDP: datagram send/receive with their control
@@ -25,8 +26,9 @@ G_BEGIN_DECLS
 
 typedef struct _QsSocketEngine QsSocketEngine;
 
-/* Called from the engine's source with the conditions that are ready.
- * The owner may free the engine from inside the callback. */
+/* Called from the context's reactor with the conditions that are ready.
+ * The owner may free this or any other engine from inside the callback,
+ * make new ones or run a nested loop on the context. */
 typedef void (*QsSocketEngineFunc) (GIOCondition condition,
                                     gpointer     user_data);
 
@@ -115,6 +117,7 @@ void            _qs_socket_engine_free          (QsSocketEngine      *self);
 GSocket        *_qs_socket_engine_get_socket    (QsSocketEngine      *self);
 int             _qs_socket_engine_get_fd        (QsSocketEngine      *self);
 GSocketFamily   _qs_socket_engine_get_family    (QsSocketEngine      *self);
+GSource        *_qs_socket_engine_get_reactor   (QsSocketEngine      *self);
 
 void            _qs_socket_engine_set_events    (QsSocketEngine      *self,
                                                  GIOCondition         events);
