@@ -1,0 +1,675 @@
+/* test-reactor.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The reactor under the socket engines: one epoll source per
+ * GMainContext, made with the first engine and destroyed with the last,
+ * and its dispatch of a ready batch when the handlers free, close, reopen
+ * (reusing a descriptor number) or make engines, or run a nested loop.
+ * The engines here wrap one end of real socket pairs; the test writes to
+ * the other end. Run under ASan, a freed engine touched by the batch
+ * fails the test.
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "qs-socket-engine.h"
+#include "qs-test-utils.h"
+
+#define TIMEOUT_MS 5000
+
+/* One engine on one end of a socket pair, and what its callback saw. */
+typedef struct _End End;
+
+typedef void (*EndAction) (End *end);
+
+struct _End
+{
+  QsSocketEngine *engine;  /* (owned) (nullable): NULL once freed */
+  int             peer;    /* the other end of the pair; -1 once closed */
+  guint           calls;
+  GIOCondition    last;    /* the conditions of the last call */
+  EndAction       action;  /* (nullable): run from the callback */
+  End            *other;   /* what the action works on */
+  gpointer        data;
+};
+
+static void
+on_ready (GIOCondition condition,
+          gpointer     user_data)
+{
+  End *end = user_data;
+  guint8 buffer[64];
+  int error_number;
+
+  end->calls++;
+  end->last = condition;
+  if (condition & G_IO_IN)
+    while (_qs_socket_engine_receive (end->engine, buffer, sizeof buffer, &error_number) > 0)
+      ;
+  if (end->action != NULL)
+    end->action (end);
+}
+
+/* @end gets an engine on the thread-default context for one end of a
+ * new socket pair, watching G_IO_IN. */
+static void
+end_open (End *end)
+{
+  int fds[2];
+  GSocket *socket;
+
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds), ==, 0);
+  socket = g_socket_new_from_fd (fds[0], NULL);
+  g_assert_nonnull (socket);
+  end->engine = _qs_socket_engine_new (socket, g_main_context_get_thread_default (),
+                                       on_ready, end);
+  end->peer = fds[1];
+  _qs_socket_engine_set_events (end->engine, G_IO_IN);
+}
+
+static void
+end_close (End *end)
+{
+  g_clear_pointer (&end->engine, _qs_socket_engine_free);
+  if (end->peer >= 0)
+    close (end->peer);
+  end->peer = -1;
+}
+
+static void
+end_poke (End *end)
+{
+  g_assert_cmpint (write (end->peer, "x", 1), ==, 1);
+}
+
+/* Two engines, each the other's partner, with @action and @data, both
+ * registered and then made ready: the next iteration takes both in one
+ * batch. */
+static void
+open_ready_pair (End       *a,
+                 End       *b,
+                 EndAction  action,
+                 gpointer   data)
+{
+  end_open (a);
+  end_open (b);
+  a->action = b->action = action;
+  a->other = b;
+  b->other = a;
+  a->data = b->data = data;
+  qs_test_drain_context ();   /* registers both before they are ready */
+  end_poke (a);
+  end_poke (b);
+}
+
+/* Each test runs on a new context of its own, thread-default. */
+typedef struct
+{
+  GMainContext *context;
+} Fixture;
+
+static void
+setup (Fixture       *f,
+       gconstpointer  data)
+{
+  f->context = g_main_context_new ();
+  g_main_context_push_thread_default (f->context);
+}
+
+static void
+teardown (Fixture       *f,
+          gconstpointer  data)
+{
+  qs_test_drain_context ();
+  g_main_context_pop_thread_default (f->context);
+  g_main_context_unref (f->context);
+}
+
+/* One context iteration, which must dispatch something. */
+static void
+iterate_once (void)
+{
+  g_assert_true (g_main_context_iteration (g_main_context_get_thread_default (), FALSE));
+}
+
+static void
+test_one_source (Fixture       *f,
+                 gconstpointer  data)
+{
+  End a = { 0 }, b = { 0 }, c = { 0 };
+  GSource *reactor;
+
+  end_open (&a);
+  end_open (&b);
+  reactor = g_source_ref (_qs_socket_engine_get_reactor (a.engine));
+  g_assert_true (_qs_socket_engine_get_reactor (b.engine) == reactor);
+  g_assert_true (g_source_get_context (reactor) == f->context);
+  g_assert_cmpstr (g_source_get_name (reactor), ==, "[qsock] reactor");
+
+  end_poke (&b);
+  qs_test_run_until (b.calls == 1, TIMEOUT_MS);
+  qs_test_drain_context ();
+  g_assert_cmpuint (a.calls, ==, 0);
+  g_assert_cmpuint (b.calls, ==, 1);
+  g_assert_cmpuint (b.last, ==, G_IO_IN);
+
+  end_close (&a);
+  g_assert_false (g_source_is_destroyed (reactor));
+  end_close (&b);
+  g_assert_true (g_source_is_destroyed (reactor));
+  g_source_unref (reactor);
+
+  /* The next engine gets a new reactor, which works. */
+  end_open (&c);
+  g_assert_false (g_source_is_destroyed (_qs_socket_engine_get_reactor (c.engine)));
+  end_poke (&c);
+  qs_test_run_until (c.calls == 1, TIMEOUT_MS);
+  end_close (&c);
+}
+
+/* Two engines ready in one batch; whichever is served first frees the
+ * other, whose entry later in the batch must be dropped. */
+static void
+free_other (End *end)
+{
+  end_close (end->other);
+}
+
+static void
+test_free_other_in_batch (Fixture       *f,
+                          gconstpointer  data)
+{
+  End a = { 0 }, b = { 0 };
+
+  open_ready_pair (&a, &b, free_other, NULL);
+
+  iterate_once ();
+  g_assert_cmpuint (a.calls + b.calls, ==, 1);
+  qs_test_drain_context ();
+  g_assert_cmpuint (a.calls + b.calls, ==, 1);
+  g_assert_true ((a.engine == NULL) != (b.engine == NULL));
+  end_close (&a);
+  end_close (&b);
+}
+
+/* Every handler of a batch frees its own engine. */
+static void
+free_self (End *end)
+{
+  end_close (end);
+}
+
+static void
+test_free_self (Fixture       *f,
+                gconstpointer  data)
+{
+  End ends[3] = { { 0 } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ends); i++)
+    {
+      end_open (&ends[i]);
+      ends[i].action = free_self;
+    }
+  qs_test_drain_context ();
+  for (guint i = 0; i < G_N_ELEMENTS (ends); i++)
+    end_poke (&ends[i]);
+
+  iterate_once ();
+  for (guint i = 0; i < G_N_ELEMENTS (ends); i++)
+    {
+      g_assert_cmpuint (ends[i].calls, ==, 1);
+      g_assert_null (ends[i].engine);
+    }
+  g_assert_false (g_main_context_pending (f->context));
+}
+
+/* The first handler of a batch closes the other engine and opens a new
+ * one on the same descriptor number, not ready: the batch's entry for
+ * the old engine must not reach the new one. */
+static void
+reopen_other (End *end)
+{
+  End *other = end->other;
+  End *fresh = end->data;
+  int fd = _qs_socket_engine_get_fd (other->engine);
+  int fds[2];
+
+  other->action = NULL;
+  end_close (other);
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds), ==, 0);
+  if (fds[0] != fd)
+    {
+      g_assert_cmpint (dup2 (fds[0], fd), ==, fd);
+      close (fds[0]);
+    }
+  fresh->engine = _qs_socket_engine_new (g_socket_new_from_fd (fd, NULL),
+                                         g_main_context_get_thread_default (),
+                                         on_ready, fresh);
+  fresh->peer = fds[1];
+  _qs_socket_engine_set_events (fresh->engine, G_IO_IN);
+}
+
+static void
+test_reuse_descriptor (Fixture       *f,
+                       gconstpointer  data)
+{
+  End a = { 0 }, b = { 0 }, fresh = { 0 };
+
+  open_ready_pair (&a, &b, reopen_other, &fresh);
+
+  iterate_once ();
+  g_assert_cmpuint (a.calls + b.calls, ==, 1);
+  g_assert_nonnull (fresh.engine);
+  qs_test_drain_context ();
+  g_assert_cmpuint (fresh.calls, ==, 0);
+
+  /* It is served with its own events. */
+  end_poke (&fresh);
+  qs_test_run_until (fresh.calls == 1, TIMEOUT_MS);
+  g_assert_cmpuint (fresh.last, ==, G_IO_IN);
+  end_close (&a);
+  end_close (&b);
+  end_close (&fresh);
+}
+
+/* A handler makes new engines that are ready at once: they are served
+ * from the next iteration. */
+static void
+open_new (End *end)
+{
+  End *news = end->data;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      end_open (&news[i]);
+      end_poke (&news[i]);
+    }
+  end->action = NULL;
+}
+
+static void
+test_create_in_handler (Fixture       *f,
+                        gconstpointer  data)
+{
+  End a = { 0 }, news[4] = { { 0 } };
+  guint served = 0;
+
+  end_open (&a);
+  a.action = open_new;
+  a.data = news;
+  end_poke (&a);
+  qs_test_run_until (a.calls == 1, TIMEOUT_MS);
+  for (guint i = 0; i < G_N_ELEMENTS (news); i++)
+    g_assert_cmpuint (news[i].calls, ==, 0);
+
+  iterate_once ();
+  for (guint i = 0; i < G_N_ELEMENTS (news); i++)
+    served += news[i].calls;
+  g_assert_cmpuint (served, ==, G_N_ELEMENTS (news));
+
+  end_close (&a);
+  for (guint i = 0; i < G_N_ELEMENTS (news); i++)
+    end_close (&news[i]);
+}
+
+/* The handler served first runs a nested loop on the same context until
+ * the other engine is served there; the outer batch, which also holds
+ * the other engine, must not serve it again with a stale event, nor
+ * touch it once the handler freed it (@data non-NULL). */
+static void
+nest (End *end)
+{
+  End *other = end->other;
+
+  other->action = NULL;
+  qs_test_run_until (other->calls == 1, TIMEOUT_MS);
+  if (end->data != NULL)
+    end_close (other);
+}
+
+static void
+test_nested_loop (Fixture       *f,
+                  gconstpointer  data)
+{
+  End a = { 0 }, b = { 0 };
+
+  open_ready_pair (&a, &b, nest, (gpointer) data);
+
+  iterate_once ();
+  g_assert_cmpuint (a.calls, ==, 1);
+  g_assert_cmpuint (b.calls, ==, 1);
+  qs_test_drain_context ();
+  g_assert_cmpuint (a.calls, ==, 1);
+  g_assert_cmpuint (b.calls, ==, 1);
+  g_assert_true ((a.engine == NULL || b.engine == NULL) == (data != NULL));
+  end_close (&a);
+  end_close (&b);
+}
+
+/* A handler that became ready inside a nested loop of the other one. */
+static void
+poke_and_nest (End *end)
+{
+  End *other = end->other;
+
+  end->action = NULL;
+  end_poke (other);
+  qs_test_run_until (other->calls == 1, TIMEOUT_MS);
+}
+
+static void
+test_nested_new_event (Fixture       *f,
+                       gconstpointer  data)
+{
+  End a = { 0 }, b = { 0 };
+
+  end_open (&a);
+  end_open (&b);
+  a.action = poke_and_nest;
+  a.other = &b;
+  end_poke (&a);
+  qs_test_run_until (a.calls == 1, TIMEOUT_MS);
+  g_assert_cmpuint (b.calls, ==, 1);
+  end_close (&a);
+  end_close (&b);
+}
+
+/* The last engine of the context is freed inside the reactor's dispatch,
+ * which destroys the reactor under it; a new engine made in the same
+ * handler gets a new reactor. */
+static void
+free_all_and_open (End *end)
+{
+  End *fresh = end->data;
+
+  end_close (end->other);
+  end_close (end);
+  end_open (fresh);
+  end_poke (fresh);
+}
+
+static void
+test_last_engine_in_handler (Fixture       *f,
+                             gconstpointer  data)
+{
+  End a = { 0 }, b = { 0 }, fresh = { 0 };
+  GSource *old;
+
+  open_ready_pair (&a, &b, free_all_and_open, &fresh);
+  old = g_source_ref (_qs_socket_engine_get_reactor (a.engine));
+
+  iterate_once ();
+  g_assert_cmpuint (a.calls + b.calls, ==, 1);
+  g_assert_true (g_source_is_destroyed (old));
+  g_assert_true (_qs_socket_engine_get_reactor (fresh.engine) != old);
+  g_source_unref (old);
+  qs_test_run_until (fresh.calls == 1, TIMEOUT_MS);
+  end_close (&fresh);
+}
+
+/* An engine that wants nothing, whose peer hung up, does not wake the
+ * loop (epoll always reports HUP: it must leave the set). */
+static void
+test_no_events_no_wakeup (Fixture       *f,
+                          gconstpointer  data)
+{
+  End a = { 0 };
+
+  end_open (&a);
+  qs_test_drain_context ();
+  _qs_socket_engine_set_events (a.engine, 0);
+  close (a.peer);
+  a.peer = -1;
+  qs_test_drain_context ();
+  g_assert_false (g_main_context_pending (f->context));
+  g_assert_cmpuint (a.calls, ==, 0);
+
+  _qs_socket_engine_set_events (a.engine, G_IO_IN);
+  qs_test_run_until (a.calls == 1, TIMEOUT_MS);
+  g_assert_true (a.last & G_IO_HUP);
+  end_close (&a);
+}
+
+/* Arming and disarming G_IO_OUT before the loop polls again: no
+ * G_IO_OUT is dispatched. */
+static void
+test_events_changed_before_poll (Fixture       *f,
+                                 gconstpointer  data)
+{
+  End a = { 0 };
+
+  end_open (&a);
+  qs_test_drain_context ();
+  _qs_socket_engine_set_events (a.engine, G_IO_IN | G_IO_OUT);
+  _qs_socket_engine_set_events (a.engine, G_IO_IN);
+  qs_test_drain_context ();
+  g_assert_cmpuint (a.calls, ==, 0);
+
+  _qs_socket_engine_set_events (a.engine, G_IO_IN | G_IO_OUT);
+  qs_test_run_until (a.calls == 1, TIMEOUT_MS);
+  g_assert_cmpuint (a.last, ==, G_IO_OUT);
+  end_close (&a);
+}
+
+/* Several thousand idle engines on one context: an event on one of them
+ * is dispatched in the first iteration, to it alone. */
+static void
+test_many_sockets (Fixture       *f,
+                   gconstpointer  data)
+{
+  const guint n = 4000;
+  struct rlimit saved, raised;
+  End *ends;
+  guint total = 0;
+
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &saved), ==, 0);
+  raised = saved;
+  raised.rlim_cur = MIN (saved.rlim_max, 2 * n + 256);
+  if (raised.rlim_cur < 2 * n + 64 || setrlimit (RLIMIT_NOFILE, &raised) != 0)
+    {
+      g_test_skip ("cannot raise RLIMIT_NOFILE");
+      return;
+    }
+
+  ends = g_new0 (End, n);
+  for (guint i = 0; i < n; i++)
+    end_open (&ends[i]);
+  qs_test_drain_context ();
+
+  for (guint round = 0; round < 3; round++)
+    {
+      End *target = &ends[g_test_rand_int_range (0, n)];
+      guint before = target->calls;
+
+      end_poke (target);
+      iterate_once ();
+      g_assert_cmpuint (target->calls, ==, before + 1);
+      g_assert_cmpuint (target->last, ==, G_IO_IN);
+    }
+  for (guint i = 0; i < n; i++)
+    total += ends[i].calls;
+  g_assert_cmpuint (total, ==, 3);
+
+  for (guint i = 0; i < n; i++)
+    end_close (&ends[i]);
+  g_free (ends);
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &saved), ==, 0);
+}
+
+/* Two threads, each with a context and engines of its own: two
+ * reactors, each serving its own thread. */
+typedef struct
+{
+  GMainContext *context;
+  GSource      *reactor;   /* (owned) */
+  guint         calls;
+  gboolean      wrong_thread;
+  pthread_t     thread;
+} ThreadRun;
+
+static void
+on_thread_ready (GIOCondition condition,
+                 gpointer     user_data)
+{
+  End *end = user_data;
+  ThreadRun *run = end->data;
+
+  run->wrong_thread |= !pthread_equal (pthread_self (), run->thread);
+  on_ready (condition, user_data);
+  run->calls++;
+}
+
+static gpointer
+thread_main (gpointer data)
+{
+  ThreadRun *run = data;
+  End ends[8] = { { 0 } };
+
+  run->thread = pthread_self ();
+  run->context = g_main_context_new ();
+  g_main_context_push_thread_default (run->context);
+  for (guint i = 0; i < G_N_ELEMENTS (ends); i++)
+    {
+      int fds[2];
+
+      g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds), ==, 0);
+      ends[i].engine = _qs_socket_engine_new (g_socket_new_from_fd (fds[0], NULL), run->context,
+                                              on_thread_ready, &ends[i]);
+      ends[i].peer = fds[1];
+      ends[i].data = run;
+      _qs_socket_engine_set_events (ends[i].engine, G_IO_IN);
+    }
+  run->reactor = g_source_ref (_qs_socket_engine_get_reactor (ends[0].engine));
+  for (guint round = 0; round < 50; round++)
+    {
+      end_poke (&ends[round % G_N_ELEMENTS (ends)]);
+      qs_test_run_until (run->calls == round + 1, TIMEOUT_MS);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (ends); i++)
+    end_close (&ends[i]);
+  g_main_context_pop_thread_default (run->context);
+  g_main_context_unref (run->context);
+  return NULL;
+}
+
+static void
+test_two_threads (Fixture       *f,
+                  gconstpointer  data)
+{
+  ThreadRun runs[2] = { { 0 } };
+  GThread *threads[2];
+
+  for (guint i = 0; i < 2; i++)
+    threads[i] = g_thread_new ("reactor-test", thread_main, &runs[i]);
+  for (guint i = 0; i < 2; i++)
+    g_thread_join (threads[i]);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_cmpuint (runs[i].calls, ==, 50);
+      g_assert_false (runs[i].wrong_thread);
+      g_assert_true (g_source_is_destroyed (runs[i].reactor));
+    }
+  g_assert_true (runs[0].reactor != runs[1].reactor);
+  for (guint i = 0; i < 2; i++)
+    g_source_unref (runs[i].reactor);
+}
+
+/* The classes on one reactor: a TCP socket, a UDP socket, a local socket
+ * and a TCP server, each with an event pending in the same batch. The
+ * first handler drops every object; the others' events must be dropped. */
+typedef struct
+{
+  GObject *objects[4];   /* (owned) (nullable) */
+  guint    calls;
+} Classes;
+
+static void
+on_class_event (GObject *object,
+                gpointer user_data)
+{
+  Classes *c = user_data;
+
+  c->calls++;
+  for (guint i = 0; i < G_N_ELEMENTS (c->objects); i++)
+    g_clear_object (&c->objects[i]);
+}
+
+static void
+test_classes_dropped_in_batch (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GInetAddress) loopback = qs_test_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocket) listener = NULL, client = NULL, peer = NULL, server_client = NULL;
+  QsTcpSocket *tcp = qs_tcp_socket_new ();
+  QsUdpSocket *udp = qs_udp_socket_new ();
+  g_autoptr(QsUdpSocket) sender = qs_udp_socket_new ();
+  QsLocalSocket *local = qs_local_socket_new ();
+  QsTcpServer *server = qs_tcp_server_new ();
+  Classes c = { { G_OBJECT (tcp), G_OBJECT (udp), G_OBJECT (local), G_OBJECT (server) }, 0 };
+  guint16 port;
+  int fds[2];
+
+  listener = qs_test_listener_new (G_SOCKET_FAMILY_IPV4, 4, &port);
+  client = qs_test_client_new (G_SOCKET_FAMILY_IPV4, port);
+  peer = qs_test_accept (listener, TIMEOUT_MS);
+  g_assert_true (qs_abstract_socket_set_socket_descriptor (QS_ABSTRACT_SOCKET (tcp),
+                                                           dup (g_socket_get_fd (client)),
+                                                           QS_SOCKET_STATE_CONNECTED_STATE,
+                                                           QS_OPEN_MODE_READ_WRITE));
+  qs_test_udp_bind (udp, "127.0.0.1", QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds), ==, 0);
+  g_assert_true (qs_local_socket_set_socket_descriptor (local, fds[0],
+                                                        QS_LOCAL_SOCKET_STATE_CONNECTED_STATE,
+                                                        QS_OPEN_MODE_READ_WRITE));
+  g_assert_true (qs_tcp_server_listen (server, loopback, 0));
+  for (guint i = 0; i < 3; i++)
+    g_signal_connect (c.objects[i], "ready-read", G_CALLBACK (on_class_event), &c);
+  g_signal_connect (server, "new-connection", G_CALLBACK (on_class_event), &c);
+
+  qs_test_peer_send (peer, "tcp", -1);
+  g_assert_cmpint (qs_udp_socket_write_datagram (sender, (const guint8 *) "udp", 3, loopback,
+                                                 qs_test_udp_local_port (udp)), ==, 3);
+  g_assert_cmpint (write (fds[1], "local", 5), ==, 5);
+  server_client = qs_test_client_new (G_SOCKET_FAMILY_IPV4, qs_tcp_server_get_server_port (server));
+
+  qs_test_run_until (c.calls == 1, TIMEOUT_MS);
+  qs_test_drain_context ();
+  g_assert_cmpuint (c.calls, ==, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (c.objects); i++)
+    g_assert_null (c.objects[i]);
+  close (fds[1]);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, fn, data) g_test_add (path, Fixture, data, setup, fn, teardown)
+  ADD ("/reactor/one-source", test_one_source, NULL);
+  ADD ("/reactor/free-other-in-batch", test_free_other_in_batch, NULL);
+  ADD ("/reactor/free-self", test_free_self, NULL);
+  ADD ("/reactor/reuse-descriptor", test_reuse_descriptor, NULL);
+  ADD ("/reactor/create-in-handler", test_create_in_handler, NULL);
+  ADD ("/reactor/nested-loop", test_nested_loop, NULL);
+  ADD ("/reactor/nested-loop-then-free", test_nested_loop, GINT_TO_POINTER (1));
+  ADD ("/reactor/nested-new-event", test_nested_new_event, NULL);
+  ADD ("/reactor/last-engine-in-handler", test_last_engine_in_handler, NULL);
+  ADD ("/reactor/no-events-no-wakeup", test_no_events_no_wakeup, NULL);
+  ADD ("/reactor/events-changed-before-poll", test_events_changed_before_poll, NULL);
+  ADD ("/reactor/many-sockets", test_many_sockets, NULL);
+  ADD ("/reactor/two-threads", test_two_threads, NULL);
+  ADD ("/reactor/classes-dropped-in-batch", test_classes_dropped_in_batch, NULL);
+#undef ADD
+
+  return g_test_run ();
+}
