@@ -80,6 +80,14 @@ typedef struct
 
 typedef struct _Reactor Reactor;
 
+/* Where an engine's change of events goes. */
+typedef enum
+{
+  CHANGE_NONE,        /* nothing pending */
+  CHANGE_QUEUED,      /* in the reactor's list, for its prepare() */
+  CHANGE_DISPATCHING, /* its callback runs: applied when it returns */
+} Change;
+
 struct _QsSocketEngine
 {
   GSocket           *socket;   /* (owned) */
@@ -88,7 +96,7 @@ struct _QsSocketEngine
   Reactor           *reactor;  /* (nullable): NULL when none could be made */
   GIOCondition       events;   /* what the owner wants watched */
   GIOCondition       watched;  /* what the epoll set holds (0: not in it) */
-  gboolean           queued;   /* in the reactor's list of changes */
+  Change             change;
   gboolean           dead;     /* freed by its owner during a dispatch */
   guint64            served;   /* the serial of the batch that served it last */
   QsSocketEngine    *prev;     /* the list of changes, or the graveyard */
@@ -96,6 +104,16 @@ struct _QsSocketEngine
   QsSocketEngineFunc func;
   gpointer           user_data;
   Batch              batch;
+};
+
+/* A dispatch of a reactor running, and the engine whose callback it
+ * runs: nested loops stack them. */
+typedef struct _Frame Frame;
+
+struct _Frame
+{
+  QsSocketEngine *engine;   /* (nullable) */
+  Frame          *up;       /* (nullable): the dispatch it nests in */
 };
 
 /* One per GMainContext that holds engines: a GSource polling one epoll
@@ -107,6 +125,7 @@ struct _Reactor
   int             epfd;
   guint           n_engines;   /* under the `reactors` lock */
   guint           depth;       /* dispatches running: > 1 in nested loops */
+  Frame          *frames;      /* (nullable): the innermost dispatch running */
   guint64         serial;      /* batches taken so far */
   QsSocketEngine *changes;     /* engines whose watched events are stale */
   QsSocketEngine *graveyard;   /* engines freed while a batch ran */
@@ -153,7 +172,7 @@ unlink_change (QsSocketEngine *self)
   if (self->next != NULL)
     self->next->prev = self->prev;
   self->prev = self->next = NULL;
-  self->queued = FALSE;
+  self->change = CHANGE_NONE;
 }
 
 /* Runs before every poll of the context, nested loops included; it only
@@ -171,6 +190,15 @@ reactor_prepare (GSource *source,
 
       unlink_change (engine);
       if (engine->watched != engine->events)
+        apply_events (engine);
+    }
+  /* A nested loop: the engines whose callbacks run it have their changes
+   * made now, not when they return. */
+  for (Frame *frame = reactor->frames; frame != NULL; frame = frame->up)
+    {
+      QsSocketEngine *engine = frame->engine;
+
+      if (engine != NULL && !engine->dead && engine->watched != engine->events)
         apply_events (engine);
     }
   return FALSE;
@@ -214,15 +242,15 @@ reactor_dispatch (GSource     *source,
 {
   Reactor *reactor = (Reactor *) source;
   struct epoll_event ready[REACTOR_BATCH];
+  Frame frame = { NULL, reactor->frames };
   guint64 serial;
   int n;
 
-  do
-    n = epoll_wait (reactor->epfd, ready, G_N_ELEMENTS (ready), 0);
-  while (n < 0 && errno == EINTR);
-
+  /* On failure (EINTR), the descriptors stay ready for the next iteration. */
+  n = epoll_wait (reactor->epfd, ready, G_N_ELEMENTS (ready), 0);
   serial = ++reactor->serial;
   reactor->depth++;
+  reactor->frames = &frame;
   for (int i = 0; i < n; i++)
     {
       QsSocketEngine *engine = ready[i].data.ptr;
@@ -236,9 +264,19 @@ reactor_dispatch (GSource     *source,
       if (revents == 0)
         continue;
       engine->served = serial;
+      if (engine->change == CHANGE_NONE)
+        engine->change = CHANGE_DISPATCHING;
+      frame.engine = engine;
       engine->func (revents, engine->user_data);   /* may free any engine */
+      if (engine->change == CHANGE_DISPATCHING && !engine->dead)
+        {
+          engine->change = CHANGE_NONE;
+          if (engine->events != engine->watched)
+            apply_events (engine);
+        }
     }
-  if (--reactor->depth == 0)
+  reactor->frames = frame.up;
+  if (--reactor->depth == 0 && reactor->graveyard != NULL)
     reactor_bury (reactor);
 
   return G_SOURCE_CONTINUE;
@@ -454,7 +492,7 @@ _qs_socket_engine_free (QsSocketEngine *self)
   reactor = self->reactor;
   if (reactor != NULL)
     {
-      if (self->queued)
+      if (self->change == CHANGE_QUEUED)
         unlink_change (self);
       /* Before the close: a duplicate of the descriptor would keep it in the set. */
       if (self->watched != 0)
@@ -502,19 +540,23 @@ _qs_socket_engine_get_reactor (QsSocketEngine *self)
   return self->reactor != NULL ? &self->reactor->source : NULL;
 }
 
-/* Watches exactly @events from the next poll of the context on: the
- * change is queued for the reactor's prepare(), so that arming and
- * disarming within one dispatch costs no system call. */
+/* Watches exactly @events from the next poll of the context on. The
+ * change is made when the engine's own callback returns, or else queued
+ * for the reactor's prepare(), so that arming and disarming within one
+ * dispatch costs no system call. */
 void
 _qs_socket_engine_set_events (QsSocketEngine *self,
                               GIOCondition    events)
 {
-  Reactor *reactor = self->reactor;
+  Reactor *reactor;
 
   self->events = events;
-  if (reactor == NULL || self->queued || events == self->watched)
+  if (self->change != CHANGE_NONE || events == self->watched)
     return;
-  self->queued = TRUE;
+  reactor = self->reactor;
+  if (reactor == NULL)
+    return;
+  self->change = CHANGE_QUEUED;
   self->next = reactor->changes;
   if (self->next != NULL)
     self->next->prev = self;

@@ -353,6 +353,33 @@ test_nested_loop (Fixture       *f,
   end_close (&b);
 }
 
+/* A handler asks for G_IO_OUT and waits for it in a nested loop: the
+ * change must reach the epoll set before its callback returns. */
+static void
+arm_out_and_nest (End *end)
+{
+  end->action = NULL;
+  _qs_socket_engine_set_events (end->engine, G_IO_IN | G_IO_OUT);
+  qs_test_run_until (end->calls == 2, TIMEOUT_MS);
+  g_assert_cmpuint (end->last, ==, G_IO_OUT);
+  _qs_socket_engine_set_events (end->engine, G_IO_IN);
+}
+
+static void
+test_nested_loop_own_events (Fixture       *f,
+                             gconstpointer  data)
+{
+  End a = { 0 };
+
+  end_open (&a);
+  a.action = arm_out_and_nest;
+  end_poke (&a);
+  qs_test_run_until (a.calls == 2, TIMEOUT_MS);
+  qs_test_drain_context ();
+  g_assert_cmpuint (a.calls, ==, 2);
+  end_close (&a);
+}
+
 /* A handler that became ready inside a nested loop of the other one. */
 static void
 poke_and_nest (End *end)
@@ -663,6 +690,7 @@ main (int   argc,
   ADD ("/reactor/nested-loop", test_nested_loop, NULL);
   ADD ("/reactor/nested-loop-then-free", test_nested_loop, GINT_TO_POINTER (1));
   ADD ("/reactor/nested-new-event", test_nested_new_event, NULL);
+  ADD ("/reactor/nested-loop-own-events", test_nested_loop_own_events, NULL);
   ADD ("/reactor/last-engine-in-handler", test_last_engine_in_handler, NULL);
   ADD ("/reactor/no-events-no-wakeup", test_no_events_no_wakeup, NULL);
   ADD ("/reactor/events-changed-before-poll", test_events_changed_before_poll, NULL);
