@@ -672,9 +672,14 @@ _qs_io_device_emit_bytes_written (QsIODevice *self,
   count_written (priv, bytes);
   if (!priv->emitting_bytes_written)
     {
-      priv->emitting_bytes_written = TRUE;
-      g_signal_emit (self, signals[SIGNAL_BYTES_WRITTEN], 0, bytes);
-      priv->emitting_bytes_written = FALSE;
+      /* An emission nobody listens to costs more than this check (the
+       * signal has no class handler), and most writers do not listen. */
+      if (g_signal_has_handler_pending (self, signals[SIGNAL_BYTES_WRITTEN], 0, FALSE))
+        {
+          priv->emitting_bytes_written = TRUE;
+          g_signal_emit (self, signals[SIGNAL_BYTES_WRITTEN], 0, bytes);
+          priv->emitting_bytes_written = FALSE;
+        }
       emitted = TRUE;
     }
   complete_write_if_done (self);
