@@ -93,7 +93,8 @@ struct _QsSocketEngine
   GSocket           *socket;   /* (owned) */
   int                fd;
   GSocketFamily      family;
-  Reactor           *reactor;  /* (nullable): NULL when none could be made */
+  Reactor           *reactor;  /* (nullable): NULL when none could be made;
+                                * the engine then never reports events */
   GIOCondition       events;   /* what the owner wants watched */
   GIOCondition       watched;  /* what the epoll set holds (0: not in it) */
   Change             change;
@@ -296,7 +297,7 @@ static GSourceFuncs reactor_funcs = {
 };
 
 /* The reactor of @context, made and attached for its first engine. NULL
- * when no epoll descriptor can be made. */
+ * with errno set when no epoll descriptor can be made. */
 static Reactor *
 reactor_acquire (GMainContext *context)
 {
@@ -312,8 +313,10 @@ reactor_acquire (GMainContext *context)
 
       if (epfd < 0)
         {
+          int error_number = errno;
+
           G_UNLOCK (reactors);
-          g_warning ("qsock: cannot create an epoll descriptor: %s", g_strerror (errno));
+          errno = error_number;
           return NULL;
         }
       reactor = (Reactor *) g_source_new (&reactor_funcs, sizeof (Reactor));
@@ -407,6 +410,7 @@ engine_new_from_fd (int                 fd,
                     gpointer            user_data,
                     int                *error_number)
 {
+  QsSocketEngine *engine;
   GSocket *gsocket;
 
   if (fd < 0)
@@ -420,7 +424,15 @@ engine_new_from_fd (int                 fd,
       return NULL;
     }
 
-  return _qs_socket_engine_new (gsocket, context, func, user_data);
+  engine = _qs_socket_engine_new (gsocket, context, func, user_data);
+  if (engine->reactor == NULL)
+    {
+      /* The context's first engine, and no descriptor left for epoll. */
+      *error_number = errno;
+      _qs_socket_engine_free (engine);
+      return NULL;
+    }
+  return engine;
 }
 
 /* A TCP socket; IPv6 sockets are dual-stack. */

@@ -530,6 +530,43 @@ test_many_sockets (Fixture       *f,
   g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &saved), ==, 0);
 }
 
+/* The context's first engine takes the last free descriptor: no epoll
+ * descriptor can be made, and creating the engine fails with EMFILE
+ * (a socket that never reported an event would hang its owner). */
+static void
+test_no_descriptor_for_epoll (Fixture       *f,
+                              gconstpointer  data)
+{
+  struct rlimit saved, low;
+  GArray *dups = g_array_new (FALSE, FALSE, sizeof (int));
+  int error_number = 0;
+  int fd;
+
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &saved), ==, 0);
+  low = saved;
+  low.rlim_cur = MIN (saved.rlim_cur, 256);
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &low), ==, 0);
+  while ((fd = dup (STDERR_FILENO)) >= 0 && dups->len < 256)
+    g_array_append_val (dups, fd);
+  g_assert_cmpint (errno, ==, EMFILE);
+  g_assert_cmpuint (dups->len, >, 0);
+  close (g_array_index (dups, int, dups->len - 1));
+  g_array_set_size (dups, dups->len - 1);
+
+  g_assert_null (_qs_socket_engine_new_tcp (G_SOCKET_FAMILY_IPV4, f->context, on_ready, NULL,
+                                            &error_number));
+  g_assert_cmpint (error_number, ==, EMFILE);
+  /* The socket's descriptor was closed again. */
+  fd = dup (STDERR_FILENO);
+  g_assert_cmpint (fd, >=, 0);
+  close (fd);
+
+  for (guint i = 0; i < dups->len; i++)
+    close (g_array_index (dups, int, i));
+  g_array_unref (dups);
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &saved), ==, 0);
+}
+
 /* Two threads, each with a context and engines of its own: two
  * reactors, each serving its own thread. */
 typedef struct
@@ -695,6 +732,7 @@ main (int   argc,
   ADD ("/reactor/no-events-no-wakeup", test_no_events_no_wakeup, NULL);
   ADD ("/reactor/events-changed-before-poll", test_events_changed_before_poll, NULL);
   ADD ("/reactor/many-sockets", test_many_sockets, NULL);
+  ADD ("/reactor/no-descriptor-for-epoll", test_no_descriptor_for_epoll, NULL);
   ADD ("/reactor/two-threads", test_two_threads, NULL);
   ADD ("/reactor/classes-dropped-in-batch", test_classes_dropped_in_batch, NULL);
 #undef ADD
