@@ -223,6 +223,7 @@ static gboolean opt_list;
 static gboolean opt_smoke;
 static gboolean opt_instructions;
 static gboolean opt_pin;
+static gboolean opt_same_cpu;
 static gboolean opt_ipv6;
 static gboolean opt_batch;
 static int opt_runs = 5;
@@ -282,6 +283,7 @@ static const GOptionEntry entries[] = {
   { "json", 0, 0, G_OPTION_ARG_FILENAME, &opt_json, "Append one JSON object per counted run", "FILE" },
   { "instructions", 0, 0, G_OPTION_ARG_NONE, &opt_instructions, "Also count instructions with callgrind", NULL },
   { "pin", 0, 0, G_OPTION_ARG_NONE, &opt_pin, "Server on CPU 0, client on CPU 1", NULL },
+  { "same-cpu", 0, 0, G_OPTION_ARG_NONE, &opt_same_cpu, "Server and client both on CPU 1", NULL },
   { "ipv6", 0, 0, G_OPTION_ARG_NONE, &opt_ipv6, "Use ::1", NULL },
   { "batch", 0, 0, G_OPTION_ARG_NONE, &opt_batch, "udp-flood: batched receive", NULL },
   { "role", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &opt_role, NULL, NULL },
@@ -295,7 +297,7 @@ static const GOptionEntry entries[] = {
 
 typedef struct {
   GPid     pid;
-  int      cpu;            /* --pin: the CPU, or -1 */
+  int      cpu;            /* --pin, --same-cpu: the CPU, or -1 */
   GSource *out_source;     /* (owned) (nullable) until stdout's EOF */
   GSource *watch;          /* (owned) (nullable) until the exit */
   int      out;
@@ -710,7 +712,7 @@ run_once (const char        *row,
 
   server_argv = role_argv (program, row, p, TRUE, dir,
                            vg == VG_SERVER ? callgrind_out : NULL);
-  server = child_spawn (server_argv, opt_pin ? 0 : -1, vg == VG_SERVER, &error);
+  server = child_spawn (server_argv, opt_same_cpu ? 1 : opt_pin ? 0 : -1, vg == VG_SERVER, &error);
   if (server == NULL)
     {
       bench_fail ("qsock-bench: cannot start %s: %s", row, error->message);
@@ -734,7 +736,7 @@ run_once (const char        *row,
 
   client_argv = role_argv (program, row, p, FALSE, server->ready,
                            vg == VG_CLIENT ? callgrind_out : NULL);
-  client = child_spawn (client_argv, opt_pin ? 1 : -1, vg == VG_CLIENT, &error);
+  client = child_spawn (client_argv, opt_pin || opt_same_cpu ? 1 : -1, vg == VG_CLIENT, &error);
   if (client == NULL)
     {
       bench_fail ("qsock-bench: cannot start %s: %s", row, error->message);
@@ -1128,10 +1130,11 @@ json_line (FILE              *f,
                           "{\"bytes\": %" G_GUINT64_FORMAT ", \"write_size\": %" G_GUINT64_FORMAT
                           ", \"msg_size\": %" G_GUINT64_FORMAT ", \"count\": %" G_GUINT64_FORMAT
                           ", \"conns\": %" G_GUINT64_FORMAT ", \"ipv6\": %s, \"batch\": %s"
-                          ", \"pin\": %s}",
+                          ", \"pin\": %s, \"same_cpu\": %s}",
                           workload, row, p->bytes, p->write_size, p->msg_size, p->count,
                           p->conns, p->ipv6 ? "true" : "false",
-                          p->batch ? "true" : "false", opt_pin ? "true" : "false");
+                          p->batch ? "true" : "false", opt_pin ? "true" : "false",
+                          opt_same_cpu ? "true" : "false");
   json_double (line, "value", value);
   g_string_append_printf (line, ", \"unit\": \"%s\"", unit);
   json_double (line, "p50_us", s->p50_us);
@@ -1381,6 +1384,8 @@ main (int   argc,
     return child_main (w);
   if (opt_runs < 1)
     return usage ("--runs must be at least 1");
+  if (opt_pin && opt_same_cpu)
+    return usage ("--pin and --same-cpu exclude each other");
 
   if (opt_compare != NULL && opt_impls != NULL)
     names = g_strsplit (opt_impls, ",", -1);
