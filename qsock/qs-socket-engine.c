@@ -25,6 +25,7 @@
 #endif
 
 #include <errno.h>
+#include <pthread.h>
 #include <ifaddrs.h>
 #include <string.h>
 #include <unistd.h>
@@ -128,6 +129,8 @@ struct _Reactor
   guint           depth;       /* dispatches running: > 1 in nested loops */
   Frame          *frames;      /* (nullable): the innermost dispatch running */
   guint64         serial;      /* batches taken so far */
+  guint           generation;  /* fork_generation when it was made */
+  gpointer        tag;         /* (nullable): the epoll descriptor's, while polled */
   QsSocketEngine *changes;     /* engines whose watched events are stale */
   QsSocketEngine *graveyard;   /* engines freed while a batch ran */
 };
@@ -135,6 +138,24 @@ struct _Reactor
 /* The reactor of each context, found when an engine attaches. */
 G_LOCK_DEFINE_STATIC (reactors);
 static GHashTable *reactors;
+
+/* Bumped in the child of each fork(). A child shares its parent's epoll
+ * sets: a reactor made before the fork must neither add to nor remove
+ * from its set there (the parent would get the child's pointers, or
+ * lose its own descriptors), nor keep polling it. */
+static guint fork_generation;
+
+static void
+on_fork_child (void)
+{
+  fork_generation++;
+}
+
+static gboolean
+reactor_is_inherited (Reactor *reactor)
+{
+  return reactor->generation != fork_generation;
+}
 
 /* GIOCondition has poll()'s values, which epoll shares on Linux. */
 G_STATIC_ASSERT ((int) G_IO_IN == (int) EPOLLIN && (int) G_IO_OUT == (int) EPOLLOUT &&
@@ -150,6 +171,8 @@ apply_events (QsSocketEngine *self)
   struct epoll_event event = { 0 };
   int op;
 
+  if (reactor_is_inherited (self->reactor))
+    return;
   if (self->events == 0)
     op = EPOLL_CTL_DEL;
   else if (self->watched == 0)
@@ -247,6 +270,15 @@ reactor_dispatch (GSource     *source,
   guint64 serial;
   int n;
 
+  if (G_UNLIKELY (reactor_is_inherited (reactor)))
+    {
+      /* In a child: the parent's set is not ours to serve. */
+      if (reactor->tag != NULL)
+        g_source_remove_unix_fd (source, reactor->tag);
+      reactor->tag = NULL;
+      return G_SOURCE_CONTINUE;
+    }
+
   /* On failure (EINTR), the descriptors stay ready for the next iteration. */
   n = epoll_wait (reactor->epfd, ready, G_N_ELEMENTS (ready), 0);
   serial = ++reactor->serial;
@@ -305,9 +337,13 @@ reactor_acquire (GMainContext *context)
 
   G_LOCK (reactors);
   if (reactors == NULL)
-    reactors = g_hash_table_new (NULL, NULL);
+    {
+      reactors = g_hash_table_new (NULL, NULL);
+      pthread_atfork (NULL, NULL, on_fork_child);
+    }
   reactor = g_hash_table_lookup (reactors, context);
-  if (reactor == NULL)
+  /* An inherited reactor lives on for its engines, out of the registry. */
+  if (reactor == NULL || reactor_is_inherited (reactor))
     {
       int epfd = epoll_create1 (EPOLL_CLOEXEC);
 
@@ -322,11 +358,12 @@ reactor_acquire (GMainContext *context)
       reactor = (Reactor *) g_source_new (&reactor_funcs, sizeof (Reactor));
       reactor->context = context;
       reactor->epfd = epfd;
+      reactor->generation = fork_generation;
       g_source_set_static_name (&reactor->source, "[qsock] reactor");
       /* A handler that runs a nested loop still gets its sockets served
        * (Qt reads into the buffer meanwhile). */
       g_source_set_can_recurse (&reactor->source, TRUE);
-      g_source_add_unix_fd (&reactor->source, epfd, G_IO_IN);
+      reactor->tag = g_source_add_unix_fd (&reactor->source, epfd, G_IO_IN);
       g_source_attach (&reactor->source, context);
       g_hash_table_insert (reactors, context, reactor);
     }
@@ -344,7 +381,7 @@ reactor_release (Reactor *reactor)
 
   G_LOCK (reactors);
   last = --reactor->n_engines == 0;
-  if (last)
+  if (last && g_hash_table_lookup (reactors, reactor->context) == reactor)
     g_hash_table_remove (reactors, reactor->context);
   G_UNLOCK (reactors);
 
@@ -507,7 +544,7 @@ _qs_socket_engine_free (QsSocketEngine *self)
       if (self->change == CHANGE_QUEUED)
         unlink_change (self);
       /* Before the close: a duplicate of the descriptor would keep it in the set. */
-      if (self->watched != 0)
+      if (self->watched != 0 && !reactor_is_inherited (reactor))
         epoll_ctl (reactor->epfd, EPOLL_CTL_DEL, self->fd, NULL);
     }
   g_socket_close (self->socket, NULL);

@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "qs-socket-engine.h"
@@ -567,6 +568,50 @@ test_no_descriptor_for_epoll (Fixture       *f,
   g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &saved), ==, 0);
 }
 
+/* A child of fork() shares its parent's epoll set. It gets a reactor of
+ * its own for new engines, does not serve the parent's, and freeing an
+ * inherited engine there leaves the parent's registration alone. */
+static void
+test_fork (Fixture       *f,
+           gconstpointer  data)
+{
+  End a = { 0 };
+  GSource *inherited;
+  int status = 0;
+  pid_t pid;
+
+  end_open (&a);
+  qs_test_drain_context ();
+  inherited = _qs_socket_engine_get_reactor (a.engine);
+
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      End c = { 0 };
+
+      /* The parent's engine becomes ready: not the child's to serve. */
+      end_poke (&a);
+      end_open (&c);
+      if (_qs_socket_engine_get_reactor (c.engine) == inherited)
+        _exit (2);
+      end_poke (&c);
+      qs_test_run_until (c.calls == 1, TIMEOUT_MS);
+      if (a.calls != 0)
+        _exit (4);
+      end_close (&a);
+      end_close (&c);
+      qs_test_drain_context ();
+      _exit (g_main_context_pending (f->context) ? 3 : 0);
+    }
+
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  qs_test_run_until (a.calls == 1, TIMEOUT_MS);
+  end_close (&a);
+}
+
 /* Two threads, each with a context and engines of its own: two
  * reactors, each serving its own thread. */
 typedef struct
@@ -734,6 +779,7 @@ main (int   argc,
   ADD ("/reactor/many-sockets", test_many_sockets, NULL);
   ADD ("/reactor/no-descriptor-for-epoll", test_no_descriptor_for_epoll, NULL);
   ADD ("/reactor/two-threads", test_two_threads, NULL);
+  ADD ("/reactor/fork", test_fork, NULL);
   ADD ("/reactor/classes-dropped-in-batch", test_classes_dropped_in_batch, NULL);
 #undef ADD
 
