@@ -10,24 +10,79 @@
  * network namespace (`unshare -rn`) with a veth pair qs0/qs1, where
  * fd00:5153::2 sits behind qs0 with a neighbour entry nobody answers
  * for: SYNs to it vanish and its connect waits. Without a namespace
- * those tests skip (and fail under CI=true).
+ * those tests skip (and fail under CI=true). On loopback a refused
+ * connect fails inside the call; a refusal that comes later, as across
+ * a network, is made by this program's own connect() and getsockopt()
+ * for REFUSED_LATER (the library is linked statically into it, so its
+ * calls come here; the others go to the system).
  */
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "qs-test-utils.h"
 
 #define TIMEOUT_MS 5000
 #define HANGING "fd00:5153::2"
 #define NAME "dual.test"
+#define REFUSED_LATER "fd00:5153::99"
 
 #define CONNECT_TRACE \
   "state-changed(host-lookup-state) state-changed(connecting-state) host-found " \
   "state-changed(connected-state) connected "
 
 static const char *skip_netns;   /* why the hanging tests cannot run, or NULL */
+
+/* ---- a refusal that comes later ----------------------------------------------------- */
+
+/* The socket whose connect() to REFUSED_LATER was faked, or -1. */
+static int refused_later_fd = -1;
+
+int connect (int fd, const struct sockaddr *address, socklen_t length);
+int getsockopt (int fd, int level, int name, void *value, socklen_t *length);
+
+/* A connect() to REFUSED_LATER sends nothing and "waits": the socket,
+ * unconnected, polls ready at once, and its SO_ERROR is a refusal. */
+int
+connect (int                    fd,
+         const struct sockaddr *address,
+         socklen_t              length)
+{
+  struct in6_addr refused;
+
+  g_assert_cmpint (inet_pton (AF_INET6, REFUSED_LATER, &refused), ==, 1);
+  if (address->sa_family == AF_INET6 &&
+      memcmp (&((const struct sockaddr_in6 *) address)->sin6_addr, &refused, sizeof refused) == 0)
+    {
+      refused_later_fd = fd;
+      errno = EINPROGRESS;
+      return -1;
+    }
+  return (int) syscall (SYS_connect, fd, address, length);
+}
+
+int
+getsockopt (int        fd,
+            int        level,
+            int        name,
+            void      *value,
+            socklen_t *length)
+{
+  if (fd == refused_later_fd && level == SOL_SOCKET && name == SO_ERROR && *length >= sizeof (int))
+    {
+      refused_later_fd = -1;
+      *(int *) value = ECONNREFUSED;
+      *length = sizeof (int);
+      return 0;
+    }
+  return (int) syscall (SYS_getsockopt, fd, level, name, value, length);
+}
 
 /* ---- a resolver with both families ------------------------------------------------ */
 
@@ -346,6 +401,32 @@ test_ipv6_refused (Fixture      *f,
   g_assert_cmpint (elapsed, <, 200);
 }
 
+static void
+test_ipv6_refused_later (Fixture      *f,
+                         gconstpointer data)
+{
+  static const char *const addresses[] = { REFUSED_LATER, "127.0.0.1", NULL };
+  g_autoptr(GSocket) listener = NULL;
+  guint16 port;
+  gint64 elapsed;
+
+  g_test_summary ("IPv6 refused after the connect call, before the attempt delay is out: "
+                  "IPv4 is tried then, not when the 250 ms are");
+  if (!require_ipv6 ())
+    return;
+  resolver_addresses = addresses;
+  listener = qs_test_listener_new (G_SOCKET_FAMILY_IPV4, 5, &port);
+  connect_name (f, port, TRUE);
+  assert_trace (f, "state-changed(host-lookup-state) ");
+  qs_test_run_until (is_settled (f), TIMEOUT_MS);
+  elapsed = elapsed_ms (f);
+  g_test_message ("IPv6 refused later, IPv4 connected after %" G_GINT64_FORMAT " ms", elapsed);
+  g_assert_cmpint (refused_later_fd, ==, -1);
+  assert_trace (f, CONNECT_TRACE);
+  assert_peer (f, "127.0.0.1");
+  g_assert_cmpint (elapsed, <, 200);
+}
+
 /* Connects to NAME (every address refused) and returns the trace. */
 static char *
 refused_trace (gboolean happy_eyeballs)
@@ -567,6 +648,7 @@ main (int   argc,
   ADD ("/happy-eyeballs/hanging-ipv6/with", test_hanging_ipv6_with);
   ADD ("/happy-eyeballs/ipv6-wins", test_ipv6_wins);
   ADD ("/happy-eyeballs/ipv6-refused", test_ipv6_refused);
+  ADD ("/happy-eyeballs/ipv6-refused-later", test_ipv6_refused_later);
   ADD ("/happy-eyeballs/all-refused", test_all_refused);
   ADD ("/happy-eyeballs/host-not-found", test_host_not_found);
   ADD ("/happy-eyeballs/wait-for-connected", test_wait_for_connected);
