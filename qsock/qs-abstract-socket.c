@@ -113,8 +113,8 @@ typedef struct
   int                    last_connect_errno;
   GCancellable          *lookup_cancellable; /* (owned) (nullable) */
   GSource               *connect_timer;      /* (owned) (nullable) */
-  GList                 *found;              /* (owned) (element-type GInetAddress): happy-eyeballs lookups done so far */
-  guint                  lookups_pending;    /* happy-eyeballs lookups still running */
+  GList                 *found;              /* (owned) (element-type GInetAddress): what the lookups done so far found */
+  guint                  lookups_pending;    /* lookups still running (two while racing) */
   GPtrArray             *attempts;           /* (owned) (element-type QsConnectAttempt): happy-eyeballs attempts in flight */
   guint                  attempt_serial;     /* the serial of the newest attempt */
   GSource               *attempt_timer;      /* (owned) (nullable): the Connection Attempt Delay */
@@ -130,6 +130,7 @@ typedef struct
   guint                  connect_pended : 1; /* its connect() gave EINPROGRESS */
   guint                  pending_data : 1;   /* UDP: ready-read announced, nothing read since (Qt's hasPendingData) */
   guint                  happy_eyeballs : 1;
+  guint                  race : 1;           /* happy_eyeballs when connect_to_host was called */
 } QsAbstractSocketPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (QsAbstractSocket, qs_abstract_socket, QS_TYPE_IO_DEVICE)
@@ -884,7 +885,7 @@ start_connecting (QsAbstractSocket *self,
   priv->last_connect_errno = 0;
   priv->attempt_serial = 0;
   /* A socket bound before connect_to_host has one descriptor: no race. */
-  if (priv->happy_eyeballs && !priv->bound && !is_datagram (priv))
+  if (priv->race && !priv->bound && !is_datagram (priv))
     race_next_address (self);
   else
     connect_to_next_address (self);
@@ -914,13 +915,13 @@ interleave_families (GList *addresses)
   return g_list_reverse (result);
 }
 
-/* One of the two happy-eyeballs lookups (IPv6 only, IPv4 only) is done;
- * the connect starts when both are. A family without addresses is no
- * error while the other has some. */
+/* A lookup is done: the only one, or one of the two of a race (IPv6
+ * only, IPv4 only), where the connect starts when both are and a family
+ * without addresses is no error while the other has some. */
 static void
-on_family_lookup_done (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
+on_lookup_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
   GList *addresses = g_resolver_lookup_by_name_with_flags_finish (G_RESOLVER (source), result, &error);
@@ -939,29 +940,8 @@ on_family_lookup_done (GObject      *source,
 
   g_object_ref (self);
   g_clear_object (&priv->lookup_cancellable);
-  start_connecting (self, interleave_families (g_steal_pointer (&priv->found)));
-  g_object_unref (self);
-}
-
-static void
-on_lookup_done (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  GList *addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (source), result, &error);
-  QsAbstractSocket *self;
-  QsAbstractSocketPrivate *priv;
-
-  /* A cancelled lookup's socket may be gone: touch nothing. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  self = user_data;
-  priv = get_priv (self);
-  g_object_ref (self);
-  g_clear_object (&priv->lookup_cancellable);
-  start_connecting (self, addresses);
+  addresses = g_steal_pointer (&priv->found);
+  start_connecting (self, priv->race ? interleave_families (addresses) : addresses);
   g_object_unref (self);
 }
 
@@ -1116,6 +1096,7 @@ qs_abstract_socket_real_connect_to_host (QsAbstractSocket       *self,
   priv->protocol = protocol;
   priv->pending_close = FALSE;
   priv->abort_called = FALSE;
+  priv->race = priv->happy_eyeballs;
 
   if (priv->state != QS_SOCKET_STATE_BOUND_STATE)
     {
@@ -1147,21 +1128,16 @@ qs_abstract_socket_real_connect_to_host (QsAbstractSocket       *self,
 
       priv->lookup_cancellable = g_cancellable_new ();
       g_main_context_push_thread_default (priv->context);
-      if (priv->happy_eyeballs)
-        {
-          priv->lookups_pending = 2;
-          g_resolver_lookup_by_name_with_flags_async (resolver, host_name,
-                                                      G_RESOLVER_NAME_LOOKUP_FLAGS_IPV6_ONLY,
-                                                      priv->lookup_cancellable,
-                                                      on_family_lookup_done, self);
-          g_resolver_lookup_by_name_with_flags_async (resolver, host_name,
-                                                      G_RESOLVER_NAME_LOOKUP_FLAGS_IPV4_ONLY,
-                                                      priv->lookup_cancellable,
-                                                      on_family_lookup_done, self);
-        }
-      else
-        g_resolver_lookup_by_name_async (resolver, host_name, priv->lookup_cancellable,
-                                         on_lookup_done, self);
+      static const GResolverNameLookupFlags race_flags[] = {
+        G_RESOLVER_NAME_LOOKUP_FLAGS_IPV6_ONLY, G_RESOLVER_NAME_LOOKUP_FLAGS_IPV4_ONLY
+      };
+      guint lookups = priv->race ? G_N_ELEMENTS (race_flags) : 1;
+
+      priv->lookups_pending = lookups;
+      for (guint i = 0; i < lookups; i++)
+        g_resolver_lookup_by_name_with_flags_async (resolver, host_name,
+                                                    priv->race ? race_flags[i] : G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT,
+                                                    priv->lookup_cancellable, on_lookup_done, self);
       g_main_context_pop_thread_default (priv->context);
     }
 

@@ -352,6 +352,26 @@ test_hanging_ipv6_with (Fixture      *f,
 }
 
 static void
+test_property_during_connect (Fixture      *f,
+                              gconstpointer data)
+{
+  static const char *const addresses[] = { HANGING, "127.0.0.1", NULL };
+  guint16 port;
+
+  g_test_summary ("The property read when connect_to_host is called decides: turning it "
+                  "off during the lookup does not stop the race");
+  if (!require_netns ())
+    return;
+  resolver_addresses = addresses;
+  port = listen_dual (f);
+  connect_name (f, port, TRUE);
+  qs_abstract_socket_set_happy_eyeballs (SOCK (f), FALSE);
+  qs_test_run_until (is_settled (f), 2000);
+  assert_trace (f, CONNECT_TRACE);
+  assert_peer (f, "127.0.0.1");
+}
+
+static void
 test_ipv6_wins (Fixture      *f,
                 gconstpointer data)
 {
@@ -646,6 +666,7 @@ main (int   argc,
   ADD ("/happy-eyeballs/property", test_property);
   ADD ("/happy-eyeballs/hanging-ipv6/without", test_hanging_ipv6_without);
   ADD ("/happy-eyeballs/hanging-ipv6/with", test_hanging_ipv6_with);
+  ADD ("/happy-eyeballs/hanging-ipv6/property-during-connect", test_property_during_connect);
   ADD ("/happy-eyeballs/ipv6-wins", test_ipv6_wins);
   ADD ("/happy-eyeballs/ipv6-refused", test_ipv6_refused);
   ADD ("/happy-eyeballs/ipv6-refused-later", test_ipv6_refused_later);
