@@ -20,6 +20,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <glib/gi18n-lib.h>
 
@@ -73,6 +75,20 @@
  * after this long moves on to the next address. */
 #define QS_CONNECT_TIMEOUT_MS 30000
 
+/* RFC 8305's Connection Attempt Delay: with happy-eyeballs, the next
+ * address is tried when the last attempt has not completed after this
+ * long. */
+#define QS_ATTEMPT_DELAY_MS 250
+
+/* One connection attempt of a happy-eyeballs race. */
+typedef struct
+{
+  QsAbstractSocket *self;    /* (unowned): the socket owns the attempt */
+  QsSocketEngine   *engine;  /* (owned) (nullable) */
+  GInetAddress     *address; /* (owned) */
+  guint             serial;  /* the how-manieth attempt of this connect */
+} QsConnectAttempt;
+
 typedef struct
 {
   GMainContext          *context;            /* (owned) */
@@ -97,6 +113,11 @@ typedef struct
   int                    last_connect_errno;
   GCancellable          *lookup_cancellable; /* (owned) (nullable) */
   GSource               *connect_timer;      /* (owned) (nullable) */
+  GList                 *found;              /* (owned) (element-type GInetAddress): what the lookups done so far found */
+  guint                  lookups_pending;    /* lookups still running (two while racing) */
+  GPtrArray             *attempts;           /* (owned) (element-type QsConnectAttempt): happy-eyeballs attempts in flight */
+  guint                  attempt_serial;     /* the serial of the newest attempt */
+  GSource               *attempt_timer;      /* (owned) (nullable): the Connection Attempt Delay */
   QsAsyncOp              connect_op;         /* connect_to_host_async */
 
   gint64                 read_buffer_size;
@@ -108,6 +129,8 @@ typedef struct
   guint                  bound : 1;          /* the engine was bound by bind() */
   guint                  connect_pended : 1; /* its connect() gave EINPROGRESS */
   guint                  pending_data : 1;   /* UDP: ready-read announced, nothing read since (Qt's hasPendingData) */
+  guint                  happy_eyeballs : 1;
+  guint                  race : 1;           /* happy_eyeballs when connect_to_host was called */
 } QsAbstractSocketPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (QsAbstractSocket, qs_abstract_socket, QS_TYPE_IO_DEVICE)
@@ -125,6 +148,7 @@ enum {
   PROP_READ_BUFFER_SIZE,
   PROP_PAUSE_MODE,
   PROP_PROTOCOL_TAG,
+  PROP_HAPPY_EYEBALLS,
   N_PROPS
 };
 
@@ -153,6 +177,7 @@ static guint signals[N_SIGNALS];
 G_DEFINE_QUARK (qs-socket-error-quark, qs_socket_error)
 
 static void connect_to_next_address (QsAbstractSocket *self);
+static void race_next_address (QsAbstractSocket *self);
 static void on_engine_ready (GIOCondition condition, gpointer user_data);
 
 static inline QsAbstractSocketPrivate *
@@ -330,18 +355,44 @@ cancel_lookup (QsAbstractSocket *self)
       g_cancellable_cancel (priv->lookup_cancellable);
       g_clear_object (&priv->lookup_cancellable);
     }
+  g_list_free_full (g_steal_pointer (&priv->found), g_object_unref);
+  priv->lookups_pending = 0;
+}
+
+static void
+stop_timer (GSource **timer)
+{
+  if (*timer)
+    {
+      g_source_destroy (*timer);
+      g_clear_pointer (timer, g_source_unref);
+    }
+}
+
+static void
+connect_attempt_free (gpointer data)
+{
+  QsConnectAttempt *attempt = data;
+
+  _qs_socket_engine_free (attempt->engine);
+  g_object_unref (attempt->address);
+  g_free (attempt);
+}
+
+/* Drops every happy-eyeballs attempt in flight, emitting nothing. */
+static void
+stop_race (QsAbstractSocket *self)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  stop_timer (&priv->attempt_timer);
+  g_ptr_array_set_size (priv->attempts, 0);
 }
 
 static void
 stop_connect_timer (QsAbstractSocket *self)
 {
-  QsAbstractSocketPrivate *priv = get_priv (self);
-
-  if (priv->connect_timer)
-    {
-      g_source_destroy (priv->connect_timer);
-      g_clear_pointer (&priv->connect_timer, g_source_unref);
-    }
+  stop_timer (&get_priv (self)->connect_timer);
 }
 
 static void
@@ -364,6 +415,7 @@ reset_socket_layer (QsAbstractSocket *self)
 
   cancel_lookup (self);
   stop_connect_timer (self);
+  stop_race (self);
   if (priv->engine)
     {
       free_engine (self);
@@ -458,6 +510,21 @@ connection_established (QsAbstractSocket *self)
   complete_connect (self);
 }
 
+/* A connect that had to wait is up: connection_established(), then a
+ * disconnect_from_host() made meanwhile. Callers hold a reference. */
+static void
+connection_completed (QsAbstractSocket *self)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  connection_established (self);
+  if (priv->pending_close && priv->state == QS_SOCKET_STATE_CONNECTED_STATE)
+    {
+      priv->pending_close = FALSE;
+      qs_abstract_socket_disconnect_from_host (self);
+    }
+}
+
 /* Qt's _q_testConnection(): a pending connect has an outcome. */
 static void
 test_connection (QsAbstractSocket *self)
@@ -469,12 +536,7 @@ test_connection (QsAbstractSocket *self)
   error_number = _qs_socket_engine_finish_connect (priv->engine);
   if (error_number == 0)
     {
-      connection_established (self);
-      if (priv->pending_close && priv->state == QS_SOCKET_STATE_CONNECTED_STATE)
-        {
-          priv->pending_close = FALSE;
-          qs_abstract_socket_disconnect_from_host (self);
-        }
+      connection_completed (self);
       return;
     }
 
@@ -489,10 +551,13 @@ on_connect_timeout (gpointer user_data)
   QsAbstractSocket *self = user_data;
   QsAbstractSocketPrivate *priv = get_priv (self);
 
+  gboolean racing = priv->attempts->len > 0;
+
   g_object_ref (self);
   g_clear_pointer (&priv->connect_timer, g_source_unref);
   if (priv->engine)
     _qs_socket_engine_set_events (priv->engine, 0);
+  stop_race (self);
 
   if (g_queue_is_empty (&priv->addresses))
     {
@@ -502,6 +567,8 @@ on_connect_timeout (gpointer user_data)
       if (priv->state == QS_SOCKET_STATE_UNCONNECTED_STATE)
         emit_error_occurred (self);
     }
+  else if (racing)
+    race_next_address (self);
   else
     connect_to_next_address (self);
 
@@ -521,6 +588,24 @@ start_connect_timer (QsAbstractSocket *self)
   g_source_attach (priv->connect_timer, priv->context);
 }
 
+/* Every address failed: UNCONNECTED, then the error of the last address
+ * tried (Qt's choice). Callers hold a reference. */
+static void
+fail_connect (QsAbstractSocket *self)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  store_state (self, QS_SOCKET_STATE_UNCONNECTED_STATE);
+  if (priv->last_connect_errno == 0 || priv->last_connect_errno == ECONNREFUSED)
+    set_error (self, QS_SOCKET_ERROR_CONNECTION_REFUSED_ERROR, _("Connection refused"));
+  else
+    set_error_from_errno (self, QS_ENGINE_OP_CONNECT, priv->last_connect_errno, FALSE);
+  free_engine (self);
+  emit_state_changed (self);
+  if (priv->state == QS_SOCKET_STATE_UNCONNECTED_STATE)
+    emit_error_occurred (self);
+}
+
 /* Qt's _q_connectToNextAddress(). Callers hold a reference. */
 static void
 connect_to_next_address (QsAbstractSocket *self)
@@ -534,15 +619,7 @@ connect_to_next_address (QsAbstractSocket *self)
 
       if (g_queue_is_empty (&priv->addresses))
         {
-          store_state (self, QS_SOCKET_STATE_UNCONNECTED_STATE);
-          if (priv->last_connect_errno == 0 || priv->last_connect_errno == ECONNREFUSED)
-            set_error (self, QS_SOCKET_ERROR_CONNECTION_REFUSED_ERROR, _("Connection refused"));
-          else
-            set_error_from_errno (self, QS_ENGINE_OP_CONNECT, priv->last_connect_errno, FALSE);
-          free_engine (self);
-          emit_state_changed (self);
-          if (priv->state == QS_SOCKET_STATE_UNCONNECTED_STATE)
-            emit_error_occurred (self);
+          fail_connect (self);
           return;
         }
 
@@ -576,6 +653,177 @@ connect_to_next_address (QsAbstractSocket *self)
       return;
     }
   while (priv->state != QS_SOCKET_STATE_CONNECTED_STATE);
+}
+
+/* The winner of a race becomes the socket's engine: its descriptor is
+ * duplicated into an engine that reports to on_engine_ready(), then every
+ * attempt (the winner's too) is dropped. FALSE with errno in
+ * @error_number when the descriptor cannot be taken over. */
+static gboolean
+adopt_attempt (QsAbstractSocket *self,
+               QsConnectAttempt *attempt,
+               int              *error_number)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+  int fd = fcntl (_qs_socket_engine_get_fd (attempt->engine), F_DUPFD_CLOEXEC, 0);
+  GSocket *socket;
+
+  if (fd < 0)
+    {
+      *error_number = errno;
+      return FALSE;
+    }
+  socket = g_socket_new_from_fd (fd, NULL);
+  if (socket == NULL)
+    {
+      close (fd);
+      *error_number = EINVAL;
+      return FALSE;
+    }
+
+  stop_race (self);
+  g_queue_clear_full (&priv->addresses, g_object_unref);
+  free_engine (self);
+  priv->engine = _qs_socket_engine_new (socket, priv->context, on_engine_ready, self);
+  return TRUE;
+}
+
+/* An attempt failed: the next address is tried at once (RFC 8305 does
+ * not wait out the delay after a failure); with none left and nothing in
+ * flight, the connect fails. The error is the last address tried's.
+ * Callers hold a reference. */
+static void
+race_attempt_failed (QsAbstractSocket *self,
+                     guint             serial,
+                     int               error_number)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  if (serial == priv->attempt_serial)
+    priv->last_connect_errno = error_number;
+  if (!g_queue_is_empty (&priv->addresses))
+    race_next_address (self);
+  else if (priv->attempts->len == 0)
+    {
+      stop_connect_timer (self);
+      fail_connect (self);
+    }
+}
+
+static void
+on_attempt_ready (GIOCondition condition,
+                  gpointer     user_data)
+{
+  QsConnectAttempt *attempt = user_data;
+  QsAbstractSocket *self = attempt->self;
+  QsAbstractSocketPrivate *priv = get_priv (self);
+  guint serial = attempt->serial;
+  int error_number;
+
+  g_object_ref (self);
+  if (priv->state != QS_SOCKET_STATE_CONNECTING_STATE)
+    {
+      stop_race (self);
+      g_object_unref (self);
+      return;
+    }
+  error_number = _qs_socket_engine_finish_connect (attempt->engine);
+  if (error_number == 0 && adopt_attempt (self, attempt, &error_number))
+    {
+      stop_connect_timer (self);
+      priv->connect_pended = TRUE;
+      connection_completed (self);
+    }
+  else
+    {
+      g_ptr_array_remove (priv->attempts, attempt);
+      race_attempt_failed (self, serial, error_number);
+    }
+  g_object_unref (self);
+}
+
+static gboolean
+on_attempt_delay (gpointer user_data)
+{
+  QsAbstractSocket *self = user_data;
+
+  g_object_ref (self);
+  g_clear_pointer (&get_priv (self)->attempt_timer, g_source_unref);
+  race_next_address (self);
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Happy eyeballs (RFC 8305): starts an attempt on the next address while
+ * the earlier ones stay in flight; the first to complete wins. Each
+ * attempt has an engine of its own until it wins. Callers hold a
+ * reference. */
+static void
+race_next_address (QsAbstractSocket *self)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  stop_timer (&priv->attempt_timer);
+  while (!g_queue_is_empty (&priv->addresses))
+    {
+      QsConnectAttempt *attempt = g_new0 (QsConnectAttempt, 1);
+      int error_number = 0;
+
+      attempt->self = self;
+      attempt->address = g_queue_pop_head (&priv->addresses);
+      attempt->serial = ++priv->attempt_serial;
+      attempt->engine = _qs_socket_engine_new_tcp (g_inet_address_get_family (attempt->address), priv->context,
+                                                   on_attempt_ready, attempt, &error_number);
+      if (attempt->engine != NULL)
+        error_number = _qs_socket_engine_connect (attempt->engine, attempt->address, priv->port);
+      if (error_number == 0 && adopt_attempt (self, attempt, &error_number))
+        {
+          connect_attempt_free (attempt);
+          stop_connect_timer (self);
+          connection_established (self);
+          return;
+        }
+      if (error_number != EINPROGRESS)
+        {
+          connect_attempt_free (attempt);
+          priv->last_connect_errno = error_number;
+          continue;
+        }
+
+      g_ptr_array_add (priv->attempts, attempt);
+      _qs_socket_engine_set_events (attempt->engine, G_IO_OUT);
+      start_connect_timer (self);
+      if (!g_queue_is_empty (&priv->addresses))
+        {
+          priv->attempt_timer = g_timeout_source_new (QS_ATTEMPT_DELAY_MS);
+          g_source_set_static_name (priv->attempt_timer, "[qsock] connection attempt delay");
+          g_source_set_callback (priv->attempt_timer, on_attempt_delay, self, NULL);
+          g_source_attach (priv->attempt_timer, priv->context);
+        }
+      return;
+    }
+
+  if (priv->attempts->len == 0)
+    {
+      stop_connect_timer (self);
+      fail_connect (self);
+    }
+}
+
+/* wait_for_connected() goes on Qt's way, one address at a time: the
+ * attempts in flight are dropped and their addresses tried again first. */
+static void
+stop_race_for_wait (QsAbstractSocket *self)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  for (guint i = priv->attempts->len; i > 0; i--)
+    {
+      QsConnectAttempt *attempt = g_ptr_array_index (priv->attempts, i - 1);
+
+      g_queue_push_head (&priv->addresses, g_object_ref (attempt->address));
+    }
+  stop_race (self);
 }
 
 static gboolean
@@ -635,16 +883,48 @@ start_connecting (QsAbstractSocket *self,
     return;
 
   priv->last_connect_errno = 0;
-  connect_to_next_address (self);
+  priv->attempt_serial = 0;
+  /* A socket bound before connect_to_host has one descriptor: no race. */
+  if (priv->race && !priv->bound && !is_datagram (priv))
+    race_next_address (self);
+  else
+    connect_to_next_address (self);
 }
 
+/* RFC 8305's interleaving: IPv6 first, then one address of each family
+ * in turn, each family in the resolver's order. @addresses is (transfer
+ * full); so is the result. */
+static GList *
+interleave_families (GList *addresses)
+{
+  GQueue families[2] = { G_QUEUE_INIT, G_QUEUE_INIT };
+  GList *result = NULL;
+
+  for (GList *l = addresses; l; l = l->next)
+    g_queue_push_tail (&families[g_inet_address_get_family (l->data) == G_SOCKET_FAMILY_IPV6 ? 0 : 1], l->data);
+  g_list_free (addresses);
+
+  while (!g_queue_is_empty (&families[0]) || !g_queue_is_empty (&families[1]))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (families); i++)
+        {
+          if (!g_queue_is_empty (&families[i]))
+            result = g_list_prepend (result, g_queue_pop_head (&families[i]));
+        }
+    }
+  return g_list_reverse (result);
+}
+
+/* A lookup is done: the only one, or one of the two of a race (IPv6
+ * only, IPv4 only), where the connect starts when both are and a family
+ * without addresses is no error while the other has some. */
 static void
 on_lookup_done (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  GList *addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (source), result, &error);
+  GList *addresses = g_resolver_lookup_by_name_with_flags_finish (G_RESOLVER (source), result, &error);
   QsAbstractSocket *self;
   QsAbstractSocketPrivate *priv;
 
@@ -654,9 +934,14 @@ on_lookup_done (GObject      *source,
 
   self = user_data;
   priv = get_priv (self);
+  priv->found = g_list_concat (priv->found, addresses);
+  if (--priv->lookups_pending > 0)
+    return;
+
   g_object_ref (self);
   g_clear_object (&priv->lookup_cancellable);
-  start_connecting (self, addresses);
+  addresses = g_steal_pointer (&priv->found);
+  start_connecting (self, priv->race ? interleave_families (addresses) : addresses);
   g_object_unref (self);
 }
 
@@ -811,6 +1096,7 @@ qs_abstract_socket_real_connect_to_host (QsAbstractSocket       *self,
   priv->protocol = protocol;
   priv->pending_close = FALSE;
   priv->abort_called = FALSE;
+  priv->race = priv->happy_eyeballs;
 
   if (priv->state != QS_SOCKET_STATE_BOUND_STATE)
     {
@@ -842,8 +1128,16 @@ qs_abstract_socket_real_connect_to_host (QsAbstractSocket       *self,
 
       priv->lookup_cancellable = g_cancellable_new ();
       g_main_context_push_thread_default (priv->context);
-      g_resolver_lookup_by_name_async (resolver, host_name, priv->lookup_cancellable,
-                                       on_lookup_done, self);
+      static const GResolverNameLookupFlags race_flags[] = {
+        G_RESOLVER_NAME_LOOKUP_FLAGS_IPV6_ONLY, G_RESOLVER_NAME_LOOKUP_FLAGS_IPV4_ONLY
+      };
+      guint lookups = priv->race ? G_N_ELEMENTS (race_flags) : 1;
+
+      priv->lookups_pending = lookups;
+      for (guint i = 0; i < lookups; i++)
+        g_resolver_lookup_by_name_with_flags_async (resolver, host_name,
+                                                    priv->race ? race_flags[i] : G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT,
+                                                    priv->lookup_cancellable, on_lookup_done, self);
       g_main_context_pop_thread_default (priv->context);
     }
 
@@ -1104,6 +1398,7 @@ qs_abstract_socket_real_wait_for_connected (QsAbstractSocket *self,
       cancel_lookup (self);
       start_connecting (self, g_resolver_lookup_by_name (resolver, host_name, NULL, NULL));
     }
+  stop_race_for_wait (self);
 
   while (priv->state == QS_SOCKET_STATE_CONNECTING_STATE &&
          (deadline < 0 || g_get_monotonic_time () < deadline))
@@ -1391,6 +1686,7 @@ qs_abstract_socket_dispose (GObject *object)
 
   cancel_lookup (self);
   stop_connect_timer (self);
+  stop_race (self);
   free_engine (self);
   g_queue_clear_full (&priv->addresses, g_object_unref);
 
@@ -1408,6 +1704,7 @@ qs_abstract_socket_finalize (GObject *object)
   g_clear_pointer (&priv->peer_name, g_free);
   g_clear_pointer (&priv->host_name, g_free);
   g_clear_pointer (&priv->protocol_tag, g_free);
+  g_clear_pointer (&priv->attempts, g_ptr_array_unref);
   g_clear_pointer (&priv->context, g_main_context_unref);
 
   G_OBJECT_CLASS (qs_abstract_socket_parent_class)->finalize (object);
@@ -1457,6 +1754,9 @@ qs_abstract_socket_get_property (GObject    *object,
     case PROP_PROTOCOL_TAG:
       g_value_set_string (value, priv->protocol_tag);
       break;
+    case PROP_HAPPY_EYEBALLS:
+      g_value_set_boolean (value, priv->happy_eyeballs);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1487,6 +1787,9 @@ qs_abstract_socket_set_property (GObject      *object,
       break;
     case PROP_PROTOCOL_TAG:
       qs_abstract_socket_set_protocol_tag (self, g_value_get_string (value));
+      break;
+    case PROP_HAPPY_EYEBALLS:
+      qs_abstract_socket_set_happy_eyeballs (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1653,6 +1956,34 @@ qs_abstract_socket_class_init (QsAbstractSocketClass *klass)
     g_param_spec_string ("protocol-tag", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * QsAbstractSocket:happy-eyeballs: (getter get_happy_eyeballs) (setter set_happy_eyeballs)
+   *
+   * Whether [method@Qs.AbstractSocket.connect_to_host] races the host's
+   * addresses as RFC 8305 ("happy eyeballs") describes, instead of
+   * trying them one at a time as Qt does.
+   *
+   * The IPv6 and IPv4 lookups run in parallel; the addresses are tried
+   * IPv6 first, alternating families, a new attempt starting every
+   * 250 ms while the earlier ones are still in flight (at once when an
+   * attempt fails). The first connection to complete wins and the
+   * others are dropped without a trace: the signals and states are
+   * those of a connect without racing (one
+   * [signal@Qs.AbstractSocket::host-found], one
+   * [signal@Qs.AbstractSocket::connected]), and an error is reported
+   * only when every attempt failed, the one Qt reports for the last
+   * address tried. A TCP socket bound before the connect, and a UDP
+   * socket, connect one address at a time whatever this says; so does
+   * [method@Qs.AbstractSocket.wait_for_connected].
+   *
+   * A qsock extra; `GSocketClient` races the same way.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_HAPPY_EYEBALLS] =
+    g_param_spec_boolean ("happy-eyeballs", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1724,6 +2055,7 @@ qs_abstract_socket_init (QsAbstractSocket *self)
   priv->cached_descriptor = -1;
   priv->protocol = QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL;
   g_queue_init (&priv->addresses);
+  priv->attempts = g_ptr_array_new_with_free_func (connect_attempt_free);
   _qs_stream_pump_init (&priv->pump, QS_IO_DEVICE (self), &pump_callbacks, self);
 }
 
@@ -2406,6 +2738,54 @@ qs_abstract_socket_set_protocol_tag (QsAbstractSocket *self,
   g_free (priv->protocol_tag);
   priv->protocol_tag = g_strdup (tag);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROTOCOL_TAG]);
+}
+
+/**
+ * qs_abstract_socket_get_happy_eyeballs: (get-property happy-eyeballs)
+ * @self: a socket
+ *
+ * A qsock extra: see [property@Qs.AbstractSocket:happy-eyeballs].
+ *
+ * Returns: whether connect_to_host() races the addresses (RFC 8305)
+ *
+ * Since: 1.0
+ */
+gboolean
+qs_abstract_socket_get_happy_eyeballs (QsAbstractSocket *self)
+{
+  g_return_val_if_fail (QS_IS_ABSTRACT_SOCKET (self), FALSE);
+
+  return get_priv (self)->happy_eyeballs;
+}
+
+/**
+ * qs_abstract_socket_set_happy_eyeballs: (set-property happy-eyeballs)
+ * @self: a socket
+ * @enabled: whether to race the addresses
+ *
+ * Makes the next [method@Qs.AbstractSocket.connect_to_host] race the
+ * host's IPv6 and IPv4 addresses (RFC 8305, 250 ms between attempts)
+ * instead of trying them one at a time as Qt does (the default). A
+ * connect already under way keeps its way.
+ *
+ * A qsock extra: see [property@Qs.AbstractSocket:happy-eyeballs].
+ *
+ * Since: 1.0
+ */
+void
+qs_abstract_socket_set_happy_eyeballs (QsAbstractSocket *self,
+                                       gboolean          enabled)
+{
+  QsAbstractSocketPrivate *priv;
+
+  g_return_if_fail (QS_IS_ABSTRACT_SOCKET (self));
+
+  priv = get_priv (self);
+  enabled = !!enabled;
+  if (priv->happy_eyeballs == (guint) enabled)
+    return;
+  priv->happy_eyeballs = enabled;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAPPY_EYEBALLS]);
 }
 
 /**

@@ -162,6 +162,11 @@ const char   *qs_abstract_socket_get_protocol_tag      (QsAbstractSocket       *
 QS_AVAILABLE_IN_ALL
 void          qs_abstract_socket_set_protocol_tag      (QsAbstractSocket       *self,
                                                         const char             *tag);
+QS_AVAILABLE_IN_ALL
+gboolean      qs_abstract_socket_get_happy_eyeballs    (QsAbstractSocket       *self);
+QS_AVAILABLE_IN_ALL
+void          qs_abstract_socket_set_happy_eyeballs    (QsAbstractSocket       *self,
+                                                        gboolean                enabled);
 
 /* For subclasses (Qt protected) */
 QS_AVAILABLE_IN_ALL

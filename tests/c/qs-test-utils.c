@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "qs-test-utils.h"
 #include "qs-io-device-private.h"
@@ -185,6 +186,82 @@ GInetAddress *
 qs_test_loopback (GSocketFamily family)
 {
   return g_inet_address_new_loopback (family);
+}
+
+static char *
+find_tool (const char *name)
+{
+  static const char *const folders[] = { "/usr/sbin", "/sbin", "/usr/bin", "/bin" };
+  char *path = g_find_program_in_path (name);
+
+  for (guint i = 0; path == NULL && i < G_N_ELEMENTS (folders); i++)
+    {
+      char *candidate = g_build_filename (folders[i], name, NULL);
+
+      if (g_file_test (candidate, G_FILE_TEST_IS_EXECUTABLE))
+        path = candidate;
+      else
+        g_free (candidate);
+    }
+  return path;
+}
+
+gboolean
+qs_test_run_tool (const char *const *argv)
+{
+  g_autofree char *tool = find_tool (argv[0]);
+  g_autofree const char **args = g_memdup2 (argv, (g_strv_length ((char **) argv) + 1) * sizeof (char *));
+  int status = -1;
+
+  if (tool == NULL)
+    return FALSE;
+  args[0] = tool;
+  if (!g_spawn_sync (NULL, (char **) args, NULL,
+                     G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, NULL, NULL, &status, NULL))
+    return FALSE;
+  return g_spawn_check_wait_status (status, NULL);
+}
+
+#define NETNS_ENV "QS_TEST_IN_NETNS"
+
+gboolean
+qs_test_enter_netns (char **argv)
+{
+  static const char *const probe[] = { "unshare", "-rn", "true", NULL };
+  g_autofree char *self = NULL;
+  g_autofree char *unshare = NULL;
+  g_autoptr(GPtrArray) args = NULL;
+
+  if (g_getenv (NETNS_ENV) != NULL)
+    return TRUE;
+  if (!qs_test_run_tool (probe))
+    return FALSE;
+
+  self = g_file_read_link ("/proc/self/exe", NULL);
+  unshare = find_tool ("unshare");
+  args = g_ptr_array_new ();
+  g_ptr_array_add (args, (gpointer) "unshare");
+  g_ptr_array_add (args, (gpointer) "-rn");
+  g_ptr_array_add (args, (gpointer) "--");
+  g_ptr_array_add (args, self ? self : argv[0]);
+  for (guint i = 1; argv[i] != NULL; i++)
+    g_ptr_array_add (args, argv[i]);
+  g_ptr_array_add (args, NULL);
+
+  g_setenv (NETNS_ENV, "1", TRUE);
+  execv (unshare, (char **) args->pdata);
+  g_unsetenv (NETNS_ENV);
+  return FALSE;
+}
+
+void
+qs_test_skip_unless_ci (const char *why)
+{
+  if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
+    g_test_fail_printf ("%s", why);
+  else
+    g_test_skip (why);
 }
 
 gboolean

@@ -94,6 +94,20 @@ void qs_test_udp_wait_readable (QsUdpSocket *socket);
 /* A loopback address (127.0.0.1 or ::1); (transfer full). */
 GInetAddress *qs_test_loopback (GSocketFamily family);
 
+/* Runs @argv, its first element looked up in PATH and in the sbin
+ * folders an unprivileged PATH lacks; TRUE when it exits 0. */
+gboolean qs_test_run_tool (const char *const *argv);
+
+/* Re-executes the test program in a private user and network namespace
+ * of its own (`unshare -rn`; @argv as main() got it, before
+ * g_test_init()). Returns TRUE inside the namespace, FALSE when none
+ * can be made; never returns when it re-executes. */
+gboolean qs_test_enter_netns (char **argv);
+
+/* Fails the test under CI=true, where nothing may go missing; skips it
+ * elsewhere. */
+void qs_test_skip_unless_ci (const char *why);
+
 /* TRUE when ::1 can be bound (IPv6 loopback usable). */
 gboolean qs_test_ipv6_available (void);
 

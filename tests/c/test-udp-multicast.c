@@ -24,7 +24,6 @@
 #include "qs-test-utils.h"
 
 #define TIMEOUT_MS 5000
-#define NETNS_ENV "QS_TEST_IN_NETNS"
 #define GROUP4 "239.255.0.1"
 #define GROUP6 "ff12::1234"
 #define IFACE6 "qs0"
@@ -377,44 +376,6 @@ test_ipv6_hop_limit_option (Fixture      *f,
   datagram = receive (f->socket, "control");
 }
 
-/* @name in PATH, else in the sbin folders an unprivileged PATH lacks. */
-static char *
-find_tool (const char *name)
-{
-  static const char *const folders[] = { "/usr/sbin", "/sbin", "/usr/bin", "/bin" };
-  char *path = g_find_program_in_path (name);
-
-  for (guint i = 0; path == NULL && i < G_N_ELEMENTS (folders); i++)
-    {
-      char *candidate = g_build_filename (folders[i], name, NULL);
-
-      if (g_file_test (candidate, G_FILE_TEST_IS_EXECUTABLE))
-        path = candidate;
-      else
-        g_free (candidate);
-    }
-  return path;
-}
-
-/* Runs @argv (its first element looked up with find_tool()); TRUE when
- * it exits 0. */
-static gboolean
-run (const char *const *argv)
-{
-  g_autofree char *tool = find_tool (argv[0]);
-  g_autofree const char **args = g_memdup2 (argv, (g_strv_length ((char **) argv) + 1) * sizeof (char *));
-  int status = -1;
-
-  if (tool == NULL)
-    return FALSE;
-  args[0] = tool;
-  if (!g_spawn_sync (NULL, (char **) args, NULL,
-                     G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                     NULL, NULL, NULL, NULL, &status, NULL))
-    return FALSE;
-  return g_spawn_check_wait_status (status, NULL);
-}
-
 /* Inside the namespace: lo with MULTICAST and a route for IPv4 groups;
  * a veth pair without duplicate address detection for IPv6. */
 static void
@@ -431,7 +392,7 @@ setup_namespace (void)
    * usable at once, for the source of its IPv6 datagrams. */
   static const char *const addr6[] = { "ip", "-6", "addr", "add", "fd00:5153::1/64", "dev", "qs0", "nodad", NULL };
 
-  if (!run (lo_up) || !run (route4))
+  if (!qs_test_run_tool (lo_up) || !qs_test_run_tool (route4))
     {
       skip_ipv4 = "cannot set lo up with MULTICAST and a 224.0.0.0/4 route in the namespace";
       skip_ipv6 = skip_veth = skip_ipv4;
@@ -440,8 +401,8 @@ setup_namespace (void)
 
   if (!qs_test_ipv6_available ())
     skip_ipv6 = "IPv6 is not available in the namespace";
-  if (!run (veth) || !run (up0) || !run (up1) || !run (addr0) ||
-      (skip_ipv6 == NULL && !run (addr6)))
+  if (!qs_test_run_tool (veth) || !qs_test_run_tool (up0) || !qs_test_run_tool (up1) || !qs_test_run_tool (addr0) ||
+      (skip_ipv6 == NULL && !qs_test_run_tool (addr6)))
     skip_veth = "cannot create a veth pair in the namespace (IPv6 multicast and the "
                 "loopback option need a non-loopback interface)";
 }
@@ -454,27 +415,8 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  if (g_getenv (NETNS_ENV) == NULL)
+  if (!qs_test_enter_netns (original))
     {
-      static const char *const probe[] = { "unshare", "-rn", "true", NULL };
-
-      if (run (probe))
-        {
-          g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-          g_autoptr(GPtrArray) args = g_ptr_array_new ();
-
-          g_ptr_array_add (args, (gpointer) "unshare");
-          g_ptr_array_add (args, (gpointer) "-rn");
-          g_ptr_array_add (args, (gpointer) "--");
-          g_ptr_array_add (args, self ? self : original[0]);
-          for (guint i = 1; original[i] != NULL; i++)
-            g_ptr_array_add (args, original[i]);
-          g_ptr_array_add (args, NULL);
-
-          g_setenv (NETNS_ENV, "1", TRUE);
-          execv (find_tool ("unshare"), (char **) args->pdata);
-          g_unsetenv (NETNS_ENV);
-        }
       skip_ipv4 = "cannot create a private network namespace (unshare -rn failed)";
       skip_ipv6 = skip_veth = skip_ipv4;
     }
