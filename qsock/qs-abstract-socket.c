@@ -899,8 +899,14 @@ qs_abstract_socket_real_disconnect_from_host (QsAbstractSocket *self)
         }
     }
 
-  if (!priv->abort_called)
-    _qs_stream_pump_shutdown_tls (&priv->pump);
+  /* A TLS socket sends close_notify; Qt's QSslSocket then reports its
+   * plain socket's CLOSING as well: state-changed(CLOSING) a second time. */
+  if (!priv->abort_called && _qs_stream_pump_shutdown_tls (&priv->pump))
+    {
+      emit_state_changed (self);
+      if (priv->state != QS_SOCKET_STATE_CLOSING_STATE)
+        goto out;
+    }
   previous = priv->state;
   reset_socket_layer (self);
   set_state (self, QS_SOCKET_STATE_UNCONNECTED_STATE);

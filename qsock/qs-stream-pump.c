@@ -149,14 +149,15 @@ _qs_stream_pump_set_tls_ready (QsStreamPump *self)
 }
 
 /* Qt's SSL_shutdown() before the plain disconnect: a close_notify alert,
- * once the queue has drained. Plain: nothing. */
-void
+ * once the queue has drained. TRUE when one was sent; plain: FALSE. */
+gboolean
 _qs_stream_pump_shutdown_tls (QsStreamPump *self)
 {
   if (self->tls == NULL || !self->tls_ready)
-    return;
+    return FALSE;
   self->tls_ready = FALSE;
   g_output_stream_close (G_OUTPUT_STREAM (self->tls_output), NULL, NULL);
+  return TRUE;
 }
 
 gboolean

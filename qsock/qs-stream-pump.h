@@ -77,7 +77,7 @@ void         _qs_stream_pump_set_tls        (QsStreamPump                *self,
                                              GIOStream                   *tls,
                                              GMainContext                *context);
 void         _qs_stream_pump_set_tls_ready  (QsStreamPump                *self);
-void         _qs_stream_pump_shutdown_tls   (QsStreamPump                *self);
+gboolean     _qs_stream_pump_shutdown_tls   (QsStreamPump                *self);
 void         _qs_stream_pump_set_reading    (QsStreamPump                *self,
                                              gboolean                     reading);
 void         _qs_stream_pump_set_read_limit (QsStreamPump                *self,

@@ -17,6 +17,7 @@
 # include "qs-io-device.h"
 # include "qs-abstract-socket.h"
 # include "qs-tcp-socket.h"
+# include "qs-ssl-socket.h"
 # include "qs-tcp-server.h"
 # include "qs-local-socket.h"
 # include "qs-local-server.h"

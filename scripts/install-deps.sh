@@ -34,6 +34,7 @@ BUILD_PACKAGES="
   gir1.2-glib-2.0
   python3
   python3-gi
+  glib-networking
 "
 
 TEST_PACKAGES="
@@ -46,6 +47,8 @@ TEST_PACKAGES="
   libasan8
   valgrind
   python3-matplotlib
+  openssl
+  libgnutls28-dev
 "
 
 usage () {
