@@ -19,6 +19,7 @@
 # include "qs-tcp-socket.h"
 # include "qs-ssl-socket.h"
 # include "qs-tcp-server.h"
+# include "qs-ssl-server.h"
 # include "qs-local-socket.h"
 # include "qs-local-server.h"
 # include "qs-network-datagram.h"

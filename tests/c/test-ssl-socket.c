@@ -3,11 +3,11 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * QsSslSocket against a real OpenSSL peer (`openssl s_server`, started
- * by each test on 127.0.0.1 with port 0; it prints the port it got) and
- * against itself. Certificates are made when the program starts, with
+ * by each test on 127.0.0.1 with port 0; it prints the port it got), and
+ * QsSslServer against QsSslSocket, `openssl s_client` and plain clients. Certificates are made when the program starts, with
  * the `openssl` command, in a temporary folder: a throwaway CA, a server
- * certificate for localhost and 127.0.0.1, one for another name, and a
- * self-signed one. The signal orders are Qt 6.4's (PyQt6 against the
+ * certificate for localhost and 127.0.0.1, one for another name, a
+ * client certificate, and a self-signed one. The signal orders are Qt 6.4's (PyQt6 against the
  * same s_server), except where a comment says otherwise. Skipped when
  * `openssl` or a GIO TLS backend is missing (failed under CI=true).
  */
@@ -40,6 +40,7 @@ typedef struct
   SServer      server;
   GByteArray  *received;     /* (owned) what ready-read handlers read */
   gboolean     ignore_in_handler;
+  gboolean     require_client_certificate; /* of the next s_server */
 } Fixture;
 
 #define SOCK(f) QS_ABSTRACT_SOCKET ((f)->socket)
@@ -119,6 +120,7 @@ make_certificates (void)
     "-nodes", "-keyout", ca_key, "-out", ca, "-days", "2", "-subj", "/CN=qsock test CA", NULL });
   make_leaf ("server", "/CN=localhost", "DNS:localhost,IP:127.0.0.1", "1");
   make_leaf ("other", "/CN=other.example", "DNS:other.example", "2");
+  make_leaf ("client", "/CN=qsock client", "DNS:client.example", "3");
   run_openssl ((const char *const []) {
     "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
     "-nodes", "-keyout", self_key, "-out", self, "-days", "2", "-subj", "/CN=localhost",
@@ -190,12 +192,17 @@ start_server (Fixture    *f,
 {
   g_autofree char *cert = g_strdup_printf ("%s/%s.pem", cert_dir, name);
   g_autofree char *key = g_strdup_printf ("%s/%s.key", cert_dir, name);
+  g_autofree char *ca = cert_path ("ca.pem");
   g_autoptr(GError) error = NULL;
   SServer *server = &f->server;
-
-  server->process = g_subprocess_newv ((const char *const []) {
+  /* With require_client_certificate: -Verify 1 -CAfile ca.pem */
+  const char *argv[] = {
     "openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key,
-    "-naccept", "1", NULL },
+    "-naccept", "1", "-Verify", "1", "-CAfile", ca, NULL };
+
+  if (!f->require_client_certificate)
+    argv[10] = NULL;
+  server->process = g_subprocess_newv (argv,
     G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
     &error);
   g_assert_no_error (error);
@@ -650,6 +657,243 @@ test_read_buffer_size (Fixture      *f,
   g_assert_cmpmem (f->received->data, f->received->len, payload->str, payload->len);
 }
 
+/* ---- QsSslServer ---- */
+
+typedef struct
+{
+  QsSslServer *server;    /* (owned) */
+  GString     *trace;     /* (owned) */
+  guint16      port;
+} ServerFixture;
+
+static void
+on_server_socket (QsSslServer *server,
+                  QsSslSocket *socket,
+                  gpointer     user_data)
+{
+  GSignalInvocationHint *hint = g_signal_get_invocation_hint (server);
+
+  g_assert_true (QS_IS_SSL_SOCKET (socket));
+  g_string_append_printf (user_data, "%s ", g_signal_name (hint->signal_id));
+}
+
+static void
+on_server_error (QsSslServer   *server,
+                 QsSslSocket   *socket,
+                 QsSocketError  error,
+                 gpointer       user_data)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (QS_TYPE_SOCKET_ERROR);
+
+  g_string_append_printf (user_data, "error-occurred(%s) ", g_enum_get_value (klass, error)->value_nick);
+}
+
+static void
+server_setup (ServerFixture *f,
+              gconstpointer  data)
+{
+  g_autofree char *pem = cert_path ("server.pem");
+  g_autofree char *key = cert_path ("server.key");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (pem, key, &error);
+  g_autoptr(GInetAddress) loopback = qs_test_address ("127.0.0.1");
+
+  g_assert_no_error (error);
+  f->trace = g_string_new (NULL);
+  f->server = qs_ssl_server_new ();
+  qs_ssl_server_set_local_certificate (f->server, certificate);
+  qs_test_trace_server (f->server, f->trace);
+  g_signal_connect (f->server, "started-encryption-handshake", G_CALLBACK (on_server_socket), f->trace);
+  g_signal_connect (f->server, "error-occurred", G_CALLBACK (on_server_error), f->trace);
+  g_assert_true (qs_tcp_server_listen (QS_TCP_SERVER (f->server), loopback, 0));
+  f->port = qs_tcp_server_get_server_port (QS_TCP_SERVER (f->server));
+}
+
+static void
+server_teardown (ServerFixture *f,
+                 gconstpointer  data)
+{
+  qs_test_release (&f->server, f->trace, f);
+  qs_test_drain_context ();
+  g_string_free (f->trace, TRUE);
+}
+
+static void
+test_server_defaults (ServerFixture *f,
+                      gconstpointer  data)
+{
+  g_autoptr(QsSslServer) fresh = qs_ssl_server_new ();
+
+  g_test_summary ("A fresh QsSslServer: 5000 ms, AUTO_VERIFY_PEER, no certificate, the system's trust");
+
+  g_assert_cmpint (qs_ssl_server_get_handshake_timeout (fresh), ==, 5000);
+  g_assert_cmpint (qs_ssl_server_get_peer_verify_mode (fresh), ==, QS_PEER_VERIFY_MODE_AUTO_VERIFY_PEER);
+  g_assert_null (qs_ssl_server_get_local_certificate (fresh));
+  g_assert_null (qs_ssl_server_get_database (fresh));
+  g_assert_nonnull (qs_ssl_server_get_local_certificate (f->server));
+}
+
+/* The one pending connection, once the server queued it. */
+static QsSslSocket *
+take_pending (ServerFixture *f)
+{
+  QsTcpServer *server = QS_TCP_SERVER (f->server);
+
+  qs_test_run_until (qs_tcp_server_has_pending_connections (server), TIMEOUT_MS);
+  return QS_SSL_SOCKET (qs_tcp_server_next_pending_connection (server));
+}
+
+static void
+test_server_exchange (ServerFixture *f,
+                      gconstpointer  data)
+{
+  g_autofree char *ca = cert_path ("ca.pem");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsDatabase) database = g_tls_file_database_new (ca, &error);
+  g_autoptr(QsSslSocket) client = qs_ssl_socket_new ();
+  g_autoptr(QsSslSocket) peer = NULL;
+  g_autoptr(GBytes) got = NULL;
+
+  g_test_summary ("QsSslSocket to QsSslServer: queued once encrypted, bytes both ways");
+
+  qs_ssl_socket_set_database (client, database);
+  qs_ssl_socket_connect_to_host_encrypted (client, "127.0.0.1", f->port, NULL, QS_OPEN_MODE_READ_WRITE,
+                                           QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
+  peer = take_pending (f);
+  g_assert_cmpstr (f->trace->str, ==, "started-encryption-handshake pending-connection-available new-connection ");
+  g_assert_true (qs_ssl_socket_is_encrypted (peer));
+  g_assert_cmpint (qs_ssl_socket_get_mode (peer), ==, QS_SSL_MODE_SSL_SERVER_MODE);
+  qs_test_run_until (qs_ssl_socket_is_encrypted (client), TIMEOUT_MS);
+
+  qs_io_device_write (QS_IO_DEVICE (peer), (const guint8 *) "from server\n", 12);
+  qs_test_run_until (qs_io_device_bytes_available (QS_IO_DEVICE (client)) == 12, TIMEOUT_MS);
+  got = qs_io_device_read_all (QS_IO_DEVICE (client));
+  g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), "from server\n", 12);
+  g_clear_pointer (&got, g_bytes_unref);
+
+  qs_io_device_write (QS_IO_DEVICE (client), (const guint8 *) "from client\n", 12);
+  qs_test_run_until (qs_io_device_bytes_available (QS_IO_DEVICE (peer)) == 12, TIMEOUT_MS);
+  got = qs_io_device_read_all (QS_IO_DEVICE (peer));
+  g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), "from client\n", 12);
+
+  qs_abstract_socket_abort (QS_ABSTRACT_SOCKET (client));
+}
+
+static void
+test_server_openssl_client (ServerFixture *f,
+                            gconstpointer  data)
+{
+  g_autofree char *ca = cert_path ("ca.pem");
+  g_autofree char *connect = g_strdup_printf ("127.0.0.1:%u", f->port);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) client = NULL;
+  g_autoptr(QsSslSocket) peer = NULL;
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(GBytes) output = NULL;
+  g_autoptr(GBytes) nothing = g_bytes_new_static ("", 0);
+
+  g_test_summary ("openssl s_client to QsSslServer: verified, bytes both ways");
+
+  client = g_subprocess_newv ((const char *const []) {
+    "openssl", "s_client", "-connect", connect, "-CAfile", ca, "-verify_return_error",
+    "-quiet", NULL },
+    G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+    &error);
+  g_assert_no_error (error);
+  peer = take_pending (f);
+  g_output_stream_write_all (g_subprocess_get_stdin_pipe (client), "from openssl\n", 13, NULL, NULL, &error);
+  g_assert_no_error (error);
+  qs_test_run_until (qs_io_device_can_read_line (QS_IO_DEVICE (peer)), TIMEOUT_MS);
+  got = qs_io_device_read_all (QS_IO_DEVICE (peer));
+  g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), "from openssl\n", 13);
+
+  qs_io_device_write (QS_IO_DEVICE (peer), (const guint8 *) "from qsock\n", 11);
+  qs_abstract_socket_disconnect_from_host (QS_ABSTRACT_SOCKET (peer));
+  qs_test_run_until (qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (peer)) ==
+                     QS_SOCKET_STATE_UNCONNECTED_STATE, TIMEOUT_MS);
+  g_subprocess_communicate (client, nothing, NULL, &output, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (output, NULL), g_bytes_get_size (output), "from qsock\n", 11);
+}
+
+/* A plain TCP connection to the server; (transfer full). */
+static GSocket *
+plain_client (ServerFixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = qs_test_address ("127.0.0.1");
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, f->port);
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+
+  g_assert_no_error (error);
+  g_socket_connect (socket, address, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_set_blocking (socket, FALSE);
+  return socket;
+}
+
+/* Whether the server closed @socket (a read sees the end). */
+static gboolean
+closed_by_server (GSocket *socket)
+{
+  char buffer[256];
+
+  return g_socket_receive (socket, buffer, sizeof buffer, NULL, NULL) == 0;
+}
+
+static void
+test_server_handshake_timeout (ServerFixture *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GSocket) silent = NULL;
+
+  g_test_summary ("A client that never says hello is aborted after handshake-timeout, never queued, no error");
+
+  qs_ssl_server_set_handshake_timeout (f->server, 100);
+  silent = plain_client (f);
+  qs_test_run_until (closed_by_server (silent), TIMEOUT_MS);
+  g_assert_cmpstr (f->trace->str, ==, "started-encryption-handshake ");
+  g_assert_false (qs_tcp_server_has_pending_connections (QS_TCP_SERVER (f->server)));
+}
+
+static void
+test_server_plaintext_client (ServerFixture *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GSocket) plain = NULL;
+
+  g_test_summary ("A client that speaks HTTP in clear: error-occurred(SSL_HANDSHAKE_FAILED_ERROR), never queued");
+
+  plain = plain_client (f);
+  g_assert_cmpint (g_socket_send (plain, "GET / HTTP/1.0\r\n\r\n", 18, NULL, NULL), ==, 18);
+  qs_test_run_until (strstr (f->trace->str, "error-occurred") != NULL, TIMEOUT_MS);
+  g_assert_cmpstr (f->trace->str, ==, "started-encryption-handshake error-occurred(ssl-handshake-failed-error) ");
+  qs_test_run_until (closed_by_server (plain), TIMEOUT_MS);
+  g_assert_false (qs_tcp_server_has_pending_connections (QS_TCP_SERVER (f->server)));
+}
+
+static void
+test_client_certificate (Fixture      *f,
+                         gconstpointer data)
+{
+  g_autofree char *pem = cert_path ("client.pem");
+  g_autofree char *key = cert_path ("client.key");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (pem, key, &error);
+
+  g_test_summary ("A server that requires a client certificate gets the local one, and checks it");
+
+  g_assert_no_error (error);
+  qs_ssl_socket_set_local_certificate (f->socket, certificate);
+  g_assert_true (qs_ssl_socket_get_local_certificate (f->socket) == certificate);
+  f->require_client_certificate = TRUE;
+  connect_good (f, "server", NULL);
+  qs_io_device_write (DEV (f), (const guint8 *) "with certificate\n", 17);
+  qs_test_run_until (server_got (f, "with certificate\n"), TIMEOUT_MS);
+  g_assert_true (server_got (f, "Client certificate"));
+  g_assert_true (server_got (f, "CN = qsock client"));
+}
+
 static gboolean
 tools_present (void)
 {
@@ -693,6 +937,14 @@ main (int   argc,
   ADD ("large/to-server", test_large_to_server);
   ADD ("large/from-server", test_large_from_server);
   ADD ("read-buffer-size", test_read_buffer_size);
+  ADD ("client-certificate", test_client_certificate);
+#define ADD_SERVER(path, func) \
+  g_test_add ("/ssl-server/" path, ServerFixture, NULL, server_setup, func, server_teardown)
+  ADD_SERVER ("defaults", test_server_defaults);
+  ADD_SERVER ("exchange", test_server_exchange);
+  ADD_SERVER ("openssl-client", test_server_openssl_client);
+  ADD_SERVER ("handshake-timeout", test_server_handshake_timeout);
+  ADD_SERVER ("plaintext-client", test_server_plaintext_client);
   result = g_test_run ();
   remove_certificates ();
   return result;
