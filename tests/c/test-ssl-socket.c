@@ -6,8 +6,8 @@
  * by each test on 127.0.0.1 with port 0; it prints the port it got), and
  * QsSslServer against QsSslSocket, `openssl s_client` and plain clients. Certificates are made when the program starts, with
  * the `openssl` command, in a temporary folder: a throwaway CA, a server
- * certificate for localhost and 127.0.0.1, one for another name, a
- * client certificate, and a self-signed one. The signal orders are Qt 6.4's (PyQt6 against the
+ * certificate for localhost and 127.0.0.1, one for another name, an
+ * expired one, a client certificate, and a self-signed one. The signal orders are Qt 6.4's (PyQt6 against the
  * same s_server), except where a comment says otherwise. Skipped when
  * `openssl` or a GIO TLS backend is missing (failed under CI=true).
  */
@@ -78,7 +78,8 @@ static void
 make_leaf (const char *name,
            const char *subject,
            const char *san,
-           const char *serial)
+           const char *serial,
+           const char *days)
 {
   g_autofree char *key = g_strdup_printf ("%s/%s.key", cert_dir, name);
   g_autofree char *csr = g_strdup_printf ("%s/%s.csr", cert_dir, name);
@@ -96,7 +97,7 @@ make_leaf (const char *name,
   g_assert_no_error (error);
   run_openssl ((const char *const []) {
     "openssl", "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-set_serial", serial,
-    "-days", "2", "-extfile", ext, "-out", pem, NULL });
+    "-days", days, "-extfile", ext, "-out", pem, NULL });
 }
 
 static void
@@ -118,9 +119,11 @@ make_certificates (void)
   run_openssl ((const char *const []) {
     "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
     "-nodes", "-keyout", ca_key, "-out", ca, "-days", "2", "-subj", "/CN=qsock test CA", NULL });
-  make_leaf ("server", "/CN=localhost", "DNS:localhost,IP:127.0.0.1", "1");
-  make_leaf ("other", "/CN=other.example", "DNS:other.example", "2");
-  make_leaf ("client", "/CN=qsock client", "DNS:client.example", "3");
+  make_leaf ("server", "/CN=localhost", "DNS:localhost,IP:127.0.0.1", "1", "2");
+  make_leaf ("other", "/CN=other.example", "DNS:other.example", "2", "2");
+  make_leaf ("client", "/CN=qsock client", "DNS:client.example", "3", "2");
+  /* -days -1: it expired a day before it was made */
+  make_leaf ("expired", "/CN=localhost", "DNS:localhost,IP:127.0.0.1", "4", "-1");
   run_openssl ((const char *const []) {
     "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
     "-nodes", "-keyout", self_key, "-out", self, "-days", "2", "-subj", "/CN=localhost",
@@ -141,6 +144,19 @@ remove_certificates (void)
     }
   g_rmdir (cert_dir);
   g_clear_pointer (&cert_dir, g_free);
+}
+
+/* NAME.pem with NAME.key, as GIO loads them; (transfer full). */
+static GTlsCertificate *
+load_certificate (const char *name)
+{
+  g_autofree char *pem = g_strdup_printf ("%s/%s.pem", cert_dir, name);
+  g_autofree char *key = g_strdup_printf ("%s/%s.key", cert_dir, name);
+  g_autoptr(GError) error = NULL;
+  GTlsCertificate *certificate = g_tls_certificate_new_from_files (pem, key, &error);
+
+  g_assert_no_error (error);
+  return certificate;
 }
 
 /* ---- openssl s_server ---- */
@@ -476,43 +492,61 @@ test_self_signed (Fixture      *f,
   g_assert_false (server_got (f, "secret"));
 }
 
+/* Handshakes with the s_server of @name (peer name @peer_name) and
+ * checks that it fails: @verify_errors in Qt's order, then Qt's
+ * failure, with @message. */
+static void
+assert_handshake_fails (Fixture    *f,
+                        const char *name,
+                        const char *peer_name,
+                        const char *verify_errors,
+                        const char *message)
+{
+  g_autofree char *expected = g_strconcat (CONNECT_TRACE, verify_errors, FAIL_TRACE, NULL);
+
+  start_server (f, name);
+  connect_encrypted (f, "127.0.0.1", peer_name);
+  qs_test_run_until (is_unconnected (f), TIMEOUT_MS);
+  g_assert_cmpstr (f->trace->str, ==, expected);
+  g_assert_cmpint (qs_abstract_socket_get_error (SOCK (f)), ==, QS_SOCKET_ERROR_SSL_HANDSHAKE_FAILED_ERROR);
+  g_assert_cmpstr (qs_io_device_get_error_string (DEV (f)), ==, message);
+}
+
 static void
 test_wrong_name (Fixture      *f,
                  gconstpointer data)
 {
-  g_autofree char *expected = g_strconcat (CONNECT_TRACE,
-                                           "peer-verify-error(G_TLS_CERTIFICATE_BAD_IDENTITY) "
-                                           "ssl-errors(G_TLS_CERTIFICATE_BAD_IDENTITY) ",
-                                           FAIL_TRACE, NULL);
-
   g_test_summary ("A certificate for another name fails with Qt's host name text");
 
-  start_server (f, "other");
-  connect_encrypted (f, "127.0.0.1", NULL);
-  qs_test_run_until (is_unconnected (f), TIMEOUT_MS);
-  g_assert_cmpstr (f->trace->str, ==, expected);
-  g_assert_cmpstr (qs_io_device_get_error_string (DEV (f)), ==,
-                   "The host name did not match any of the valid hosts for this certificate");
+  assert_handshake_fails (f, "other", NULL,
+                          "peer-verify-error(G_TLS_CERTIFICATE_BAD_IDENTITY) "
+                          "ssl-errors(G_TLS_CERTIFICATE_BAD_IDENTITY) ",
+                          "The host name did not match any of the valid hosts for this certificate");
+}
+
+static void
+test_expired (Fixture      *f,
+              gconstpointer data)
+{
+  g_test_summary ("An expired certificate fails with Qt's text");
+
+  assert_handshake_fails (f, "expired", NULL,
+                          "peer-verify-error(G_TLS_CERTIFICATE_EXPIRED) "
+                          "ssl-errors(G_TLS_CERTIFICATE_EXPIRED) ",
+                          "The certificate has expired");
 }
 
 static void
 test_two_errors (Fixture      *f,
                  gconstpointer data)
 {
-  g_autofree char *expected = g_strconcat (CONNECT_TRACE,
-                                           "peer-verify-error(G_TLS_CERTIFICATE_UNKNOWN_CA) "
-                                           "peer-verify-error(G_TLS_CERTIFICATE_BAD_IDENTITY) "
-                                           "ssl-errors(G_TLS_CERTIFICATE_UNKNOWN_CA | G_TLS_CERTIFICATE_BAD_IDENTITY) ",
-                                           FAIL_TRACE, NULL);
-
   g_test_summary ("Self-signed and the wrong name: one peer-verify-error per flag, the name's text");
 
-  start_server (f, "self");
-  connect_encrypted (f, "127.0.0.1", "nothere.example");
-  qs_test_run_until (is_unconnected (f), TIMEOUT_MS);
-  g_assert_cmpstr (f->trace->str, ==, expected);
-  g_assert_cmpstr (qs_io_device_get_error_string (DEV (f)), ==,
-                   "The host name did not match any of the valid hosts for this certificate");
+  assert_handshake_fails (f, "self", "nothere.example",
+                          "peer-verify-error(G_TLS_CERTIFICATE_UNKNOWN_CA) "
+                          "peer-verify-error(G_TLS_CERTIFICATE_BAD_IDENTITY) "
+                          "ssl-errors(G_TLS_CERTIFICATE_UNKNOWN_CA | G_TLS_CERTIFICATE_BAD_IDENTITY) ",
+                          "The host name did not match any of the valid hosts for this certificate");
   g_assert_cmpstr (qs_ssl_socket_get_peer_verify_name (f->socket), ==, "nothere.example");
 }
 
@@ -692,13 +726,9 @@ static void
 server_setup (ServerFixture *f,
               gconstpointer  data)
 {
-  g_autofree char *pem = cert_path ("server.pem");
-  g_autofree char *key = cert_path ("server.key");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (pem, key, &error);
+  g_autoptr(GTlsCertificate) certificate = load_certificate ("server");
   g_autoptr(GInetAddress) loopback = qs_test_address ("127.0.0.1");
 
-  g_assert_no_error (error);
   f->trace = g_string_new (NULL);
   f->server = qs_ssl_server_new ();
   qs_ssl_server_set_local_certificate (f->server, certificate);
@@ -876,14 +906,10 @@ static void
 test_client_certificate (Fixture      *f,
                          gconstpointer data)
 {
-  g_autofree char *pem = cert_path ("client.pem");
-  g_autofree char *key = cert_path ("client.key");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (pem, key, &error);
+  g_autoptr(GTlsCertificate) certificate = load_certificate ("client");
 
   g_test_summary ("A server that requires a client certificate gets the local one, and checks it");
 
-  g_assert_no_error (error);
   qs_ssl_socket_set_local_certificate (f->socket, certificate);
   g_assert_true (qs_ssl_socket_get_local_certificate (f->socket) == certificate);
   f->require_client_certificate = TRUE;
@@ -927,6 +953,7 @@ main (int   argc,
   ADD ("handshake/self-signed", test_self_signed);
   ADD ("handshake/wrong-name", test_wrong_name);
   ADD ("handshake/two-errors", test_two_errors);
+  ADD ("handshake/expired", test_expired);
   ADD ("handshake/peer-name", test_peer_name);
   ADD ("handshake/ignore-in-handler", test_ignore_in_handler);
   ADD ("handshake/ignore-before", test_ignore_before);

@@ -83,6 +83,14 @@ class QtSslSocket(QtSocket):
     def ignore_ssl_errors(self):
         self.obj.ignoreSslErrors()
 
+    def set_local_certificate(self, pem, key):
+        QtNetwork = self.b.QtNetwork
+        conf = self.obj.sslConfiguration()
+        conf.setLocalCertificate(QtNetwork.QSslCertificate.fromPath(pem)[0])
+        with open(key, 'rb') as data:
+            conf.setPrivateKey(QtNetwork.QSslKey(data.read(), QtNetwork.QSsl.KeyAlgorithm.Ec))
+        self.obj.setSslConfiguration(conf)
+
     def start_client_encryption(self):
         self.obj.startClientEncryption()
 
@@ -137,6 +145,9 @@ class QsSslSocket(QsSocket):
 
     def ignore_ssl_errors(self):
         self.obj.ignore_ssl_errors()
+
+    def set_local_certificate(self, pem, key):
+        self.obj.set_local_certificate(self.b.Gio.TlsCertificate.new_from_files(pem, key))
 
     def start_client_encryption(self):
         self.obj.start_client_encryption()
@@ -231,13 +242,13 @@ def _openssl(*args):
 EC_KEY = ('-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes')
 
 
-def _leaf(name, subject, san, serial):
+def _leaf(name, subject, san, serial, days='2'):
     with open(cert(name + '.ext'), 'w', encoding='ascii') as ext:
         ext.write('subjectAltName=%s\nbasicConstraints=CA:FALSE\n' % san)
     _openssl('req', '-new', *EC_KEY, '-keyout', cert(name + '.key'),
              '-out', cert(name + '.csr'), '-subj', subject)
     _openssl('x509', '-req', '-in', cert(name + '.csr'), '-CA', cert('ca.pem'),
-             '-CAkey', cert('ca.key'), '-set_serial', serial, '-days', '2',
+             '-CAkey', cert('ca.key'), '-set_serial', serial, '-days', days,
              '-extfile', cert(name + '.ext'), '-out', cert(name + '.pem'))
 
 
@@ -250,17 +261,20 @@ def make_certificates():
              '-days', '2', '-subj', '/CN=qsock test CA')
     _leaf('server', '/CN=localhost', 'DNS:localhost,IP:127.0.0.1', '1')
     _leaf('other', '/CN=other.example', 'DNS:other.example', '2')
+    _leaf('client', '/CN=qsock client', 'DNS:client.example', '3')
+    # -days -1: it expired a day before it was made
+    _leaf('expired', '/CN=localhost', 'DNS:localhost,IP:127.0.0.1', '4', days='-1')
     _openssl('req', '-x509', *EC_KEY, '-keyout', cert('self.key'), '-out', cert('self.pem'),
              '-days', '2', '-subj', '/CN=localhost',
              '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1')
 
 
-def s_server(name):
+def s_server(name, *extra):
     """`openssl s_server` with NAME's certificate for one connection; its port."""
     make_certificates()
     proc = subprocess.Popen(  # pylint: disable=consider-using-with
         ['openssl', 's_server', '-accept', LOOPBACK + ':0', '-cert', cert(name + '.pem'),
-         '-key', cert(name + '.key'), '-naccept', '1'],
+         '-key', cert(name + '.key'), '-naccept', '1', *extra],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     for _ in range(50):
         line = proc.stdout.readline().decode(errors='replace')
@@ -315,9 +329,18 @@ def record_tls(t, label, sock):
            'has_peer_certificate', 'has_session_cipher', 'error', 'error_string')
 
 
-def handshake(b, t, server_cert, peer_name=None, before=None, host=LOOPBACK):
-    """Connect encrypted to a fresh s_server; run the handshake to its end."""
+def start_encrypted(b, t, server_cert):
+    """A client connecting encrypted to a fresh s_server (no waiting)."""
     port = s_server(server_cert)
+    client = ssl_socket(b, t)
+    t.call('client', 'connect_to_host_encrypted')
+    client.connect_encrypted(LOOPBACK, port)
+    return client
+
+
+def handshake(b, t, server_cert, peer_name=None, before=None, host=LOOPBACK, server_args=()):
+    """Connect encrypted to a fresh s_server; run the handshake to its end."""
+    port = s_server(server_cert, *server_args)
     client = ssl_socket(b, t)
     if before:
         before(client)
@@ -352,10 +375,7 @@ def ssl_good_handshake(b, t):
 @scenario
 def ssl_write_before_encrypted(b, t):
     """Bytes written before the handshake wait, then leave encrypted."""
-    port = s_server('server')
-    client = ssl_socket(b, t)
-    t.call('client', 'connect_to_host_encrypted')
-    client.connect_encrypted(LOOPBACK, port)
+    client = start_encrypted(b, t, 'server')
     result(t, 'client', client, 'write', b'hello\n')
     record(t, 'client', client, 'bytes_to_write')
     until_encrypted_or_unconnected(b, client)
@@ -382,6 +402,32 @@ def ssl_two_errors(b, t):
 
 
 @scenario
+def ssl_expired(b, t):
+    """An expired certificate fails the handshake."""
+    handshake(b, t, 'expired')
+
+
+@scenario
+def ssl_set_peer_verify_name(b, t):
+    """setPeerVerifyName before connecting: the certificate must match it."""
+    close_encrypted(b, t, handshake(
+        b, t, 'other', before=lambda c: c.obj.setPeerVerifyName('other.example')
+        if b.name == 'qt' else c.obj.set_peer_verify_name('other.example')))
+
+
+@scenario
+def ssl_client_certificate(b, t):
+    """A server that requires a client certificate gets the local one."""
+    def with_certificate(client):
+        client.set_local_certificate(cert('client.pem'), cert('client.key'))
+    client = handshake(b, t, 'server', before=with_certificate,
+                       server_args=('-Verify', '1', '-CAfile', cert('ca.pem')))
+    result(t, 'client', client, 'write', b'hello\n')
+    b.run_until(lambda: client.bytes_to_write() == 0, TIMEOUT, 'the write')
+    close_encrypted(b, t, client)
+
+
+@scenario
 def ssl_peer_name(b, t):
     """ssl_peer_name is the name the certificate must match."""
     close_encrypted(b, t, handshake(b, t, 'other', peer_name='other.example'))
@@ -397,10 +443,7 @@ def ssl_ignore_in_handler(b, t):
 @scenario
 def ssl_ignore_before(b, t):
     """ignoreSslErrors after the connect call: sslErrors, then encrypted."""
-    port = s_server('self')
-    client = ssl_socket(b, t)
-    t.call('client', 'connect_to_host_encrypted')
-    client.connect_encrypted(LOOPBACK, port)
+    client = start_encrypted(b, t, 'self')
     do(t, 'client', client, 'ignore_ssl_errors')
     until_encrypted_or_unconnected(b, client)
     record_tls(t, 'client', client)
@@ -424,10 +467,7 @@ def ssl_query_peer(b, t):
 @scenario
 def ssl_wait_for_encrypted(b, t):
     """waitForEncrypted with no loop running, from the connect call on."""
-    port = s_server('server')
-    client = ssl_socket(b, t)
-    t.call('client', 'connect_to_host_encrypted')
-    client.connect_encrypted(LOOPBACK, port)
+    client = start_encrypted(b, t, 'server')
     result(t, 'client', client, 'wait_for_encrypted', TIMEOUT)
     record_tls(t, 'client', client)
     close_encrypted(b, t, client)
