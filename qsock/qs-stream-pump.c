@@ -316,6 +316,7 @@ read_from_socket (QsStreamPump   *self,
 {
   QsRingBuffer *buffer = _qs_io_device_get_read_buffer (self->device);
   gboolean discard = !qs_io_device_is_readable (self->device);
+  const gboolean plain = self->tls == NULL;
   guint8 scratch[QS_PUMP_DISCARD_SIZE];
   gsize total = 0;
 
@@ -333,7 +334,7 @@ read_from_socket (QsStreamPump   *self,
 
           if (left <= 0)
             {
-              self->tls_pending = self->tls != NULL;
+              self->tls_pending = !plain;
               return PUMP_READ_OK;
             }
           want = MIN (want, (gsize) left);
@@ -342,7 +343,7 @@ read_from_socket (QsStreamPump   *self,
       if (!discard)
         tail = _qs_ring_buffer_reserve (buffer, want, &room);
       want = MIN (want, room);
-      if (G_LIKELY (self->tls == NULL))
+      if (G_LIKELY (plain))
         n = _qs_socket_engine_receive (self->engine, tail, want, &error_number);
       else
         n = tls_receive (self, tail, want, &error_number);
@@ -352,7 +353,7 @@ read_from_socket (QsStreamPump   *self,
           if (!discard)
             _qs_ring_buffer_commit (buffer, n);
           total += n;
-          if ((gsize) n < want && self->tls == NULL)
+          if ((gsize) n < want && plain)
             return PUMP_READ_OK;
           continue;
         }
@@ -365,7 +366,7 @@ read_from_socket (QsStreamPump   *self,
       if (total > 0)
         return PUMP_READ_OK;
 
-      if (error_number == EPROTO && self->tls != NULL)
+      if (error_number == EPROTO && !plain)
         {
           *error = QS_SOCKET_ERROR_SSL_INTERNAL_ERROR;
           *message = self->tls_error;
@@ -378,7 +379,7 @@ read_from_socket (QsStreamPump   *self,
     }
 
   /* Stopped by the budget: the TLS library may hold more. */
-  self->tls_pending = self->tls != NULL;
+  self->tls_pending = !plain;
   return PUMP_READ_OK;
 }
 
