@@ -691,6 +691,65 @@ test_read_buffer_size (Fixture      *f,
   g_assert_cmpmem (f->received->data, f->received->len, payload->str, payload->len);
 }
 
+static void
+test_wait_for_encrypted_timeout (Fixture      *f,
+                                 gconstpointer data)
+{
+  g_autoptr(GSocket) listener = qs_test_listener_new (G_SOCKET_FAMILY_IPV4, 4, &f->server.port);
+
+  g_test_summary ("A peer that never answers the ClientHello: wait_for_encrypted times out with SOCKET_TIMEOUT_ERROR");
+
+  connect_encrypted (f, "127.0.0.1", NULL);
+  g_assert_false (qs_ssl_socket_wait_for_encrypted (f->socket, 200));
+  g_assert_cmpint (qs_abstract_socket_get_error (SOCK (f)), ==, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR);
+  g_assert_true (g_str_has_suffix (f->trace->str, "connected error-occurred(socket-timeout-error) "));
+  g_assert_cmpint (qs_abstract_socket_get_state (SOCK (f)), ==, QS_SOCKET_STATE_CONNECTED_STATE);
+  qs_abstract_socket_abort (SOCK (f));
+}
+
+static gboolean
+accept_into (GSocket  *listener,
+             GSocket **peer)
+{
+  if (*peer == NULL)
+    *peer = g_socket_accept (listener, NULL, NULL);
+  return *peer != NULL;
+}
+
+static void
+test_plaintext_answer (Fixture      *f,
+                       gconstpointer data)
+{
+  g_autoptr(GSocket) listener = qs_test_listener_new (G_SOCKET_FAMILY_IPV4, 4, &f->server.port);
+  g_autoptr(GSocket) peer = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *answer = "HTTP/1.0 400 Bad Request\r\n\r\n";
+  char buffer[4096];
+  gsize received = 0;
+  gssize got;
+
+  g_test_summary ("A peer that answers the ClientHello in clear: SSL_HANDSHAKE_FAILED_ERROR, nothing sent in clear");
+
+  connect_encrypted (f, "127.0.0.1", NULL);
+  qs_io_device_write (DEV (f), (const guint8 *) "secret\n", 7);
+  qs_test_run_until (accept_into (listener, &peer), TIMEOUT_MS);
+  g_socket_send (peer, answer, strlen (answer), NULL, &error);
+  g_assert_no_error (error);
+  qs_test_run_until (is_unconnected (f), TIMEOUT_MS);
+  /* What reached the peer: a ClientHello, then the end; no plaintext. */
+  g_socket_set_blocking (peer, TRUE);
+  while ((got = g_socket_receive (peer, buffer + received, sizeof buffer - 1 - received, NULL, NULL)) > 0)
+    received += got;
+  g_assert_cmpuint (received, >, 0);
+  g_assert_cmpint (buffer[0], ==, 0x16);
+  for (gsize i = 0; i + 6 <= received; i++)
+    g_assert_false (memcmp (buffer + i, "secret", 6) == 0);
+  g_assert_true (g_str_has_suffix (f->trace->str, FAIL_TRACE));
+  g_assert_true (g_str_has_prefix (qs_io_device_get_error_string (DEV (f)), "Error during SSL handshake: "));
+  g_assert_cmpint (qs_ssl_socket_get_ssl_handshake_errors (f->socket), ==, 0);
+  g_assert_false (qs_ssl_socket_is_encrypted (f->socket));
+}
+
 /* ---- QsSslServer ---- */
 
 typedef struct
@@ -965,6 +1024,8 @@ main (int   argc,
   ADD ("large/from-server", test_large_from_server);
   ADD ("read-buffer-size", test_read_buffer_size);
   ADD ("client-certificate", test_client_certificate);
+  ADD ("fault/wait-for-encrypted-timeout", test_wait_for_encrypted_timeout);
+  ADD ("fault/plaintext-answer", test_plaintext_answer);
 #define ADD_SERVER(path, func) \
   g_test_add ("/ssl-server/" path, ServerFixture, NULL, server_setup, func, server_teardown)
   ADD_SERVER ("defaults", test_server_defaults);
