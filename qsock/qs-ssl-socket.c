@@ -49,7 +49,9 @@
  * [method@Qs.SslSocket.ignore_ssl_errors] was called (in a handler, or
  * after the connect call and before the handshake), the handshake fails
  * with %QS_SOCKET_ERROR_SSL_HANDSHAKE_FAILED_ERROR and the socket
- * disconnects.
+ * disconnects. With %QS_PAUSE_MODES_PAUSE_ON_SSL_ERRORS in
+ * [property@Qs.AbstractSocket:pause-mode] it waits instead, until
+ * [method@Qs.AbstractSocket.resume].
  *
  * ```python
  * from gi.repository import GLib, Qs
@@ -83,6 +85,8 @@ typedef struct
   guint                ignore_all : 1;    /* ignore_ssl_errors() for this connection */
   guint                auto_start : 1;    /* connect_to_host_encrypted(): handshake once connected */
   guint                initialized : 1;   /* connect_to_host_encrypted() reset it already */
+  guint                paused : 1;        /* PAUSE_ON_SSL_ERRORS: waiting for resume() */
+  guint                resumed : 1;       /* resume() came while the handshake ran */
 } QsSslSocketPrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (QsSslSocket, qs_ssl_socket, QS_TYPE_TCP_SOCKET)
@@ -213,6 +217,8 @@ reset_connection (QsSslSocket *self)
   priv->encrypted = FALSE;
   priv->ignore_all = FALSE;
   priv->auto_start = FALSE;
+  priv->paused = FALSE;
+  priv->resumed = FALSE;
   priv->handshake_errors = 0;
   g_clear_pointer (&priv->session_cipher, g_free);
   store_peer_certificate (self, NULL);
@@ -257,6 +263,11 @@ on_accept_certificate (GTlsConnection       *connection,
     g_signal_emit (self, signals[SIGNAL_SSL_ERRORS], 0, errors);
   accepted = priv->tls == connection &&
              (priv->ignore_all || verify == QS_PEER_VERIFY_MODE_QUERY_PEER);
+  /* Qt's PauseOnSslErrors: GIO needs its answer now, so the handshake
+   * goes on, but its end is held back until resume(). */
+  if (!accepted && priv->tls == connection &&
+      (qs_abstract_socket_get_pause_mode (QS_ABSTRACT_SOCKET (self)) & QS_PAUSE_MODES_PAUSE_ON_SSL_ERRORS))
+    accepted = priv->paused = TRUE;
   g_object_unref (self);
   return accepted;
 }
@@ -291,6 +302,37 @@ fail_handshake (QsSslSocket *self,
   qs_abstract_socket_disconnect_from_host (socket);
 }
 
+/* The handshake succeeded (and was not paused): the bytes flow through
+ * TLS from now on. Callers hold a reference. */
+static void
+finish_handshake (QsSslSocket *self)
+{
+  QsSslSocketPrivate *priv = get_priv (self);
+
+  g_free (priv->session_cipher);
+  priv->session_cipher = g_tls_connection_get_ciphersuite_name (priv->tls);
+  priv->encrypted = TRUE;
+  _qs_stream_pump_set_tls_ready (_qs_abstract_socket_get_pump (QS_ABSTRACT_SOCKET (self)));
+  g_signal_emit (self, signals[SIGNAL_ENCRYPTED], 0);
+}
+
+/* The handshake is over and, if it was paused, resumed: encrypted, or
+ * failed when its errors were not ignored meanwhile. Callers hold a
+ * reference. */
+static void
+end_handshake (QsSslSocket *self)
+{
+  QsSslSocketPrivate *priv = get_priv (self);
+  gboolean failed = priv->paused && !priv->ignore_all;
+
+  priv->paused = FALSE;
+  priv->resumed = FALSE;
+  if (failed)
+    fail_handshake (self, QS_SOCKET_ERROR_SSL_HANDSHAKE_FAILED_ERROR, first_error_string (self));
+  else
+    finish_handshake (self);
+}
+
 static void
 on_handshake_done (GObject      *source,
                    GAsyncResult *result,
@@ -316,6 +358,8 @@ on_handshake_done (GObject      *source,
   g_clear_object (&priv->handshake_cancellable);
   if (error != NULL)
     {
+      priv->paused = FALSE;
+      priv->resumed = FALSE;
       g_autofree char *message = NULL;
 
       if (priv->handshake_errors != 0 && !priv->ignore_all)
@@ -330,10 +374,8 @@ on_handshake_done (GObject      *source,
     }
 
   store_peer_certificate (self, g_tls_connection_get_peer_certificate (connection));
-  priv->session_cipher = g_tls_connection_get_ciphersuite_name (connection);
-  priv->encrypted = TRUE;
-  _qs_stream_pump_set_tls_ready (pump);
-  g_signal_emit (self, signals[SIGNAL_ENCRYPTED], 0);
+  if (!priv->paused || priv->resumed)
+    end_handshake (self);
   g_object_unref (self);
 }
 
@@ -467,6 +509,27 @@ qs_ssl_socket_real_connect_to_host (QsAbstractSocket       *socket,
   QS_ABSTRACT_SOCKET_CLASS (qs_ssl_socket_parent_class)->connect_to_host (socket, host_name, port, mode, protocol);
 }
 
+/* Qt's _q_resumeImplementation(): a handshake paused at its errors
+ * ends now, encrypted when they were ignored meanwhile, failed if not. */
+static void
+qs_ssl_socket_real_resume (QsAbstractSocket *socket)
+{
+  QsSslSocket *self = QS_SSL_SOCKET (socket);
+  QsSslSocketPrivate *priv = get_priv (self);
+
+  QS_ABSTRACT_SOCKET_CLASS (qs_ssl_socket_parent_class)->resume (socket);
+  if (!priv->paused)
+    return;
+  if (priv->handshake_cancellable != NULL)
+    {
+      priv->resumed = TRUE; /* on_handshake_done() ends it */
+      return;
+    }
+  g_object_ref (self);
+  end_handshake (self);
+  g_object_unref (self);
+}
+
 /* Qt's QSslSocket::bytesToWrite(): while the socket is still plain,
  * what its plain socket holds; bytes written after
  * connect_to_host_encrypted() wait above it and are not counted. */
@@ -580,6 +643,7 @@ qs_ssl_socket_class_init (QsSslSocketClass *klass)
   object_class->get_property = qs_ssl_socket_get_property;
   object_class->set_property = qs_ssl_socket_set_property;
   socket_class->connect_to_host = qs_ssl_socket_real_connect_to_host;
+  socket_class->resume = qs_ssl_socket_real_resume;
   QS_IO_DEVICE_CLASS (klass)->bytes_to_write = qs_ssl_socket_real_bytes_to_write;
 
   /**

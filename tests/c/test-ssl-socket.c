@@ -691,6 +691,56 @@ test_read_buffer_size (Fixture      *f,
   g_assert_cmpmem (f->received->data, f->received->len, payload->str, payload->len);
 }
 
+/* Connects with PAUSE_ON_SSL_ERRORS to the self-signed server and waits
+ * until the handshake is paused: errors reported, not encrypted. */
+static void
+pause_at_errors (Fixture *f)
+{
+  qs_abstract_socket_set_pause_mode (SOCK (f), QS_PAUSE_MODES_PAUSE_ON_SSL_ERRORS);
+  start_server (f, "self");
+  connect_encrypted (f, "127.0.0.1", NULL);
+  qs_test_run_until (strstr (f->trace->str, "ssl-errors") != NULL, TIMEOUT_MS);
+  qs_test_iterate_for (200);
+  g_assert_true (g_str_has_suffix (f->trace->str, "connected peer-verify-error(G_TLS_CERTIFICATE_UNKNOWN_CA) "
+                                                  "ssl-errors(G_TLS_CERTIFICATE_UNKNOWN_CA) "));
+  g_assert_false (qs_ssl_socket_is_encrypted (f->socket));
+  g_assert_cmpint (qs_abstract_socket_get_state (SOCK (f)), ==, QS_SOCKET_STATE_CONNECTED_STATE);
+  g_string_truncate (f->trace, 0);
+}
+
+static void
+test_pause_ignore_resume (Fixture      *f,
+                          gconstpointer data)
+{
+  g_test_summary ("PAUSE_ON_SSL_ERRORS: the handshake waits at its errors; ignore + resume makes it encrypted");
+
+  pause_at_errors (f);
+  qs_io_device_write (DEV (f), (const guint8 *) "after resume\n", 13);
+  qs_ssl_socket_ignore_ssl_errors (f->socket);
+  qs_abstract_socket_resume (SOCK (f));
+  qs_test_run_until (qs_ssl_socket_is_encrypted (f->socket), TIMEOUT_MS);
+  g_assert_true (g_str_has_prefix (f->trace->str, "encrypted "));
+  g_assert_nonnull (qs_ssl_socket_get_session_cipher (f->socket));
+  qs_test_run_until (server_got (f, "after resume\n"), TIMEOUT_MS);
+}
+
+static void
+test_pause_resume_refused (Fixture      *f,
+                           gconstpointer data)
+{
+  g_test_summary ("PAUSE_ON_SSL_ERRORS: resume without ignoring fails the handshake, nothing in clear");
+
+  pause_at_errors (f);
+  qs_io_device_write (DEV (f), (const guint8 *) "secret\n", 7);
+  qs_abstract_socket_resume (SOCK (f));
+  qs_test_run_until (is_unconnected (f), TIMEOUT_MS);
+  g_assert_cmpstr (f->trace->str, ==, FAIL_TRACE);
+  g_assert_cmpstr (qs_io_device_get_error_string (DEV (f)), ==, "The certificate is self-signed, and untrusted");
+  g_assert_null (qs_ssl_socket_get_session_cipher (f->socket));
+  qs_test_run_until (f->server.eof, TIMEOUT_MS);
+  g_assert_false (server_got (f, "secret"));
+}
+
 static void
 test_wait_for_encrypted_timeout (Fixture      *f,
                                  gconstpointer data)
@@ -1024,6 +1074,8 @@ main (int   argc,
   ADD ("large/from-server", test_large_from_server);
   ADD ("read-buffer-size", test_read_buffer_size);
   ADD ("client-certificate", test_client_certificate);
+  ADD ("pause/ignore-resume", test_pause_ignore_resume);
+  ADD ("pause/resume-refused", test_pause_resume_refused);
   ADD ("fault/wait-for-encrypted-timeout", test_wait_for_encrypted_timeout);
   ADD ("fault/plaintext-answer", test_plaintext_answer);
 #define ADD_SERVER(path, func) \

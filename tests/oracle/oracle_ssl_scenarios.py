@@ -83,6 +83,12 @@ class QtSslSocket(QtSocket):
     def ignore_ssl_errors(self):
         self.obj.ignoreSslErrors()
 
+    def pause_on_ssl_errors(self):
+        self.obj.setPauseMode(self.b.QtNetwork.QAbstractSocket.PauseMode.PauseOnSslErrors)
+
+    def resume(self):
+        self.obj.resume()
+
     def set_local_certificate(self, pem, key):
         QtNetwork = self.b.QtNetwork
         conf = self.obj.sslConfiguration()
@@ -145,6 +151,12 @@ class QsSslSocket(QsSocket):
 
     def ignore_ssl_errors(self):
         self.obj.ignore_ssl_errors()
+
+    def pause_on_ssl_errors(self):
+        self.obj.set_pause_mode(self.b.Qs.PauseModes.ON_SSL_ERRORS)
+
+    def resume(self):
+        self.obj.resume()
 
     def set_local_certificate(self, pem, key):
         self.obj.set_local_certificate(self.b.Gio.TlsCertificate.new_from_files(pem, key))
@@ -505,3 +517,37 @@ def ssl_server_handshake(b, t):
     record_tls(t, 'client', client)
     close_encrypted(b, t, client)
 
+
+
+def paused_handshake(b, t):
+    """PauseOnSslErrors against the self-signed server, up to the pause."""
+    port = s_server('self')
+    client = ssl_socket(b, t)
+    client.pause_on_ssl_errors()
+    t.call('client', 'connect_to_host_encrypted')
+    client.connect_encrypted(LOOPBACK, port)
+    b.run_until(lambda: any(e.startswith('sslErrors') for e in t.labels['client']),
+                TIMEOUT, 'sslErrors')
+    b.settle(200)
+    record(t, 'client', client, 'state', 'is_encrypted')
+    return client
+
+
+@scenario
+def ssl_pause_ignore_resume(b, t):
+    """PauseOnSslErrors: the handshake waits; ignoreSslErrors + resume ends it."""
+    client = paused_handshake(b, t)
+    do(t, 'client', client, 'ignore_ssl_errors')
+    do(t, 'client', client, 'resume')
+    until_encrypted_or_unconnected(b, client)
+    record_tls(t, 'client', client)
+    close_encrypted(b, t, client)
+
+
+@scenario
+def ssl_pause_resume_refused(b, t):
+    """PauseOnSslErrors: resume without ignoring fails the handshake."""
+    client = paused_handshake(b, t)
+    do(t, 'client', client, 'resume')
+    until_unconnected(b, client)
+    record_tls(t, 'client', client)
