@@ -159,6 +159,18 @@ load_certificate (const char *name)
   return certificate;
 }
 
+/* The test CA as a GTlsDatabase; (transfer full). */
+static GTlsDatabase *
+load_ca_database (void)
+{
+  g_autofree char *ca = cert_path ("ca.pem");
+  g_autoptr(GError) error = NULL;
+  GTlsDatabase *database = g_tls_file_database_new (ca, &error);
+
+  g_assert_no_error (error);
+  return database;
+}
+
 /* ---- openssl s_server ---- */
 
 static void read_server_output (SServer *server);
@@ -317,11 +329,8 @@ static void
 setup (Fixture      *f,
        gconstpointer data)
 {
-  g_autofree char *ca = cert_path ("ca.pem");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GTlsDatabase) database = g_tls_file_database_new (ca, &error);
+  g_autoptr(GTlsDatabase) database = load_ca_database ();
 
-  g_assert_no_error (error);
   f->trace = g_string_new (NULL);
   f->received = g_byte_array_new ();
   f->server.output = g_string_new (NULL);
@@ -886,9 +895,7 @@ static void
 test_server_exchange (ServerFixture *f,
                       gconstpointer  data)
 {
-  g_autofree char *ca = cert_path ("ca.pem");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GTlsDatabase) database = g_tls_file_database_new (ca, &error);
+  g_autoptr(GTlsDatabase) database = load_ca_database ();
   g_autoptr(QsSslSocket) client = qs_ssl_socket_new ();
   g_autoptr(QsSslSocket) peer = NULL;
   g_autoptr(GBytes) got = NULL;

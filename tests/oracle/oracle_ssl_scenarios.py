@@ -341,10 +341,12 @@ def record_tls(t, label, sock):
            'has_peer_certificate', 'has_session_cipher', 'error', 'error_string')
 
 
-def start_encrypted(b, t, server_cert):
+def start_encrypted(b, t, server_cert, before=None):
     """A client connecting encrypted to a fresh s_server (no waiting)."""
     port = s_server(server_cert)
     client = ssl_socket(b, t)
+    if before:
+        before(client)
     t.call('client', 'connect_to_host_encrypted')
     client.connect_encrypted(LOOPBACK, port)
     return client
@@ -361,6 +363,17 @@ def handshake(b, t, server_cert, peer_name=None, before=None, host=LOOPBACK, ser
     until_encrypted_or_unconnected(b, client)
     record_tls(t, 'client', client)
     return client
+
+
+def ignore_and_finish(b, t, client, *then):
+    """ignoreSslErrors (then the calls named in then), the handshake's
+    end, and a TLS close."""
+    do(t, 'client', client, 'ignore_ssl_errors')
+    for name in then:
+        do(t, 'client', client, name)
+    until_encrypted_or_unconnected(b, client)
+    record_tls(t, 'client', client)
+    close_encrypted(b, t, client)
 
 
 def close_encrypted(b, t, client):
@@ -455,11 +468,7 @@ def ssl_ignore_in_handler(b, t):
 @scenario
 def ssl_ignore_before(b, t):
     """ignoreSslErrors after the connect call: sslErrors, then encrypted."""
-    client = start_encrypted(b, t, 'self')
-    do(t, 'client', client, 'ignore_ssl_errors')
-    until_encrypted_or_unconnected(b, client)
-    record_tls(t, 'client', client)
-    close_encrypted(b, t, client)
+    ignore_and_finish(b, t, start_encrypted(b, t, 'self'))
 
 
 @scenario
@@ -521,11 +530,7 @@ def ssl_server_handshake(b, t):
 
 def paused_handshake(b, t):
     """PauseOnSslErrors against the self-signed server, up to the pause."""
-    port = s_server('self')
-    client = ssl_socket(b, t)
-    client.pause_on_ssl_errors()
-    t.call('client', 'connect_to_host_encrypted')
-    client.connect_encrypted(LOOPBACK, port)
+    client = start_encrypted(b, t, 'self', before=lambda c: c.pause_on_ssl_errors())
     b.run_until(lambda: any(e.startswith('sslErrors') for e in t.labels['client']),
                 TIMEOUT, 'sslErrors')
     b.settle(200)
@@ -536,12 +541,7 @@ def paused_handshake(b, t):
 @scenario
 def ssl_pause_ignore_resume(b, t):
     """PauseOnSslErrors: the handshake waits; ignoreSslErrors + resume ends it."""
-    client = paused_handshake(b, t)
-    do(t, 'client', client, 'ignore_ssl_errors')
-    do(t, 'client', client, 'resume')
-    until_encrypted_or_unconnected(b, client)
-    record_tls(t, 'client', client)
-    close_encrypted(b, t, client)
+    ignore_and_finish(b, t, paused_handshake(b, t), 'resume')
 
 
 @scenario
