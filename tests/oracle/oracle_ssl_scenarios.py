@@ -17,9 +17,11 @@ Not compared: encryptedBytesWritten (Qt counts the TLS records, handshake
 included; GIO does not expose them, so qsock counts plaintext).
 """
 
+import ctypes
 import os
 import re
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
@@ -281,13 +283,20 @@ def make_certificates():
              '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1')
 
 
+def _die_with_parent():
+    """In the child: SIGKILL when the side process ends (PR_SET_PDEATHSIG),
+    as the runner leaves with os._exit() and a connection may still hang."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+
+
 def s_server(name, *extra):
     """`openssl s_server` with NAME's certificate for one connection; its port."""
     make_certificates()
     proc = subprocess.Popen(  # pylint: disable=consider-using-with
         ['openssl', 's_server', '-accept', LOOPBACK + ':0', '-cert', cert(name + '.pem'),
          '-key', cert(name + '.key'), '-naccept', '1', *extra],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        preexec_fn=_die_with_parent)  # pylint: disable=subprocess-popen-preexec-fn
     for _ in range(50):
         line = proc.stdout.readline().decode(errors='replace')
         match = re.match(r'ACCEPT %s:(\d+)' % re.escape(LOOPBACK), line)
