@@ -283,6 +283,9 @@ def make_certificates():
              '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1')
 
 
+SERVERS = []  # the s_server processes, latest last
+
+
 def _die_with_parent():
     """In the child: SIGKILL when the side process ends (PR_SET_PDEATHSIG),
     as the runner leaves with os._exit() and a connection may still hang."""
@@ -297,6 +300,7 @@ def s_server(name, *extra):
          '-key', cert(name + '.key'), '-naccept', '1', *extra],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
         preexec_fn=_die_with_parent)  # pylint: disable=subprocess-popen-preexec-fn
+    SERVERS.append(proc)
     for _ in range(50):
         line = proc.stdout.readline().decode(errors='replace')
         match = re.match(r'ACCEPT %s:(\d+)' % re.escape(LOOPBACK), line)
@@ -560,3 +564,17 @@ def ssl_pause_resume_refused(b, t):
     do(t, 'client', client, 'resume')
     until_unconnected(b, client)
     record_tls(t, 'client', client)
+
+
+@scenario
+def ssl_peer_closes(b, t):
+    """The server sends a line and closes (close_notify, then the end)."""
+    client = handshake(b, t, 'server')
+    server_stdin = SERVERS[-1].stdin
+    server_stdin.write(b'bye\n')
+    server_stdin.flush()
+    b.run_until(client.can_read_line, TIMEOUT, 'the line')
+    result(t, 'client', client, 'read_line_bytes')
+    server_stdin.close()
+    until_unconnected(b, client)
+    record(t, 'client', client, 'state', 'error', 'error_string')
