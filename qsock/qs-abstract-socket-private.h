@@ -9,6 +9,7 @@
 
 #include "qs-abstract-socket.h"
 #include "qs-socket-engine.h"
+#include "qs-stream-pump.h"
 
 G_BEGIN_DECLS
 
@@ -34,5 +35,14 @@ void            _qs_abstract_socket_set_error_from_errno (QsAbstractSocket *self
                                                          int               error_number,
                                                          gboolean          emit);
 void            _qs_abstract_socket_datagram_read       (QsAbstractSocket *self);
+
+/* What QsSslSocket needs: the pump (to hand it a TLS connection), and a
+ * call when a connection is up, before connected is emitted (Qt's
+ * QSslSocket starts its handshake there). */
+typedef void (*QsAbstractSocketHook) (QsAbstractSocket *self);
+
+QsStreamPump   *_qs_abstract_socket_get_pump            (QsAbstractSocket *self);
+void            _qs_abstract_socket_set_established_hook (QsAbstractSocket    *self,
+                                                          QsAbstractSocketHook hook);
 
 G_END_DECLS

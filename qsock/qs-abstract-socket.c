@@ -123,6 +123,7 @@ typedef struct
   gint64                 read_buffer_size;
   QsPauseModes           pause_mode;
   char                  *protocol_tag;       /* (owned) (nullable) */
+  QsAbstractSocketHook   established_hook;   /* (nullable) */
 
   guint                  pending_close : 1;
   guint                  abort_called : 1;
@@ -506,6 +507,12 @@ connection_established (QsAbstractSocket *self)
   set_state (self, QS_SOCKET_STATE_CONNECTED_STATE);
   if (priv->state != QS_SOCKET_STATE_CONNECTED_STATE)
     return;
+  if (priv->established_hook)
+    {
+      priv->established_hook (self);
+      if (priv->state != QS_SOCKET_STATE_CONNECTED_STATE)
+        return;
+    }
   g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
   complete_connect (self);
 }
@@ -1186,6 +1193,14 @@ qs_abstract_socket_real_disconnect_from_host (QsAbstractSocket *self)
         }
     }
 
+  /* A TLS socket sends close_notify; Qt's QSslSocket then reports its
+   * plain socket's CLOSING as well: state-changed(CLOSING) a second time. */
+  if (!priv->abort_called && _qs_stream_pump_shutdown_tls (&priv->pump))
+    {
+      emit_state_changed (self);
+      if (priv->state != QS_SOCKET_STATE_CLOSING_STATE)
+        goto out;
+    }
   previous = priv->state;
   reset_socket_layer (self);
   set_state (self, QS_SOCKET_STATE_UNCONNECTED_STATE);
@@ -2086,6 +2101,19 @@ guint16
 _qs_abstract_socket_get_local_port (QsAbstractSocket *self)
 {
   return get_priv (self)->local_port;
+}
+
+QsStreamPump *
+_qs_abstract_socket_get_pump (QsAbstractSocket *self)
+{
+  return &get_priv (self)->pump;
+}
+
+void
+_qs_abstract_socket_set_established_hook (QsAbstractSocket    *self,
+                                          QsAbstractSocketHook hook)
+{
+  get_priv (self)->established_hook = hook;
 }
 
 GMainContext *

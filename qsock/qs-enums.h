@@ -332,6 +332,45 @@ typedef enum /*< flags >*/
 } QsLocalServerSocketOptions;
 
 /**
+ * QsSslMode:
+ * @QS_SSL_MODE_UNENCRYPTED_MODE: a plain connection
+ * @QS_SSL_MODE_SSL_CLIENT_MODE: the client side of a TLS connection
+ * @QS_SSL_MODE_SSL_SERVER_MODE: the server side of a TLS connection
+ *
+ * What a [class@Qs.SslSocket] is doing. Qt: `QSslSocket::SslMode`.
+ *
+ * Since: 1.0
+ */
+typedef enum
+{
+  QS_SSL_MODE_UNENCRYPTED_MODE = 0,
+  QS_SSL_MODE_SSL_CLIENT_MODE = 1,
+  QS_SSL_MODE_SSL_SERVER_MODE = 2
+} QsSslMode;
+
+/**
+ * QsPeerVerifyMode:
+ * @QS_PEER_VERIFY_MODE_VERIFY_NONE: ask for no certificate and check none
+ * @QS_PEER_VERIFY_MODE_QUERY_PEER: ask for the peer's certificate but do
+ *   not require it to be valid
+ * @QS_PEER_VERIFY_MODE_VERIFY_PEER: require a valid certificate
+ * @QS_PEER_VERIFY_MODE_AUTO_VERIFY_PEER: %QS_PEER_VERIFY_MODE_VERIFY_PEER on
+ *   a client, %QS_PEER_VERIFY_MODE_QUERY_PEER on a server
+ *
+ * How a [class@Qs.SslSocket] checks its peer's certificate. Qt:
+ * `QSslSocket::PeerVerifyMode`.
+ *
+ * Since: 1.0
+ */
+typedef enum
+{
+  QS_PEER_VERIFY_MODE_VERIFY_NONE = 0,
+  QS_PEER_VERIFY_MODE_QUERY_PEER = 1,
+  QS_PEER_VERIFY_MODE_VERIFY_PEER = 2,
+  QS_PEER_VERIFY_MODE_AUTO_VERIFY_PEER = 3
+} QsPeerVerifyMode;
+
+/**
  * QS_SOCKET_ERROR:
  *
  * The error domain of the calls that take a `GError`; its codes are

@@ -13,11 +13,23 @@
  * ready-read handler queues is sent when the handler returns, in the same
  * dispatch, unless the kernel refused the last send: a request/reply
  * exchange then costs one main-loop iteration per message, not two.
+ *
+ * With TLS (a QsSslSocket handed over its GTlsConnection), the same loop
+ * reads and writes through the connection's pollable streams instead of
+ * the engine: one test of self->tls per call keeps the plain path as it
+ * was. A TLS read returns at most one record, so a short read does not
+ * mean the kernel ran dry; the loop reads until the connection would
+ * block. When it stops earlier (the per-event budget, the read limit),
+ * the TLS library may hold plaintext no descriptor event will announce:
+ * tls_pending is set, and the wake source reads it from the next
+ * iteration of the owner's context.
  */
 
 #include "config.h"
 
 #include <errno.h>
+
+#include <glib/gi18n-lib.h>
 
 #include "qs-io-device-private.h"
 #include "qs-stream-pump.h"
@@ -36,6 +48,8 @@ typedef enum
   PUMP_READ_OK,
   PUMP_READ_CLOSED,
 } PumpReadResult;
+
+G_ALWAYS_INLINE static inline void update_watch (QsStreamPump *self);
 
 void
 _qs_stream_pump_init (QsStreamPump                *self,
@@ -60,7 +74,7 @@ _qs_stream_pump_attach (QsStreamPump   *self,
   self->engine = engine;
   self->reading = TRUE;
   self->write_blocked = FALSE;
-  _qs_stream_pump_update_watch (self);
+  update_watch (self);
 }
 
 void
@@ -68,6 +82,82 @@ _qs_stream_pump_detach (QsStreamPump *self)
 {
   self->engine = NULL;
   self->reading = FALSE;
+  _qs_stream_pump_set_tls (self, NULL, NULL);
+}
+
+/* The wake source: ready when its ready time is reached (0: at once). */
+static gboolean
+tls_wake_dispatch (GSource     *source,
+                   GSourceFunc  callback,
+                   gpointer     user_data)
+{
+  QsStreamPump *self = user_data;
+  QsIODevice *device = self->device;
+
+  g_source_set_ready_time (source, -1);
+  g_object_ref (device);
+  _qs_stream_pump_dispatch (self, G_IO_IN);
+  g_object_unref (device);
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs tls_wake_funcs = {
+  .dispatch = tls_wake_dispatch,
+};
+
+/* Hands the bytes over to @tls (a GTlsConnection whose handshake runs or
+ * is about to), or back to nothing with NULL. Until
+ * _qs_stream_pump_set_tls_ready() nothing is read or sent. */
+void
+_qs_stream_pump_set_tls (QsStreamPump *self,
+                         GIOStream    *tls,
+                         GMainContext *context)
+{
+  if (self->tls_wake)
+    {
+      g_source_destroy (self->tls_wake);
+      g_clear_pointer (&self->tls_wake, g_source_unref);
+    }
+  g_clear_object (&self->tls);
+  g_clear_pointer (&self->tls_error, g_free);
+  self->tls_input = NULL;
+  self->tls_output = NULL;
+  self->tls_ready = FALSE;
+  self->tls_pending = FALSE;
+  if (tls == NULL)
+    return;
+
+  self->tls = g_object_ref (tls);
+  self->tls_input = G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (tls));
+  self->tls_output = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (tls));
+  self->tls_wake = g_source_new (&tls_wake_funcs, sizeof (GSource));
+  g_source_set_static_name (self->tls_wake, "[qsock] TLS plaintext");
+  g_source_set_callback (self->tls_wake, NULL, self, NULL);
+  g_source_attach (self->tls_wake, context);
+  update_watch (self);
+}
+
+/* The handshake succeeded: bytes flow, and what the handshake left in
+ * the TLS library is read at the next iteration. */
+void
+_qs_stream_pump_set_tls_ready (QsStreamPump *self)
+{
+  self->tls_ready = TRUE;
+  self->tls_pending = TRUE;
+  self->write_blocked = FALSE;
+  update_watch (self);
+}
+
+/* Qt's SSL_shutdown() before the plain disconnect: a close_notify alert,
+ * once the queue has drained. TRUE when one was sent; plain: FALSE. */
+gboolean
+_qs_stream_pump_shutdown_tls (QsStreamPump *self)
+{
+  if (self->tls == NULL || !self->tls_ready)
+    return FALSE;
+  self->tls_ready = FALSE;
+  g_output_stream_close (G_OUTPUT_STREAM (self->tls_output), NULL, NULL);
+  return TRUE;
 }
 
 gboolean
@@ -83,15 +173,43 @@ read_buffer_full (QsStreamPump *self)
          (gint64) _qs_ring_buffer_get_size (_qs_io_device_get_read_buffer (self->device)) >= self->read_limit;
 }
 
+/* update_watch with TLS, out of the plain path's way: nothing while the
+ * handshake runs; afterwards as plain, and plaintext the TLS library
+ * holds is read from the next iteration. */
+G_GNUC_NO_INLINE static void
+update_watch_tls (QsStreamPump *self)
+{
+  GIOCondition events = 0;
+
+  if (self->tls_ready)
+    {
+      if (self->reading && !read_buffer_full (self))
+        {
+          events |= G_IO_IN;
+          if (self->tls_pending)
+            g_source_set_ready_time (self->tls_wake, 0);
+        }
+      if (_qs_stream_pump_has_queued (self))
+        events |= G_IO_OUT;
+    }
+  _qs_socket_engine_set_events (self->engine, events);
+}
+
 /* Watch for input while the read side wants data and the buffer has room;
- * for output only while something is queued. */
-void
-_qs_stream_pump_update_watch (QsStreamPump *self)
+ * for output only while something is queued. Inlined in the pump's own
+ * read and send paths. */
+G_ALWAYS_INLINE static inline void
+update_watch (QsStreamPump *self)
 {
   GIOCondition events = 0;
 
   if (self->engine == NULL)
     return;
+  if (G_UNLIKELY (self->tls != NULL))
+    {
+      update_watch_tls (self);
+      return;
+    }
   if (self->reading && !read_buffer_full (self))
     events |= G_IO_IN;
   if (_qs_stream_pump_has_queued (self))
@@ -100,11 +218,17 @@ _qs_stream_pump_update_watch (QsStreamPump *self)
 }
 
 void
+_qs_stream_pump_update_watch (QsStreamPump *self)
+{
+  update_watch (self);
+}
+
+void
 _qs_stream_pump_set_reading (QsStreamPump *self,
                              gboolean      reading)
 {
   self->reading = reading;
-  _qs_stream_pump_update_watch (self);
+  update_watch (self);
 }
 
 void
@@ -112,7 +236,71 @@ _qs_stream_pump_set_read_limit (QsStreamPump *self,
                                 gint64        limit)
 {
   self->read_limit = limit;
-  _qs_stream_pump_update_watch (self);
+  update_watch (self);
+}
+
+/* A receive from the TLS connection, with the engine's conventions:
+ * bytes, 0 at the end of the stream, or -1 and EAGAIN, ECONNRESET (the
+ * peer went away) or EPROTO (a TLS failure, described in tls_error). */
+G_GNUC_NO_INLINE static gssize
+tls_receive (QsStreamPump *self,
+             guint8       *data,
+             gsize         size,
+             int          *error_number)
+{
+  g_autoptr(GError) error = NULL;
+  gssize n;
+
+  if (!self->tls_ready)
+    {
+      *error_number = EAGAIN;
+      return -1;
+    }
+  n = g_pollable_input_stream_read_nonblocking (self->tls_input, data, size, NULL, &error);
+  if (n >= 0)
+    return n;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    *error_number = EAGAIN;
+  else if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_EOF) ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE))
+    *error_number = ECONNRESET;
+  else
+    {
+      g_free (self->tls_error);
+      self->tls_error = g_strdup_printf (_("Error while reading: %s"), error->message);
+      *error_number = EPROTO;
+    }
+  return -1;
+}
+
+/* A send through the TLS connection, with the engine's conventions. */
+G_GNUC_NO_INLINE static gssize
+tls_send (QsStreamPump       *self,
+          const struct iovec *vectors,
+          guint               n_vectors,
+          int                *error_number)
+{
+  GOutputVector out[QS_PUMP_MAX_VECTORS];
+  g_autoptr(GError) error = NULL;
+  gsize sent = 0;
+  GPollableReturn result;
+
+  if (!self->tls_ready)
+    {
+      *error_number = EAGAIN;
+      return -1;
+    }
+  for (guint i = 0; i < n_vectors; i++)
+    {
+      out[i].buffer = vectors[i].iov_base;
+      out[i].size = vectors[i].iov_len;
+    }
+  result = g_pollable_output_stream_writev_nonblocking (self->tls_output, out, n_vectors, &sent, NULL, &error);
+  if (result == G_POLLABLE_RETURN_OK)
+    return sent;
+  *error_number = result == G_POLLABLE_RETURN_WOULD_BLOCK ? EAGAIN : EPIPE;
+  return -1;
 }
 
 /* Receives until the kernel runs dry (a short read), the buffer is at its
@@ -128,6 +316,7 @@ read_from_socket (QsStreamPump   *self,
 {
   QsRingBuffer *buffer = _qs_io_device_get_read_buffer (self->device);
   gboolean discard = !qs_io_device_is_readable (self->device);
+  const gboolean plain = self->tls == NULL;
   guint8 scratch[QS_PUMP_DISCARD_SIZE];
   gsize total = 0;
 
@@ -144,37 +333,53 @@ read_from_socket (QsStreamPump   *self,
           gint64 left = self->read_limit - (gint64) _qs_ring_buffer_get_size (buffer);
 
           if (left <= 0)
-            return PUMP_READ_OK;
+            {
+              self->tls_pending = !plain;
+              return PUMP_READ_OK;
+            }
           want = MIN (want, (gsize) left);
         }
 
       if (!discard)
         tail = _qs_ring_buffer_reserve (buffer, want, &room);
       want = MIN (want, room);
-      n = _qs_socket_engine_receive (self->engine, tail, want, &error_number);
+      if (G_LIKELY (plain))
+        n = _qs_socket_engine_receive (self->engine, tail, want, &error_number);
+      else
+        n = tls_receive (self, tail, want, &error_number);
 
       if (n > 0)
         {
           if (!discard)
             _qs_ring_buffer_commit (buffer, n);
           total += n;
-          if ((gsize) n < want)
+          if ((gsize) n < want && plain)
             return PUMP_READ_OK;
           continue;
         }
 
       if (n < 0 && error_number == EAGAIN)
-        return PUMP_READ_OK;
+        {
+          self->tls_pending = FALSE;
+          return PUMP_READ_OK;
+        }
       if (total > 0)
         return PUMP_READ_OK;
 
-      if (n == 0 || error_number == ECONNRESET)
+      if (error_number == EPROTO && !plain)
+        {
+          *error = QS_SOCKET_ERROR_SSL_INTERNAL_ERROR;
+          *message = self->tls_error;
+        }
+      else if (n == 0 || error_number == ECONNRESET)
         *error = _qs_socket_error_from_errno (QS_ENGINE_OP_READ, ECONNRESET, message);
       else
         *error = _qs_socket_error_from_errno (QS_ENGINE_OP_READ, error_number, message);
       return PUMP_READ_CLOSED;
     }
 
+  /* Stopped by the budget: the TLS library may hold more. */
+  self->tls_pending = !plain;
   return PUMP_READ_OK;
 }
 
@@ -193,7 +398,7 @@ _qs_stream_pump_can_read (QsStreamPump *self)
 
   if (read_buffer_full (self))
     {
-      _qs_stream_pump_update_watch (self);
+      update_watch (self);
       return FALSE;
     }
 
@@ -204,7 +409,7 @@ _qs_stream_pump_can_read (QsStreamPump *self)
     }
 
   if (read_buffer_full (self))
-    _qs_stream_pump_update_watch (self);
+    update_watch (self);
 
   if (_qs_ring_buffer_get_size (buffer) == before)
     return !qs_io_device_is_readable (self->device);
@@ -233,7 +438,10 @@ _qs_stream_pump_flush (QsStreamPump *self)
       for (guint i = 0; i < n_vectors; i++)
         offered += vectors[i].iov_len;
 
-      sent = _qs_socket_engine_send_vectors (self->engine, vectors, n_vectors, &error_number);
+      if (G_LIKELY (self->tls == NULL))
+        sent = _qs_socket_engine_send_vectors (self->engine, vectors, n_vectors, &error_number);
+      else
+        sent = tls_send (self, vectors, n_vectors, &error_number);
       if (sent < 0)
         {
           if (error_number == EAGAIN)
@@ -250,7 +458,7 @@ _qs_stream_pump_flush (QsStreamPump *self)
 
       _qs_ring_buffer_skip (buffer, sent);
       self->write_blocked = (gsize) sent < offered;
-      _qs_stream_pump_update_watch (self);
+      update_watch (self);
       if (sent > 0)
         {
           wrote = TRUE;
@@ -262,7 +470,7 @@ _qs_stream_pump_flush (QsStreamPump *self)
         break;
     }
 
-  _qs_stream_pump_update_watch (self);
+  update_watch (self);
   return wrote;
 }
 
@@ -308,7 +516,10 @@ wait_and_pump (QsStreamPump *self,
   if (_qs_stream_pump_has_queued (self))
     events |= G_IO_OUT;
 
-  ready = _qs_socket_engine_poll (self->engine, events, deadline);
+  if (want_read && self->tls_pending)
+    ready = G_IO_IN;
+  else
+    ready = _qs_socket_engine_poll (self->engine, events, deadline);
   if (ready == 0)
     {
       *timed_out = TRUE;

@@ -10,6 +10,11 @@
  * peer's close. It owns no socket and knows nothing of Qt states: the
  * owner (QsAbstractSocket, QsLocalSocket) hears about failures through
  * callbacks and decides what they mean.
+ *
+ * The seam: the bytes travel through the engine's descriptor (plain, the
+ * default) or, once a QsSslSocket has handed over a TLS connection
+ * (_qs_stream_pump_set_tls()), through that connection's pollable
+ * streams. The plain path tests one pointer per receive and send.
  */
 
 #pragma once
@@ -49,6 +54,16 @@ typedef struct
   gint64                       read_limit; /* 0: unlimited */
   gboolean                     reading;    /* the read side wants data */
   gboolean                     write_blocked; /* the last send was short or refused */
+
+  /* TLS (nullable: plain). While tls_ready is FALSE (handshake running)
+   * nothing is read or sent: plaintext must not leave in clear. */
+  GIOStream                   *tls;        /* (owned) (nullable) */
+  GPollableInputStream        *tls_input;  /* (unowned) (nullable): tls's */
+  GPollableOutputStream       *tls_output; /* (unowned) (nullable): tls's */
+  GSource                     *tls_wake;   /* (owned) (nullable): reads what TLS holds */
+  char                        *tls_error;  /* (owned) (nullable): the last TLS failure */
+  gboolean                     tls_ready;
+  gboolean                     tls_pending; /* TLS may hold plaintext the descriptor will not announce */
 } QsStreamPump;
 
 void         _qs_stream_pump_init           (QsStreamPump                *self,
@@ -58,6 +73,11 @@ void         _qs_stream_pump_init           (QsStreamPump                *self,
 void         _qs_stream_pump_attach         (QsStreamPump                *self,
                                              QsSocketEngine              *engine);
 void         _qs_stream_pump_detach         (QsStreamPump                *self);
+void         _qs_stream_pump_set_tls        (QsStreamPump                *self,
+                                             GIOStream                   *tls,
+                                             GMainContext                *context);
+void         _qs_stream_pump_set_tls_ready  (QsStreamPump                *self);
+gboolean     _qs_stream_pump_shutdown_tls   (QsStreamPump                *self);
 void         _qs_stream_pump_set_reading    (QsStreamPump                *self,
                                              gboolean                     reading);
 void         _qs_stream_pump_set_read_limit (QsStreamPump                *self,

@@ -20,7 +20,7 @@
 #include "qs-enum-types.h"
 #include "qs-io-device-private.h"
 #include "qs-socket-engine.h"
-#include "qs-tcp-server.h"
+#include "qs-tcp-server-private.h"
 
 /**
  * QsTcpServer:
@@ -67,6 +67,7 @@ typedef struct
   GInetAddress   *address;       /* (owned) (nullable) */
   guint16         port;
   gboolean        listening;
+  gboolean        defers_new_connection; /* a subclass emits new-connection */
 } QsTcpServerPrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (QsTcpServer, qs_tcp_server, G_TYPE_OBJECT)
@@ -207,7 +208,8 @@ accept_pending (QsTcpServer *self)
       QS_TCP_SERVER_GET_CLASS (self)->incoming_connection (self, fd);
       g_main_context_pop_thread_default (priv->context);
 
-      g_signal_emit (self, signals[SIGNAL_NEW_CONNECTION], 0);
+      if (!priv->defers_new_connection)
+        g_signal_emit (self, signals[SIGNAL_NEW_CONNECTION], 0);
 
       /* Qt stops when a handler deleted the server: here, when ours is
        * the only reference left. */
@@ -997,4 +999,24 @@ qs_tcp_server_add_pending_connection (QsTcpServer *self,
 
   g_queue_push_tail (&get_priv (self)->pending, g_object_ref (socket));
   g_signal_emit (self, signals[SIGNAL_PENDING_CONNECTION_AVAILABLE], 0);
+}
+
+void
+_qs_tcp_server_set_defers_new_connection (QsTcpServer *self,
+                                          gboolean     defers)
+{
+  get_priv (self)->defers_new_connection = defers;
+}
+
+/* The caller holds a reference. */
+void
+_qs_tcp_server_emit_new_connection (QsTcpServer *self)
+{
+  g_signal_emit (self, signals[SIGNAL_NEW_CONNECTION], 0);
+}
+
+GMainContext *
+_qs_tcp_server_get_context (QsTcpServer *self)
+{
+  return get_priv (self)->context;
 }

@@ -36,6 +36,7 @@ BUILD_PACKAGES="
   gir1.2-glib-2.0
   python3
   python3-gi
+  glib-networking
 "
 
 TEST_PACKAGES="
@@ -53,8 +54,8 @@ TEST_PACKAGES="
   python3-matplotlib
   libsoup-3.0-dev
   gir1.2-soup-3.0
-  glib-networking
   openssl
+  libgnutls28-dev
 "
 
 usage () {

@@ -810,3 +810,4 @@ def write_only_descriptor(b, t):
 # The scenarios of the other classes register themselves here too.
 import oracle_local_scenarios  # noqa: E402,F401  pylint: disable=wrong-import-position,cyclic-import
 import oracle_udp_scenarios  # noqa: E402,F401  pylint: disable=wrong-import-position,cyclic-import
+import oracle_ssl_scenarios  # noqa: E402,F401  pylint: disable=wrong-import-position,cyclic-import
