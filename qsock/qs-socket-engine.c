@@ -148,7 +148,8 @@ struct _Reactor
   guint           generation;  /* fork_generation when it was made */
   gboolean        direct;      /* engines polled as GPollFDs, not through epoll */
   gpointer        tag;         /* (nullable): the epoll descriptor's, while polled */
-  guint           n_wanting;   /* engines whose events are not 0 */
+  guint           n_polled;    /* the length of `polled` */
+  gboolean        switch_due;  /* n_polled crossed the threshold of the way */
   QsSocketEngine *polled;      /* engines whose watched events are not 0 */
   QsSocketEngine *changes;     /* engines whose watched events are stale */
   QsSocketEngine *graveyard;   /* engines freed while a batch ran */
@@ -181,6 +182,14 @@ G_STATIC_ASSERT ((int) G_IO_IN == (int) EPOLLIN && (int) G_IO_OUT == (int) EPOLL
                  (int) G_IO_PRI == (int) EPOLLPRI && (int) G_IO_ERR == (int) EPOLLERR &&
                  (int) G_IO_HUP == (int) EPOLLHUP);
 
+/* Whether @n polled engines belong to the other way of polling. */
+static gboolean
+reactor_should_switch (Reactor *reactor,
+                       guint    n)
+{
+  return reactor->direct ? n > REACTOR_DIRECT_MAX : n <= REACTOR_DIRECT_MIN;
+}
+
 static void
 link_polled (QsSocketEngine *self)
 {
@@ -191,15 +200,21 @@ link_polled (QsSocketEngine *self)
   if (reactor->polled != NULL)
     reactor->polled->polled_prev = self;
   reactor->polled = self;
+  reactor->n_polled++;
+  reactor->switch_due = reactor_should_switch (reactor, reactor->n_polled);
 }
 
 static void
 unlink_polled (QsSocketEngine *self)
 {
+  Reactor *reactor = self->reactor;
+
+  reactor->n_polled--;
+  reactor->switch_due = reactor_should_switch (reactor, reactor->n_polled);
   if (self->polled_prev != NULL)
     self->polled_prev->polled_next = self->polled_next;
   else
-    self->reactor->polled = self->polled_next;
+    reactor->polled = self->polled_next;
   if (self->polled_next != NULL)
     self->polled_next->polled_prev = self->polled_prev;
   self->polled_prev = self->polled_next = NULL;
@@ -290,6 +305,7 @@ reactor_switch (Reactor *reactor)
   for (engine = reactor->polled; engine != NULL; engine = engine->polled_next)
     poll_stop (engine);
   reactor->direct = !reactor->direct;
+  reactor->switch_due = reactor_should_switch (reactor, reactor->n_polled);
   for (engine = reactor->polled; engine != NULL; engine = next)
     {
       next = engine->polled_next;
@@ -331,11 +347,17 @@ reactor_prepare (GSource *source,
   Reactor *reactor = (Reactor *) source;
 
   *timeout = -1;
-  /* First, so that the changes below go to the new way at once. */
-  if (!reactor_is_inherited (reactor) &&
-      (reactor->direct ? reactor->n_wanting > REACTOR_DIRECT_MAX
-                       : reactor->n_wanting <= REACTOR_DIRECT_MIN))
-    reactor_switch (reactor);
+  /* First, on the count the changes below will make, so that they go to
+   * the new way at once. */
+  if ((reactor->changes != NULL || reactor->switch_due) && !reactor_is_inherited (reactor))
+    {
+      guint n = reactor->n_polled;
+
+      for (QsSocketEngine *engine = reactor->changes; engine != NULL; engine = engine->next)
+        n += (engine->events != 0) - (engine->watched != 0);
+      if (reactor_should_switch (reactor, n))
+        reactor_switch (reactor);
+    }
   while (reactor->changes != NULL)
     {
       QsSocketEngine *engine = reactor->changes;
@@ -718,8 +740,6 @@ _qs_socket_engine_free (QsSocketEngine *self)
     {
       if (self->change == CHANGE_QUEUED)
         unlink_change (self);
-      if (self->events != 0)
-        reactor->n_wanting--;
       /* Before the close: a duplicate of the descriptor would keep it in the set. */
       if (self->watched != 0)
         {
@@ -777,12 +797,13 @@ void
 _qs_socket_engine_set_events (QsSocketEngine *self,
                               GIOCondition    events)
 {
-  Reactor *reactor = self->reactor;
+  Reactor *reactor;
 
-  if (reactor != NULL && (self->events == 0) != (events == 0))
-    reactor->n_wanting += events != 0 ? 1 : -1;
   self->events = events;
-  if (self->change != CHANGE_NONE || events == self->watched || reactor == NULL)
+  if (self->change != CHANGE_NONE || events == self->watched)
+    return;
+  reactor = self->reactor;
+  if (reactor == NULL)
     return;
   self->change = CHANGE_QUEUED;
   self->next = reactor->changes;
