@@ -338,18 +338,13 @@ unlink_change (QsSocketEngine *self)
   self->change = CHANGE_NONE;
 }
 
-/* Runs before every poll of the context, nested loops included; it only
- * visits the engines whose wanted events changed since. */
-static gboolean
-reactor_prepare (GSource *source,
-                 int     *timeout)
+/* Makes the queued changes, switching the way of polling first if the
+ * count they will make calls for, so that they go to the new way at
+ * once. */
+static void
+reactor_apply_changes (Reactor *reactor)
 {
-  Reactor *reactor = (Reactor *) source;
-
-  *timeout = -1;
-  /* First, on the count the changes below will make, so that they go to
-   * the new way at once. */
-  if ((reactor->changes != NULL || reactor->switch_due) && !reactor_is_inherited (reactor))
+  if (!reactor_is_inherited (reactor))
     {
       guint n = reactor->n_polled;
 
@@ -366,6 +361,19 @@ reactor_prepare (GSource *source,
       if (engine->watched != engine->events)
         apply_events (engine);
     }
+}
+
+/* Runs before every poll of the context, nested loops included; it only
+ * visits the engines whose wanted events changed since. */
+static gboolean
+reactor_prepare (GSource *source,
+                 int     *timeout)
+{
+  Reactor *reactor = (Reactor *) source;
+
+  *timeout = -1;
+  if (G_UNLIKELY (reactor->changes != NULL || reactor->switch_due))
+    reactor_apply_changes (reactor);
   /* A nested loop: the engines whose callbacks run it have their changes
    * made now, not when they return. */
   for (Frame *frame = reactor->frames; frame != NULL; frame = frame->up)
