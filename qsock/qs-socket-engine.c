@@ -85,10 +85,10 @@ typedef struct
  * stay ready (epoll is level-triggered) for the next iteration. */
 #define REACTOR_BATCH 128
 
-/* Above this many engines wanting events, a reactor polls them through
- * its epoll set; at REACTOR_DIRECT_MIN or fewer, directly again. The gap
- * keeps a count that moves around one number from moving every engine
- * back and forth. */
+/* Above this many polled engines (those that want events), a reactor
+ * polls them through its epoll set; at REACTOR_DIRECT_MIN or fewer,
+ * directly again. The gap keeps a count that moves around one number
+ * from moving every engine back and forth. */
 #define REACTOR_DIRECT_MAX 16
 #define REACTOR_DIRECT_MIN 8
 
