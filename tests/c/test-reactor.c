@@ -981,7 +981,7 @@ main (int   argc,
   ADD ("/reactor/many-sockets", test_many_sockets, NULL);
   ADD ("/reactor/no-descriptor-for-epoll", test_no_descriptor_for_epoll, NULL);
   ADD ("/reactor/two-threads", test_two_threads, NULL);
-  ADD ("/reactor/fork", test_fork, NULL);
+  ADD_BOTH ("fork", test_fork, NULL);
   ADD_BOTH ("classes-dropped-in-batch", test_classes_dropped_in_batch, NULL);
   ADD ("/reactor/switch-thresholds", test_switch_thresholds, NULL);
   ADD ("/reactor/switch-up-in-batch", test_switch_in_batch, &up);
