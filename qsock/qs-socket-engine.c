@@ -8,11 +8,17 @@
  * engine of that context; the context polls that one descriptor, and
  * the reactor's dispatch visits only the descriptors epoll reports
  * ready, so an event costs the same however many idle sockets the
- * context holds. A change of the wanted events is only recorded and
- * queued: the reactor's prepare() makes the epoll_ctl() before the
- * context polls again, so that a socket that arms and disarms G_IO_OUT
- * within one dispatch (a reply written and flushed at once) costs
- * nothing. I/O uses
+ * context holds. While the context holds only a few engines that want
+ * events (up to REACTOR_DIRECT_MAX), their descriptors are instead
+ * polled directly by the context, as GPollFDs of the reactor source:
+ * that saves the epoll_wait() after each poll, one system call per
+ * message; prepare() moves them into the epoll set above that number
+ * and back at REACTOR_DIRECT_MIN or fewer. A change of the wanted
+ * events is only recorded and queued: the reactor's prepare() makes the
+ * change (an epoll_ctl(), or a GPollFD's events) before the context
+ * polls again, so that a socket that arms and disarms G_IO_OUT within
+ * one dispatch (a reply written and flushed at once) costs nothing.
+ * I/O uses
  * the descriptor's system calls directly so that EAGAIN costs no GError
  * allocation. Errors come back as errno values; one function maps them
  * to QsSocketError and Qt's (translated) messages.
@@ -79,6 +85,13 @@ typedef struct
  * stay ready (epoll is level-triggered) for the next iteration. */
 #define REACTOR_BATCH 128
 
+/* Above this many polled engines (those that want events), a reactor
+ * polls them through its epoll set; at REACTOR_DIRECT_MIN or fewer,
+ * directly again. The gap keeps a count that moves around one number
+ * from moving every engine back and forth. */
+#define REACTOR_DIRECT_MAX 16
+#define REACTOR_DIRECT_MIN 8
+
 typedef struct _Reactor Reactor;
 
 /* Where an engine's change of events goes. */
@@ -97,12 +110,15 @@ struct _QsSocketEngine
   Reactor           *reactor;  /* (nullable): NULL when none could be made;
                                 * the engine then never reports events */
   GIOCondition       events;   /* what the owner wants watched */
-  GIOCondition       watched;  /* what the epoll set holds (0: not in it) */
+  GIOCondition       watched;  /* what the reactor polls (0: not polled) */
+  GPollFD            pollfd;   /* the reactor source's, while polled directly */
   Change             change;
   gboolean           dead;     /* freed by its owner during a dispatch */
   guint64            served;   /* the serial of the batch that served it last */
   QsSocketEngine    *prev;     /* the list of changes, or the graveyard */
   QsSocketEngine    *next;
+  QsSocketEngine    *polled_prev; /* the reactor's list of polled engines */
+  QsSocketEngine    *polled_next;
   QsSocketEngineFunc func;
   gpointer           user_data;
   Batch              batch;
@@ -130,7 +146,11 @@ struct _Reactor
   Frame          *frames;      /* (nullable): the innermost dispatch running */
   guint64         serial;      /* batches taken so far */
   guint           generation;  /* fork_generation when it was made */
+  gboolean        direct;      /* engines polled as GPollFDs, not through epoll */
   gpointer        tag;         /* (nullable): the epoll descriptor's, while polled */
+  guint           n_polled;    /* the length of `polled` */
+  gboolean        switch_due;  /* n_polled crossed the threshold of the way */
+  QsSocketEngine *polled;      /* engines whose watched events are not 0 */
   QsSocketEngine *changes;     /* engines whose watched events are stale */
   QsSocketEngine *graveyard;   /* engines freed while a batch ran */
 };
@@ -162,28 +182,147 @@ G_STATIC_ASSERT ((int) G_IO_IN == (int) EPOLLIN && (int) G_IO_OUT == (int) EPOLL
                  (int) G_IO_PRI == (int) EPOLLPRI && (int) G_IO_ERR == (int) EPOLLERR &&
                  (int) G_IO_HUP == (int) EPOLLHUP);
 
-/* Makes the epoll set hold exactly the wanted events. With none, the
- * descriptor leaves the set, so that a hung-up socket (epoll always
- * reports HUP and ERR) cannot wake the loop while nobody listens. */
+/* Whether @n polled engines belong to the other way of polling. */
+static gboolean
+reactor_should_switch (Reactor *reactor,
+                       guint    n)
+{
+  return reactor->direct ? n > REACTOR_DIRECT_MAX : n <= REACTOR_DIRECT_MIN;
+}
+
+static void
+link_polled (QsSocketEngine *self)
+{
+  Reactor *reactor = self->reactor;
+
+  self->polled_prev = NULL;
+  self->polled_next = reactor->polled;
+  if (reactor->polled != NULL)
+    reactor->polled->polled_prev = self;
+  reactor->polled = self;
+  reactor->n_polled++;
+  reactor->switch_due = reactor_should_switch (reactor, reactor->n_polled);
+}
+
+static void
+unlink_polled (QsSocketEngine *self)
+{
+  Reactor *reactor = self->reactor;
+
+  reactor->n_polled--;
+  reactor->switch_due = reactor_should_switch (reactor, reactor->n_polled);
+  if (self->polled_prev != NULL)
+    self->polled_prev->polled_next = self->polled_next;
+  else
+    reactor->polled = self->polled_next;
+  if (self->polled_next != NULL)
+    self->polled_next->polled_prev = self->polled_prev;
+  self->polled_prev = self->polled_next = NULL;
+}
+
+static int
+epoll_apply (QsSocketEngine *self,
+             int             op,
+             GIOCondition    events)
+{
+  struct epoll_event event = { 0 };
+
+  event.events = events;
+  event.data.ptr = self;
+  return epoll_ctl (self->reactor->epfd, op, self->fd, &event);
+}
+
+/* Starts polling the engine's descriptor for @events, in the reactor's
+ * current way. FALSE if epoll refused it. */
+static gboolean
+poll_start (QsSocketEngine *self,
+            GIOCondition    events)
+{
+  Reactor *reactor = self->reactor;
+
+  if (!reactor->direct)
+    return epoll_apply (self, EPOLL_CTL_ADD, events) == 0;
+  self->pollfd.fd = self->fd;
+  self->pollfd.events = events;
+  self->pollfd.revents = 0;
+  g_source_add_poll (&reactor->source, &self->pollfd);
+  return TRUE;
+}
+
+/* A GPollFD is the child's own memory; an epoll set is shared with the
+ * parent, which a child must not change. */
+static void
+poll_stop (QsSocketEngine *self)
+{
+  Reactor *reactor = self->reactor;
+
+  if (reactor->direct)
+    g_source_remove_poll (&reactor->source, &self->pollfd);
+  else if (!reactor_is_inherited (reactor))
+    epoll_ctl (reactor->epfd, EPOLL_CTL_DEL, self->fd, NULL);
+}
+
+/* Makes the reactor poll exactly the wanted events. With none, the
+ * descriptor leaves the poll, so that a hung-up socket (poll and epoll
+ * always report HUP and ERR) cannot wake the loop while nobody listens. */
 static void
 apply_events (QsSocketEngine *self)
 {
-  struct epoll_event event = { 0 };
-  int op;
-
   if (reactor_is_inherited (self->reactor))
     return;
   if (self->events == 0)
-    op = EPOLL_CTL_DEL;
+    {
+      poll_stop (self);
+      unlink_polled (self);
+      self->watched = 0;
+    }
   else if (self->watched == 0)
-    op = EPOLL_CTL_ADD;
-  else
-    op = EPOLL_CTL_MOD;
-
-  event.events = self->events;
-  event.data.ptr = self;
-  if (epoll_ctl (self->reactor->epfd, op, self->fd, &event) == 0 || op == EPOLL_CTL_DEL)
+    {
+      if (poll_start (self, self->events))
+        {
+          link_polled (self);
+          self->watched = self->events;
+        }
+    }
+  else if (self->reactor->direct)
+    {
+      /* Read by the context when it next polls: no system call. */
+      self->pollfd.events = self->events;
+      self->watched = self->events;
+    }
+  else if (epoll_apply (self, EPOLL_CTL_MOD, self->events) == 0)
     self->watched = self->events;
+}
+
+/* Moves every polled engine from the GPollFDs into the epoll set or
+ * back. Safe while batches run: they hold the engines, not the way
+ * they were polled. */
+static void
+reactor_switch (Reactor *reactor)
+{
+  QsSocketEngine *engine, *next;
+
+  for (engine = reactor->polled; engine != NULL; engine = engine->polled_next)
+    poll_stop (engine);
+  reactor->direct = !reactor->direct;
+  reactor->switch_due = reactor_should_switch (reactor, reactor->n_polled);
+  for (engine = reactor->polled; engine != NULL; engine = next)
+    {
+      next = engine->polled_next;
+      if (!poll_start (engine, engine->watched))
+        {
+          /* Out of epoll's memory: as an epoll_ctl() failed in apply_events(). */
+          unlink_polled (engine);
+          engine->watched = 0;
+        }
+    }
+  if (reactor->direct)
+    {
+      g_source_remove_unix_fd (&reactor->source, reactor->tag);
+      reactor->tag = NULL;
+    }
+  else
+    reactor->tag = g_source_add_unix_fd (&reactor->source, reactor->epfd, G_IO_IN);
 }
 
 static void
@@ -199,6 +338,31 @@ unlink_change (QsSocketEngine *self)
   self->change = CHANGE_NONE;
 }
 
+/* Makes the queued changes, switching the way of polling first if the
+ * count they will make calls for, so that they go to the new way at
+ * once. */
+static void
+reactor_apply_changes (Reactor *reactor)
+{
+  if (!reactor_is_inherited (reactor))
+    {
+      guint n = reactor->n_polled;
+
+      for (QsSocketEngine *engine = reactor->changes; engine != NULL; engine = engine->next)
+        n += (engine->events != 0) - (engine->watched != 0);
+      if (reactor_should_switch (reactor, n))
+        reactor_switch (reactor);
+    }
+  while (reactor->changes != NULL)
+    {
+      QsSocketEngine *engine = reactor->changes;
+
+      unlink_change (engine);
+      if (engine->watched != engine->events)
+        apply_events (engine);
+    }
+}
+
 /* Runs before every poll of the context, nested loops included; it only
  * visits the engines whose wanted events changed since. */
 static gboolean
@@ -208,14 +372,8 @@ reactor_prepare (GSource *source,
   Reactor *reactor = (Reactor *) source;
 
   *timeout = -1;
-  while (reactor->changes != NULL)
-    {
-      QsSocketEngine *engine = reactor->changes;
-
-      unlink_change (engine);
-      if (engine->watched != engine->events)
-        apply_events (engine);
-    }
+  if (G_UNLIKELY (reactor->changes != NULL || reactor->switch_due))
+    reactor_apply_changes (reactor);
   /* A nested loop: the engines whose callbacks run it have their changes
    * made now, not when they return. */
   for (Frame *frame = reactor->frames; frame != NULL; frame = frame->up)
@@ -226,6 +384,42 @@ reactor_prepare (GSource *source,
         apply_events (engine);
     }
   return FALSE;
+}
+
+/* Whether a directly polled descriptor is ready; with epoll, GLib checks
+ * the epoll descriptor itself. */
+static gboolean
+reactor_check (GSource *source)
+{
+  Reactor *reactor = (Reactor *) source;
+
+  if (!reactor->direct)
+    return FALSE;
+  for (QsSocketEngine *engine = reactor->polled; engine != NULL; engine = engine->polled_next)
+    if (engine->pollfd.revents != 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The directly polled engines that are ready, in @ready as epoll_wait()
+ * would give them. GLib's check sets every revents that this reads from
+ * the poll just made (a nested loop polls again before its dispatch). */
+static int
+reactor_take_direct (Reactor            *reactor,
+                     struct epoll_event *ready,
+                     int                 size)
+{
+  int n = 0;
+
+  for (QsSocketEngine *engine = reactor->polled; engine != NULL && n < size;
+       engine = engine->polled_next)
+    if (engine->pollfd.revents != 0)
+      {
+        ready[n].events = engine->pollfd.revents;
+        ready[n].data.ptr = engine;
+        n++;
+      }
+  return n;
 }
 
 static void
@@ -272,15 +466,26 @@ reactor_dispatch (GSource     *source,
 
   if (G_UNLIKELY (reactor_is_inherited (reactor)))
     {
-      /* In a child: the parent's set is not ours to serve. */
+      /* In a child: the parent's sockets are not ours to serve. */
       if (reactor->tag != NULL)
         g_source_remove_unix_fd (source, reactor->tag);
       reactor->tag = NULL;
+      while (reactor->polled != NULL)
+        {
+          QsSocketEngine *engine = reactor->polled;
+
+          poll_stop (engine);
+          unlink_polled (engine);
+          engine->watched = 0;
+        }
       return G_SOURCE_CONTINUE;
     }
 
   /* On failure (EINTR), the descriptors stay ready for the next iteration. */
-  n = epoll_wait (reactor->epfd, ready, G_N_ELEMENTS (ready), 0);
+  if (reactor->direct)
+    n = reactor_take_direct (reactor, ready, G_N_ELEMENTS (ready));
+  else
+    n = epoll_wait (reactor->epfd, ready, G_N_ELEMENTS (ready), 0);
   serial = ++reactor->serial;
   reactor->depth++;
   reactor->frames = &frame;
@@ -325,7 +530,7 @@ reactor_finalize (GSource *source)
 }
 
 static GSourceFuncs reactor_funcs = {
-  reactor_prepare, NULL, reactor_dispatch, reactor_finalize, NULL, NULL,
+  reactor_prepare, reactor_check, reactor_dispatch, reactor_finalize, NULL, NULL,
 };
 
 /* The reactor of @context, made and attached for its first engine. NULL
@@ -359,11 +564,11 @@ reactor_acquire (GMainContext *context)
       reactor->context = context;
       reactor->epfd = epfd;
       reactor->generation = fork_generation;
+      reactor->direct = TRUE;
       g_source_set_static_name (&reactor->source, "[qsock] reactor");
       /* A handler that runs a nested loop still gets its sockets served
        * (Qt reads into the buffer meanwhile). */
       g_source_set_can_recurse (&reactor->source, TRUE);
-      reactor->tag = g_source_add_unix_fd (&reactor->source, epfd, G_IO_IN);
       g_source_attach (&reactor->source, context);
       g_hash_table_insert (reactors, context, reactor);
     }
@@ -544,8 +749,11 @@ _qs_socket_engine_free (QsSocketEngine *self)
       if (self->change == CHANGE_QUEUED)
         unlink_change (self);
       /* Before the close: a duplicate of the descriptor would keep it in the set. */
-      if (self->watched != 0 && !reactor_is_inherited (reactor))
-        epoll_ctl (reactor->epfd, EPOLL_CTL_DEL, self->fd, NULL);
+      if (self->watched != 0)
+        {
+          poll_stop (self);
+          unlink_polled (self);
+        }
     }
   g_socket_close (self->socket, NULL);
   g_clear_object (&self->socket);
@@ -610,6 +818,14 @@ _qs_socket_engine_set_events (QsSocketEngine *self,
   if (self->next != NULL)
     self->next->prev = self;
   reactor->changes = self;
+}
+
+/* Whether the engine's reactor polls its engines directly rather than
+ * through its epoll set, for tests. */
+gboolean
+_qs_socket_engine_is_polled_directly (QsSocketEngine *self)
+{
+  return self->reactor != NULL && self->reactor->direct;
 }
 
 GIOCondition

@@ -118,6 +118,7 @@ GSocket        *_qs_socket_engine_get_socket    (QsSocketEngine      *self);
 int             _qs_socket_engine_get_fd        (QsSocketEngine      *self);
 GSocketFamily   _qs_socket_engine_get_family    (QsSocketEngine      *self);
 GSource        *_qs_socket_engine_get_reactor   (QsSocketEngine      *self);
+gboolean        _qs_socket_engine_is_polled_directly (QsSocketEngine *self);
 
 void            _qs_socket_engine_set_events    (QsSocketEngine      *self,
                                                  GIOCondition         events);

@@ -6,7 +6,10 @@
  * GMainContext, made with the first engine and destroyed with the last,
  * and its dispatch of a ready batch when the handlers free, close, reopen
  * (reusing a descriptor number) or make engines, or run a nested loop.
- * The engines here wrap one end of real socket pairs; the test writes to
+ * A reactor with a few engines polls them directly, one with more
+ * through its epoll set: the re-entrancy tests run in both ways
+ * (/reactor/epoll/ adds idle engines), and the switch between them is
+ * tested from handlers and while batches run. The engines here wrap one end of real socket pairs; the test writes to
  * the other end. Run under ASan, a freed engine touched by the batch
  * fails the test.
  */
@@ -110,10 +113,14 @@ open_ready_pair (End       *a,
   end_poke (b);
 }
 
+/* More engines than a reactor polls directly. */
+#define N_IDLE 24
+
 /* Each test runs on a new context of its own, thread-default. */
 typedef struct
 {
   GMainContext *context;
+  End           idle[N_IDLE];   /* only in setup_epoll() */
 } Fixture;
 
 static void
@@ -125,9 +132,40 @@ setup (Fixture       *f,
 }
 
 static void
+open_idle (End   *ends,
+           guint  n)
+{
+  for (guint i = 0; i < n; i++)
+    end_open (&ends[i]);
+  qs_test_drain_context ();
+  g_assert_false (_qs_socket_engine_is_polled_directly (ends[0].engine));
+}
+
+static void
+close_all (End   *ends,
+           guint  n)
+{
+  for (guint i = 0; i < n; i++)
+    end_close (&ends[i]);
+}
+
+/* The context's reactor works through its epoll set for the test. */
+static void
+setup_epoll (Fixture       *f,
+             gconstpointer  data)
+{
+  setup (f, data);
+  open_idle (f->idle, N_IDLE);
+}
+
+static void
 teardown (Fixture       *f,
           gconstpointer  data)
 {
+  qs_test_drain_context ();
+  for (guint i = 0; i < N_IDLE; i++)
+    g_assert_cmpuint (f->idle[i].calls, ==, 0);
+  close_all (f->idle, N_IDLE);
   qs_test_drain_context ();
   g_main_context_pop_thread_default (f->context);
   g_main_context_unref (f->context);
@@ -757,30 +795,200 @@ test_classes_dropped_in_batch (Fixture       *f,
   close (fds[1]);
 }
 
+/* Engines opened (and made ready) or closed by a handler, enough to move
+ * the reactor to the other way of polling. */
+typedef struct
+{
+  End      many[N_IDLE];
+  gboolean open;        /* open them, else close them */
+  gboolean nest;        /* then run a nested loop that serves the other end */
+} Switch;
+
+static guint
+count_calls (End   *ends,
+             guint  n)
+{
+  guint calls = 0;
+
+  for (guint i = 0; i < n; i++)
+    calls += ends[i].calls;
+  return calls;
+}
+
+static void
+switch_ways (End *end)
+{
+  Switch *sw = end->data;
+  End *other = end->other;
+
+  end->action = other->action = NULL;
+  if (sw->open)
+    for (guint i = 0; i < N_IDLE; i++)
+      {
+        end_open (&sw->many[i]);
+        end_poke (&sw->many[i]);
+      }
+  else
+    close_all (sw->many, N_IDLE);
+  if (!sw->nest)
+    return;
+
+  /* The nested loop's prepare() switches while the outer batch, which
+   * holds the other end, runs; the other end is served here and then
+   * freed, so the outer batch must drop its entry. */
+  qs_test_run_until (other->calls == 1, TIMEOUT_MS);
+  if (sw->open)
+    qs_test_run_until (count_calls (sw->many, N_IDLE) == N_IDLE, TIMEOUT_MS);
+  g_assert_true (_qs_socket_engine_is_polled_directly (end->engine) == !sw->open);
+  end_close (other);
+}
+
+/* Up (@data NULL: a few engines, then many) or down, from a handler of a
+ * batch of two, with or without a nested loop. */
+static void
+test_switch_in_batch (Fixture       *f,
+                      gconstpointer  data)
+{
+  const Switch *how = data;
+  Switch *sw = g_new0 (Switch, 1);
+  End a = { 0 }, b = { 0 };
+
+  sw->open = how->open;
+  sw->nest = how->nest;
+  if (!sw->open)
+    open_idle (sw->many, N_IDLE);
+  open_ready_pair (&a, &b, switch_ways, sw);
+  g_assert_true (_qs_socket_engine_is_polled_directly (a.engine) == sw->open);
+
+  iterate_once ();
+  g_assert_cmpuint (a.calls, ==, 1);
+  g_assert_cmpuint (b.calls, ==, 1);
+  if (sw->open)
+    qs_test_run_until (count_calls (sw->many, N_IDLE) == N_IDLE, TIMEOUT_MS);
+  qs_test_drain_context ();
+  g_assert_true ((a.engine == NULL || b.engine == NULL) == sw->nest);
+  g_assert_true (_qs_socket_engine_is_polled_directly (a.engine != NULL ? a.engine : b.engine) ==
+                 !sw->open);
+  g_assert_cmpuint (a.calls, ==, 1);
+  g_assert_cmpuint (b.calls, ==, 1);
+  if (sw->open)
+    for (guint i = 0; i < N_IDLE; i++)
+      g_assert_cmpuint (sw->many[i].calls, ==, 1);
+
+  /* Every engine left is served in the new way, with its own events. */
+  end_poke (a.engine != NULL ? &a : &b);
+  qs_test_run_until (a.calls + b.calls == 3, TIMEOUT_MS);
+  if (sw->open)
+    {
+      End *target = &sw->many[N_IDLE - 1];
+
+      end_poke (target);
+      qs_test_run_until (target->calls == 2, TIMEOUT_MS);
+      g_assert_cmpuint (target->last, ==, G_IO_IN);
+    }
+  qs_test_drain_context ();
+  g_assert_cmpuint (a.calls + b.calls, ==, 3);
+  close_all (sw->many, N_IDLE);
+  end_close (&a);
+  end_close (&b);
+  g_free (sw);
+}
+
+/* The count of engines wanting events decides, with a gap: from a few
+ * to many and back, over the two thresholds, every engine keeps its
+ * events, and one that wants none is not polled either way. */
+static void
+test_switch_thresholds (Fixture       *f,
+                        gconstpointer  data)
+{
+  End ends[N_IDLE] = { { 0 } };
+  guint open = 1;
+
+  end_open (&ends[0]);
+  qs_test_drain_context ();
+  g_assert_true (_qs_socket_engine_is_polled_directly (ends[0].engine));
+  /* An engine that wants nothing does not count. */
+  for (; open < 20; open++)
+    {
+      end_open (&ends[open]);
+      _qs_socket_engine_set_events (ends[open].engine, 0);
+    }
+  qs_test_drain_context ();
+  g_assert_true (_qs_socket_engine_is_polled_directly (ends[0].engine));
+
+  /* 17 wanting: through epoll; one asks for G_IO_OUT on the way. */
+  for (guint i = 1; i < 17; i++)
+    _qs_socket_engine_set_events (ends[i].engine, G_IO_IN);
+  _qs_socket_engine_set_events (ends[5].engine, G_IO_IN | G_IO_OUT);
+  qs_test_run_until (ends[5].calls == 1, TIMEOUT_MS);
+  g_assert_false (_qs_socket_engine_is_polled_directly (ends[0].engine));
+  g_assert_cmpuint (ends[5].last, ==, G_IO_OUT);
+  _qs_socket_engine_set_events (ends[5].engine, G_IO_IN);
+
+  /* Down to 9: still epoll; to 8: direct. */
+  for (guint i = 9; i < 17; i++)
+    end_close (&ends[i]);
+  qs_test_drain_context ();
+  g_assert_false (_qs_socket_engine_is_polled_directly (ends[0].engine));
+  end_close (&ends[8]);
+  qs_test_drain_context ();
+  g_assert_true (_qs_socket_engine_is_polled_directly (ends[0].engine));
+  g_assert_cmpuint (count_calls (ends, N_IDLE), ==, 1);
+
+  /* The engine that wants nothing, hung up, does not wake the loop. */
+  close (ends[19].peer);
+  ends[19].peer = -1;
+  for (guint i = 0; i < 8; i++)
+    {
+      end_poke (&ends[i]);
+      qs_test_run_until (ends[i].calls == (i == 5 ? 2u : 1u), TIMEOUT_MS);
+      g_assert_cmpuint (ends[i].last, ==, G_IO_IN);
+    }
+  qs_test_drain_context ();
+  g_assert_false (g_main_context_pending (f->context));
+  g_assert_cmpuint (count_calls (ends, N_IDLE), ==, 9);
+  close_all (ends, N_IDLE);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  static const Switch up = { .open = TRUE }, up_nested = { .open = TRUE, .nest = TRUE };
+  static const Switch down = { .open = FALSE }, down_nested = { .open = FALSE, .nest = TRUE };
+
 #define ADD(path, fn, data) g_test_add (path, Fixture, data, setup, fn, teardown)
+  /* The re-entrancy tests again, on a reactor working through epoll. */
+#define ADD_BOTH(name, fn, data)                                                   \
+  G_STMT_START {                                                                  \
+    g_test_add ("/reactor/" name, Fixture, data, setup, fn, teardown);            \
+    g_test_add ("/reactor/epoll/" name, Fixture, data, setup_epoll, fn, teardown); \
+  } G_STMT_END
   ADD ("/reactor/one-source", test_one_source, NULL);
-  ADD ("/reactor/free-other-in-batch", test_free_other_in_batch, NULL);
-  ADD ("/reactor/free-self", test_free_self, NULL);
-  ADD ("/reactor/reuse-descriptor", test_reuse_descriptor, NULL);
-  ADD ("/reactor/create-in-handler", test_create_in_handler, NULL);
-  ADD ("/reactor/nested-loop", test_nested_loop, NULL);
-  ADD ("/reactor/nested-loop-then-free", test_nested_loop, GINT_TO_POINTER (1));
-  ADD ("/reactor/nested-new-event", test_nested_new_event, NULL);
-  ADD ("/reactor/nested-loop-own-events", test_nested_loop_own_events, NULL);
+  ADD_BOTH ("free-other-in-batch", test_free_other_in_batch, NULL);
+  ADD_BOTH ("free-self", test_free_self, NULL);
+  ADD_BOTH ("reuse-descriptor", test_reuse_descriptor, NULL);
+  ADD_BOTH ("create-in-handler", test_create_in_handler, NULL);
+  ADD_BOTH ("nested-loop", test_nested_loop, NULL);
+  ADD_BOTH ("nested-loop-then-free", test_nested_loop, GINT_TO_POINTER (1));
+  ADD_BOTH ("nested-new-event", test_nested_new_event, NULL);
+  ADD_BOTH ("nested-loop-own-events", test_nested_loop_own_events, NULL);
   ADD ("/reactor/last-engine-in-handler", test_last_engine_in_handler, NULL);
-  ADD ("/reactor/no-events-no-wakeup", test_no_events_no_wakeup, NULL);
-  ADD ("/reactor/events-changed-before-poll", test_events_changed_before_poll, NULL);
+  ADD_BOTH ("no-events-no-wakeup", test_no_events_no_wakeup, NULL);
+  ADD_BOTH ("events-changed-before-poll", test_events_changed_before_poll, NULL);
   ADD ("/reactor/many-sockets", test_many_sockets, NULL);
   ADD ("/reactor/no-descriptor-for-epoll", test_no_descriptor_for_epoll, NULL);
   ADD ("/reactor/two-threads", test_two_threads, NULL);
-  ADD ("/reactor/fork", test_fork, NULL);
-  ADD ("/reactor/classes-dropped-in-batch", test_classes_dropped_in_batch, NULL);
+  ADD_BOTH ("fork", test_fork, NULL);
+  ADD_BOTH ("classes-dropped-in-batch", test_classes_dropped_in_batch, NULL);
+  ADD ("/reactor/switch-thresholds", test_switch_thresholds, NULL);
+  ADD ("/reactor/switch-up-in-batch", test_switch_in_batch, &up);
+  ADD ("/reactor/switch-up-in-nested-loop", test_switch_in_batch, &up_nested);
+  ADD ("/reactor/switch-down-in-batch", test_switch_in_batch, &down);
+  ADD ("/reactor/switch-down-in-nested-loop", test_switch_in_batch, &down_nested);
+#undef ADD_BOTH
 #undef ADD
 
   return g_test_run ();
