@@ -43,7 +43,7 @@ OVERRIDES = re.compile(r'/lib/python3[.0-9]*/(dist|site)-packages/gi/overrides/Q
 DOC_PAGES = (
     'index.html', 'qsock-1.0.devhelp2', 'class.TcpSocket.html', 'class.LocalServer.html',
     'coming-from-qt.html', 'robustness.html', 'architecture.html', 'performance.html',
-    'gio-and-libsoup.html',
+    'gio-and-libsoup.html', 'tls.html',
 )
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUILDDIR, MESON = os.path.abspath(sys.argv[1]), sys.argv[2]
