@@ -135,7 +135,17 @@ get_priv (QsSslSocket *self)
 static gboolean
 is_self_signed (GTlsCertificate *certificate)
 {
-  return certificate != NULL && g_tls_certificate_get_issuer (certificate) == NULL &&
+  g_autofree char *subject = NULL;
+  g_autofree char *issuer = NULL;
+
+  /* GnuTLS trusts any certificate that is in the trust list itself, so
+   * verifying a leaf against itself alone would call every leaf sent
+   * without its issuer self-signed: its issuer must be its subject too. */
+  if (certificate == NULL || g_tls_certificate_get_issuer (certificate) != NULL)
+    return FALSE;
+  subject = g_tls_certificate_get_subject_name (certificate);
+  issuer = g_tls_certificate_get_issuer_name (certificate);
+  return subject != NULL && g_strcmp0 (subject, issuer) == 0 &&
          (g_tls_certificate_verify (certificate, NULL, certificate) & G_TLS_CERTIFICATE_UNKNOWN_CA) == 0;
 }
 

@@ -522,6 +522,21 @@ assert_handshake_fails (Fixture    *f,
 }
 
 static void
+test_unknown_issuer (Fixture      *f,
+                     gconstpointer data)
+{
+  g_test_summary ("A certificate signed by an authority the system store does not "
+                  "know fails with Qt's text for an unknown issuer, not the "
+                  "self-signed one (PyQt6: UnableToGetLocalIssuerCertificate)");
+
+  qs_ssl_socket_set_database (f->socket, NULL);
+  assert_handshake_fails (f, "server", NULL,
+                          "peer-verify-error(G_TLS_CERTIFICATE_UNKNOWN_CA) "
+                          "ssl-errors(G_TLS_CERTIFICATE_UNKNOWN_CA) ",
+                          "The issuer certificate of a locally looked up certificate could not be found");
+}
+
+static void
 test_wrong_name (Fixture      *f,
                  gconstpointer data)
 {
@@ -1080,6 +1095,7 @@ main (int   argc,
   ADD ("handshake/wrong-name", test_wrong_name);
   ADD ("handshake/two-errors", test_two_errors);
   ADD ("handshake/expired", test_expired);
+  ADD ("handshake/unknown-issuer", test_unknown_issuer);
   ADD ("handshake/peer-name", test_peer_name);
   ADD ("handshake/ignore-in-handler", test_ignore_in_handler);
   ADD ("handshake/ignore-before", test_ignore_before);
