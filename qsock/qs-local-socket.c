@@ -1305,3 +1305,38 @@ qs_local_socket_get_socket_options (QsLocalSocket *self)
 
   return get_priv (self)->options;
 }
+
+/**
+ * qs_local_socket_get_peer_credentials:
+ * @self: a socket
+ * @error: return location for a #GError
+ *
+ * The credentials (process id, user id, group id) of the process that
+ * made the other end of the connection, as the kernel recorded them when
+ * it connected (`SO_PEERCRED`). A qsock extra: Qt has no equivalent.
+ *
+ * Fails with %G_IO_ERROR_NOT_CONNECTED unless @self is connected (or
+ * closing with its connection still open).
+ *
+ * Returns: (transfer full): the peer's credentials, or %NULL with @error set
+ *
+ * Since: 1.0
+ */
+GCredentials *
+qs_local_socket_get_peer_credentials (QsLocalSocket  *self,
+                                      GError        **error)
+{
+  QsLocalSocketPrivate *priv;
+
+  g_return_val_if_fail (QS_IS_LOCAL_SOCKET (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  priv = get_priv (self);
+  if (priv->pump.engine == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                           _("Socket is not connected"));
+      return NULL;
+    }
+  return g_socket_get_credentials (_qs_socket_engine_get_socket (priv->engine), error);
+}
