@@ -93,6 +93,14 @@ QS_AVAILABLE_IN_ALL
 QsLocalSocketOptions qs_local_socket_get_socket_options    (QsLocalSocket        *self);
 
 QS_AVAILABLE_IN_ALL
+gint64              qs_local_socket_send_fds               (QsLocalSocket        *self,
+                                                            GUnixFDList          *fd_list,
+                                                            const guint8         *data,
+                                                            gsize                 size,
+                                                            GError              **error);
+QS_AVAILABLE_IN_ALL
+GUnixFDList        *qs_local_socket_receive_fds            (QsLocalSocket        *self);
+QS_AVAILABLE_IN_ALL
 GCredentials       *qs_local_socket_get_peer_credentials   (QsLocalSocket        *self,
                                                             GError              **error);
 

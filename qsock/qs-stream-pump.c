@@ -13,6 +13,8 @@
  * ready-read handler queues is sent when the handler returns, in the same
  * dispatch, unless the kernel refused the last send: a request/reply
  * exchange then costs one main-loop iteration per message, not two.
+ * With a descriptor channel (local sockets), receiving and sending go
+ * through it instead (qs-fd-channel.c): one branch on a pointer.
  */
 
 #include "config.h"
@@ -50,6 +52,7 @@ _qs_stream_pump_init (QsStreamPump                *self,
   self->read_limit = 0;
   self->reading = FALSE;
   self->write_blocked = FALSE;
+  self->fds = NULL;
 }
 
 /* Starts pumping on a connected engine: reading on, writing while queued. */
@@ -151,7 +154,10 @@ read_from_socket (QsStreamPump   *self,
       if (!discard)
         tail = _qs_ring_buffer_reserve (buffer, want, &room);
       want = MIN (want, room);
-      n = _qs_socket_engine_receive (self->engine, tail, want, &error_number);
+      if (G_LIKELY (self->fds == NULL))
+        n = _qs_socket_engine_receive (self->engine, tail, want, &error_number);
+      else
+        n = _qs_fd_channel_receive (self->fds, self->engine, tail, want, !discard, &error_number);
 
       if (n > 0)
         {
@@ -230,10 +236,12 @@ _qs_stream_pump_flush (QsStreamPump *self)
       int error_number = 0;
       gssize sent;
 
+      if (G_LIKELY (self->fds == NULL))
+        sent = _qs_socket_engine_send_vectors (self->engine, vectors, n_vectors, &error_number);
+      else
+        sent = _qs_fd_channel_send (self->fds, self->engine, vectors, &n_vectors, &error_number);
       for (guint i = 0; i < n_vectors; i++)
         offered += vectors[i].iov_len;
-
-      sent = _qs_socket_engine_send_vectors (self->engine, vectors, n_vectors, &error_number);
       if (sent < 0)
         {
           if (error_number == EAGAIN)

@@ -14,6 +14,7 @@
 
 #pragma once
 
+#include "qs-fd-channel.h"
 #include "qs-io-device.h"
 #include "qs-socket-engine.h"
 
@@ -49,6 +50,8 @@ typedef struct
   gint64                       read_limit; /* 0: unlimited */
   gboolean                     reading;    /* the read side wants data */
   gboolean                     write_blocked; /* the last send was short or refused */
+  QsFdChannel                 *fds;        /* (unowned) (nullable): descriptors ride the
+                                            * stream (local sockets); set by the owner */
 } QsStreamPump;
 
 void         _qs_stream_pump_init           (QsStreamPump                *self,
