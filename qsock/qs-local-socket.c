@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 
 #include <glib/gi18n-lib.h>
@@ -48,6 +49,7 @@ typedef struct
   GMainContext          *context;            /* (owned) */
   QsSocketEngine        *engine;             /* (owned) (nullable) */
   QsStreamPump           pump;
+  QsFdChannel            fds;                /* descriptors riding the stream */
 
   QsLocalSocketState     state;
   QsLocalSocketError     error;
@@ -246,7 +248,21 @@ free_engine (QsLocalSocket *self)
 
   _qs_stream_pump_detach (&priv->pump);
   g_clear_pointer (&priv->engine, _qs_socket_engine_free);
+  _qs_fd_channel_drop_sends (&priv->fds);
   priv->connect_started = FALSE;
+}
+
+/* Opens the device, whose buffers start empty: so does the descriptor
+ * channel. */
+static void
+open_device (QsLocalSocket *self,
+             QsOpenMode     mode)
+{
+  QsLocalSocketPrivate *priv = get_priv (self);
+
+  QS_IO_DEVICE_CLASS (qs_local_socket_parent_class)->open (QS_IO_DEVICE (self), mode);
+  _qs_fd_channel_drop_sends (&priv->fds);
+  _qs_fd_channel_drop_receipts (&priv->fds, 0);
 }
 
 /* Whether a connect of connect_to_server's can still complete (Qt's
@@ -282,7 +298,7 @@ connection_established (QsLocalSocket *self)
   set_state (self, QS_LOCAL_SOCKET_STATE_CONNECTED_STATE);
   if (priv->state != QS_LOCAL_SOCKET_STATE_CONNECTED_STATE)
     return;
-  QS_IO_DEVICE_CLASS (qs_local_socket_parent_class)->open (QS_IO_DEVICE (self), priv->connect_mode);
+  open_device (self, priv->connect_mode);
   g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
 }
 
@@ -429,6 +445,7 @@ qs_local_socket_real_close (QsIODevice *device)
 
   g_object_ref (self);
   QS_IO_DEVICE_CLASS (qs_local_socket_parent_class)->close (device);
+  _qs_fd_channel_drop_receipts (&get_priv (self)->fds, 0);
   if (get_priv (self)->state != QS_LOCAL_SOCKET_STATE_UNCONNECTED_STATE)
     qs_local_socket_disconnect_from_server (self);
   _qs_local_socket_set_server_names (self, NULL, NULL);
@@ -536,6 +553,8 @@ qs_local_socket_finalize (GObject *object)
   g_clear_pointer (&priv->server_name, g_free);
   g_clear_pointer (&priv->full_server_name, g_free);
   g_clear_pointer (&priv->context, g_main_context_unref);
+  _qs_fd_channel_drop_sends (&priv->fds);
+  _qs_fd_channel_drop_receipts (&priv->fds, 0);
 
   G_OBJECT_CLASS (qs_local_socket_parent_class)->finalize (object);
 }
@@ -746,6 +765,8 @@ qs_local_socket_init (QsLocalSocket *self)
   priv->state = QS_LOCAL_SOCKET_STATE_UNCONNECTED_STATE;
   priv->error = QS_LOCAL_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR;
   _qs_stream_pump_init (&priv->pump, QS_IO_DEVICE (self), &pump_callbacks, self);
+  _qs_fd_channel_init (&priv->fds);
+  priv->pump.fds = &priv->fds;
 }
 
 /**
@@ -1234,7 +1255,7 @@ qs_local_socket_set_socket_descriptor (QsLocalSocket      *self,
   if (socket_state == QS_LOCAL_SOCKET_STATE_CONNECTED_STATE ||
       socket_state == QS_LOCAL_SOCKET_STATE_CLOSING_STATE)
     _qs_stream_pump_attach (&priv->pump, priv->engine);
-  QS_IO_DEVICE_CLASS (qs_local_socket_parent_class)->open (QS_IO_DEVICE (self), open_mode);
+  open_device (self, open_mode);
   if (priv->state != socket_state)
     {
       priv->state = socket_state;
@@ -1304,4 +1325,157 @@ qs_local_socket_get_socket_options (QsLocalSocket *self)
   g_return_val_if_fail (QS_IS_LOCAL_SOCKET (self), QS_LOCAL_SOCKET_OPTIONS_NO_OPTIONS);
 
   return get_priv (self)->options;
+}
+
+/**
+ * qs_local_socket_get_peer_credentials:
+ * @self: a socket
+ * @error: return location for a #GError
+ *
+ * The credentials (process id, user id, group id) of the process that
+ * made the other end of the connection, as the kernel recorded them when
+ * it connected (`SO_PEERCRED`). A qsock extra: Qt has no equivalent.
+ *
+ * Fails with %G_IO_ERROR_NOT_CONNECTED unless @self is connected (or
+ * closing with its connection still open).
+ *
+ * Returns: (transfer full): the peer's credentials, or %NULL with @error set
+ *
+ * Since: 1.0
+ */
+GCredentials *
+qs_local_socket_get_peer_credentials (QsLocalSocket  *self,
+                                      GError        **error)
+{
+  QsLocalSocketPrivate *priv;
+
+  g_return_val_if_fail (QS_IS_LOCAL_SOCKET (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  priv = get_priv (self);
+  if (priv->pump.engine == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                           _("Socket is not connected"));
+      return NULL;
+    }
+  return g_socket_get_credentials (_qs_socket_engine_get_socket (priv->engine), error);
+}
+
+/**
+ * qs_local_socket_send_fds:
+ * @self: a connected socket
+ * @fd_list: the descriptors to pass; @self sends duplicates, so the
+ *   caller keeps (and may close) its own
+ * @data: (array length=size) (element-type guint8): the bytes to write
+ *   with them, at least one
+ * @size: the number of bytes in @data
+ * @error: return location for a #GError
+ *
+ * Queues @data like [method@Qs.IODevice.write], and with its first byte
+ * the descriptors of @fd_list (`SCM_RIGHTS`), in order with every other
+ * write. The peer's [method@Qs.LocalSocket.receive_fds] hands them over
+ * once that byte has been read. A qsock extra: Qt has no equivalent.
+ *
+ * At most 253 descriptors go in one call (the kernel's `SCM_MAX_FD`).
+ * Descriptors queued but not yet sent when the connection is dropped
+ * are closed with the rest of the write buffer.
+ *
+ * Fails with %G_IO_ERROR_NOT_CONNECTED unless @self is connected, with
+ * %G_IO_ERROR_INVALID_ARGUMENT for too many descriptors, and with
+ * %G_IO_ERROR_FAILED when the device refuses the write (not open for
+ * writing; the device's error string says why).
+ *
+ * Returns: @size, or -1 with @error set
+ *
+ * Since: 1.0
+ */
+gint64
+qs_local_socket_send_fds (QsLocalSocket  *self,
+                          GUnixFDList    *fd_list,
+                          const guint8   *data,
+                          gsize           size,
+                          GError        **error)
+{
+  QsLocalSocketPrivate *priv;
+  QsIODevice *device;
+  const int *peeked;
+  int fds[QS_FD_CHANNEL_MAX_FDS];
+  int n_fds;
+  gsize queued;
+
+  g_return_val_if_fail (QS_IS_LOCAL_SOCKET (self), -1);
+  g_return_val_if_fail (G_IS_UNIX_FD_LIST (fd_list), -1);
+  g_return_val_if_fail (data != NULL, -1);
+  g_return_val_if_fail (size >= 1, -1);
+  g_return_val_if_fail (error == NULL || *error == NULL, -1);
+
+  priv = get_priv (self);
+  device = QS_IO_DEVICE (self);
+  if (priv->pump.engine == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                           _("Socket is not connected"));
+      return -1;
+    }
+  peeked = g_unix_fd_list_peek_fds (fd_list, &n_fds);
+  if (n_fds > QS_FD_CHANNEL_MAX_FDS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Too many descriptors: at most %d go in one message"),
+                   QS_FD_CHANNEL_MAX_FDS);
+      return -1;
+    }
+  for (int i = 0; i < n_fds; i++)
+    {
+      fds[i] = fcntl (peeked[i], F_DUPFD_CLOEXEC, 0);
+      if (fds[i] < 0)
+        {
+          int error_number = errno;
+
+          _qs_close_fds (fds, i);
+          g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (error_number),
+                               g_strerror (error_number));
+          return -1;
+        }
+    }
+
+  queued = _qs_ring_buffer_get_size (_qs_io_device_get_write_buffer (device));
+  if (qs_io_device_write (device, data, size) != (gint64) size)
+    {
+      _qs_close_fds (fds, n_fds);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           qs_io_device_get_error_string (device));
+      return -1;
+    }
+  if (n_fds > 0)
+    _qs_fd_channel_queue (&priv->fds, queued, fds, n_fds);
+  return size;
+}
+
+/**
+ * qs_local_socket_receive_fds:
+ * @self: a socket
+ *
+ * Takes the descriptors that arrived with bytes already read out of the
+ * device (read, skipped, or committed in a transaction), in the order
+ * they arrived. A descriptor sent by [method@Qs.LocalSocket.send_fds]
+ * is handed over once its byte (the first of that call's data) has been
+ * read; from another sender, once the last byte of the receive it came
+ * with has. Never before its byte. Descriptors not taken are closed when
+ * the device closes or @self is freed. The descriptors are close-on-exec.
+ * A qsock extra: Qt has no equivalent.
+ *
+ * Returns: (transfer full) (nullable): the descriptors, or %NULL when none
+ *   is due
+ *
+ * Since: 1.0
+ */
+GUnixFDList *
+qs_local_socket_receive_fds (QsLocalSocket *self)
+{
+  g_return_val_if_fail (QS_IS_LOCAL_SOCKET (self), NULL);
+
+  return _qs_fd_channel_take (&get_priv (self)->fds,
+                              _qs_ring_buffer_get_size (_qs_io_device_get_read_buffer (QS_IO_DEVICE (self))));
 }

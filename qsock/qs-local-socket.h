@@ -11,6 +11,9 @@
 # error "Only <qsock/qsock.h> can be included directly."
 #endif
 
+#include <gio/gio.h>
+#include <gio/gunixfdlist.h>
+
 #include "qs-enums.h"
 #include "qs-io-device.h"
 #include "qs-version-macros.h"
@@ -88,5 +91,17 @@ void                qs_local_socket_set_socket_options     (QsLocalSocket       
                                                             QsLocalSocketOptions  options);
 QS_AVAILABLE_IN_ALL
 QsLocalSocketOptions qs_local_socket_get_socket_options    (QsLocalSocket        *self);
+
+QS_AVAILABLE_IN_ALL
+gint64              qs_local_socket_send_fds               (QsLocalSocket        *self,
+                                                            GUnixFDList          *fd_list,
+                                                            const guint8         *data,
+                                                            gsize                 size,
+                                                            GError              **error);
+QS_AVAILABLE_IN_ALL
+GUnixFDList        *qs_local_socket_receive_fds            (QsLocalSocket        *self);
+QS_AVAILABLE_IN_ALL
+GCredentials       *qs_local_socket_get_peer_credentials   (QsLocalSocket        *self,
+                                                            GError              **error);
 
 G_END_DECLS

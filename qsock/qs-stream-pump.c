@@ -23,6 +23,10 @@
  * the TLS library may hold plaintext no descriptor event will announce:
  * tls_pending is set, and the wake source reads it from the next
  * iteration of the owner's context.
+ *
+ * With a descriptor channel (local sockets), plain receiving and sending
+ * go through it instead (qs-fd-channel.c): one more branch on a pointer,
+ * taken only when the plain path is.
  */
 
 #include "config.h"
@@ -64,6 +68,7 @@ _qs_stream_pump_init (QsStreamPump                *self,
   self->read_limit = 0;
   self->reading = FALSE;
   self->write_blocked = FALSE;
+  self->fds = NULL;
 }
 
 /* Starts pumping on a connected engine: reading on, writing while queued. */
@@ -344,7 +349,9 @@ read_from_socket (QsStreamPump   *self,
         tail = _qs_ring_buffer_reserve (buffer, want, &room);
       want = MIN (want, room);
       if (G_LIKELY (plain))
-        n = _qs_socket_engine_receive (self->engine, tail, want, &error_number);
+        n = G_LIKELY (self->fds == NULL)
+            ? _qs_socket_engine_receive (self->engine, tail, want, &error_number)
+            : _qs_fd_channel_receive (self->fds, self->engine, tail, want, !discard, &error_number);
       else
         n = tls_receive (self, tail, want, &error_number);
 
@@ -435,13 +442,16 @@ _qs_stream_pump_flush (QsStreamPump *self)
       int error_number = 0;
       gssize sent;
 
-      for (guint i = 0; i < n_vectors; i++)
-        offered += vectors[i].iov_len;
-
+      /* The channel may send fewer vectors (up to a marked byte): what
+       * was offered is counted after the send. */
       if (G_LIKELY (self->tls == NULL))
-        sent = _qs_socket_engine_send_vectors (self->engine, vectors, n_vectors, &error_number);
+        sent = G_LIKELY (self->fds == NULL)
+               ? _qs_socket_engine_send_vectors (self->engine, vectors, n_vectors, &error_number)
+               : _qs_fd_channel_send (self->fds, self->engine, vectors, &n_vectors, &error_number);
       else
         sent = tls_send (self, vectors, n_vectors, &error_number);
+      for (guint i = 0; i < n_vectors; i++)
+        offered += vectors[i].iov_len;
       if (sent < 0)
         {
           if (error_number == EAGAIN)

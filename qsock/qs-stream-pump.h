@@ -19,6 +19,7 @@
 
 #pragma once
 
+#include "qs-fd-channel.h"
 #include "qs-io-device.h"
 #include "qs-socket-engine.h"
 
@@ -64,6 +65,9 @@ typedef struct
   char                        *tls_error;  /* (owned) (nullable): the last TLS failure */
   gboolean                     tls_ready;
   gboolean                     tls_pending; /* TLS may hold plaintext the descriptor will not announce */
+
+  QsFdChannel                 *fds;        /* (unowned) (nullable): descriptors ride the
+                                            * stream (local sockets); set by the owner */
 } QsStreamPump;
 
 void         _qs_stream_pump_init           (QsStreamPump                *self,
