@@ -41,6 +41,7 @@ typedef struct
   GByteArray  *received;     /* (owned) what ready-read handlers read */
   gboolean     ignore_in_handler;
   gboolean     require_client_certificate; /* of the next s_server */
+  const char  *version;      /* (nullable) -tls1_2 or -tls1_3 for the next s_server */
 } Fixture;
 
 #define SOCK(f) QS_ABSTRACT_SOCKET ((f)->socket)
@@ -211,8 +212,9 @@ server_listening (SServer *server)
 }
 
 /* Starts `openssl s_server` with NAME.pem/NAME.key on 127.0.0.1:0 for
- * one connection, and waits until it says which port it listens on.
- * What it receives appears in its output; what is written to its stdin
+ * one connection (requiring a client certificate, limited to one TLS
+ * version when the fixture says so), and waits until it says which port
+ * it listens on. What it receives appears in its output; what is written to its stdin
  * goes to the client. */
 static void
 start_server (Fixture    *f,
@@ -223,13 +225,21 @@ start_server (Fixture    *f,
   g_autofree char *ca = cert_path ("ca.pem");
   g_autoptr(GError) error = NULL;
   SServer *server = &f->server;
-  /* With require_client_certificate: -Verify 1 -CAfile ca.pem */
-  const char *argv[] = {
+  const char *argv[16] = {
     "openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key,
-    "-naccept", "1", "-Verify", "1", "-CAfile", ca, NULL };
+    "-naccept", "1", NULL };
+  guint n = 10;
 
-  if (!f->require_client_certificate)
-    argv[10] = NULL;
+  if (f->require_client_certificate)
+    {
+      argv[n++] = "-Verify";
+      argv[n++] = "1";
+      argv[n++] = "-CAfile";
+      argv[n++] = ca;
+    }
+  if (f->version != NULL)
+    argv[n++] = f->version;
+  argv[n] = NULL;
   server->process = g_subprocess_newv (argv,
     G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
     &error);
@@ -663,22 +673,58 @@ pattern (gsize offset)
   return (guint8) ('a' + (offset * 7 + offset / 251) % 26);
 }
 
-static void
-test_large_to_server (Fixture      *f,
-                      gconstpointer data)
+/* A pattern of @size bytes, NUL-terminated; (transfer full). */
+static guint8 *
+pattern_new (gsize size)
 {
-  const gsize size = 1 << 20;
-  g_autofree guint8 *payload = g_malloc0 (size + 1);
-
-  g_test_summary ("1 MiB to OpenSSL, byte-exact");
+  guint8 *payload = g_malloc0 (size + 1);
 
   for (gsize i = 0; i < size; i++)
     payload[i] = pattern (i);
-  connect_good (f, "server", NULL);
+  return payload;
+}
+
+/* Writes 1 MiB to the s_server and checks that it printed it byte-exact. */
+static void
+send_large (Fixture *f)
+{
+  const gsize size = 1 << 20;
+  g_autofree guint8 *payload = pattern_new (size);
+
   g_assert_cmpint (qs_io_device_write (DEV (f), payload, size), ==, (gint64) size);
   qs_test_run_until (qs_io_device_bytes_to_write (DEV (f)) == 0 &&
                      f->server.output->len >= size, TIMEOUT_MS);
   g_assert_true (g_strstr_len (f->server.output->str, f->server.output->len, (const char *) payload) != NULL);
+}
+
+static void
+test_large_to_server (Fixture      *f,
+                      gconstpointer data)
+{
+  g_test_summary ("1 MiB to OpenSSL, byte-exact");
+
+  connect_good (f, "server", NULL);
+  send_large (f);
+}
+
+/* The TLS version an s_server or s_client option allows. */
+static GTlsProtocolVersion
+version_of (const char *option)
+{
+  return g_str_equal (option, "-tls1_2") ? G_TLS_PROTOCOL_VERSION_TLS_1_2 : G_TLS_PROTOCOL_VERSION_TLS_1_3;
+}
+
+static void
+test_version (Fixture      *f,
+              gconstpointer data)
+{
+  g_test_summary ("An s_server limited to TLS 1.2 or 1.3: that version is negotiated and "
+                  "reported, 1 MiB reaches it byte-exact");
+
+  f->version = data;
+  connect_good (f, "server", NULL);
+  g_assert_cmpint (qs_ssl_socket_get_session_protocol (f->socket), ==, version_of (data));
+  send_large (f);
 }
 
 static void
@@ -977,6 +1023,60 @@ test_server_openssl_client (ServerFixture *f,
   g_assert_cmpmem (g_bytes_get_data (output, NULL), g_bytes_get_size (output), "from qsock\n", 11);
 }
 
+static void
+on_communicated (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_finish (G_SUBPROCESS (source), result, NULL, NULL, &error);
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Whether @peer's read buffer holds @size bytes, or more. */
+static gboolean
+has_read (QsSslSocket *peer,
+          gsize        size)
+{
+  return qs_io_device_bytes_available (QS_IO_DEVICE (peer)) >= (gint64) size;
+}
+
+static void
+test_server_version (ServerFixture *f,
+                     gconstpointer  data)
+{
+  const gsize size = 1 << 20;
+  g_autofree char *ca = cert_path ("ca.pem");
+  g_autofree char *connect = g_strdup_printf ("127.0.0.1:%u", f->port);
+  g_autoptr(GBytes) payload = g_bytes_new_take (pattern_new (size), size);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) client = NULL;
+  g_autoptr(QsSslSocket) peer = NULL;
+  g_autoptr(GBytes) got = NULL;
+  gboolean done = FALSE;
+
+  g_test_summary ("openssl s_client limited to TLS 1.2 or 1.3 to QsSslServer: that version "
+                  "is reported, 1 MiB arrives byte-exact");
+
+  client = g_subprocess_newv ((const char *const []) {
+    "openssl", "s_client", "-connect", connect, "-CAfile", ca, "-verify_return_error",
+    "-quiet", "-nocommands", data, NULL },
+    G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+    &error);
+  g_assert_no_error (error);
+  /* -quiet implies -ign_eof: s_client sends all, then waits for the close. */
+  g_subprocess_communicate_async (client, payload, NULL, on_communicated, &done);
+  peer = take_pending (f);
+  g_assert_cmpint (qs_ssl_socket_get_session_protocol (peer), ==, version_of (data));
+  qs_test_run_until (has_read (peer, size), TIMEOUT_MS);
+  got = qs_io_device_read_all (QS_IO_DEVICE (peer));
+  g_assert_true (g_bytes_equal (got, payload));
+  qs_abstract_socket_disconnect_from_host (QS_ABSTRACT_SOCKET (peer));
+  qs_test_run_until (done, TIMEOUT_MS);
+}
+
 /* A plain TCP connection to the server; (transfer full). */
 static GSocket *
 plain_client (ServerFixture *f)
@@ -1105,6 +1205,8 @@ main (int   argc,
   ADD ("bytes-written", test_bytes_written);
   ADD ("large/to-server", test_large_to_server);
   ADD ("large/from-server", test_large_from_server);
+  g_test_add ("/ssl-socket/version/tls1.2", Fixture, "-tls1_2", setup, test_version, teardown);
+  g_test_add ("/ssl-socket/version/tls1.3", Fixture, "-tls1_3", setup, test_version, teardown);
   ADD ("read-buffer-size", test_read_buffer_size);
   ADD ("client-certificate", test_client_certificate);
   ADD ("pause/ignore-resume", test_pause_ignore_resume);
@@ -1116,6 +1218,8 @@ main (int   argc,
   ADD_SERVER ("defaults", test_server_defaults);
   ADD_SERVER ("exchange", test_server_exchange);
   ADD_SERVER ("openssl-client", test_server_openssl_client);
+  g_test_add ("/ssl-server/version/tls1.2", ServerFixture, "-tls1_2", server_setup, test_server_version, server_teardown);
+  g_test_add ("/ssl-server/version/tls1.3", ServerFixture, "-tls1_3", server_setup, test_server_version, server_teardown);
   ADD_SERVER ("handshake-timeout", test_server_handshake_timeout);
   ADD_SERVER ("plaintext-client", test_server_plaintext_client);
   result = g_test_run ();
