@@ -1374,6 +1374,21 @@ _qs_socket_engine_has_pending_datagrams (QsSocketEngine *self)
   return n >= 0 || errno == EMSGSIZE;
 }
 
+/* Whether a stream's peer has closed or reset the connection: the next
+ * read would see the end. Peeks without blocking and consumes nothing. */
+gboolean
+_qs_socket_engine_peer_closed (QsSocketEngine *self)
+{
+  guint8 c;
+  gssize n;
+
+  do
+    n = recv (self->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+  while (n < 0 && errno == EINTR);
+
+  return n == 0 || (n < 0 && errno == ECONNRESET);
+}
+
 /* The size of the next datagram, -1 when none is pending (Linux reports
  * the whole size with MSG_TRUNC). */
 gint64

@@ -171,6 +171,7 @@ int             _qs_socket_engine_get_option    (QsSocketEngine      *self,
 
 /* Datagrams */
 gboolean        _qs_socket_engine_has_pending_datagrams (QsSocketEngine *self);
+gboolean        _qs_socket_engine_peer_closed (QsSocketEngine *self);
 gint64          _qs_socket_engine_pending_datagram_size (QsSocketEngine *self);
 gint64          _qs_socket_engine_bytes_available (QsSocketEngine    *self);
 gssize          _qs_socket_engine_receive_datagram (QsSocketEngine   *self,

@@ -374,6 +374,11 @@ on_handshake_done (GObject      *source,
 
       if (priv->handshake_errors != 0 && !priv->ignore_all)
         fail_handshake (self, QS_SOCKET_ERROR_SSL_HANDSHAKE_FAILED_ERROR, first_error_string (self));
+      /* GnuTLS calls a close in the middle of the handshake (even
+       * within a record) NOT_TLS; Qt sees its plain socket end. */
+      else if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_NOT_TLS) &&
+               _qs_socket_engine_peer_closed (_qs_abstract_socket_get_engine (QS_ABSTRACT_SOCKET (self))))
+        fail_handshake (self, QS_SOCKET_ERROR_REMOTE_HOST_CLOSED_ERROR, _("The remote host closed the connection"));
       else
         {
           message = g_strdup_printf (_("Error during SSL handshake: %s"), error->message);

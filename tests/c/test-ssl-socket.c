@@ -55,6 +55,13 @@ static const char *const FAIL_TRACE =
   "error-occurred(ssl-handshake-failed-error) state-changed(closing-state) "
   "state-changed(unconnected-state) read-channel-finished disconnected ";
 
+/* Qt: a peer that closes during the handshake. */
+static const char *const CLOSED_TRACE =
+  "state-changed(host-lookup-state) state-changed(connecting-state) host-found "
+  "state-changed(connected-state) mode-changed(ssl-client-mode) connected "
+  "error-occurred(remote-host-closed-error) state-changed(closing-state) "
+  "state-changed(unconnected-state) read-channel-finished disconnected ";
+
 static char *
 cert_path (const char *name)
 {
@@ -870,6 +877,67 @@ test_plaintext_answer (Fixture      *f,
   g_assert_false (qs_ssl_socket_is_encrypted (f->socket));
 }
 
+/* The test's listener accepts the connection, reads the ClientHello,
+ * sends @reply (@length bytes) and shuts its side down. Checks that the ClientHello
+ * was all that was sent (no plaintext), and Qt's REMOTE_HOST_CLOSED
+ * failure (PyQt6 against the same peer). */
+static void
+fail_after_hello (Fixture    *f,
+                  const char *reply,
+                  gsize       length)
+{
+  g_autoptr(GSocket) listener = qs_test_listener_new (G_SOCKET_FAMILY_IPV4, 4, &f->server.port);
+  g_autoptr(GSocket) peer = NULL;
+  g_autoptr(GError) error = NULL;
+  char buffer[4096];
+  gssize got;
+
+  connect_encrypted (f, "127.0.0.1", NULL);
+  qs_io_device_write (DEV (f), (const guint8 *) "secret\n", 7);
+  qs_test_run_until (accept_into (listener, &peer), TIMEOUT_MS);
+  qs_test_run_until (g_socket_condition_check (peer, G_IO_IN) != 0, TIMEOUT_MS);
+  got = g_socket_receive (peer, buffer, sizeof buffer, NULL, &error);
+  g_assert_no_error (error);
+  /* One handshake record: a ClientHello (type 1), all of it. */
+  g_assert_cmpint (got, >, 9);
+  g_assert_cmpint (buffer[0], ==, 0x16);
+  g_assert_cmpint (buffer[5], ==, 1);
+  g_assert_cmpint (got, ==, 5 + ((guint8) buffer[3] << 8 | (guint8) buffer[4]));
+  if (length > 0)
+    g_assert_cmpint (g_socket_send (peer, reply, length, NULL, NULL), ==, (gssize) length);
+  g_socket_shutdown (peer, FALSE, TRUE, &error);
+  g_assert_no_error (error);
+  qs_test_run_until (is_unconnected (f), TIMEOUT_MS);
+  /* Whatever came after the ClientHello, up to qsock's close: no plaintext. */
+  g_socket_set_blocking (peer, TRUE);
+  while ((got = g_socket_receive (peer, buffer, sizeof buffer, NULL, NULL)) > 0)
+    g_assert_null (g_strstr_len (buffer, got, "secret"));
+  g_assert_cmpstr (f->trace->str, ==, CLOSED_TRACE);
+  g_assert_cmpint (qs_abstract_socket_get_error (SOCK (f)), ==, QS_SOCKET_ERROR_REMOTE_HOST_CLOSED_ERROR);
+  g_assert_cmpstr (qs_io_device_get_error_string (DEV (f)), ==, "The remote host closed the connection");
+  g_assert_false (qs_ssl_socket_is_encrypted (f->socket));
+}
+
+static void
+test_closed_in_handshake (Fixture      *f,
+                          gconstpointer data)
+{
+  g_test_summary ("A peer that reads the ClientHello and closes: REMOTE_HOST_CLOSED_ERROR "
+                  "as in Qt, nothing sent in clear");
+
+  fail_after_hello (f, NULL, 0);
+}
+
+static void
+test_truncated_record (Fixture      *f,
+                       gconstpointer data)
+{
+  g_test_summary ("A peer that answers the ClientHello with 4 bytes of a record header and "
+                  "closes: REMOTE_HOST_CLOSED_ERROR as in Qt, nothing sent in clear");
+
+  fail_after_hello (f, "\x16\x03\x03\x00", 4);
+}
+
 /* ---- QsSslServer ---- */
 
 typedef struct
@@ -1213,6 +1281,8 @@ main (int   argc,
   ADD ("pause/resume-refused", test_pause_resume_refused);
   ADD ("fault/wait-for-encrypted-timeout", test_wait_for_encrypted_timeout);
   ADD ("fault/plaintext-answer", test_plaintext_answer);
+  ADD ("fault/closed-in-handshake", test_closed_in_handshake);
+  ADD ("fault/truncated-record", test_truncated_record);
 #define ADD_SERVER(path, func) \
   g_test_add ("/ssl-server/" path, ServerFixture, NULL, server_setup, func, server_teardown)
   ADD_SERVER ("defaults", test_server_defaults);
