@@ -394,6 +394,20 @@ on_handshake_done (GObject      *source,
   g_object_unref (self);
 }
 
+/* Whether @certificate (nullable) comes with its private key, in memory
+ * or on a PKCS #11 token. */
+static gboolean
+has_private_key (GTlsCertificate *certificate)
+{
+  g_autoptr(GByteArray) key = NULL;
+  g_autofree char *uri = NULL;
+
+  if (certificate == NULL)
+    return TRUE;
+  g_object_get (certificate, "private-key", &key, "private-key-pkcs11-uri", &uri, NULL);
+  return key != NULL || uri != NULL;
+}
+
 /* Qt's startClientEncryption()/startServerEncryption() after the checks:
  * a TLS connection over the engine's socket, handed to the pump (which
  * holds everything until it is ready), and its handshake started on the
@@ -463,6 +477,17 @@ begin_handshake (QsSslSocket *self)
   g_signal_connect (priv->tls, "accept-certificate", G_CALLBACK (on_accept_certificate), self);
 
   _qs_stream_pump_set_tls (_qs_abstract_socket_get_pump (socket), tls, context);
+  if (!has_private_key (priv->local_certificate))
+    {
+      /* Qt's initSslContext() refuses it, and the caller then reports
+       * the context: the connection stays up, never handshakes and
+       * holds what was written (the pump waits for the handshake). */
+      _qs_abstract_socket_set_error (socket, QS_SOCKET_ERROR_SSL_INVALID_USER_DATA_ERROR,
+                                     _("Cannot provide a certificate with no key"), TRUE);
+      _qs_abstract_socket_set_error (socket, QS_SOCKET_ERROR_SSL_INTERNAL_ERROR,
+                                     _("Unable to init SSL Context: "), TRUE);
+      return;
+    }
   priv->handshake_cancellable = g_cancellable_new ();
   g_main_context_push_thread_default (context);
   g_tls_connection_handshake_async (priv->tls, G_PRIORITY_DEFAULT, priv->handshake_cancellable,

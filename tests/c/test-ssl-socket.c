@@ -938,6 +938,53 @@ test_truncated_record (Fixture      *f,
   fail_after_hello (f, "\x16\x03\x03\x00", 4);
 }
 
+/* NAME.pem alone, no key; (transfer full). */
+static GTlsCertificate *
+load_certificate_without_key (const char *name)
+{
+  g_autofree char *pem = g_strdup_printf ("%s/%s.pem", cert_dir, name);
+  g_autofree char *data = NULL;
+  g_autoptr(GError) error = NULL;
+  GTlsCertificate *certificate;
+
+  g_file_get_contents (pem, &data, NULL, &error);
+  g_assert_no_error (error);
+  certificate = g_tls_certificate_new_from_pem (data, -1, &error);
+  g_assert_no_error (error);
+  return certificate;
+}
+
+static void
+test_certificate_without_key (Fixture      *f,
+                              gconstpointer data)
+{
+  g_autoptr(GTlsCertificate) certificate = load_certificate_without_key ("client");
+  g_autoptr(GSocket) listener = qs_test_listener_new (G_SOCKET_FAMILY_IPV4, 4, &f->server.port);
+  g_autoptr(GSocket) peer = NULL;
+
+  g_test_summary ("A local certificate without its key: Qt's SSL_INVALID_USER_DATA_ERROR, then "
+                  "SSL_INTERNAL_ERROR; connected, nothing sent (PyQt6 the same)");
+
+  qs_ssl_socket_set_local_certificate (f->socket, certificate);
+  connect_encrypted (f, "127.0.0.1", NULL);
+  qs_io_device_write (DEV (f), (const guint8 *) "secret\n", 7);
+  qs_test_run_until (accept_into (listener, &peer) && strstr (f->trace->str, " connected ") != NULL,
+                     TIMEOUT_MS);
+  g_assert_cmpstr (f->trace->str, ==,
+                   "state-changed(host-lookup-state) state-changed(connecting-state) host-found "
+                   "state-changed(connected-state) mode-changed(ssl-client-mode) "
+                   "error-occurred(ssl-invalid-user-data-error) error-occurred(ssl-internal-error) "
+                   "connected ");
+  g_assert_cmpint (qs_abstract_socket_get_error (SOCK (f)), ==, QS_SOCKET_ERROR_SSL_INTERNAL_ERROR);
+  g_assert_cmpstr (qs_io_device_get_error_string (DEV (f)), ==, "Unable to init SSL Context: ");
+  g_assert_cmpint (qs_abstract_socket_get_state (SOCK (f)), ==, QS_SOCKET_STATE_CONNECTED_STATE);
+  g_assert_false (qs_ssl_socket_wait_for_encrypted (f->socket, 100));
+  /* Not even a ClientHello reached the peer. */
+  qs_test_iterate_for (200);
+  g_assert_cmpint (g_socket_condition_check (peer, G_IO_IN), ==, 0);
+  g_assert_false (qs_ssl_socket_is_encrypted (f->socket));
+}
+
 /* ---- QsSslServer ---- */
 
 typedef struct
@@ -1283,6 +1330,7 @@ main (int   argc,
   ADD ("fault/plaintext-answer", test_plaintext_answer);
   ADD ("fault/closed-in-handshake", test_closed_in_handshake);
   ADD ("fault/truncated-record", test_truncated_record);
+  ADD ("fault/certificate-without-key", test_certificate_without_key);
 #define ADD_SERVER(path, func) \
   g_test_add ("/ssl-server/" path, ServerFixture, NULL, server_setup, func, server_teardown)
   ADD_SERVER ("defaults", test_server_defaults);
