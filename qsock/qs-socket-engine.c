@@ -1358,20 +1358,28 @@ _qs_socket_engine_get_option (QsSocketEngine *self,
   return value;
 }
 
+/* recv() of one byte with MSG_PEEK and @flags, retried on EINTR. */
+static gssize
+peek_byte (QsSocketEngine *self,
+           int             flags)
+{
+  guint8 c;
+  gssize n;
+
+  do
+    n = recv (self->fd, &c, 1, MSG_PEEK | flags);
+  while (n < 0 && errno == EINTR);
+
+  return n;
+}
+
 /* Qt's nativeHasPendingDatagrams(): peeks one byte of the next datagram.
  * A pending error (an ICMP "port unreachable" on a connected socket) is
  * consumed by the peek and reads as "none", as in Qt. */
 gboolean
 _qs_socket_engine_has_pending_datagrams (QsSocketEngine *self)
 {
-  guint8 c;
-  gssize n;
-
-  do
-    n = recv (self->fd, &c, 1, MSG_PEEK);
-  while (n < 0 && errno == EINTR);
-
-  return n >= 0 || errno == EMSGSIZE;
+  return peek_byte (self, 0) >= 0 || errno == EMSGSIZE;
 }
 
 /* Whether a stream's peer has closed or reset the connection: the next
@@ -1379,12 +1387,7 @@ _qs_socket_engine_has_pending_datagrams (QsSocketEngine *self)
 gboolean
 _qs_socket_engine_peer_closed (QsSocketEngine *self)
 {
-  guint8 c;
-  gssize n;
-
-  do
-    n = recv (self->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
-  while (n < 0 && errno == EINTR);
+  gssize n = peek_byte (self, MSG_DONTWAIT);
 
   return n == 0 || (n < 0 && errno == ECONNRESET);
 }
@@ -1394,14 +1397,7 @@ _qs_socket_engine_peer_closed (QsSocketEngine *self)
 gint64
 _qs_socket_engine_pending_datagram_size (QsSocketEngine *self)
 {
-  guint8 c;
-  gssize n;
-
-  do
-    n = recv (self->fd, &c, 1, MSG_PEEK | MSG_TRUNC);
-  while (n < 0 && errno == EINTR);
-
-  return n;
+  return peek_byte (self, MSG_TRUNC);
 }
 
 /* FIONREAD: for a datagram socket, the size of the next datagram. */
