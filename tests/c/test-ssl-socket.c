@@ -910,6 +910,7 @@ fail_after_hello (Fixture    *f,
   qs_test_run_until (is_unconnected (f), TIMEOUT_MS);
   /* Whatever came after the ClientHello, up to qsock's close: no plaintext. */
   g_socket_set_blocking (peer, TRUE);
+  g_socket_set_timeout (peer, TIMEOUT_MS / 1000);
   while ((got = g_socket_receive (peer, buffer, sizeof buffer, NULL, NULL)) > 0)
     g_assert_null (g_strstr_len (buffer, got, "secret"));
   g_assert_cmpstr (f->trace->str, ==, CLOSED_TRACE);
