@@ -55,6 +55,8 @@ typedef struct
   QsPeerVerifyMode  peer_verify_mode;
   int               handshake_timeout;
   GHashTable       *handshaking;       /* (owned) QsSslSocket* (owned) -> GSource* timer (owned) */
+  QsSslSocket      *starting;          /* (unowned) (nullable): in start_server_encryption() */
+  gboolean          start_failed;      /* @starting reported an error */
 } QsSslServerPrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (QsSslServer, qs_ssl_server, QS_TYPE_TCP_SERVER)
@@ -139,21 +141,34 @@ on_socket_peer_verify_error (QsSslSocket         *socket,
   g_signal_emit (user_data, signals[SIGNAL_PEER_VERIFY_ERROR], 0, socket, error);
 }
 
+/* Drops a connection that failed before it was queued. */
+static void
+drop_handshaking (QsSslServer *self,
+                  QsSslSocket *socket)
+{
+  g_autoptr(QsSslSocket) owned = steal_handshaking (self, socket);
+
+  if (owned)
+    qs_abstract_socket_abort (QS_ABSTRACT_SOCKET (owned));
+}
+
 /* Qt: a socket that fails before it is queued is reported, then
- * aborted and dropped. */
+ * aborted and dropped (Qt's deleteLater()); one that fails inside
+ * start_server_encryption() reports every error of the start first. */
 static void
 on_socket_error (QsSslSocket   *socket,
                  QsSocketError  error,
                  gpointer       user_data)
 {
   QsSslServer *self = user_data;
-  g_autoptr(QsSslSocket) owned = steal_handshaking (self, socket);
+  QsSslServerPrivate *priv = get_priv (self);
 
-  if (owned == NULL)
-    return;
   g_object_ref (self);
   g_signal_emit (self, signals[SIGNAL_ERROR_OCCURRED], 0, socket, error);
-  qs_abstract_socket_abort (QS_ABSTRACT_SOCKET (socket));
+  if (socket == priv->starting)
+    priv->start_failed = TRUE;
+  else
+    drop_handshaking (self, socket);
   g_object_unref (self);
 }
 
@@ -167,12 +182,9 @@ static gboolean
 on_handshake_timeout (gpointer user_data)
 {
   HandshakeTimer *timer = user_data;
-  g_autoptr(QsSslSocket) owned = NULL;
 
   /* The timer's data goes with the source, destroyed by the steal. */
-  owned = steal_handshaking (timer->server, timer->socket);
-  if (owned)
-    qs_abstract_socket_abort (QS_ABSTRACT_SOCKET (owned));
+  drop_handshaking (timer->server, timer->socket);
   return G_SOURCE_REMOVE;
 }
 
@@ -212,11 +224,18 @@ qs_ssl_server_real_incoming_connection (QsTcpServer *server,
   g_source_attach (timer, _qs_tcp_server_get_context (server));
   g_hash_table_insert (priv->handshaking, socket, timer);
 
+  /* Qt emits startedEncryptionHandshake once the start returned: after
+   * the errors of a start that failed at once (no TLS backend, a
+   * certificate without its key), which drop the connection. */
   g_object_ref (self);
   g_object_ref (socket);
+  priv->starting = socket;
+  priv->start_failed = FALSE;
+  qs_ssl_socket_start_server_encryption (socket);
+  priv->starting = NULL;
   g_signal_emit (self, signals[SIGNAL_STARTED_ENCRYPTION_HANDSHAKE], 0, socket);
-  if (g_hash_table_contains (priv->handshaking, socket))
-    qs_ssl_socket_start_server_encryption (socket);
+  if (priv->start_failed)
+    drop_handshaking (self, socket);
   g_object_unref (socket);
   g_object_unref (self);
 }
@@ -374,7 +393,10 @@ qs_ssl_server_class_init (QsSslServerClass *klass)
    * @self: the server
    * @socket: the accepted connection
    *
-   * A connection was accepted and its handshake starts. Qt:
+   * A connection was accepted and its handshake started. A start that
+   * failed at once (no TLS backend, a certificate without its key)
+   * emitted [signal@Qs.SslServer::error-occurred] before, and the
+   * connection is dropped after. Qt:
    * `QSslServer::startedEncryptionHandshake()`.
    *
    * Since: 1.0

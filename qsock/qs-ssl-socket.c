@@ -445,7 +445,11 @@ begin_handshake (QsSslSocket *self)
     }
   else
     {
-      tls = g_tls_server_connection_new (base, priv->local_certificate, &error);
+      /* GnuTLS refuses a certificate without its key here; Qt refuses
+       * it below, after the mode changed, and holds the connection. */
+      tls = g_tls_server_connection_new (base,
+                                         has_private_key (priv->local_certificate) ? priv->local_certificate : NULL,
+                                         &error);
       if (tls)
         {
           GTlsAuthenticationMode authentication = G_TLS_AUTHENTICATION_REQUESTED;
@@ -992,16 +996,10 @@ qs_ssl_socket_start_server_encryption (QsSslSocket *self)
   if (!can_start_encryption (self, "start_server_encryption"))
     return;
   g_object_ref (self);
-  if (get_priv (self)->local_certificate == NULL)
-    _qs_abstract_socket_set_error (QS_ABSTRACT_SOCKET (self), QS_SOCKET_ERROR_SSL_INVALID_USER_DATA_ERROR,
-                                   _("Cannot provide a certificate with no key"), TRUE);
-  else
-    {
-      set_mode (self, QS_SSL_MODE_SSL_SERVER_MODE, TRUE);
-      if (get_priv (self)->mode == QS_SSL_MODE_SSL_SERVER_MODE &&
-          qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (self)) == QS_SOCKET_STATE_CONNECTED_STATE)
-        begin_handshake (self);
-    }
+  set_mode (self, QS_SSL_MODE_SSL_SERVER_MODE, TRUE);
+  if (get_priv (self)->mode == QS_SSL_MODE_SSL_SERVER_MODE &&
+      qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (self)) == QS_SOCKET_STATE_CONNECTED_STATE)
+    begin_handshake (self);
   g_object_unref (self);
 }
 

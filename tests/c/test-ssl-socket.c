@@ -342,18 +342,16 @@ on_ready_read (QsIODevice *device,
   g_byte_array_append (f->received, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
 }
 
+/* The fixture without the test CA, which needs a TLS backend to load. */
 static void
-setup (Fixture      *f,
-       gconstpointer data)
+setup_plain (Fixture      *f,
+             gconstpointer data)
 {
-  g_autoptr(GTlsDatabase) database = load_ca_database ();
-
   f->trace = g_string_new (NULL);
   f->received = g_byte_array_new ();
   f->server.output = g_string_new (NULL);
   f->server.cancellable = g_cancellable_new ();
   f->socket = qs_ssl_socket_new ();
-  qs_ssl_socket_set_database (f->socket, database);
   qs_test_trace_socket (f->socket, f->trace);
   g_signal_connect (f->socket, "encrypted", G_CALLBACK (on_plain), f->trace);
   g_signal_connect (f->socket, "peer-verify-error", G_CALLBACK (on_flags), f->trace);
@@ -361,6 +359,16 @@ setup (Fixture      *f,
   g_signal_connect (f->socket, "ssl-errors", G_CALLBACK (on_ssl_errors_ignore), f);
   g_signal_connect (f->socket, "mode-changed", G_CALLBACK (on_mode_changed), f->trace);
   g_signal_connect (f->socket, "ready-read", G_CALLBACK (on_ready_read), f);
+}
+
+static void
+setup (Fixture      *f,
+       gconstpointer data)
+{
+  g_autoptr(GTlsDatabase) database = load_ca_database ();
+
+  setup_plain (f, data);
+  qs_ssl_socket_set_database (f->socket, database);
 }
 
 static void
@@ -986,6 +994,109 @@ test_certificate_without_key (Fixture      *f,
   g_assert_false (qs_ssl_socket_is_encrypted (f->socket));
 }
 
+/* Accepts the connection waiting on @listener and hands it to f->socket
+ * as a connected, plain socket. */
+static void
+adopt_accepted (Fixture *f,
+                GSocket *listener)
+{
+  g_autoptr(GSocket) accepted = qs_test_accept (listener, TIMEOUT_MS);
+
+  g_assert_true (qs_abstract_socket_set_socket_descriptor (SOCK (f), dup (g_socket_get_fd (accepted)),
+                                                           QS_SOCKET_STATE_CONNECTED_STATE,
+                                                           QS_OPEN_MODE_READ_WRITE));
+  g_string_truncate (f->trace, 0);
+}
+
+/* A client of the test CA connecting encrypted to @port; (transfer full). */
+static QsSslSocket *
+tls_client_new (guint16 port)
+{
+  g_autoptr(GTlsDatabase) database = load_ca_database ();
+  QsSslSocket *client = qs_ssl_socket_new ();
+
+  qs_ssl_socket_set_database (client, database);
+  qs_ssl_socket_connect_to_host_encrypted (client, "127.0.0.1", port, NULL, QS_OPEN_MODE_READ_WRITE,
+                                           QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
+  return client;
+}
+
+static void
+test_server_encryption (Fixture      *f,
+                        gconstpointer data)
+{
+  g_autoptr(GTlsCertificate) certificate = load_certificate ("server");
+  g_autoptr(GSocket) listener = qs_test_listener_new (G_SOCKET_FAMILY_IPV4, 4, &f->server.port);
+  g_autoptr(QsSslSocket) client = tls_client_new (f->server.port);
+  g_autoptr(GBytes) got = NULL;
+
+  g_test_summary ("start_server_encryption on an accepted plain socket: mode-changed, encrypted, "
+                  "bytes both ways");
+
+  adopt_accepted (f, listener);
+  qs_ssl_socket_set_local_certificate (f->socket, certificate);
+  qs_ssl_socket_start_server_encryption (f->socket);
+  qs_test_run_until (qs_ssl_socket_is_encrypted (f->socket) && qs_ssl_socket_is_encrypted (client),
+                     TIMEOUT_MS);
+  g_assert_cmpstr (f->trace->str, ==, "mode-changed(ssl-server-mode) encrypted ");
+  qs_io_device_write (QS_IO_DEVICE (client), (const guint8 *) "ping\n", 5);
+  qs_test_run_until (f->received->len == 5, TIMEOUT_MS);
+  g_assert_cmpmem (f->received->data, f->received->len, "ping\n", 5);
+  qs_io_device_write (DEV (f), (const guint8 *) "pong\n", 5);
+  qs_test_run_until (qs_io_device_can_read_line (QS_IO_DEVICE (client)), TIMEOUT_MS);
+  got = qs_io_device_read_all (QS_IO_DEVICE (client));
+  g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), "pong\n", 5);
+  qs_abstract_socket_abort (QS_ABSTRACT_SOCKET (client));
+}
+
+static void
+test_server_no_certificate (Fixture      *f,
+                            gconstpointer data)
+{
+  g_autoptr(GSocket) listener = qs_test_listener_new (G_SOCKET_FAMILY_IPV4, 4, &f->server.port);
+  g_autoptr(QsSslSocket) client = tls_client_new (f->server.port);
+  g_autofree char *expected = g_strconcat ("mode-changed(ssl-server-mode) ", FAIL_TRACE, NULL);
+
+  g_test_summary ("start_server_encryption with no local certificate: server mode, then the "
+                  "handshake fails with SSL_HANDSHAKE_FAILED_ERROR (PyQt6 the same)");
+
+  adopt_accepted (f, listener);
+  qs_ssl_socket_start_server_encryption (f->socket);
+  g_assert_cmpstr (f->trace->str, ==, "mode-changed(ssl-server-mode) ");
+  qs_test_run_until (is_unconnected (f), TIMEOUT_MS);
+  g_assert_cmpstr (f->trace->str, ==, expected);
+  g_assert_true (g_str_has_prefix (qs_io_device_get_error_string (DEV (f)), "Error during SSL handshake: "));
+  qs_test_run_until (qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (client)) ==
+                     QS_SOCKET_STATE_UNCONNECTED_STATE, TIMEOUT_MS);
+  g_assert_false (qs_ssl_socket_is_encrypted (client));
+}
+
+static void
+test_server_certificate_without_key (Fixture      *f,
+                                     gconstpointer data)
+{
+  g_autoptr(GTlsCertificate) certificate = load_certificate_without_key ("server");
+  g_autoptr(GSocket) listener = qs_test_listener_new (G_SOCKET_FAMILY_IPV4, 4, &f->server.port);
+  g_autoptr(GSocket) client = qs_test_client_new (G_SOCKET_FAMILY_IPV4, f->server.port);
+
+  g_test_summary ("start_server_encryption with a certificate without its key: Qt's "
+                  "SSL_INVALID_USER_DATA_ERROR, then SSL_INTERNAL_ERROR; connected, nothing sent "
+                  "(PyQt6 the same)");
+
+  adopt_accepted (f, listener);
+  qs_ssl_socket_set_local_certificate (f->socket, certificate);
+  qs_ssl_socket_start_server_encryption (f->socket);
+  qs_io_device_write (DEV (f), (const guint8 *) "secret\n", 7);
+  g_assert_cmpstr (f->trace->str, ==,
+                   "mode-changed(ssl-server-mode) error-occurred(ssl-invalid-user-data-error) "
+                   "error-occurred(ssl-internal-error) ");
+  g_assert_cmpstr (qs_io_device_get_error_string (DEV (f)), ==, "Unable to init SSL Context: ");
+  qs_test_iterate_for (200);
+  g_assert_cmpint (qs_abstract_socket_get_state (SOCK (f)), ==, QS_SOCKET_STATE_CONNECTED_STATE);
+  g_assert_cmpint (g_socket_condition_check (client, G_IO_IN), ==, 0);
+  g_assert_false (qs_ssl_socket_is_encrypted (f->socket));
+}
+
 /* ---- QsSslServer ---- */
 
 typedef struct
@@ -1193,22 +1304,6 @@ test_server_version (ServerFixture *f,
   qs_test_run_until (done, TIMEOUT_MS);
 }
 
-/* A plain TCP connection to the server; (transfer full). */
-static GSocket *
-plain_client (ServerFixture *f)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInetAddress) loopback = qs_test_address ("127.0.0.1");
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, f->port);
-  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-
-  g_assert_no_error (error);
-  g_socket_connect (socket, address, NULL, &error);
-  g_assert_no_error (error);
-  g_socket_set_blocking (socket, FALSE);
-  return socket;
-}
-
 /* Whether the server closed @socket (a read sees the end). */
 static gboolean
 closed_by_server (GSocket *socket)
@@ -1227,7 +1322,7 @@ test_server_handshake_timeout (ServerFixture *f,
   g_test_summary ("A client that never says hello is aborted after handshake-timeout, never queued, no error");
 
   qs_ssl_server_set_handshake_timeout (f->server, 100);
-  silent = plain_client (f);
+  silent = qs_test_client_new (G_SOCKET_FAMILY_IPV4, f->port);
   qs_test_run_until (closed_by_server (silent), TIMEOUT_MS);
   g_assert_cmpstr (f->trace->str, ==, "started-encryption-handshake ");
   g_assert_false (qs_tcp_server_has_pending_connections (QS_TCP_SERVER (f->server)));
@@ -1241,11 +1336,31 @@ test_server_plaintext_client (ServerFixture *f,
 
   g_test_summary ("A client that speaks HTTP in clear: error-occurred(SSL_HANDSHAKE_FAILED_ERROR), never queued");
 
-  plain = plain_client (f);
+  plain = qs_test_client_new (G_SOCKET_FAMILY_IPV4, f->port);
   g_assert_cmpint (g_socket_send (plain, "GET / HTTP/1.0\r\n\r\n", 18, NULL, NULL), ==, 18);
   qs_test_run_until (strstr (f->trace->str, "error-occurred") != NULL, TIMEOUT_MS);
   g_assert_cmpstr (f->trace->str, ==, "started-encryption-handshake error-occurred(ssl-handshake-failed-error) ");
   qs_test_run_until (closed_by_server (plain), TIMEOUT_MS);
+  g_assert_false (qs_tcp_server_has_pending_connections (QS_TCP_SERVER (f->server)));
+}
+
+static void
+test_server_without_key (ServerFixture *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GTlsCertificate) certificate = load_certificate_without_key ("server");
+  g_autoptr(GSocket) client = NULL;
+
+  g_test_summary ("A QsSslServer whose certificate has no key: the connection's two errors, "
+                  "started-encryption-handshake, then closed with nothing sent (PyQt6 the same)");
+
+  qs_ssl_server_set_local_certificate (f->server, certificate);
+  client = qs_test_client_new (G_SOCKET_FAMILY_IPV4, f->port);
+  qs_test_run_until (strstr (f->trace->str, "started") != NULL, TIMEOUT_MS);
+  g_assert_cmpstr (f->trace->str, ==,
+                   "error-occurred(ssl-invalid-user-data-error) error-occurred(ssl-internal-error) "
+                   "started-encryption-handshake ");
+  qs_test_run_until (closed_by_server (client), TIMEOUT_MS);
   g_assert_false (qs_tcp_server_has_pending_connections (QS_TCP_SERVER (f->server)));
 }
 
@@ -1332,6 +1447,9 @@ main (int   argc,
   ADD ("fault/closed-in-handshake", test_closed_in_handshake);
   ADD ("fault/truncated-record", test_truncated_record);
   ADD ("fault/certificate-without-key", test_certificate_without_key);
+  ADD ("server-encryption/good", test_server_encryption);
+  ADD ("server-encryption/no-certificate", test_server_no_certificate);
+  ADD ("server-encryption/certificate-without-key", test_server_certificate_without_key);
 #define ADD_SERVER(path, func) \
   g_test_add ("/ssl-server/" path, ServerFixture, NULL, server_setup, func, server_teardown)
   ADD_SERVER ("defaults", test_server_defaults);
@@ -1341,6 +1459,7 @@ main (int   argc,
   g_test_add ("/ssl-server/version/tls1.3", ServerFixture, "-tls1_3", server_setup, test_server_version, server_teardown);
   ADD_SERVER ("handshake-timeout", test_server_handshake_timeout);
   ADD_SERVER ("plaintext-client", test_server_plaintext_client);
+  ADD_SERVER ("certificate-without-key", test_server_without_key);
   result = g_test_run ();
   remove_certificates ();
   return result;

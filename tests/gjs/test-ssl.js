@@ -43,9 +43,9 @@ openssl('x509', '-req', '-in', path('server.csr'), '-CA', path('ca.pem'), '-CAke
     '-out', path('server.pem'));
 
 
-// The server: started-encryption-handshake at accept, before the handshake
-// starts (the socket still plain, as in Qt), new-connection only
-// once the connection is encrypted.
+// The server: started-encryption-handshake once the handshake started (the
+// socket in server mode, as in Qt), new-connection only once the
+// connection is encrypted.
 const server = Qs.SslServer.new();
 server.set_local_certificate(Gio.TlsCertificate.new_from_files(path('server.pem'),
     path('server.key')));
@@ -85,7 +85,7 @@ const connecting = [`state-changed(${S.HOST_LOOKUP_STATE})`,
 const [good, log] = client(true);
 runUntil(() => good.is_encrypted() && queued.length === 1);
 checkEqual(log, [...connecting, 'encrypted'], 'client signals');
-checkEqual(serverLog, [`started-encryption-handshake(${Qs.SslMode.UNENCRYPTED_MODE})`,
+checkEqual(serverLog, [`started-encryption-handshake(${Qs.SslMode.SSL_SERVER_MODE})`,
     'new-connection(encrypted=true)'], 'server signals');
 const peer = queued[0];
 check(peer instanceof Qs.SslSocket, 'the queued connection is a Qs.SslSocket');

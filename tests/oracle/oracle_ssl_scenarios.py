@@ -198,9 +198,10 @@ def ssl_socket(b, t, label='client'):
     return sock
 
 
-def ssl_server(b, t, label='server'):
-    """A listening TLS server of b's toolkit with the localhost certificate,
-    tracing its TLS signals; the server and its port.
+def ssl_server(b, t, label='server', with_key=True):
+    """A listening TLS server of b's toolkit with the localhost certificate
+    (without its private key unless with_key), tracing its TLS signals;
+    the server and its port.
 
     newConnection is not traced: Qt 6.4.2 emits it at accept, before the
     handshake (the connection is queued later, without a signal), where
@@ -214,8 +215,9 @@ def ssl_server(b, t, label='server'):
         server = QtNetwork.QSslServer()
         conf = server.sslConfiguration()
         conf.setLocalCertificate(QtNetwork.QSslCertificate.fromPath(cert('server.pem'))[0])
-        with open(cert('server.key'), 'rb') as key:
-            conf.setPrivateKey(QtNetwork.QSslKey(key.read(), QtNetwork.QSsl.KeyAlgorithm.Ec))
+        if with_key:
+            with open(cert('server.key'), 'rb') as key:
+                conf.setPrivateKey(QtNetwork.QSslKey(key.read(), QtNetwork.QSsl.KeyAlgorithm.Ec))
         server.setSslConfiguration(conf)
         server.startedEncryptionHandshake.connect(
             lambda s: t.signal(label, 'startedEncryptionHandshake'))
@@ -225,8 +227,12 @@ def ssl_server(b, t, label='server'):
         b.keep.append(server)
         return server, server.serverPort()
     server = b.Qs.SslServer.new()
-    server.set_local_certificate(
-        b.Gio.TlsCertificate.new_from_files(cert('server.pem'), cert('server.key')))
+    if with_key:
+        certificate = b.Gio.TlsCertificate.new_from_files(cert('server.pem'), cert('server.key'))
+    else:
+        with open(cert('server.pem'), encoding='ascii') as pem:
+            certificate = b.Gio.TlsCertificate.new_from_pem(pem.read(), -1)
+    server.set_local_certificate(certificate)
     server.connect('started-encryption-handshake',
                    lambda s, sock: t.signal(label, 'startedEncryptionHandshake'))
     server.connect('error-occurred',
@@ -539,6 +545,19 @@ def ssl_server_handshake(b, t):
     record_tls(t, 'client', client)
     close_encrypted(b, t, client)
 
+
+@scenario
+def ssl_server_without_key(b, t):
+    """QSslServer with a certificate but no key: SslInvalidUserDataError,
+    SslInternalError, startedEncryptionHandshake; the client sees the
+    connection close."""
+    server, port = ssl_server(b, t, with_key=False)
+    client = ssl_socket(b, t)
+    t.call('client', 'connect_to_host_encrypted')
+    client.connect_encrypted(LOOPBACK, port)
+    until_unconnected(b, client)
+    record_tls(t, 'client', client)
+    t.value('server', 'has_pending_connections', server_pending(b, server))
 
 
 def paused_handshake(b, t):

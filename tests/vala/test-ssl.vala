@@ -119,7 +119,7 @@ void test_exchange () {
                    "state-changed(connected-state) connected");
     assert_cmpstr (log.str, CompareOperator.EQ, "mode-changed(ssl-client-mode) encrypted ");
     assert_cmpstr (server_log.str, CompareOperator.EQ,
-                   "started-encryption-handshake(unencrypted-mode) new-connection(encrypted=true) ");
+                   "started-encryption-handshake(ssl-server-mode) new-connection(encrypted=true) ");
     assert_true (peer.get_mode () == Qs.SslMode.SSL_SERVER_MODE);
     assert_true (client.get_ssl_handshake_errors () == 0);
     assert_nonnull (client.get_peer_certificate ());
