@@ -1364,6 +1364,114 @@ test_server_without_key (ServerFixture *f,
   g_assert_false (qs_tcp_server_has_pending_connections (QS_TCP_SERVER (f->server)));
 }
 
+/* ---- no TLS backend ----
+ *
+ * Each test runs in a subprocess whose GIO loads no module (main()), as
+ * on a system without glib-networking; PyQt6 gives the same traces with
+ * its TLS plugins hidden. */
+
+static gboolean
+in_subprocess_without_backend (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_assert_false (qs_ssl_socket_supports_ssl ());
+      return TRUE;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  return FALSE;
+}
+
+static void
+test_no_backend_connect (Fixture      *f,
+                         gconstpointer data)
+{
+  g_autoptr(GSocket) listener = qs_test_listener_new (G_SOCKET_FAMILY_IPV4, 4, &f->server.port);
+
+  g_test_summary ("No TLS backend: connect_to_host_encrypted fails with SSL_INTERNAL_ERROR, "
+                  "does not connect");
+
+  if (!in_subprocess_without_backend ())
+    return;
+  connect_encrypted (f, "127.0.0.1", NULL);
+  g_assert_cmpstr (f->trace->str, ==, "error-occurred(ssl-internal-error) ");
+  g_assert_cmpstr (qs_io_device_get_error_string (DEV (f)), ==, "TLS initialization failed");
+  qs_test_iterate_for (200);
+  g_assert_true (is_unconnected (f));
+  g_assert_cmpint (qs_ssl_socket_get_mode (f->socket), ==, QS_SSL_MODE_UNENCRYPTED_MODE);
+  g_assert_cmpint (g_socket_condition_check (listener, G_IO_IN), ==, 0);
+  g_assert_false (qs_ssl_socket_wait_for_encrypted (f->socket, 100));
+}
+
+/* start_client_encryption() or start_server_encryption() on a connected
+ * plain socket: SSL_INTERNAL_ERROR, still plain and connected, nothing
+ * sent. */
+static void
+check_no_backend_start (Fixture *f,
+                        void   (*start) (QsSslSocket *self))
+{
+  g_autoptr(GSocket) listener = qs_test_listener_new (G_SOCKET_FAMILY_IPV4, 4, &f->server.port);
+  g_autoptr(GSocket) client = qs_test_client_new (G_SOCKET_FAMILY_IPV4, f->server.port);
+
+  adopt_accepted (f, listener);
+  start (f->socket);
+  g_assert_cmpstr (f->trace->str, ==, "error-occurred(ssl-internal-error) ");
+  g_assert_cmpstr (qs_io_device_get_error_string (DEV (f)), ==, "TLS initialization failed");
+  g_assert_cmpint (qs_ssl_socket_get_mode (f->socket), ==, QS_SSL_MODE_UNENCRYPTED_MODE);
+  qs_test_iterate_for (200);
+  g_assert_cmpint (qs_abstract_socket_get_state (SOCK (f)), ==, QS_SOCKET_STATE_CONNECTED_STATE);
+  g_assert_cmpint (g_socket_condition_check (client, G_IO_IN), ==, 0);
+}
+
+static void
+test_no_backend_start_client (Fixture      *f,
+                              gconstpointer data)
+{
+  g_test_summary ("No TLS backend: start_client_encryption fails with SSL_INTERNAL_ERROR, "
+                  "the socket stays plain and connected, nothing sent");
+
+  if (in_subprocess_without_backend ())
+    check_no_backend_start (f, qs_ssl_socket_start_client_encryption);
+}
+
+static void
+test_no_backend_start_server (Fixture      *f,
+                              gconstpointer data)
+{
+  g_test_summary ("No TLS backend: start_server_encryption fails with SSL_INTERNAL_ERROR, "
+                  "the socket stays plain and connected, nothing sent");
+
+  if (in_subprocess_without_backend ())
+    check_no_backend_start (f, qs_ssl_socket_start_server_encryption);
+}
+
+static void
+test_no_backend_server (Fixture      *f,
+                        gconstpointer data)
+{
+  g_autoptr(QsSslServer) server = qs_ssl_server_new ();
+  g_autoptr(GInetAddress) loopback = qs_test_address ("127.0.0.1");
+  g_autoptr(GSocket) client = NULL;
+  g_autoptr(GString) trace = g_string_new (NULL);
+
+  g_test_summary ("No TLS backend: QsSslServer reports SSL_INTERNAL_ERROR, then "
+                  "started-encryption-handshake, and closes the connection with nothing sent");
+
+  if (!in_subprocess_without_backend ())
+    return;
+  qs_test_trace_server (server, trace);
+  g_signal_connect (server, "started-encryption-handshake", G_CALLBACK (on_server_socket), trace);
+  g_signal_connect (server, "error-occurred", G_CALLBACK (on_server_error), trace);
+  g_assert_true (qs_tcp_server_listen (QS_TCP_SERVER (server), loopback, 0));
+  client = qs_test_client_new (G_SOCKET_FAMILY_IPV4, qs_tcp_server_get_server_port (QS_TCP_SERVER (server)));
+  qs_test_run_until (strstr (trace->str, "started") != NULL, TIMEOUT_MS);
+  g_assert_cmpstr (trace->str, ==, "error-occurred(ssl-internal-error) started-encryption-handshake ");
+  qs_test_run_until (closed_by_server (client), TIMEOUT_MS);
+  g_assert_false (qs_tcp_server_has_pending_connections (QS_TCP_SERVER (server)));
+  qs_test_release (&server, trace, NULL);
+}
+
 static void
 test_client_certificate (Fixture      *f,
                          gconstpointer data)
@@ -1400,6 +1508,30 @@ main (int   argc,
   int result;
 
   g_test_init (&argc, &argv, NULL);
+
+  /* These run in a subprocess without a TLS backend, so also where
+   * glib-networking is missing or cannot be followed. */
+  g_test_add ("/ssl-socket/no-backend/connect-encrypted", Fixture, NULL, setup_plain,
+              test_no_backend_connect, teardown);
+  g_test_add ("/ssl-socket/no-backend/start-client-encryption", Fixture, NULL, setup_plain,
+              test_no_backend_start_client, teardown);
+  g_test_add ("/ssl-socket/no-backend/start-server-encryption", Fixture, NULL, setup_plain,
+              test_no_backend_start_server, teardown);
+  g_test_add ("/ssl-server/no-backend", Fixture, NULL, setup_plain, test_no_backend_server, teardown);
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *no_modules = g_dir_make_tmp ("qsock-no-gio-modules-XXXXXX", &error);
+
+      /* Before GIO loads its modules (at the first TLS call): it finds
+       * none, so no TLS backend. */
+      g_assert_no_error (error);
+      g_setenv ("GIO_MODULE_DIR", no_modules, TRUE);
+      g_unsetenv ("GIO_EXTRA_MODULES");
+      result = g_test_run ();
+      g_rmdir (no_modules);
+      return result;
+    }
 
   if (!tools_present ())
     {

@@ -4,11 +4,14 @@
 loopback with certificates made by the `openssl` command in a temporary
 folder (a throwaway CA and a server certificate for 127.0.0.1), and a
 self-signed one refused with Qt's text. Skipped without `openssl` or a
-GIO TLS backend (failed under CI=true)."""
+GIO TLS backend (failed under CI=true). A process whose GIO finds no
+TLS backend gets Qt's SSL_INTERNAL_ERROR (always run)."""
 
 import os
 import shutil
+import socket
 import subprocess
+import sys
 import tempfile
 import unittest
 
@@ -108,6 +111,45 @@ class SslTest(unittest.TestCase):
         self.assertEqual(client.get_error(), Qs.SocketError.SSL_HANDSHAKE_FAILED_ERROR)
         self.assertEqual(client.get_error_string(), 'The certificate is self-signed, and untrusted')
         self.assertEqual(client.get_ssl_handshake_errors(), Gio.TlsCertificateFlags.UNKNOWN_CA)
+
+
+# Run in a process whose GIO finds no module, so no TLS backend (as
+# without glib-networking): prints what the failed connect left.
+NO_BACKEND_CHILD = """
+import sys
+import gi
+gi.require_version('Qs', '1.0')
+from gi.repository import GLib, Qs
+sock = Qs.SslSocket.new()
+log = []
+sock.connect('error-occurred', lambda s, error: log.append(error.value_nick))
+sock.connect('state-changed', lambda s, state: log.append(state.value_nick))
+sock.connect_to_host_encrypted('127.0.0.1', int(sys.argv[1]), None, Qs.OpenMode.READ_WRITE,
+                               Qs.NetworkLayerProtocol.ANY_IP_PROTOCOL)
+context = GLib.MainContext.default()
+while context.iteration(False):
+    pass
+print(Qs.SslSocket.supports_ssl(), log, sock.get_error_string(), sock.get_state().value_nick)
+"""
+
+
+class NoBackendTest(unittest.TestCase):
+
+    def test_connect_encrypted(self):
+        with tempfile.TemporaryDirectory(prefix='qsock-no-gio-modules-') as empty, \
+                socket.create_server(('127.0.0.1', 0)) as listener:
+            env = dict(os.environ, GIO_MODULE_DIR=empty)
+            env.pop('GIO_EXTRA_MODULES', None)
+            child = subprocess.run([sys.executable, '-c', NO_BACKEND_CHILD,
+                                    str(listener.getsockname()[1])],
+                                   env=env, capture_output=True, text=True, timeout=30,
+                                   check=False)
+            self.assertEqual(child.returncode, 0, child.stderr)
+            self.assertEqual(child.stdout, "False ['ssl-internal-error'] "
+                             "TLS initialization failed unconnected-state\n")
+            # It did not even connect.
+            listener.settimeout(0.2)
+            self.assertRaises(socket.timeout, listener.accept)
 
 
 if __name__ == '__main__':
