@@ -1,15 +1,43 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """What the example drivers share (run-fortune-pair.py,
-run-multicast-pair.py): a first program that keeps running (a server, a
-receiver) while a second one runs to its end (a client, a sender), both
-bounded in time and both required to exit 0, and the tagged lines
-("SENT <text>") they print."""
+run-multicast-pair.py, run-https-get.py): a first program that keeps
+running (a server, a receiver) while a second one runs to its end (a
+client, a sender), both bounded in time and both required to exit 0,
+the tagged lines ("SENT <text>") they print, and a throwaway TLS
+certificate made with the `openssl` command."""
 
+import os
+import shutil
 import subprocess
 import sys
 import threading
 
 TIMEOUT_S = 20
+SKIP = 77  # meson's exit status of a skipped test
+
+
+def openssl_missing():
+    """None when the `openssl` command is there; otherwise, once it has
+    said so, the exit status: skipped, or failed under CI=true."""
+    if shutil.which('openssl') is not None:
+        return None
+    if os.environ.get('CI') == 'true':
+        print('openssl is missing, and CI=true', file=sys.stderr)
+        return 1
+    print('SKIP: openssl is missing')
+    return SKIP
+
+
+def make_certificate(cert, key):
+    """A throwaway self-signed certificate for localhost and 127.0.0.1
+    (PEM files cert and key): the client trusts it as its own CA through
+    --ca-file."""
+    subprocess.run(['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt',
+                    'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert,
+                    '-days', '2', '-subj', '/CN=localhost',
+                    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   timeout=TIMEOUT_S)
 
 
 def read_first_line(process, timeout=TIMEOUT_S):

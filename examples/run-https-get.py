@@ -14,24 +14,13 @@ usage: run-https-get.py CLIENT [ARG...]
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
 
-from pair_common import read_first_line, run_second, stop
+from pair_common import make_certificate, openssl_missing, read_first_line, run_second, stop
 
 EXPECTED = ['HTTP/1.0 200 ok\n']
-
-
-def make_certificate(cert, key):
-    """A throwaway self-signed certificate for localhost and 127.0.0.1:
-    the client trusts it as its own CA through --ca-file."""
-    subprocess.run(['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt',
-                    'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert,
-                    '-days', '2', '-subj', '/CN=localhost',
-                    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
 
 
 def accepting_port(server):
@@ -51,12 +40,9 @@ def main():
     if len(sys.argv) < 2:
         print(__doc__.rsplit('\n\n', 1)[1], file=sys.stderr)
         return 2
-    if shutil.which('openssl') is None:
-        if os.environ.get('CI') == 'true':
-            print('openssl is missing, and CI=true', file=sys.stderr)
-            return 1
-        print('SKIP: openssl is missing')
-        return 77
+    missing = openssl_missing()
+    if missing is not None:
+        return missing
     client = sys.argv[1:]
     with tempfile.TemporaryDirectory(prefix='qsock-https-') as tmp:
         cert, key = os.path.join(tmp, 'server.pem'), os.path.join(tmp, 'server.key')

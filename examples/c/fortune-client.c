@@ -7,9 +7,13 @@
  * and exits. The frame is read inside a transaction: when only part of
  * it has arrived, the transaction is rolled back and the client waits for
  * the next ready-read, so a frame split over several reads is handled
- * (fortune-common.c, shared with local-fortune-client).
+ * (fortune-common.c, shared with local-fortune-client). With --tls it
+ * connects encrypted (a QsSslSocket) and checks the server's
+ * certificate against the system's trust store, or against the CA
+ * certificates of --ca-file (PEM); a certificate that fails the check
+ * ends the client with the reason.
  *
- * Usage: fortune-client HOST PORT
+ * Usage: fortune-client [--tls [--ca-file FILE]] HOST PORT
  */
 
 #include <stdio.h>
@@ -23,21 +27,60 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(QsTcpSocket) socket = NULL;
+  g_autoptr(GOptionContext) options = g_option_context_new ("HOST PORT - qsock fortune client");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ca_file = NULL;
+  gboolean tls = FALSE;
+  const GOptionEntry entries[] = {
+    { "tls", 0, 0, G_OPTION_ARG_NONE, &tls, "Connect over TLS", NULL },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file,
+      "With --tls, trust the CA certificates of FILE instead of the system's", "FILE" },
+    G_OPTION_ENTRY_NULL
+  };
   FortuneClient client;
   long port;
 
-  if (argc != 3 || (port = strtol (argv[2], NULL, 10)) <= 0 || port > 65535)
+  g_option_context_add_main_entries (options, entries, NULL);
+  if (!g_option_context_parse (options, &argc, &argv, &error) || argc != 3 ||
+      (port = strtol (argv[2], NULL, 10)) <= 0 || port > 65535 || (ca_file != NULL && !tls))
     {
-      g_printerr ("usage: fortune-client HOST PORT\n");
+      g_printerr ("usage: fortune-client [--tls [--ca-file FILE]] HOST PORT%s%s\n",
+                  error ? ": " : "", error ? error->message : "");
       return 2;
     }
 
-  socket = qs_tcp_socket_new ();
+  if (tls)
+    {
+      QsSslSocket *ssl_socket = qs_ssl_socket_new ();
+
+      socket = QS_TCP_SOCKET (ssl_socket);
+      if (ca_file != NULL)
+        {
+          /* GIO wants the file's absolute path. */
+          g_autofree char *path = g_canonicalize_filename (ca_file, NULL);
+          g_autoptr(GTlsDatabase) database = g_tls_file_database_new (path, &error);
+
+          if (database == NULL)
+            {
+              g_printerr ("fortune-client: %s\n", error->message);
+              return 1;
+            }
+          qs_ssl_socket_set_database (ssl_socket, database);
+        }
+    }
+  else
+    socket = qs_tcp_socket_new ();
+
   /* The server closes right after the fortune; that is the normal end. */
   fortune_client_init (&client, "fortune-client", socket,
                        QS_SOCKET_ERROR_REMOTE_HOST_CLOSED_ERROR);
-  qs_abstract_socket_connect_to_host (QS_ABSTRACT_SOCKET (socket), argv[1], (guint16) port,
-                                      QS_OPEN_MODE_READ_WRITE,
-                                      QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
+  if (tls)
+    qs_ssl_socket_connect_to_host_encrypted (QS_SSL_SOCKET (socket), argv[1], (guint16) port, NULL,
+                                             QS_OPEN_MODE_READ_WRITE,
+                                             QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
+  else
+    qs_abstract_socket_connect_to_host (QS_ABSTRACT_SOCKET (socket), argv[1], (guint16) port,
+                                        QS_OPEN_MODE_READ_WRITE,
+                                        QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
   return fortune_client_run (&client, socket);
 }

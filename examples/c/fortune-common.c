@@ -194,7 +194,8 @@ on_disconnected (QsIODevice *device,
 {
   FortuneClient *client = user_data;
 
-  if (!client->done)
+  /* After an error (said already), the socket disconnects too. */
+  if (!client->done && !client->finished)
     {
       g_printerr ("%s: the server closed before sending a whole fortune\n", client->program);
       client_finish (client, 1);

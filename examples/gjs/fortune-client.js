@@ -6,24 +6,49 @@
 // fortune framed as a 32-bit big-endian length followed by UTF-8 text,
 // prints it and exits. The frame is read inside a transaction: when only
 // part of it has arrived, the transaction is rolled back and the client
-// waits for the next ready-read.
+// waits for the next ready-read. With --tls it connects encrypted (a
+// Qs.SslSocket) and checks the server's certificate against the system's
+// trust store, or against the CA certificates of --ca-file (PEM).
 //
-// Usage: gjs -m fortune-client.js HOST PORT
+// Usage: gjs -m fortune-client.js [--tls [--ca-file FILE]] HOST PORT
 
+import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import Qs from 'gi://Qs?version=1.0';
 import System from 'system';
 
-const [host, portText] = System.programArgs;
+const args = [...System.programArgs];
+let tls = false;
+let caFile = null;
+while (args.length > 0 && args[0].startsWith('--')) {
+    const option = args.shift();
+    if (option === '--tls')
+        tls = true;
+    else if (option === '--ca-file' && args.length > 0)
+        caFile = args.shift();
+    else
+        args.length = 0;  // a usage error
+}
+const [host, portText] = args;
 const port = Number.parseInt(portText, 10);
-if (System.programArgs.length !== 2 || !(port > 0 && port <= 65535)) {
-    printerr('usage: gjs -m fortune-client.js HOST PORT');
+if (args.length !== 2 || !(port > 0 && port <= 65535) || (caFile !== null && !tls)) {
+    printerr('usage: gjs -m fortune-client.js [--tls [--ca-file FILE]] HOST PORT');
     System.exit(2);
 }
 
 const loop = new GLib.MainLoop(null, false);
 let done = false;
-const socket = new Qs.TcpSocket();
+let failed = false;
+const socket = tls ? new Qs.SslSocket() : new Qs.TcpSocket();
+if (caFile !== null) {
+    try {
+        // GIO wants the file's absolute path.
+        socket.set_database(Gio.TlsFileDatabase.new(GLib.canonicalize_filename(caFile, null)));
+    } catch (e) {
+        printerr(`fortune-client: ${e.message}`);
+        System.exit(1);
+    }
+}
 
 socket.connect('ready-read', () => {
     if (done)
@@ -51,11 +76,13 @@ socket.connect('error-occurred', (s, error) => {
     if (done || error === Qs.SocketError.REMOTE_HOST_CLOSED_ERROR)
         return;
     printerr(`fortune-client: ${socket.error_string}`);
+    failed = true;
     loop.quit();
 });
 
 socket.connect('disconnected', () => {
-    if (!done) {
+    // After an error (said already), the socket disconnects too.
+    if (!done && !failed) {
         printerr('fortune-client: the server closed before sending a whole fortune');
         loop.quit();
     }
@@ -67,7 +94,12 @@ GLib.timeout_add_seconds(GLib.PRIORITY_DEFAULT, 10, () => {
     return GLib.SOURCE_REMOVE;
 });
 
-socket.connect_to_host(host, port, Qs.OpenMode.READ_WRITE,
-    Qs.NetworkLayerProtocol.ANY_IP_PROTOCOL);
+if (tls) {
+    socket.connect_to_host_encrypted(host, port, null, Qs.OpenMode.READ_WRITE,
+        Qs.NetworkLayerProtocol.ANY_IP_PROTOCOL);
+} else {
+    socket.connect_to_host(host, port, Qs.OpenMode.READ_WRITE,
+        Qs.NetworkLayerProtocol.ANY_IP_PROTOCOL);
+}
 loop.run();
 System.exit(done ? 0 : 1);

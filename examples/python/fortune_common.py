@@ -46,17 +46,29 @@ class FortuneServerBase:
         raise NotImplementedError
 
     @classmethod
+    def add_arguments(cls, parser):
+        """Adds the options of a subclass; none by default."""
+
+    @classmethod
+    def from_arguments(cls, parser, args):
+        """The server for the parsed command line, or None once it has said
+        why not."""
+        return cls(args.count, args.split)
+
+    @classmethod
     def main(cls, description, where, **where_options):
         """Parses the command line (where: the listening option, --count
-        N, --split), listens, and serves until done. Returns the exit code."""
+        N, --split, and add_arguments()'s), listens, and serves until done.
+        Returns the exit code."""
         parser = argparse.ArgumentParser(description=description)
         parser.add_argument(where, **where_options)
         parser.add_argument('--count', type=int, default=0, help='exit after N clients')
         parser.add_argument('--split', action='store_true', help='send each frame in two parts')
+        cls.add_arguments(parser)
         args = parser.parse_args()
 
-        server = cls(args.count, args.split)
-        if not server.listen(getattr(args, where.lstrip('-'))):
+        server = cls.from_arguments(parser, args)
+        if server is None or not server.listen(getattr(args, where.lstrip('-'))):
             return 1
         server.loop.run()
         return 0
@@ -146,7 +158,8 @@ class FortuneClientBase:
         self.finish(1)
 
     def on_disconnected(self, socket):
-        if not self.done:
+        # After an error (said already), the socket disconnects too.
+        if not self.done and not self.finished:
             print('%s: the server closed before sending a whole fortune' % self.program,
                   file=sys.stderr)
             self.finish(1)

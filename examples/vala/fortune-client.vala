@@ -6,21 +6,47 @@
  * fortune framed as a 32-bit big-endian length followed by UTF-8 text,
  * prints it and exits. The frame is read inside a transaction: when only
  * part of it has arrived, the transaction is rolled back and the client
- * waits for the next ready-read.
+ * waits for the next ready-read. With --tls it connects encrypted (a
+ * Qs.SslSocket) and checks the server's certificate against the system's
+ * trust store, or against the CA certificates of --ca-file (PEM).
  *
- * Usage: fortune-client HOST PORT
+ * Usage: fortune-client [--tls [--ca-file FILE]] HOST PORT
  */
 
 int main (string[] args) {
+    var tls = false;
+    string? ca_file = null;
+    var first = 1;
+    for (; first < args.length && args[first].has_prefix ("--"); first++) {
+        if (args[first] == "--tls")
+            tls = true;
+        else if (args[first] == "--ca-file" && first + 1 < args.length)
+            ca_file = args[++first];
+        else
+            first = args.length;  // a usage error
+    }
     uint64 port = 0;
-    if (args.length != 3 || !uint64.try_parse (args[2], out port) || port == 0 || port > 65535) {
-        printerr ("usage: fortune-client HOST PORT\n");
+    if (args.length - first != 2 || !uint64.try_parse (args[first + 1], out port) ||
+        port == 0 || port > 65535 || (ca_file != null && !tls)) {
+        printerr ("usage: fortune-client [--tls [--ca-file FILE]] HOST PORT\n");
         return 2;
     }
+    var host = args[first];
 
     var loop = new MainLoop ();
     var done = false;
-    var socket = new Qs.TcpSocket ();
+    var failed = false;
+    Qs.TcpSocket socket = tls ? new Qs.SslSocket () : new Qs.TcpSocket ();
+    if (ca_file != null) {
+        try {
+            // GIO wants the file's absolute path.
+            var database = TlsFileDatabase.new (Filename.canonicalize (ca_file));
+            ((Qs.SslSocket) socket).set_database (database);
+        } catch (Error e) {
+            printerr ("fortune-client: %s\n", e.message);
+            return 1;
+        }
+    }
 
     socket.ready_read.connect (() => {
         if (done)
@@ -49,11 +75,13 @@ int main (string[] args) {
         if (done || error == Qs.SocketError.REMOTE_HOST_CLOSED_ERROR)
             return;
         printerr ("fortune-client: %s\n", socket.error_string);
+        failed = true;
         loop.quit ();
     });
 
     socket.disconnected.connect (() => {
-        if (!done) {
+        // After an error (said already), the socket disconnects too.
+        if (!done && !failed) {
             printerr ("fortune-client: the server closed before sending a whole fortune\n");
             loop.quit ();
         }
@@ -65,8 +93,13 @@ int main (string[] args) {
         return Source.REMOVE;
     });
 
-    socket.connect_to_host (args[1], (uint16) port, Qs.OpenMode.READ_WRITE,
-                            Qs.NetworkLayerProtocol.ANY_IP_PROTOCOL);
+    if (tls)
+        ((Qs.SslSocket) socket).connect_to_host_encrypted (host, (uint16) port, null,
+                                                           Qs.OpenMode.READ_WRITE,
+                                                           Qs.NetworkLayerProtocol.ANY_IP_PROTOCOL);
+    else
+        socket.connect_to_host (host, (uint16) port, Qs.OpenMode.READ_WRITE,
+                                Qs.NetworkLayerProtocol.ANY_IP_PROTOCOL);
     loop.run ();
     return done ? 0 : 1;
 }
