@@ -1183,16 +1183,12 @@ static void
 test_server_exchange (ServerFixture *f,
                       gconstpointer  data)
 {
-  g_autoptr(GTlsDatabase) database = load_ca_database ();
-  g_autoptr(QsSslSocket) client = qs_ssl_socket_new ();
+  g_autoptr(QsSslSocket) client = tls_client_new (f->port);
   g_autoptr(QsSslSocket) peer = NULL;
   g_autoptr(GBytes) got = NULL;
 
   g_test_summary ("QsSslSocket to QsSslServer: queued once encrypted, bytes both ways");
 
-  qs_ssl_socket_set_database (client, database);
-  qs_ssl_socket_connect_to_host_encrypted (client, "127.0.0.1", f->port, NULL, QS_OPEN_MODE_READ_WRITE,
-                                           QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
   peer = take_pending (f);
   g_assert_cmpstr (f->trace->str, ==, "started-encryption-handshake pending-connection-available new-connection ");
   g_assert_true (qs_ssl_socket_is_encrypted (peer));
