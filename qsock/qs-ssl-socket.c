@@ -856,11 +856,25 @@ on_bytes_written (QsSslSocket *self,
     g_signal_emit (self, signals[SIGNAL_ENCRYPTED_BYTES_WRITTEN], 0, bytes);
 }
 
+/* Qt's backend disconnected(), before disconnected is emitted: the
+ * connection is no longer encrypted and its session is gone; the peer's
+ * certificate stays until the next connection. */
+static void
+on_disconnected (QsSslSocket *self,
+                 gpointer     user_data)
+{
+  QsSslSocketPrivate *priv = get_priv (self);
+
+  priv->encrypted = FALSE;
+  g_clear_pointer (&priv->session_cipher, g_free);
+}
+
 static void
 qs_ssl_socket_init (QsSslSocket *self)
 {
   get_priv (self)->peer_verify_mode = QS_PEER_VERIFY_MODE_AUTO_VERIFY_PEER;
   g_signal_connect_after (self, "bytes-written", G_CALLBACK (on_bytes_written), NULL);
+  g_signal_connect (self, "disconnected", G_CALLBACK (on_disconnected), NULL);
   _qs_abstract_socket_set_established_hook (QS_ABSTRACT_SOCKET (self), on_established);
 }
 

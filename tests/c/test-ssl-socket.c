@@ -1241,6 +1241,10 @@ test_server_openssl_client (ServerFixture *f,
   qs_abstract_socket_disconnect_from_host (QS_ABSTRACT_SOCKET (peer));
   qs_test_run_until (qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (peer)) ==
                      QS_SOCKET_STATE_UNCONNECTED_STATE, TIMEOUT_MS);
+  /* As in Qt: no longer encrypted, no session; the certificate stays. */
+  g_assert_false (qs_ssl_socket_is_encrypted (peer));
+  g_assert_null (qs_ssl_socket_get_session_cipher (peer));
+  g_assert_cmpint (qs_ssl_socket_get_session_protocol (peer), ==, G_TLS_PROTOCOL_VERSION_UNKNOWN);
   g_subprocess_communicate (client, nothing, NULL, &output, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpmem (g_bytes_get_data (output, NULL), g_bytes_get_size (output), "from qsock\n", 11);

@@ -396,9 +396,12 @@ def ignore_and_finish(b, t, client, *then):
 
 
 def close_encrypted(b, t, client):
+    """A TLS close; Qt's socket is no longer encrypted then and has no
+    session, but keeps the peer's certificate."""
     do(t, 'client', client, 'disconnect_from_host')
     until_unconnected(b, client)
-    record(t, 'client', client, 'state', 'mode')
+    record(t, 'client', client, 'state', 'mode', 'is_encrypted', 'has_session_cipher',
+           'has_peer_certificate')
 
 
 @scenario
@@ -596,4 +599,5 @@ def ssl_peer_closes(b, t):
     result(t, 'client', client, 'read_line_bytes')
     server_stdin.close()
     until_unconnected(b, client)
-    record(t, 'client', client, 'state', 'error', 'error_string')
+    record(t, 'client', client, 'state', 'error', 'error_string', 'is_encrypted',
+           'has_session_cipher', 'has_peer_certificate')
