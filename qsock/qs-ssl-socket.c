@@ -261,7 +261,9 @@ on_accept_certificate (GTlsConnection       *connection,
   gboolean accepted;
 
   store_peer_certificate (self, certificate);
-  if (verify == QS_PEER_VERIFY_MODE_VERIFY_NONE)
+  /* A server's connection asks about every client certificate, even
+   * one without errors: Qt reports nothing then. */
+  if (verify == QS_PEER_VERIFY_MODE_VERIFY_NONE || errors == 0)
     return TRUE;
 
   g_object_ref (self);
@@ -374,6 +376,11 @@ on_handshake_done (GObject      *source,
 
       if (priv->handshake_errors != 0 && !priv->ignore_all)
         fail_handshake (self, QS_SOCKET_ERROR_SSL_HANDSHAKE_FAILED_ERROR, first_error_string (self));
+      /* A server that requires a client certificate got none: Qt's
+       * QSslError::NoPeerCertificate, which has no GTlsCertificateFlags. */
+      else if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_CERTIFICATE_REQUIRED) &&
+               priv->mode == QS_SSL_MODE_SSL_SERVER_MODE)
+        fail_handshake (self, QS_SOCKET_ERROR_SSL_HANDSHAKE_FAILED_ERROR, _("The peer did not present any certificate"));
       /* GnuTLS calls a close in the middle of the handshake (even
        * within a record) NOT_TLS; Qt sees its plain socket end. */
       else if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_NOT_TLS) &&

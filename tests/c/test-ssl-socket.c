@@ -290,16 +290,24 @@ on_plain (QsSslSocket *socket,
   g_string_append_printf (trace, "%s ", g_signal_name (hint->signal_id));
 }
 
+/* Appends "signal(FLAGS) " for the signal @instance is emitting. */
+static void
+trace_flags (GString             *trace,
+             gpointer             instance,
+             GTlsCertificateFlags flags)
+{
+  GSignalInvocationHint *hint = g_signal_get_invocation_hint (instance);
+  g_autofree char *text = g_flags_to_string (G_TYPE_TLS_CERTIFICATE_FLAGS, flags);
+
+  g_string_append_printf (trace, "%s(%s) ", g_signal_name (hint->signal_id), text);
+}
+
 static void
 on_flags (QsSslSocket         *socket,
           GTlsCertificateFlags flags,
           gpointer             user_data)
 {
-  GString *trace = user_data;
-  GSignalInvocationHint *hint = g_signal_get_invocation_hint (socket);
-  g_autofree char *text = g_flags_to_string (G_TYPE_TLS_CERTIFICATE_FLAGS, flags);
-
-  g_string_append_printf (trace, "%s(%s) ", g_signal_name (hint->signal_id), text);
+  trace_flags (user_data, socket, flags);
 }
 
 static void
@@ -1008,14 +1016,17 @@ adopt_accepted (Fixture *f,
   g_string_truncate (f->trace, 0);
 }
 
-/* A client of the test CA connecting encrypted to @port; (transfer full). */
+/* A client of the test CA connecting encrypted to @port, presenting
+ * @certificate (nullable) if asked; (transfer full). */
 static QsSslSocket *
-tls_client_new (guint16 port)
+tls_client_new (guint16          port,
+                GTlsCertificate *certificate)
 {
   g_autoptr(GTlsDatabase) database = load_ca_database ();
   QsSslSocket *client = qs_ssl_socket_new ();
 
   qs_ssl_socket_set_database (client, database);
+  qs_ssl_socket_set_local_certificate (client, certificate);
   qs_ssl_socket_connect_to_host_encrypted (client, "127.0.0.1", port, NULL, QS_OPEN_MODE_READ_WRITE,
                                            QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
   return client;
@@ -1027,7 +1038,7 @@ test_server_encryption (Fixture      *f,
 {
   g_autoptr(GTlsCertificate) certificate = load_certificate ("server");
   g_autoptr(GSocket) listener = qs_test_listener_new (G_SOCKET_FAMILY_IPV4, 4, &f->server.port);
-  g_autoptr(QsSslSocket) client = tls_client_new (f->server.port);
+  g_autoptr(QsSslSocket) client = tls_client_new (f->server.port, NULL);
   g_autoptr(GBytes) got = NULL;
 
   g_test_summary ("start_server_encryption on an accepted plain socket: mode-changed, encrypted, "
@@ -1054,7 +1065,7 @@ test_server_no_certificate (Fixture      *f,
                             gconstpointer data)
 {
   g_autoptr(GSocket) listener = qs_test_listener_new (G_SOCKET_FAMILY_IPV4, 4, &f->server.port);
-  g_autoptr(QsSslSocket) client = tls_client_new (f->server.port);
+  g_autoptr(QsSslSocket) client = tls_client_new (f->server.port, NULL);
   g_autofree char *expected = g_strconcat ("mode-changed(ssl-server-mode) ", FAIL_TRACE, NULL);
 
   g_test_summary ("start_server_encryption with no local certificate: server mode, then the "
@@ -1103,6 +1114,7 @@ typedef struct
 {
   QsSslServer *server;    /* (owned) */
   GString     *trace;     /* (owned) */
+  char        *error;     /* (owned) (nullable): the error string of the last failed connection */
   guint16      port;
 } ServerFixture;
 
@@ -1129,6 +1141,27 @@ on_server_error (QsSslServer   *server,
 }
 
 static void
+on_server_flags (QsSslServer         *server,
+                 QsSslSocket         *socket,
+                 GTlsCertificateFlags flags,
+                 gpointer             user_data)
+{
+  trace_flags (user_data, server, flags);
+}
+
+static void
+keep_error_string (QsSslServer   *server,
+                   QsSslSocket   *socket,
+                   QsSocketError  error,
+                   gpointer       user_data)
+{
+  ServerFixture *f = user_data;
+
+  g_free (f->error);
+  f->error = g_strdup (qs_io_device_get_error_string (QS_IO_DEVICE (socket)));
+}
+
+static void
 server_setup (ServerFixture *f,
               gconstpointer  data)
 {
@@ -1141,6 +1174,9 @@ server_setup (ServerFixture *f,
   qs_test_trace_server (f->server, f->trace);
   g_signal_connect (f->server, "started-encryption-handshake", G_CALLBACK (on_server_socket), f->trace);
   g_signal_connect (f->server, "error-occurred", G_CALLBACK (on_server_error), f->trace);
+  g_signal_connect (f->server, "error-occurred", G_CALLBACK (keep_error_string), f);
+  g_signal_connect (f->server, "peer-verify-error", G_CALLBACK (on_server_flags), f->trace);
+  g_signal_connect (f->server, "ssl-errors", G_CALLBACK (on_server_flags), f->trace);
   g_assert_true (qs_tcp_server_listen (QS_TCP_SERVER (f->server), loopback, 0));
   f->port = qs_tcp_server_get_server_port (QS_TCP_SERVER (f->server));
 }
@@ -1152,6 +1188,7 @@ server_teardown (ServerFixture *f,
   qs_test_release (&f->server, f->trace, f);
   qs_test_drain_context ();
   g_string_free (f->trace, TRUE);
+  g_free (f->error);
 }
 
 static void
@@ -1183,7 +1220,7 @@ static void
 test_server_exchange (ServerFixture *f,
                       gconstpointer  data)
 {
-  g_autoptr(QsSslSocket) client = tls_client_new (f->port);
+  g_autoptr(QsSslSocket) client = tls_client_new (f->port, NULL);
   g_autoptr(QsSslSocket) peer = NULL;
   g_autoptr(GBytes) got = NULL;
 
@@ -1362,6 +1399,76 @@ test_server_without_key (ServerFixture *f,
                    "started-encryption-handshake ");
   qs_test_run_until (closed_by_server (client), TIMEOUT_MS);
   g_assert_false (qs_tcp_server_has_pending_connections (QS_TCP_SERVER (f->server)));
+}
+
+typedef struct
+{
+  const char       *summary;
+  QsPeerVerifyMode  mode;
+  const char       *certificate; /* (nullable): the client's */
+  const char       *trace;       /* the server's, once the handshake ended */
+  const char       *error;       /* (nullable): the failed connection's error string */
+} ClientCertificateCase;
+
+static const ClientCertificateCase client_verified = {
+  "VERIFY_PEER, a client certificate of the CA: queued, no errors",
+  QS_PEER_VERIFY_MODE_VERIFY_PEER, "client",
+  "started-encryption-handshake pending-connection-available new-connection ", NULL
+};
+static const ClientCertificateCase client_untrusted = {
+  "VERIFY_PEER, a self-signed client certificate: its errors, then SSL_HANDSHAKE_FAILED_ERROR",
+  QS_PEER_VERIFY_MODE_VERIFY_PEER, "self",
+  "started-encryption-handshake peer-verify-error(G_TLS_CERTIFICATE_UNKNOWN_CA) "
+  "ssl-errors(G_TLS_CERTIFICATE_UNKNOWN_CA) error-occurred(ssl-handshake-failed-error) ",
+  "The certificate is self-signed, and untrusted"
+};
+static const ClientCertificateCase client_missing = {
+  "VERIFY_PEER, no client certificate: SSL_HANDSHAKE_FAILED_ERROR with Qt's text",
+  QS_PEER_VERIFY_MODE_VERIFY_PEER, NULL,
+  "started-encryption-handshake error-occurred(ssl-handshake-failed-error) ",
+  "The peer did not present any certificate"
+};
+static const ClientCertificateCase client_queried = {
+  "QUERY_PEER, a self-signed client certificate: its errors, then queued",
+  QS_PEER_VERIFY_MODE_QUERY_PEER, "self",
+  "started-encryption-handshake peer-verify-error(G_TLS_CERTIFICATE_UNKNOWN_CA) "
+  "ssl-errors(G_TLS_CERTIFICATE_UNKNOWN_CA) pending-connection-available new-connection ",
+  NULL
+};
+
+static void
+test_server_client_certificate (ServerFixture *f,
+                                gconstpointer  data)
+{
+  const ClientCertificateCase *test = data;
+  g_autoptr(GTlsDatabase) database = load_ca_database ();
+  g_autoptr(GTlsCertificate) certificate = test->certificate ? load_certificate (test->certificate) : NULL;
+  g_autoptr(QsSslSocket) client = NULL;
+  g_autoptr(QsSslSocket) peer = NULL;
+  g_autofree char *subject = NULL;
+
+  /* The traces and strings of PyQt6's QSslServer with the same peers. */
+  g_test_summary (test->summary);
+
+  qs_ssl_server_set_database (f->server, database);
+  qs_ssl_server_set_peer_verify_mode (f->server, test->mode);
+  client = tls_client_new (f->port, certificate);
+  if (test->error != NULL)
+    {
+      qs_test_run_until (strstr (f->trace->str, "error-occurred") != NULL, TIMEOUT_MS);
+      g_assert_cmpstr (f->trace->str, ==, test->trace);
+      g_assert_cmpstr (f->error, ==, test->error);
+      g_assert_false (qs_tcp_server_has_pending_connections (QS_TCP_SERVER (f->server)));
+      qs_test_run_until (qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (client)) ==
+                         QS_SOCKET_STATE_UNCONNECTED_STATE, TIMEOUT_MS);
+      return;
+    }
+  peer = take_pending (f);
+  g_assert_cmpstr (f->trace->str, ==, test->trace);
+  g_assert_true (qs_ssl_socket_is_encrypted (peer));
+  subject = g_tls_certificate_get_subject_name (qs_ssl_socket_get_peer_certificate (peer));
+  g_assert_cmpstr (subject, ==, g_str_equal (test->certificate, "client") ? "CN=qsock client" : "CN=localhost");
+  qs_abstract_socket_abort (QS_ABSTRACT_SOCKET (client));
 }
 
 /* ---- no TLS backend ----
@@ -1592,6 +1699,13 @@ main (int   argc,
   ADD_SERVER ("handshake-timeout", test_server_handshake_timeout);
   ADD_SERVER ("plaintext-client", test_server_plaintext_client);
   ADD_SERVER ("certificate-without-key", test_server_without_key);
+#define ADD_CLIENT_CERTIFICATE(path, test) \
+  g_test_add ("/ssl-server/client-certificate/" path, ServerFixture, &(test), server_setup, \
+              test_server_client_certificate, server_teardown)
+  ADD_CLIENT_CERTIFICATE ("verified", client_verified);
+  ADD_CLIENT_CERTIFICATE ("untrusted", client_untrusted);
+  ADD_CLIENT_CERTIFICATE ("missing", client_missing);
+  ADD_CLIENT_CERTIFICATE ("queried", client_queried);
   result = g_test_run ();
   remove_certificates ();
   return result;

@@ -198,10 +198,11 @@ def ssl_socket(b, t, label='client'):
     return sock
 
 
-def ssl_server(b, t, label='server', with_key=True):
+def ssl_server(b, t, label='server', with_key=True, verify=None):
     """A listening TLS server of b's toolkit with the localhost certificate
-    (without its private key unless with_key), tracing its TLS signals;
-    the server and its port.
+    (without its private key unless with_key), checking client
+    certificates against the CA with Qt's PeerVerifyMode named verify
+    (if not None), tracing its TLS signals; the server and its port.
 
     newConnection is not traced: Qt 6.4.2 emits it at accept, before the
     handshake (the connection is queued later, without a signal), where
@@ -218,11 +219,18 @@ def ssl_server(b, t, label='server', with_key=True):
         if with_key:
             with open(cert('server.key'), 'rb') as key:
                 conf.setPrivateKey(QtNetwork.QSslKey(key.read(), QtNetwork.QSsl.KeyAlgorithm.Ec))
+        if verify is not None:
+            conf.setCaCertificates(QtNetwork.QSslCertificate.fromPath(cert('ca.pem')))
+            conf.setPeerVerifyMode(getattr(QtNetwork.QSslSocket.PeerVerifyMode, verify))
         server.setSslConfiguration(conf)
         server.startedEncryptionHandshake.connect(
             lambda s: t.signal(label, 'startedEncryptionHandshake'))
         server.errorOccurred.connect(
             lambda s, e: t.signal(label, 'errorOccurred(%s)' % error_name(e.value)))
+        server.peerVerifyError.connect(
+            lambda s, e: t.signal(label, 'peerVerifyError(%s)' % _qt_nicks([e])))
+        server.sslErrors.connect(
+            lambda s, errors: t.signal(label, 'sslErrors(%s)' % _qt_nicks(errors)))
         server.listen(b.host_address(LOOPBACK), 0)
         b.keep.append(server)
         return server, server.serverPort()
@@ -233,10 +241,18 @@ def ssl_server(b, t, label='server', with_key=True):
         with open(cert('server.pem'), encoding='ascii') as pem:
             certificate = b.Gio.TlsCertificate.new_from_pem(pem.read(), -1)
     server.set_local_certificate(certificate)
+    if verify is not None:
+        server.set_database(b.Gio.TlsFileDatabase.new(cert('ca.pem')))
+        snake = re.sub(r'(?<!^)([A-Z])', r'_\1', verify).upper()
+        server.set_peer_verify_mode(getattr(b.Qs.PeerVerifyMode, snake))
     server.connect('started-encryption-handshake',
                    lambda s, sock: t.signal(label, 'startedEncryptionHandshake'))
     server.connect('error-occurred',
                    lambda s, sock, e: t.signal(label, 'errorOccurred(%s)' % error_name(int(e))))
+    server.connect('peer-verify-error', lambda s, sock, e: t.signal(
+        label, 'peerVerifyError(%s)' % QsSslSocket._nicks(e)))  # pylint: disable=protected-access
+    server.connect('ssl-errors', lambda s, sock, e: t.signal(
+        label, 'sslErrors(%s)' % QsSslSocket._nicks(e)))  # pylint: disable=protected-access
     server.listen(b.host_address(LOOPBACK), 0)
     b.keep.append(server)
     return server, server.get_server_port()
@@ -547,6 +563,37 @@ def ssl_server_handshake(b, t):
                 'the queued connection')
     record_tls(t, 'client', client)
     close_encrypted(b, t, client)
+
+
+def client_to_verifying_server(b, t, name):
+    """A client presenting NAME's certificate to a QSslServer that
+    requires a client certificate of the CA (VerifyPeer)."""
+    server, port = ssl_server(b, t, verify='VerifyPeer')
+    client = ssl_socket(b, t)
+    client.set_local_certificate(cert(name + '.pem'), cert(name + '.key'))
+    t.call('client', 'connect_to_host_encrypted')
+    client.connect_encrypted(LOOPBACK, port)
+    return server, client
+
+
+@scenario
+def ssl_server_client_verified(b, t):
+    """QSslServer with VerifyPeer: a client certificate of its CA passes."""
+    server, client = client_to_verifying_server(b, t, 'client')
+    b.run_until(lambda: server_pending(b, server) and client.is_encrypted(), TIMEOUT,
+                'the queued connection')
+    close_encrypted(b, t, client)
+
+
+@scenario
+def ssl_server_client_untrusted(b, t):
+    """QSslServer with VerifyPeer: a self-signed client certificate gets
+    peerVerifyError, sslErrors and errorOccurred; the client, encrypted
+    already (TLS 1.3), sees the connection close."""
+    server, client = client_to_verifying_server(b, t, 'self')
+    until_unconnected(b, client)
+    record_tls(t, 'client', client)
+    t.value('server', 'has_pending_connections', server_pending(b, server))
 
 
 @scenario
