@@ -178,13 +178,24 @@ typedef struct
   QsSslSocket *socket; /* (unowned): likewise */
 } HandshakeTimer;
 
+/* Qt's handleHandshakeTimedOut(): the server reports
+ * SOCKET_TIMEOUT_ERROR with the socket (whose own error is not set),
+ * then drops it. */
 static gboolean
 on_handshake_timeout (gpointer user_data)
 {
   HandshakeTimer *timer = user_data;
+  QsSslServer *self = timer->server;
+  g_autoptr(QsSslSocket) owned = NULL;
 
   /* The timer's data goes with the source, destroyed by the steal. */
-  drop_handshaking (timer->server, timer->socket);
+  owned = steal_handshaking (self, timer->socket);
+  if (owned == NULL)
+    return G_SOURCE_REMOVE;
+  g_object_ref (self);
+  g_signal_emit (self, signals[SIGNAL_ERROR_OCCURRED], 0, owned, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR);
+  qs_abstract_socket_abort (QS_ABSTRACT_SOCKET (owned));
+  g_object_unref (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -377,7 +388,9 @@ qs_ssl_server_class_init (QsSslServerClass *klass)
    * QsSslServer:handshake-timeout: (getter get_handshake_timeout) (setter set_handshake_timeout)
    *
    * Milliseconds a connection may take to finish its handshake before it
-   * is aborted. Qt: `QSslServer::handshakeTimeout()`.
+   * is reported with [signal@Qs.SslServer::error-occurred]
+   * (%QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR) and aborted. Qt:
+   * `QSslServer::handshakeTimeout()`.
    *
    * Since: 1.0
    */
@@ -449,8 +462,10 @@ qs_ssl_server_class_init (QsSslServerClass *klass)
    * @socket: the connection
    * @socket_error: what went wrong
    *
-   * A connection failed before it was queued; it is aborted and
-   * dropped. Qt: `QSslServer::errorOccurred()`.
+   * A connection failed before it was queued, or did not finish its
+   * handshake within [property@Qs.SslServer:handshake-timeout]
+   * (%QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR); it is aborted and dropped.
+   * Qt: `QSslServer::errorOccurred()`.
    *
    * Since: 1.0
    */

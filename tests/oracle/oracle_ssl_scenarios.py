@@ -596,6 +596,31 @@ def ssl_server_client_untrusted(b, t):
     t.value('server', 'has_pending_connections', server_pending(b, server))
 
 
+def closed_by_peer(sock):
+    """Whether a non-blocking plain socket reads the end of the stream."""
+    try:
+        return sock.recv(100) == b''
+    except BlockingIOError:
+        return False
+
+
+@scenario
+def ssl_server_handshake_timeout(b, t):
+    """QSslServer: a client that sends 4 bytes of a ClientHello record and
+    no more is reported with SocketTimeoutError after handshakeTimeout,
+    and closed."""
+    server, port = ssl_server(b, t)
+    if b.name == 'qt':
+        server.setHandshakeTimeout(200)
+    else:
+        server.set_handshake_timeout(200)
+    with socket.create_connection((LOOPBACK, port), timeout=TIMEOUT / 1000) as client:
+        client.sendall(b'\x16\x03\x01\x00')
+        client.setblocking(False)
+        b.run_until(lambda: closed_by_peer(client), TIMEOUT, 'the server closing')
+    t.value('server', 'has_pending_connections', server_pending(b, server))
+
+
 @scenario
 def ssl_server_without_key(b, t):
     """QSslServer with a certificate but no key: SslInvalidUserDataError,
