@@ -266,7 +266,11 @@ tls_receive (QsStreamPump *self,
     return n;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
     *error_number = EAGAIN;
+  /* A server that required a certificate this client did not have
+   * says so in an alert after the TLS 1.3 handshake, and closes: Qt
+   * sees the remote close. */
   else if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_EOF) ||
+           g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_CERTIFICATE_REQUIRED) ||
            g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
            g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE))
     *error_number = ECONNRESET;
