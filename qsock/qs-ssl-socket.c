@@ -1028,8 +1028,8 @@ qs_ssl_socket_start_server_encryption (QsSslSocket *self)
  * qs_ssl_socket_is_encrypted:
  * @self: a socket
  *
- * Whether the handshake has succeeded on the current connection. Qt:
- * `QSslSocket::isEncrypted()`.
+ * Whether the handshake has succeeded on the current connection;
+ * `FALSE` again once it ended, as in Qt. Qt: `QSslSocket::isEncrypted()`.
  *
  * Returns: `TRUE` once [signal@Qs.SslSocket::encrypted] was emitted
  *
@@ -1271,7 +1271,7 @@ qs_ssl_socket_get_database (QsSslSocket *self)
  * `QSslSocket::sessionCipher()`.
  *
  * Returns: (transfer none) (nullable): the cipher suite, or `NULL`
- *   before the handshake succeeded
+ *   before the handshake succeeded and once the connection ended
  *
  * Since: 1.0
  */
@@ -1290,7 +1290,8 @@ qs_ssl_socket_get_session_cipher (QsSslSocket *self)
  * Qt: `QSslSocket::sessionProtocol()`.
  *
  * Returns: the TLS version of the encrypted connection, or
- *   %G_TLS_PROTOCOL_VERSION_UNKNOWN before the handshake succeeded
+ *   %G_TLS_PROTOCOL_VERSION_UNKNOWN before the handshake succeeded and
+ *   once the connection ended
  *
  * Since: 1.0
  */
