@@ -1006,6 +1006,25 @@ on_pump_read_failed (gpointer       owner,
   g_object_unref (self);
 }
 
+/* Qt's TLS backend reports the peer's close_notify
+ * (RemoteHostClosedError, "The TLS/SSL connection has been closed"),
+ * then its plain socket the end of the stream, unless a handler closed
+ * the socket meanwhile. */
+static void
+on_pump_tls_closed (gpointer       owner,
+                    QsSocketError  error,
+                    const char    *message)
+{
+  QsAbstractSocket *self = owner;
+
+  g_object_ref (self);
+  set_error_and_emit (self, QS_SOCKET_ERROR_REMOTE_HOST_CLOSED_ERROR,
+                      _("The TLS/SSL connection has been closed"));
+  if (get_priv (self)->state == QS_SOCKET_STATE_CONNECTED_STATE)
+    on_pump_read_failed (self, error, message);
+  g_object_unref (self);
+}
+
 /* Qt: writeToSocket() failed — error-occurred, then abort(). */
 static void
 on_pump_write_failed (gpointer       owner,
@@ -1067,6 +1086,7 @@ wait_for_datagram (QsAbstractSocket *self,
 
 static const QsStreamPumpCallbacks pump_callbacks = {
   on_pump_read_failed,
+  on_pump_tls_closed,
   on_pump_write_failed,
   on_pump_written,
   on_pump_timed_out,

@@ -421,6 +421,7 @@ on_pump_is_connected (gpointer owner)
 
 static const QsStreamPumpCallbacks pump_callbacks = {
   on_pump_read_failed,
+  NULL, /* no TLS */
   on_pump_write_failed,
   on_pump_written,
   on_pump_timed_out,

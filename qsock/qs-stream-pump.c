@@ -51,6 +51,7 @@ typedef enum
 {
   PUMP_READ_OK,
   PUMP_READ_CLOSED,
+  PUMP_READ_TLS_CLOSED, /* the TLS peer's close_notify, then the end */
 } PumpReadResult;
 
 G_ALWAYS_INLINE static inline void update_watch (QsStreamPump *self);
@@ -383,7 +384,11 @@ read_from_socket (QsStreamPump   *self,
           *message = self->tls_error;
         }
       else if (n == 0 || error_number == ECONNRESET)
-        *error = _qs_socket_error_from_errno (QS_ENGINE_OP_READ, ECONNRESET, message);
+        {
+          *error = _qs_socket_error_from_errno (QS_ENGINE_OP_READ, ECONNRESET, message);
+          if (n == 0 && !plain)
+            return PUMP_READ_TLS_CLOSED;
+        }
       else
         *error = _qs_socket_error_from_errno (QS_ENGINE_OP_READ, error_number, message);
       return PUMP_READ_CLOSED;
@@ -413,10 +418,17 @@ _qs_stream_pump_can_read (QsStreamPump *self)
       return FALSE;
     }
 
-  if (read_from_socket (self, &error, &message) == PUMP_READ_CLOSED)
+  switch (read_from_socket (self, &error, &message))
     {
+    case PUMP_READ_CLOSED:
       self->callbacks->read_failed (self->owner, error, message);
       return FALSE;
+    case PUMP_READ_TLS_CLOSED:
+      self->callbacks->tls_closed (self->owner, error, message);
+      return FALSE;
+    case PUMP_READ_OK:
+    default:
+      break;
     }
 
   if (read_buffer_full (self))

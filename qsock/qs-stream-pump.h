@@ -32,6 +32,11 @@ typedef struct
   void (*read_failed)  (gpointer       owner,
                         QsSocketError  error,
                         const char    *message);
+  /* Like read_failed, for the end of the stream that the TLS peer
+   * announced (close_notify); NULL for owners without TLS. */
+  void (*tls_closed)   (gpointer       owner,
+                        QsSocketError  error,
+                        const char    *message);
   /* Sending failed. */
   void (*write_failed) (gpointer       owner,
                         QsSocketError  error,

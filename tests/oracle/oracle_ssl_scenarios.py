@@ -663,10 +663,9 @@ def server_side(b, t, key):
 @scenario
 def ssl_start_server_encryption(b, t):
     """startServerEncryption on an adopted connection: server mode,
-    encrypted, a line to the client. Not closed: on a peer's TLS close
-    (close_notify) Qt emits RemoteHostClosedError twice, "The TLS/SSL
-    connection has been closed", then at the end of the stream, where
-    qsock emits it once (not matched yet)."""
+    encrypted, a line to the client; the client's TLS close is reported
+    twice on the server: the close_notify ("The TLS/SSL connection has
+    been closed"), then the end of the stream."""
     client, server = server_side(b, t, cert('server.key'))
     b.run_until(lambda: client.is_encrypted() and server.is_encrypted(), TIMEOUT,
                 'both sides encrypted')
@@ -674,6 +673,9 @@ def ssl_start_server_encryption(b, t):
     result(t, 'server', server, 'write', b'hello\n')
     b.run_until(client.can_read_line, TIMEOUT, 'the line')
     result(t, 'client', client, 'read_line_bytes')
+    server.on('errorOccurred', lambda: t.value('server', 'error_string', server.error_string()))
+    close_encrypted(b, t, client)
+    until_unconnected(b, server)
 
 
 @scenario
