@@ -258,8 +258,9 @@ last_chunk (const QsRingBuffer *self)
   return self->n_chunks > 0 ? &self->chunks[self->first + self->n_chunks - 1] : NULL;
 }
 
-/* Drops the head chunk, which holds no data any more. */
-static void
+/* Drops the head chunk, which holds no data any more. Out of line: the
+ * reads that empty a buffer's one chunk keep it. */
+G_GNUC_NO_INLINE static void
 pop_head_chunk (QsRingBuffer *self)
 {
   QsRingChunk *chunk = &self->chunks[self->first];
@@ -276,7 +277,7 @@ pop_head_chunk (QsRingBuffer *self)
  * tail that the next append or reserve rewinds and fills, or in front of
  * which an unget goes (unless a burst made it huge); any other is
  * dropped. */
-static void
+static inline void
 head_chunk_emptied (QsRingBuffer *self)
 {
   if (self->n_chunks > 1 || is_huge (self, self->chunks[self->first].capacity))
