@@ -62,6 +62,8 @@ _qs_stream_pump_init (QsStreamPump                *self,
                       gpointer                     owner)
 {
   self->device = device;
+  self->read_buffer = _qs_io_device_get_read_buffer (device);
+  self->write_buffer = _qs_io_device_get_write_buffer (device);
   self->engine = NULL;
   self->callbacks = callbacks;
   self->owner = owner;
@@ -168,14 +170,14 @@ _qs_stream_pump_shutdown_tls (QsStreamPump *self)
 gboolean
 _qs_stream_pump_has_queued (QsStreamPump *self)
 {
-  return !_qs_ring_buffer_is_empty (_qs_io_device_get_write_buffer (self->device));
+  return !_qs_ring_buffer_is_empty (self->write_buffer);
 }
 
 static gboolean
 read_buffer_full (QsStreamPump *self)
 {
   return self->read_limit > 0 &&
-         (gint64) _qs_ring_buffer_get_size (_qs_io_device_get_read_buffer (self->device)) >= self->read_limit;
+         (gint64) _qs_ring_buffer_get_size (self->read_buffer) >= self->read_limit;
 }
 
 /* update_watch with TLS, out of the plain path's way: nothing while the
@@ -228,10 +230,16 @@ _qs_stream_pump_update_watch (QsStreamPump *self)
   update_watch (self);
 }
 
+/* The owner calls this each time a read drains the buffer (Qt re-arms
+ * its read notifier there). With no read limit and no TLS, the watch
+ * then depends on `reading` alone, so an unchanged value changes
+ * nothing: a request/reply exchange skips the update. */
 void
 _qs_stream_pump_set_reading (QsStreamPump *self,
                              gboolean      reading)
 {
+  if (reading == self->reading && self->read_limit == 0 && self->tls == NULL)
+    return;
   self->reading = reading;
   update_watch (self);
 }
@@ -319,8 +327,8 @@ read_from_socket (QsStreamPump   *self,
                   QsSocketError  *error,
                   const char    **message)
 {
-  QsRingBuffer *buffer = _qs_io_device_get_read_buffer (self->device);
-  gboolean discard = !qs_io_device_is_readable (self->device);
+  QsRingBuffer *buffer = self->read_buffer;
+  gboolean discard = !_qs_io_device_is_readable_unchecked (self->device);
   const gboolean plain = self->tls == NULL;
   guint8 scratch[QS_PUMP_DISCARD_SIZE];
   gsize total = 0;
@@ -395,7 +403,7 @@ read_from_socket (QsStreamPump   *self,
 gboolean
 _qs_stream_pump_can_read (QsStreamPump *self)
 {
-  QsRingBuffer *buffer = _qs_io_device_get_read_buffer (self->device);
+  QsRingBuffer *buffer = self->read_buffer;
   gsize before = _qs_ring_buffer_get_size (buffer);
   QsSocketError error = QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR;
   const char *message = NULL;
@@ -419,7 +427,7 @@ _qs_stream_pump_can_read (QsStreamPump *self)
     update_watch (self);
 
   if (_qs_ring_buffer_get_size (buffer) == before)
-    return !qs_io_device_is_readable (self->device);
+    return !_qs_io_device_is_readable_unchecked (self->device);
 
   _qs_io_device_emit_ready_read (self->device);
   return TRUE;
@@ -427,12 +435,15 @@ _qs_stream_pump_can_read (QsStreamPump *self)
 
 /* Qt's flush(): sends what is queued, one vectored send per round, until
  * the queue is empty or the kernel takes no more. bytes-written follows
- * each send. Returns TRUE when anything was sent. */
+ * each send, with the watch already updated for what is left (a handler
+ * may run a nested loop); whatever a handler changes updates the watch
+ * itself. Returns TRUE when anything was sent. */
 gboolean
 _qs_stream_pump_flush (QsStreamPump *self)
 {
-  QsRingBuffer *buffer = _qs_io_device_get_write_buffer (self->device);
+  QsRingBuffer *buffer = self->write_buffer;
   gboolean wrote = FALSE;
+  gboolean updated = FALSE;
 
   while (self->engine != NULL && !_qs_ring_buffer_is_empty (buffer))
     {
@@ -469,6 +480,7 @@ _qs_stream_pump_flush (QsStreamPump *self)
       _qs_ring_buffer_skip (buffer, sent);
       self->write_blocked = (gsize) sent < offered;
       update_watch (self);
+      updated = TRUE;
       if (sent > 0)
         {
           wrote = TRUE;
@@ -480,7 +492,8 @@ _qs_stream_pump_flush (QsStreamPump *self)
         break;
     }
 
-  update_watch (self);
+  if (!updated)
+    update_watch (self);
   return wrote;
 }
 

@@ -21,6 +21,7 @@
 
 #include "qs-fd-channel.h"
 #include "qs-io-device.h"
+#include "qs-ring-buffer.h"
 #include "qs-socket-engine.h"
 
 G_BEGIN_DECLS
@@ -49,6 +50,8 @@ typedef struct
 typedef struct
 {
   QsIODevice                  *device;     /* (unowned): the owner's device */
+  QsRingBuffer                *read_buffer;  /* (unowned): the device's */
+  QsRingBuffer                *write_buffer; /* (unowned): the device's */
   QsSocketEngine              *engine;     /* (unowned) (nullable): attached engine */
   const QsStreamPumpCallbacks *callbacks;
   gpointer                     owner;
