@@ -6,11 +6,11 @@
  * stream (SCM_RIGHTS). The owner (QsLocalSocket) records, for each
  * qs_local_socket_send_fds(), the write-stream offset of the first byte
  * of its data; the stream pump, when a channel is set on it, sends with
- * _qs_fd_channel_send() (which stops each send at the next marked byte
- * and sends that byte alone with its descriptors) and receives with
- * _qs_fd_channel_receive() (recvmsg with a control buffer), which records
- * the read-stream offset where received descriptors become the
- * application's.
+ * _qs_fd_channel_send() while descriptors wait to be sent (it stops each
+ * send at the next marked byte and sends that byte alone with its
+ * descriptors) and always receives with _qs_fd_channel_receive()
+ * (recvmsg with a control buffer), which records the read-stream offset
+ * where received descriptors become the application's.
  */
 
 #pragma once
@@ -57,5 +57,12 @@ gssize       _qs_fd_channel_receive       (QsFdChannel    *self,
                                            int            *error_number);
 GUnixFDList *_qs_fd_channel_take          (QsFdChannel    *self,
                                            gsize           buffered);
+
+/* Whether descriptors wait to be sent: without, a send is a plain one. */
+static inline gboolean
+_qs_fd_channel_has_sends (const QsFdChannel *self)
+{
+  return self->sends.head != NULL;
+}
 
 G_END_DECLS

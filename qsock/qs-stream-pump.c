@@ -24,9 +24,10 @@
  * tls_pending is set, and the wake source reads it from the next
  * iteration of the owner's context.
  *
- * With a descriptor channel (local sockets), plain receiving and sending
- * go through it instead (qs-fd-channel.c): one more branch on a pointer,
- * taken only when the plain path is.
+ * With a descriptor channel (local sockets), plain receiving goes
+ * through it instead (qs-fd-channel.c), and so does sending while
+ * descriptors wait to be sent: one more branch on a pointer, taken only
+ * when the plain path is.
  */
 
 #include "config.h"
@@ -456,7 +457,7 @@ _qs_stream_pump_flush (QsStreamPump *self)
       /* The channel may send fewer vectors (up to a marked byte): what
        * was offered is counted after the send. */
       if (G_LIKELY (self->tls == NULL))
-        sent = G_LIKELY (self->fds == NULL)
+        sent = G_LIKELY (self->fds == NULL || !_qs_fd_channel_has_sends (self->fds))
                ? _qs_socket_engine_send_vectors (self->engine, vectors, n_vectors, &error_number)
                : _qs_fd_channel_send (self->fds, self->engine, vectors, &n_vectors, &error_number);
       else
