@@ -33,13 +33,6 @@ typedef struct
   int     fds[]; /* (owned) */
 } QsFdMark;
 
-/* Room for one control message of QS_FD_CHANNEL_MAX_FDS descriptors. */
-typedef union
-{
-  char           buffer[CMSG_SPACE (sizeof (int) * QS_FD_CHANNEL_MAX_FDS)];
-  struct cmsghdr align;
-} ControlBuffer;
-
 static QsFdMark *
 mark_new (guint64    offset,
           const int *fds,
@@ -134,7 +127,7 @@ send_rights (int             fd,
              const QsFdMark *mark,
              int            *error_number)
 {
-  ControlBuffer control;
+  QsFdControl control;
   struct iovec vector = { byte, 1 };
   struct msghdr msg = { 0 };
   struct cmsghdr *header;
@@ -200,14 +193,14 @@ _qs_fd_channel_send (QsFdChannel    *self,
   return sent;
 }
 
-/* The descriptors of one receive: those that came with bytes the device
- * keeps (@keep) are recorded against the end of the receive; others are
- * closed. Out of the receive's way: most receives carry none. */
-G_GNUC_NO_INLINE static void
-take_rights (QsFdChannel   *self,
-             struct msghdr *msg,
-             gssize         n,
-             gboolean       keep)
+/* The descriptors of one receive (_qs_fd_channel_receive()): those that
+ * came with bytes the device keeps (@keep) are recorded against the end
+ * of the receive; others are closed. */
+void
+_qs_fd_channel_take_rights (QsFdChannel   *self,
+                            struct msghdr *msg,
+                            gssize         n,
+                            gboolean       keep)
 {
   for (struct cmsghdr *header = CMSG_FIRSTHDR (msg); header; header = CMSG_NXTHDR (msg, header))
     {
@@ -223,46 +216,6 @@ take_rights (QsFdChannel   *self,
       else
         _qs_close_fds (fds, n_fds);
     }
-}
-
-/* The pump's receive for a socket with a channel: recvmsg() with room for
- * one message's descriptors (close-on-exec), so that none a peer sends
- * is lost. The kernel leaves msg_controllen at 0 when none came. */
-gssize
-_qs_fd_channel_receive (QsFdChannel    *self,
-                        QsSocketEngine *engine,
-                        guint8         *buffer,
-                        gsize           size,
-                        gboolean        keep,
-                        int            *error_number)
-{
-  ControlBuffer control;
-  struct iovec vector = { buffer, size };
-  struct msghdr msg = { 0 };
-  int fd = _qs_socket_engine_get_fd (engine);
-  gssize n;
-
-  msg.msg_iov = &vector;
-  msg.msg_iovlen = 1;
-  for (;;)
-    {
-      msg.msg_control = control.buffer;
-      msg.msg_controllen = sizeof control.buffer;
-      n = recvmsg (fd, &msg, MSG_CMSG_CLOEXEC);
-      if (n >= 0)
-        break;
-      if (errno != EINTR)
-        {
-          *error_number = errno;
-          return -1;
-        }
-    }
-
-  if (keep)
-    self->received += n;
-  if (G_UNLIKELY (msg.msg_controllen > 0))
-    take_rights (self, &msg, n, keep);
-  return n;
 }
 
 /* The descriptors whose receive has been read out of the device, which

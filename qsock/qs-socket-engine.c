@@ -893,26 +893,14 @@ _qs_socket_engine_poll (QsSocketEngine *self,
     }
 }
 
-/* Returns the bytes received, 0 at end of stream, or -1 with errno in
- * @error_number (EAGAIN when nothing is there). */
+/* _qs_socket_receive() on the engine's descriptor. */
 gssize
 _qs_socket_engine_receive (QsSocketEngine *self,
                            guint8         *buffer,
                            gsize           size,
                            int            *error_number)
 {
-  for (;;)
-    {
-      gssize n = recv (self->fd, buffer, size, 0);
-
-      if (n >= 0)
-        return n;
-      if (errno != EINTR)
-        {
-          *error_number = errno;
-          return -1;
-        }
-    }
+  return _qs_socket_receive (self->fd, buffer, size, error_number);
 }
 
 gssize

@@ -66,6 +66,7 @@ _qs_stream_pump_init (QsStreamPump                *self,
   self->read_buffer = _qs_io_device_get_read_buffer (device);
   self->write_buffer = _qs_io_device_get_write_buffer (device);
   self->engine = NULL;
+  self->fd = -1;
   self->callbacks = callbacks;
   self->owner = owner;
   self->read_limit = 0;
@@ -80,6 +81,7 @@ _qs_stream_pump_attach (QsStreamPump   *self,
                         QsSocketEngine *engine)
 {
   self->engine = engine;
+  self->fd = _qs_socket_engine_get_fd (engine);
   self->reading = TRUE;
   self->write_blocked = FALSE;
   update_watch (self);
@@ -89,6 +91,7 @@ void
 _qs_stream_pump_detach (QsStreamPump *self)
 {
   self->engine = NULL;
+  self->fd = -1;
   self->reading = FALSE;
   _qs_stream_pump_set_tls (self, NULL, NULL);
 }
@@ -359,8 +362,8 @@ read_from_socket (QsStreamPump   *self,
       want = MIN (want, room);
       if (G_LIKELY (plain))
         n = G_LIKELY (self->fds == NULL)
-            ? _qs_socket_engine_receive (self->engine, tail, want, &error_number)
-            : _qs_fd_channel_receive (self->fds, self->engine, tail, want, !discard, &error_number);
+            ? _qs_socket_receive (self->fd, tail, want, &error_number)
+            : _qs_fd_channel_receive (self->fds, self->fd, tail, want, !discard, &error_number);
       else
         n = tls_receive (self, tail, want, &error_number);
 

@@ -53,6 +53,7 @@ typedef struct
   QsRingBuffer                *read_buffer;  /* (unowned): the device's */
   QsRingBuffer                *write_buffer; /* (unowned): the device's */
   QsSocketEngine              *engine;     /* (unowned) (nullable): attached engine */
+  int                          fd;         /* the engine's descriptor; -1 when none */
   const QsStreamPumpCallbacks *callbacks;
   gpointer                     owner;
   gint64                       read_limit; /* 0: unlimited */
