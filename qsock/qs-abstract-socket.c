@@ -1664,7 +1664,7 @@ qs_abstract_socket_real_write_data (QsIODevice   *device,
   if (is_datagram (priv))
     return write_datagram_data (self, data, size);
 
-  _qs_ring_buffer_append (_qs_io_device_get_write_buffer (device), data, size);
+  _qs_ring_buffer_append (priv->pump.write_buffer, data, size);
   _qs_stream_pump_update_watch (&priv->pump);
   return size;
 }

@@ -33,13 +33,6 @@ typedef struct
   int     fds[]; /* (owned) */
 } QsFdMark;
 
-/* Room for one control message of QS_FD_CHANNEL_MAX_FDS descriptors. */
-typedef union
-{
-  char           buffer[CMSG_SPACE (sizeof (int) * QS_FD_CHANNEL_MAX_FDS)];
-  struct cmsghdr align;
-} ControlBuffer;
-
 static QsFdMark *
 mark_new (guint64    offset,
           const int *fds,
@@ -134,7 +127,7 @@ send_rights (int             fd,
              const QsFdMark *mark,
              int            *error_number)
 {
-  ControlBuffer control;
+  QsFdControl control;
   struct iovec vector = { byte, 1 };
   struct msghdr msg = { 0 };
   struct cmsghdr *header;
@@ -164,7 +157,7 @@ send_rights (int             fd,
     }
 }
 
-/* The pump's vectored send for a socket with a channel: as
+/* The pump's vectored send while descriptors wait to be sent: as
  * _qs_socket_engine_send_vectors(), but a send never runs past the next
  * marked byte, and a marked byte goes alone with its descriptors.
  * @vectors and @n_vectors are cut to what was offered. */
@@ -178,8 +171,7 @@ _qs_fd_channel_send (QsFdChannel    *self,
   QsFdMark *next = g_queue_peek_head (&self->sends);
   gssize sent;
 
-  if (next == NULL)
-    return _qs_socket_engine_send_vectors (engine, vectors, *n_vectors, error_number);
+  g_assert (next != NULL);
 
   if (next->offset == self->sent)
     {
@@ -201,42 +193,16 @@ _qs_fd_channel_send (QsFdChannel    *self,
   return sent;
 }
 
-/* The pump's receive for a socket with a channel: recvmsg() with room for
- * one message's descriptors (close-on-exec). Those that come with bytes
- * the device keeps (@keep) are recorded against the end of this receive;
- * others are closed. */
-gssize
-_qs_fd_channel_receive (QsFdChannel    *self,
-                        QsSocketEngine *engine,
-                        guint8         *buffer,
-                        gsize           size,
-                        gboolean        keep,
-                        int            *error_number)
+/* The descriptors of one receive (_qs_fd_channel_receive()): those that
+ * came with bytes the device keeps (@keep) are recorded against the end
+ * of the receive; others are closed. */
+void
+_qs_fd_channel_take_rights (QsFdChannel   *self,
+                            struct msghdr *msg,
+                            gssize         n,
+                            gboolean       keep)
 {
-  ControlBuffer control;
-  struct iovec vector = { buffer, size };
-  struct msghdr msg = { 0 };
-  gssize n;
-
-  msg.msg_iov = &vector;
-  msg.msg_iovlen = 1;
-  for (;;)
-    {
-      msg.msg_control = control.buffer;
-      msg.msg_controllen = sizeof control.buffer;
-      n = recvmsg (_qs_socket_engine_get_fd (engine), &msg, MSG_CMSG_CLOEXEC);
-      if (n >= 0)
-        break;
-      if (errno != EINTR)
-        {
-          *error_number = errno;
-          return -1;
-        }
-    }
-
-  if (keep)
-    self->received += n;
-  for (struct cmsghdr *header = CMSG_FIRSTHDR (&msg); header; header = CMSG_NXTHDR (&msg, header))
+  for (struct cmsghdr *header = CMSG_FIRSTHDR (msg); header; header = CMSG_NXTHDR (msg, header))
     {
       int fds[QS_FD_CHANNEL_MAX_FDS];
       guint n_fds;
@@ -250,7 +216,6 @@ _qs_fd_channel_receive (QsFdChannel    *self,
       else
         _qs_close_fds (fds, n_fds);
     }
-  return n;
 }
 
 /* The descriptors whose receive has been read out of the device, which

@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 
 QsRingBuffer *_qs_io_device_get_read_buffer          (QsIODevice *self);
 QsRingBuffer *_qs_io_device_get_write_buffer         (QsIODevice *self);
+gboolean      _qs_io_device_is_readable_unchecked    (QsIODevice *self);
 gboolean      _qs_io_device_emit_bytes_written       (QsIODevice *self,
                                                       gint64      bytes);
 void          _qs_io_device_emit_read_channel_finished (QsIODevice *self);

@@ -659,6 +659,16 @@ _qs_io_device_get_write_buffer (QsIODevice *self)
   return &priv->write_buffer;
 }
 
+/* qs_io_device_is_readable() without the instance check, for the pump's
+ * receive path, which runs once per readiness event. */
+gboolean
+_qs_io_device_is_readable_unchecked (QsIODevice *self)
+{
+  QsIODevicePrivate *priv = qs_io_device_get_instance_private (self);
+
+  return (priv->open_mode & QS_OPEN_MODE_READ_ONLY) != 0;
+}
+
 /* Emits bytes-written unless a handler of it is running (Qt's
  * emittedBytesWritten guard); then a pending write_all_async whose bytes
  * have all left completes. The caller holds a reference. */

@@ -486,7 +486,7 @@ qs_local_socket_real_write_data (QsIODevice   *device,
       return -1;
     }
 
-  _qs_ring_buffer_append (_qs_io_device_get_write_buffer (device), data, size);
+  _qs_ring_buffer_append (priv->pump.write_buffer, data, size);
   _qs_stream_pump_update_watch (&priv->pump);
   return size;
 }

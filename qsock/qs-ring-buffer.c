@@ -258,8 +258,9 @@ last_chunk (const QsRingBuffer *self)
   return self->n_chunks > 0 ? &self->chunks[self->first + self->n_chunks - 1] : NULL;
 }
 
-/* Drops the head chunk, which holds no data any more. */
-static void
+/* Drops the head chunk, which holds no data any more. Out of line: the
+ * reads that empty a buffer's one chunk keep it. */
+G_GNUC_NO_INLINE static void
 pop_head_chunk (QsRingBuffer *self)
 {
   QsRingChunk *chunk = &self->chunks[self->first];
@@ -272,14 +273,21 @@ pop_head_chunk (QsRingBuffer *self)
   self->first = self->n_chunks > 0 ? self->first + 1 : 0;
 }
 
-/* The head chunk was read empty. The last chunk stays, empty, as the
- * tail that the next append or reserve rewinds and fills, or in front of
- * which an unget goes (unless a burst made it huge); any other is
- * dropped. */
-static void
+/* Whether the head chunk, once read empty, stays: the last chunk stays,
+ * empty, as the tail that the next append or reserve rewinds and fills,
+ * or in front of which an unget goes (unless a burst made it huge); any
+ * other is dropped. */
+static inline gboolean
+head_chunk_stays (const QsRingBuffer *self)
+{
+  return self->n_chunks == 1 && !is_huge (self, self->chunks[self->first].capacity);
+}
+
+/* The head chunk was read empty. */
+static inline void
 head_chunk_emptied (QsRingBuffer *self)
 {
-  if (self->n_chunks > 1 || is_huge (self, self->chunks[self->first].capacity))
+  if (!head_chunk_stays (self))
     pop_head_chunk (self);
 }
 
@@ -459,25 +467,34 @@ consume_chunks (QsRingBuffer *self,
 
 /* Consumes up to @max_size bytes from the head, copying them to @data
  * unless it is NULL. Part of the head chunk, a line say, needs no chunk
- * bookkeeping. */
+ * bookkeeping, and neither does all of a chunk that stays once read
+ * empty (a request or reply read whole, a send that left in full). */
 static inline gsize
 consume (QsRingBuffer *self,
          guint8       *data,
          gsize         max_size)
 {
   QsRingChunk *head;
+  gsize in_head;
 
   if (self->n_chunks == 0)
     return 0;
   head = &self->chunks[self->first];
-  if (max_size >= head->tail - head->head)
-    return consume_chunks (self, data, max_size);
+  in_head = head->tail - head->head;
+  if (max_size >= in_head)
+    {
+      if (!head_chunk_stays (self))
+        return consume_chunks (self, data, max_size);
+      max_size = in_head;
+    }
 
   if (data != NULL)
     memcpy (data, head->data + head->head, max_size);
   head->head += max_size;
   self->size -= max_size;
   hint_consumed (self, max_size);
+  if (max_size > 0 && self->size == 0)
+    trim_spares (self);
   return max_size;
 }
 

@@ -112,8 +112,7 @@ struct _QsSocketEngine
   GIOCondition       events;   /* what the owner wants watched */
   GIOCondition       watched;  /* what the reactor polls (0: not polled) */
   GPollFD            pollfd;   /* the reactor source's, while polled directly */
-  Change             change;
-  gboolean           dead;     /* freed by its owner during a dispatch */
+  Change             change;   /* CHANGE_NONE once freed */
   guint64            served;   /* the serial of the batch that served it last */
   QsSocketEngine    *prev;     /* the list of changes, or the graveyard */
   QsSocketEngine    *next;
@@ -142,8 +141,8 @@ struct _Reactor
   GMainContext   *context;     /* (unowned): the key in `reactors` */
   int             epfd;
   guint           n_engines;   /* under the `reactors` lock */
-  guint           depth;       /* dispatches running: > 1 in nested loops */
-  Frame          *frames;      /* (nullable): the innermost dispatch running */
+  Frame          *frames;      /* (nullable): the innermost dispatch running;
+                                * NULL when none runs */
   guint64         serial;      /* batches taken so far */
   guint           generation;  /* fork_generation when it was made */
   gboolean        direct;      /* engines polled as GPollFDs, not through epoll */
@@ -363,8 +362,27 @@ reactor_apply_changes (Reactor *reactor)
     }
 }
 
+/* prepare()'s work when there is any: the queued changes, and in a
+ * nested loop the changes of the engines whose callbacks run it, made
+ * now rather than when they return. A freed engine wants nothing and
+ * watches nothing, so it is left alone. */
+G_GNUC_NO_INLINE static void
+reactor_catch_up (Reactor *reactor)
+{
+  if (reactor->changes != NULL || reactor->switch_due)
+    reactor_apply_changes (reactor);
+  for (Frame *frame = reactor->frames; frame != NULL; frame = frame->up)
+    {
+      QsSocketEngine *engine = frame->engine;
+
+      if (engine != NULL && engine->watched != engine->events)
+        apply_events (engine);
+    }
+}
+
 /* Runs before every poll of the context, nested loops included; it only
- * visits the engines whose wanted events changed since. */
+ * visits the engines whose wanted events changed since. The usual case,
+ * nothing queued and no dispatch running, is three tests. */
 static gboolean
 reactor_prepare (GSource *source,
                  int     *timeout)
@@ -372,17 +390,8 @@ reactor_prepare (GSource *source,
   Reactor *reactor = (Reactor *) source;
 
   *timeout = -1;
-  if (G_UNLIKELY (reactor->changes != NULL || reactor->switch_due))
-    reactor_apply_changes (reactor);
-  /* A nested loop: the engines whose callbacks run it have their changes
-   * made now, not when they return. */
-  for (Frame *frame = reactor->frames; frame != NULL; frame = frame->up)
-    {
-      QsSocketEngine *engine = frame->engine;
-
-      if (engine != NULL && !engine->dead && engine->watched != engine->events)
-        apply_events (engine);
-    }
+  if (G_UNLIKELY (reactor->changes != NULL || reactor->switch_due || reactor->frames != NULL))
+    reactor_catch_up (reactor);
   return FALSE;
 }
 
@@ -446,13 +455,31 @@ reactor_bury (Reactor *reactor)
     }
 }
 
+/* In a child after fork(): the parent's sockets are not ours to serve. */
+G_GNUC_NO_INLINE static void
+reactor_leave_inherited (Reactor *reactor)
+{
+  if (reactor->tag != NULL)
+    g_source_remove_unix_fd (&reactor->source, reactor->tag);
+  reactor->tag = NULL;
+  while (reactor->polled != NULL)
+    {
+      QsSocketEngine *engine = reactor->polled;
+
+      poll_stop (engine);
+      unlink_polled (engine);
+      engine->watched = 0;
+    }
+}
+
 /* Takes the ready descriptors and calls their owners. A callback may
  * free any engine, its own included, or run a nested loop that
- * dispatches this source again: a freed engine is only marked dead
- * until the outermost dispatch ends, so every entry of the batch stays
- * readable; one served by a nested batch is left to the next iteration
- * (it is still ready if it has more to do); and an engine made during
- * the batch, even on a reused descriptor number, is not in it. */
+ * dispatches this source again: a freed engine only stops wanting
+ * events (and its change is dropped) until the outermost dispatch ends,
+ * so every entry of the batch stays readable and is skipped; one served
+ * by a nested batch is left to the next iteration (it is still ready if
+ * it has more to do); and an engine made during the batch, even on a
+ * reused descriptor number, is not in it. */
 static gboolean
 reactor_dispatch (GSource     *source,
                   GSourceFunc  callback,
@@ -466,18 +493,7 @@ reactor_dispatch (GSource     *source,
 
   if (G_UNLIKELY (reactor_is_inherited (reactor)))
     {
-      /* In a child: the parent's sockets are not ours to serve. */
-      if (reactor->tag != NULL)
-        g_source_remove_unix_fd (source, reactor->tag);
-      reactor->tag = NULL;
-      while (reactor->polled != NULL)
-        {
-          QsSocketEngine *engine = reactor->polled;
-
-          poll_stop (engine);
-          unlink_polled (engine);
-          engine->watched = 0;
-        }
+      reactor_leave_inherited (reactor);
       return G_SOURCE_CONTINUE;
     }
 
@@ -487,26 +503,23 @@ reactor_dispatch (GSource     *source,
   else
     n = epoll_wait (reactor->epfd, ready, G_N_ELEMENTS (ready), 0);
   serial = ++reactor->serial;
-  reactor->depth++;
   reactor->frames = &frame;
   for (int i = 0; i < n; i++)
     {
       QsSocketEngine *engine = ready[i].data.ptr;
-      GIOCondition revents;
-
-      if (engine->dead || engine->served > serial || engine->events == 0)
-        continue;
-
       /* Only what is wanted now: the set may predate a change. */
-      revents = ready[i].events & (engine->events | G_IO_HUP | G_IO_ERR);
-      if (revents == 0)
+      GIOCondition revents = ready[i].events & (engine->events | G_IO_HUP | G_IO_ERR);
+
+      /* Freed engines want nothing. */
+      if (engine->events == 0 || revents == 0 || engine->served > serial)
         continue;
       engine->served = serial;
       if (engine->change == CHANGE_NONE)
         engine->change = CHANGE_DISPATCHING;
       frame.engine = engine;
       engine->func (revents, engine->user_data);   /* may free any engine */
-      if (engine->change == CHANGE_DISPATCHING && !engine->dead)
+      /* Freeing drops the change. */
+      if (engine->change == CHANGE_DISPATCHING)
         {
           engine->change = CHANGE_NONE;
           if (engine->events != engine->watched)
@@ -514,7 +527,7 @@ reactor_dispatch (GSource     *source,
         }
     }
   reactor->frames = frame.up;
-  if (--reactor->depth == 0 && reactor->graveyard != NULL)
+  if (frame.up == NULL && reactor->graveyard != NULL)
     reactor_bury (reactor);
 
   return G_SOURCE_CONTINUE;
@@ -758,9 +771,12 @@ _qs_socket_engine_free (QsSocketEngine *self)
   g_socket_close (self->socket, NULL);
   g_clear_object (&self->socket);
 
-  if (reactor != NULL && reactor->depth > 0)
+  if (reactor != NULL && reactor->frames != NULL)
     {
-      self->dead = TRUE;
+      /* A running batch may still hold it: what it reads says "skip". */
+      self->events = 0;
+      self->watched = 0;
+      self->change = CHANGE_NONE;
       self->next = reactor->graveyard;
       reactor->graveyard = self;
     }
@@ -877,26 +893,14 @@ _qs_socket_engine_poll (QsSocketEngine *self,
     }
 }
 
-/* Returns the bytes received, 0 at end of stream, or -1 with errno in
- * @error_number (EAGAIN when nothing is there). */
+/* _qs_socket_receive() on the engine's descriptor. */
 gssize
 _qs_socket_engine_receive (QsSocketEngine *self,
                            guint8         *buffer,
                            gsize           size,
                            int            *error_number)
 {
-  for (;;)
-    {
-      gssize n = recv (self->fd, buffer, size, 0);
-
-      if (n >= 0)
-        return n;
-      if (errno != EINTR)
-        {
-          *error_number = errno;
-          return -1;
-        }
-    }
+  return _qs_socket_receive (self->fd, buffer, size, error_number);
 }
 
 gssize

@@ -16,6 +16,7 @@
 
 #pragma once
 
+#include <errno.h>
 #include <gio/gio.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -221,5 +222,29 @@ gint64          _qs_deadline_from_msecs         (int                  msecs);
 QsSocketError   _qs_socket_error_from_errno     (QsEngineOp           op,
                                                  int                  error_number,
                                                  const char         **message);
+
+/* recv() on a stream socket's descriptor, retried on EINTR: the bytes
+ * received, 0 at end of stream, or -1 with errno in @error_number
+ * (EAGAIN when nothing is there). Inline, for the stream pump's receive
+ * loop, which keeps its engine's descriptor. */
+static inline gssize
+_qs_socket_receive (int     fd,
+                    guint8 *buffer,
+                    gsize   size,
+                    int    *error_number)
+{
+  for (;;)
+    {
+      gssize n = recv (fd, buffer, size, 0);
+
+      if (n >= 0)
+        return n;
+      if (errno != EINTR)
+        {
+          *error_number = errno;
+          return -1;
+        }
+    }
+}
 
 G_END_DECLS

@@ -24,9 +24,10 @@
  * tls_pending is set, and the wake source reads it from the next
  * iteration of the owner's context.
  *
- * With a descriptor channel (local sockets), plain receiving and sending
- * go through it instead (qs-fd-channel.c): one more branch on a pointer,
- * taken only when the plain path is.
+ * With a descriptor channel (local sockets), plain receiving goes
+ * through it instead (qs-fd-channel.c), and so does sending while
+ * descriptors wait to be sent: one more branch on a pointer, taken only
+ * when the plain path is.
  */
 
 #include "config.h"
@@ -63,7 +64,10 @@ _qs_stream_pump_init (QsStreamPump                *self,
                       gpointer                     owner)
 {
   self->device = device;
+  self->read_buffer = _qs_io_device_get_read_buffer (device);
+  self->write_buffer = _qs_io_device_get_write_buffer (device);
   self->engine = NULL;
+  self->fd = -1;
   self->callbacks = callbacks;
   self->owner = owner;
   self->read_limit = 0;
@@ -78,6 +82,7 @@ _qs_stream_pump_attach (QsStreamPump   *self,
                         QsSocketEngine *engine)
 {
   self->engine = engine;
+  self->fd = _qs_socket_engine_get_fd (engine);
   self->reading = TRUE;
   self->write_blocked = FALSE;
   update_watch (self);
@@ -87,6 +92,7 @@ void
 _qs_stream_pump_detach (QsStreamPump *self)
 {
   self->engine = NULL;
+  self->fd = -1;
   self->reading = FALSE;
   _qs_stream_pump_set_tls (self, NULL, NULL);
 }
@@ -169,14 +175,14 @@ _qs_stream_pump_shutdown_tls (QsStreamPump *self)
 gboolean
 _qs_stream_pump_has_queued (QsStreamPump *self)
 {
-  return !_qs_ring_buffer_is_empty (_qs_io_device_get_write_buffer (self->device));
+  return !_qs_ring_buffer_is_empty (self->write_buffer);
 }
 
 static gboolean
 read_buffer_full (QsStreamPump *self)
 {
   return self->read_limit > 0 &&
-         (gint64) _qs_ring_buffer_get_size (_qs_io_device_get_read_buffer (self->device)) >= self->read_limit;
+         (gint64) _qs_ring_buffer_get_size (self->read_buffer) >= self->read_limit;
 }
 
 /* update_watch with TLS, out of the plain path's way: nothing while the
@@ -229,10 +235,16 @@ _qs_stream_pump_update_watch (QsStreamPump *self)
   update_watch (self);
 }
 
+/* The owner calls this each time a read drains the buffer (Qt re-arms
+ * its read notifier there). With no read limit and no TLS, the watch
+ * then depends on `reading` alone, so an unchanged value changes
+ * nothing: a request/reply exchange skips the update. */
 void
 _qs_stream_pump_set_reading (QsStreamPump *self,
                              gboolean      reading)
 {
+  if (reading == self->reading && self->read_limit == 0 && self->tls == NULL)
+    return;
   self->reading = reading;
   update_watch (self);
 }
@@ -324,8 +336,8 @@ read_from_socket (QsStreamPump   *self,
                   QsSocketError  *error,
                   const char    **message)
 {
-  QsRingBuffer *buffer = _qs_io_device_get_read_buffer (self->device);
-  gboolean discard = !qs_io_device_is_readable (self->device);
+  QsRingBuffer *buffer = self->read_buffer;
+  gboolean discard = !_qs_io_device_is_readable_unchecked (self->device);
   const gboolean plain = self->tls == NULL;
   guint8 scratch[QS_PUMP_DISCARD_SIZE];
   gsize total = 0;
@@ -355,8 +367,8 @@ read_from_socket (QsStreamPump   *self,
       want = MIN (want, room);
       if (G_LIKELY (plain))
         n = G_LIKELY (self->fds == NULL)
-            ? _qs_socket_engine_receive (self->engine, tail, want, &error_number)
-            : _qs_fd_channel_receive (self->fds, self->engine, tail, want, !discard, &error_number);
+            ? _qs_socket_receive (self->fd, tail, want, &error_number)
+            : _qs_fd_channel_receive (self->fds, self->fd, tail, want, !discard, &error_number);
       else
         n = tls_receive (self, tail, want, &error_number);
 
@@ -404,7 +416,7 @@ read_from_socket (QsStreamPump   *self,
 gboolean
 _qs_stream_pump_can_read (QsStreamPump *self)
 {
-  QsRingBuffer *buffer = _qs_io_device_get_read_buffer (self->device);
+  QsRingBuffer *buffer = self->read_buffer;
   gsize before = _qs_ring_buffer_get_size (buffer);
   QsSocketError error = QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR;
   const char *message = NULL;
@@ -435,7 +447,7 @@ _qs_stream_pump_can_read (QsStreamPump *self)
     update_watch (self);
 
   if (_qs_ring_buffer_get_size (buffer) == before)
-    return !qs_io_device_is_readable (self->device);
+    return !_qs_io_device_is_readable_unchecked (self->device);
 
   _qs_io_device_emit_ready_read (self->device);
   return TRUE;
@@ -443,12 +455,15 @@ _qs_stream_pump_can_read (QsStreamPump *self)
 
 /* Qt's flush(): sends what is queued, one vectored send per round, until
  * the queue is empty or the kernel takes no more. bytes-written follows
- * each send. Returns TRUE when anything was sent. */
+ * each send, with the watch already updated for what is left (a handler
+ * may run a nested loop); whatever a handler changes updates the watch
+ * itself. Returns TRUE when anything was sent. */
 gboolean
 _qs_stream_pump_flush (QsStreamPump *self)
 {
-  QsRingBuffer *buffer = _qs_io_device_get_write_buffer (self->device);
+  QsRingBuffer *buffer = self->write_buffer;
   gboolean wrote = FALSE;
+  gboolean updated = FALSE;
 
   while (self->engine != NULL && !_qs_ring_buffer_is_empty (buffer))
     {
@@ -461,7 +476,7 @@ _qs_stream_pump_flush (QsStreamPump *self)
       /* The channel may send fewer vectors (up to a marked byte): what
        * was offered is counted after the send. */
       if (G_LIKELY (self->tls == NULL))
-        sent = G_LIKELY (self->fds == NULL)
+        sent = G_LIKELY (self->fds == NULL || !_qs_fd_channel_has_sends (self->fds))
                ? _qs_socket_engine_send_vectors (self->engine, vectors, n_vectors, &error_number)
                : _qs_fd_channel_send (self->fds, self->engine, vectors, &n_vectors, &error_number);
       else
@@ -485,6 +500,7 @@ _qs_stream_pump_flush (QsStreamPump *self)
       _qs_ring_buffer_skip (buffer, sent);
       self->write_blocked = (gsize) sent < offered;
       update_watch (self);
+      updated = TRUE;
       if (sent > 0)
         {
           wrote = TRUE;
@@ -496,7 +512,8 @@ _qs_stream_pump_flush (QsStreamPump *self)
         break;
     }
 
-  update_watch (self);
+  if (!updated)
+    update_watch (self);
   return wrote;
 }
 

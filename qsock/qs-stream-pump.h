@@ -21,6 +21,7 @@
 
 #include "qs-fd-channel.h"
 #include "qs-io-device.h"
+#include "qs-ring-buffer.h"
 #include "qs-socket-engine.h"
 
 G_BEGIN_DECLS
@@ -54,7 +55,10 @@ typedef struct
 typedef struct
 {
   QsIODevice                  *device;     /* (unowned): the owner's device */
+  QsRingBuffer                *read_buffer;  /* (unowned): the device's */
+  QsRingBuffer                *write_buffer; /* (unowned): the device's */
   QsSocketEngine              *engine;     /* (unowned) (nullable): attached engine */
+  int                          fd;         /* the engine's descriptor; -1 when none */
   const QsStreamPumpCallbacks *callbacks;
   gpointer                     owner;
   gint64                       read_limit; /* 0: unlimited */

@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include "qs-test-utils.h"
+#include "qs-abstract-socket-private.h"
 #include "qs-io-device-private.h"
+#include "qs-socket-engine.h"
 
 #define TIMEOUT_MS 5000
 
@@ -1835,6 +1837,38 @@ on_ready_read_nested (QsIODevice *device,
   f->depth--;
 }
 
+/* The queue is empty when bytes-written comes, and the socket no longer
+ * asks for writability: a handler that runs a nested loop is not woken
+ * by it at every iteration. */
+static void
+on_bytes_written_check_watch (QsIODevice *device,
+                              gint64      bytes,
+                              gpointer    user_data)
+{
+  Fixture *f = user_data;
+  QsSocketEngine *engine = _qs_abstract_socket_get_engine (QS_ABSTRACT_SOCKET (device));
+
+  g_assert_cmpint (qs_io_device_bytes_to_write (device), ==, 0);
+  g_assert_nonnull (engine);
+  g_assert_cmpint (_qs_socket_engine_get_events (engine) & G_IO_OUT, ==, 0);
+  f->bytes_written_total += bytes;
+}
+
+static void
+test_reentrancy_bytes_written_watch (Fixture      *f,
+                                     gconstpointer data)
+{
+  g_test_summary ("bytes-written for a drained queue comes with the write "
+                  "watch already dropped, so a nested loop in its handler "
+                  "does not spin on writability");
+
+  connect_socket (f);
+  g_signal_connect (f->socket, "bytes-written", G_CALLBACK (on_bytes_written_check_watch), f);
+  g_assert_cmpint (qs_io_device_write (DEV (f), (const guint8 *) "abc", 3), ==, 3);
+  qs_test_run_until (f->bytes_written_total == 3, TIMEOUT_MS);
+  g_assert_cmpint (f->bytes_written_total, ==, 3);
+}
+
 static void
 test_reentrancy_no_nested_ready_read (Fixture      *f,
                                       gconstpointer data)
@@ -1927,6 +1961,7 @@ main (int   argc,
   ADD ("/tcp-socket/reentrancy/disconnect-in-connected", test_reentrancy_disconnect_in_connected);
   ADD ("/tcp-socket/reentrancy/reconnect-in-disconnected", test_reentrancy_reconnect_in_disconnected);
   ADD ("/tcp-socket/reentrancy/no-nested-ready-read", test_reentrancy_no_nested_ready_read);
+  ADD ("/tcp-socket/reentrancy/bytes-written-watch", test_reentrancy_bytes_written_watch);
 #undef ADD
 
   return g_test_run ();
