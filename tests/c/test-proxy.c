@@ -138,17 +138,30 @@ teardown (Fixture       *f,
   qs_network_proxy_set_application_proxy (NULL);
 }
 
+/* Keeps @proxy (NULL: it could not start, and the test skips with
+ * @why, or fails under CI=true). */
+static gboolean
+keep_proxy (Fixture     *f,
+            QsTestProxy *proxy,
+            char        *why)
+{
+  g_autofree char *reason = why;
+
+  f->proxy = proxy;
+  if (proxy == NULL)
+    qs_test_skip_unless_ci (reason);
+  return proxy != NULL;
+}
+
 static gboolean
 start_microsocks (Fixture    *f,
                   const char *user,
                   const char *password)
 {
-  g_autofree char *why = NULL;
+  char *why = NULL;
+  QsTestProxy *proxy = qs_test_proxy_start_microsocks (user, password, &why);
 
-  f->proxy = qs_test_proxy_start_microsocks (user, password, &why);
-  if (f->proxy == NULL)
-    qs_test_skip_unless_ci (why);
-  return f->proxy != NULL;
+  return keep_proxy (f, proxy, why);
 }
 
 static gboolean
@@ -157,12 +170,10 @@ start_tinyproxy (Fixture    *f,
                  const char *user,
                  const char *password)
 {
-  g_autofree char *why = NULL;
+  char *why = NULL;
+  QsTestProxy *proxy = qs_test_proxy_start_tinyproxy (connect_port, user, password, &why);
 
-  f->proxy = qs_test_proxy_start_tinyproxy (connect_port, user, password, &why);
-  if (f->proxy == NULL)
-    qs_test_skip_unless_ci (why);
-  return f->proxy != NULL;
+  return keep_proxy (f, proxy, why);
 }
 
 static void
@@ -210,6 +221,37 @@ assert_error (Fixture       *f,
 {
   g_assert_cmpint (qs_abstract_socket_get_error (SOCK (f)), ==, error);
   g_assert_cmpstr (qs_io_device_get_error_string (QS_IO_DEVICE (f->socket)), ==, message);
+}
+
+/* Qt's trace of a failed connect to an address: @nick after the state
+ * change, and before it proxy-authentication-required when @asked. */
+static char *
+failure_trace (gboolean    asked,
+               const char *nick)
+{
+  return g_strdup_printf ("state-changed(host-lookup-state) state-changed(connecting-state) host-found | %s"
+                          "state-changed(unconnected-state) error-occurred(%s) ",
+                          asked ? "proxy-authentication-required " : "", nick);
+}
+
+/* Connects to the address @host:@port, waits for the failure, and checks
+ * the trace, the error and its text. */
+static void
+assert_connect_fails (Fixture       *f,
+                      const char    *host,
+                      guint16        port,
+                      gboolean       asked,
+                      const char    *nick,
+                      QsSocketError  error,
+                      const char    *message)
+{
+  g_autofree char *expected = failure_trace (asked, nick);
+
+  g_string_truncate (f->trace, 0);
+  connect_to (f, host, port);
+  wait_unconnected (f);
+  g_assert_cmpstr (f->trace->str, ==, expected);
+  assert_error (f, error, message);
 }
 
 static char *
@@ -381,13 +423,8 @@ test_socks5_destination_errors (Fixture       *f,
                    "state-changed(unconnected-state) error-occurred(host-not-found-error) ");
   assert_error (f, QS_SOCKET_ERROR_HOST_NOT_FOUND_ERROR, "Host not found");
 
-  g_string_truncate (f->trace, 0);
-  connect_to (f, "127.0.0.1", closed_port);
-  wait_unconnected (f);
-  g_assert_cmpstr (f->trace->str, ==,
-                   "state-changed(host-lookup-state) state-changed(connecting-state) host-found | "
-                   "state-changed(unconnected-state) error-occurred(connection-refused-error) ");
-  assert_error (f, QS_SOCKET_ERROR_CONNECTION_REFUSED_ERROR, "Connection refused");
+  assert_connect_fails (f, "127.0.0.1", closed_port, FALSE, "connection-refused-error",
+                        QS_SOCKET_ERROR_CONNECTION_REFUSED_ERROR, "Connection refused");
 }
 
 static void
@@ -413,13 +450,8 @@ test_socks5_ask_credentials (Fixture       *f,
   if (!start_microsocks (f, "user", "pass"))
     return;
   use_proxy (f, QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1", qs_test_proxy_get_port (f->proxy), NULL, NULL);
-  connect_to (f, "127.0.0.1", f->port);
-  wait_unconnected (f);
-  g_assert_cmpstr (f->trace->str, ==,
-                   "state-changed(host-lookup-state) state-changed(connecting-state) host-found | "
-                   "proxy-authentication-required state-changed(unconnected-state) "
-                   "error-occurred(proxy-authentication-required-error) ");
-  assert_error (f, QS_SOCKET_ERROR_PROXY_AUTHENTICATION_REQUIRED_ERROR, "Proxy authentication failed");
+  assert_connect_fails (f, "127.0.0.1", f->port, TRUE, "proxy-authentication-required-error",
+                        QS_SOCKET_ERROR_PROXY_AUTHENTICATION_REQUIRED_ERROR, "Proxy authentication failed");
   g_assert_cmpstr (f->auth_seen, ==, "type=1 user=(null) password=(null) realm=(null) null=1 options={}");
 
   /* Wrong credentials: asked again, with the proxy's as they were. */
@@ -476,12 +508,8 @@ test_http_denied (Fixture       *f,
   if (!start_tinyproxy (f, f->port, NULL, NULL))
     return;
   use_proxy (f, QS_NETWORK_PROXY_TYPE_HTTP_PROXY, "127.0.0.1", qs_test_proxy_get_port (f->proxy), NULL, NULL);
-  connect_to (f, "127.0.0.1", f->port == 65535 ? 65534 : f->port + 1);
-  wait_unconnected (f);
-  g_assert_cmpstr (f->trace->str, ==,
-                   "state-changed(host-lookup-state) state-changed(connecting-state) host-found | "
-                   "state-changed(unconnected-state) error-occurred(socket-access-error) ");
-  assert_error (f, QS_SOCKET_ERROR_SOCKET_ACCESS_ERROR, "Proxy denied connection");
+  assert_connect_fails (f, "127.0.0.1", f->port == 65535 ? 65534 : f->port + 1, FALSE, "socket-access-error",
+                        QS_SOCKET_ERROR_SOCKET_ACCESS_ERROR, "Proxy denied connection");
 }
 
 static void
@@ -493,13 +521,8 @@ test_http_basic_auth (Fixture       *f,
   if (!start_tinyproxy (f, f->port, "user", "pass"))
     return;
   use_proxy (f, QS_NETWORK_PROXY_TYPE_HTTP_PROXY, "127.0.0.1", qs_test_proxy_get_port (f->proxy), NULL, NULL);
-  connect_to (f, "127.0.0.1", f->port);
-  wait_unconnected (f);
-  g_assert_cmpstr (f->trace->str, ==,
-                   "state-changed(host-lookup-state) state-changed(connecting-state) host-found | "
-                   "proxy-authentication-required state-changed(unconnected-state) "
-                   "error-occurred(proxy-authentication-required-error) ");
-  assert_error (f, QS_SOCKET_ERROR_PROXY_AUTHENTICATION_REQUIRED_ERROR, "Authentication required");
+  assert_connect_fails (f, "127.0.0.1", f->port, TRUE, "proxy-authentication-required-error",
+                        QS_SOCKET_ERROR_PROXY_AUTHENTICATION_REQUIRED_ERROR, "Authentication required");
   g_assert_cmpstr (f->auth_seen, ==,
                    "type=3 user=(null) password=(null) realm=Tinyproxy null=0 options={'realm': <'Tinyproxy'>}");
 
@@ -580,18 +603,15 @@ test_fault (Fixture       *f,
 {
   const FaultCase *fault = data;
   g_autoptr(QsTestFakeProxy) fake = qs_test_fake_proxy_new (fault->steps, fault->n_steps);
-  g_autofree char *expected = NULL;
+  g_autofree char *expected = failure_trace (fault->auth_count > 0, fault->error_nick);
   GByteArray *received;
 
   g_test_summary ("A misbehaving proxy: Qt's error code and text, after the state change, and no "
                   "byte of the application's data sent to it");
   use_proxy (f, fault->type, "127.0.0.1", qs_test_fake_proxy_get_port (fake), NULL, NULL);
   connect_to (f, "127.0.0.1", f->port);
-  qs_io_device_write (QS_IO_DEVICE (f->socket), (const guint8 *) "APPDATA", 7);
+  g_assert_cmpint (qs_io_device_write (QS_IO_DEVICE (f->socket), (const guint8 *) "APPDATA", 7), ==, 7);
   wait_unconnected (f);
-  expected = g_strdup_printf ("state-changed(host-lookup-state) state-changed(connecting-state) host-found | %s"
-                              "state-changed(unconnected-state) error-occurred(%s) ",
-                              fault->auth_count ? "proxy-authentication-required " : "", fault->error_nick);
   g_assert_cmpstr (f->trace->str, ==, expected);
   assert_error (f, fault->error, fault->message);
   g_assert_cmpuint (f->auth_count, ==, fault->auth_count);
@@ -608,12 +628,8 @@ test_proxy_refused (Fixture       *f,
 
   g_test_summary ("A proxy not listening: ProxyConnectionRefusedError, with each type's text");
   use_proxy (f, QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1", closed_port, NULL, NULL);
-  connect_to (f, "127.0.0.1", f->port);
-  wait_unconnected (f);
-  g_assert_cmpstr (f->trace->str, ==,
-                   "state-changed(host-lookup-state) state-changed(connecting-state) host-found | "
-                   "state-changed(unconnected-state) error-occurred(proxy-connection-refused-error) ");
-  assert_error (f, QS_SOCKET_ERROR_PROXY_CONNECTION_REFUSED_ERROR, "Connection to proxy refused");
+  assert_connect_fails (f, "127.0.0.1", f->port, FALSE, "proxy-connection-refused-error",
+                        QS_SOCKET_ERROR_PROXY_CONNECTION_REFUSED_ERROR, "Connection to proxy refused");
 
   use_proxy (f, QS_NETWORK_PROXY_TYPE_HTTP_PROXY, "127.0.0.1", closed_port, NULL, NULL);
   connect_to (f, "127.0.0.1", f->port);
@@ -627,12 +643,8 @@ test_proxy_not_found (Fixture       *f,
 {
   g_test_summary ("A proxy whose name does not resolve: ProxyNotFoundError, with each type's text");
   use_proxy (f, QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "proxy.invalid", 1080, NULL, NULL);
-  connect_to (f, "127.0.0.1", f->port);
-  wait_unconnected (f);
-  g_assert_cmpstr (f->trace->str, ==,
-                   "state-changed(host-lookup-state) state-changed(connecting-state) host-found | "
-                   "state-changed(unconnected-state) error-occurred(proxy-not-found-error) ");
-  assert_error (f, QS_SOCKET_ERROR_PROXY_NOT_FOUND_ERROR, "Proxy host not found");
+  assert_connect_fails (f, "127.0.0.1", f->port, FALSE, "proxy-not-found-error",
+                        QS_SOCKET_ERROR_PROXY_NOT_FOUND_ERROR, "Proxy host not found");
 
   use_proxy (f, QS_NETWORK_PROXY_TYPE_HTTP_PROXY, "proxy.invalid", 1080, NULL, NULL);
   connect_to (f, "127.0.0.1", f->port);
