@@ -42,6 +42,7 @@ struct _QsProxyHandshake
   GInetAddress   *address;      /* (owned) (nullable) */
   guint16         port;
   gboolean        socks5;
+  guint8          command;      /* SOCKS5: CONNECT or BIND */
   State           state;
 
   GByteArray     *out;          /* (owned): bytes still to send */
@@ -78,10 +79,22 @@ _qs_proxy_handshake_new (QsNetworkProxy *proxy,
   self->address = address ? g_object_ref (address) : NULL;
   self->port = port;
   self->socks5 = qs_network_proxy_get_proxy_type (proxy) == QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY;
+  self->command = QS_SOCKS5_COMMAND_CONNECT;
   self->out = g_byte_array_new ();
   self->in = g_byte_array_new ();
   self->user = g_strdup (qs_network_proxy_get_user (proxy));
   self->password = g_strdup (qs_network_proxy_get_password (proxy));
+  return self;
+}
+
+QsProxyHandshake *
+_qs_proxy_handshake_new_bind (QsNetworkProxy *proxy,
+                              guint16         port)
+{
+  g_autoptr(GInetAddress) any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
+  QsProxyHandshake *self = _qs_proxy_handshake_new (proxy, NULL, any, port);
+
+  self->command = QS_SOCKS5_COMMAND_BIND;
   return self;
 }
 
@@ -315,7 +328,7 @@ static QsProxyStep
 queue_socks5_request (QsProxyHandshake *self,
                       QsSocketEngine   *engine)
 {
-  if (!_qs_socks5_build_request (self->out, QS_SOCKS5_COMMAND_CONNECT, self->host_name, self->address, self->port))
+  if (!_qs_socks5_build_request (self->out, self->command, self->host_name, self->address, self->port))
     return fail (self, QS_SOCKET_ERROR_HOST_NOT_FOUND_ERROR, _("Host not found"));
   self->state = STATE_SOCKS5_REQUEST_SENT;
   return _qs_proxy_handshake_step (self, engine);

@@ -34,6 +34,10 @@ QsProxyHandshake *_qs_proxy_handshake_new          (QsNetworkProxy   *proxy,
                                                     const char       *host_name,
                                                     GInetAddress     *address,
                                                     guint16           port);
+/* A SOCKS5 BIND (Qt's listening through a proxy) on IPv4's any address
+ * and @port: DONE when the proxy bound (see _get_bound). */
+QsProxyHandshake *_qs_proxy_handshake_new_bind     (QsNetworkProxy   *proxy,
+                                                    guint16           port);
 void              _qs_proxy_handshake_free         (QsProxyHandshake *self);
 
 /* The proxy, with the credentials in use: what proxy-authentication-

@@ -26,6 +26,7 @@ typedef enum
 #define QS_SOCKS5_METHOD_NOT_ACCEPTABLE 0xff
 
 #define QS_SOCKS5_COMMAND_CONNECT 0x01
+#define QS_SOCKS5_COMMAND_BIND    0x02
 
 /* The longest HTTP reply header a client reads before it gives up. */
 #define QS_HTTP_PROXY_MAX_HEADER (64 * 1024)

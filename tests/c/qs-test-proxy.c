@@ -99,6 +99,53 @@ qs_test_proxy_start_microsocks (const char  *user,
   return start (argv, NULL, port, why);
 }
 
+/* A temporary folder holding @config as CONFIG_NAME; (transfer full). */
+#define CONFIG_NAME "proxy.conf"
+
+static char *
+write_config (const char *config)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *folder = g_dir_make_tmp ("qsock-proxy-XXXXXX", &error);
+  g_autofree char *path = NULL;
+
+  g_assert_no_error (error);
+  path = g_build_filename (folder, CONFIG_NAME, NULL);
+  g_file_set_contents (path, config, -1, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&folder);
+}
+
+QsTestProxy *
+qs_test_proxy_start_danted (char **why)
+{
+  g_autofree char *program = qs_test_find_tool ("danted");
+  g_autofree char *config = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *config_path = NULL;
+  guint16 port;
+
+  if (program == NULL)
+    {
+      *why = g_strdup ("danted (dante-server) is not installed");
+      return NULL;
+    }
+  port = free_port ();
+  config = g_strdup_printf ("internal: 127.0.0.1 port = %u\nexternal: 127.0.0.1\n"
+                            "socksmethod: none\nclientmethod: none\nuser.unprivileged: nobody\n"
+                            "client pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }\n"
+                            "socks pass { from: 0.0.0.0/0 to: 0.0.0.0/0 "
+                            "command: bind connect udpassociate bindreply udpreply }\n",
+                            port);
+  folder = write_config (config);
+  config_path = g_build_filename (folder, CONFIG_NAME, NULL);
+  {
+    const char *argv[] = { program, "-f", config_path, "-N", "1", NULL };
+
+    return start (argv, g_steal_pointer (&folder), port, why);
+  }
+}
+
 QsTestProxy *
 qs_test_proxy_start_tinyproxy (guint16      connect_port,
                                const char  *user,
@@ -106,7 +153,6 @@ qs_test_proxy_start_tinyproxy (guint16      connect_port,
                                char       **why)
 {
   g_autofree char *program = qs_test_find_tool ("tinyproxy");
-  g_autoptr(GError) error = NULL;
   g_autofree char *folder = NULL;
   g_autofree char *config_path = NULL;
   g_autofree char *config = NULL;
@@ -118,17 +164,14 @@ qs_test_proxy_start_tinyproxy (guint16      connect_port,
       *why = g_strdup ("tinyproxy is not installed");
       return NULL;
     }
-  folder = g_dir_make_tmp ("qsock-tinyproxy-XXXXXX", &error);
-  g_assert_no_error (error);
   port = free_port ();
   if (user)
     auth = g_strdup_printf ("BasicAuth %s %s\n", user, password);
   config = g_strdup_printf ("Port %u\nListen 127.0.0.1\nTimeout 60\nAllow 127.0.0.1\n"
                             "ConnectPort %u\nLogLevel Critical\n%s",
                             port, connect_port, auth ? auth : "");
-  config_path = g_build_filename (folder, "tinyproxy.conf", NULL);
-  g_file_set_contents (config_path, config, -1, &error);
-  g_assert_no_error (error);
+  folder = write_config (config);
+  config_path = g_build_filename (folder, CONFIG_NAME, NULL);
   {
     const char *argv[] = { program, "-d", "-c", config_path, NULL };
 
@@ -153,7 +196,7 @@ qs_test_proxy_stop (QsTestProxy *proxy)
     }
   if (proxy->folder)
     {
-      g_autofree char *config_path = g_build_filename (proxy->folder, "tinyproxy.conf", NULL);
+      g_autofree char *config_path = g_build_filename (proxy->folder, CONFIG_NAME, NULL);
 
       g_unlink (config_path);
       g_rmdir (proxy->folder);

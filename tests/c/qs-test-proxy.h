@@ -29,6 +29,11 @@ QsTestProxy *qs_test_proxy_start_tinyproxy  (guint16      connect_port,
                                              const char  *password,
                                              char       **why);
 
+/* `danted -f FILE -N 1`: SOCKS5 without authentication, allowing
+ * CONNECT, BIND and UDP ASSOCIATE from loopback. NULL with *@why when it
+ * cannot run. */
+QsTestProxy *qs_test_proxy_start_danted     (char       **why);
+
 guint16      qs_test_proxy_get_port         (QsTestProxy *proxy);
 void         qs_test_proxy_stop             (QsTestProxy *proxy);
 

@@ -722,6 +722,99 @@ test_abort_in_handler (Fixture       *f,
   g_assert_null (strstr (f->trace->str, "error-occurred"));
 }
 
+/* ---- listening through SOCKS5 (BIND) --------------------------------------- */
+
+static void
+test_server_bind (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(QsTcpServer) server = qs_tcp_server_new ();
+  g_autoptr(GInetAddress) any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GInetAddress) loopback = qs_test_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(QsNetworkProxy) proxy = NULL;
+  g_autoptr(QsTcpSocket) accepted = NULL;
+  g_autoptr(GSocket) client = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *server_address = NULL;
+  guint16 server_port;
+  guint new_connections = 0;
+  const guint8 *data_read;
+  gsize size;
+
+  g_test_summary ("QsTcpServer through a SOCKS5 proxy (danted): listen() binds at the proxy, the "
+                  "server's address is the proxy's; one connection is accepted, whose first bytes are "
+                  "the proxy's unread reply (as Qt 6.4), then the server no longer listens; a loopback "
+                  "address never goes through the proxy");
+  {
+    char *why = NULL;
+
+    if (!keep_proxy (f, qs_test_proxy_start_danted (&why), why))
+      return;
+  }
+  proxy = qs_network_proxy_new (QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1",
+                                qs_test_proxy_get_port (f->proxy), NULL, NULL);
+  qs_tcp_server_set_proxy (server, proxy);
+  qs_test_count_signal (server, "new-connection", &new_connections);
+  g_assert_true (qs_tcp_server_listen (server, any, 0));
+  g_assert_true (qs_tcp_server_is_listening (server));
+  server_address = qs_test_address_string (qs_tcp_server_get_server_address (server));
+  g_assert_cmpstr (server_address, ==, "127.0.0.1");
+  server_port = qs_tcp_server_get_server_port (server);
+  g_assert_cmpuint (server_port, !=, 0);
+  g_assert_cmpuint (server_port, !=, qs_test_proxy_get_port (f->proxy));
+
+  client = qs_test_client_new (G_SOCKET_FAMILY_IPV4, server_port);
+  qs_test_peer_send (client, "hello", 5);
+  qs_test_run_until (new_connections == 1, TIMEOUT_MS);
+  g_assert_false (qs_tcp_server_is_listening (server));
+  accepted = qs_tcp_server_next_pending_connection (server);
+  g_assert_nonnull (accepted);
+  g_assert_cmpint (qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (accepted)), ==, QS_SOCKET_STATE_CONNECTED_STATE);
+  g_assert_null (qs_abstract_socket_get_peer_address (QS_ABSTRACT_SOCKET (accepted)));
+  g_assert_cmpuint (qs_abstract_socket_get_peer_port (QS_ABSTRACT_SOCKET (accepted)), ==, 0);
+  g_assert_cmpuint (qs_abstract_socket_get_local_port (QS_ABSTRACT_SOCKET (accepted)), ==, server_port);
+  qs_test_run_until (qs_io_device_bytes_available (QS_IO_DEVICE (accepted)) >= 10 + 5, TIMEOUT_MS);
+  bytes = qs_io_device_read_all (QS_IO_DEVICE (accepted));
+  data_read = g_bytes_get_data (bytes, &size);
+  g_assert_cmpuint (size, ==, 15);
+  g_assert_cmpmem (data_read, 4, "\x05\x00\x00\x01", 4);
+  g_assert_cmpmem (data_read + 10, 5, "hello", 5);
+  qs_io_device_write (QS_IO_DEVICE (accepted), (const guint8 *) "back", 4);
+  g_clear_pointer (&bytes, g_bytes_unref);
+  bytes = qs_test_peer_read (client, 4, TIMEOUT_MS);
+  qs_test_assert_bytes (bytes, "back");
+
+  qs_tcp_server_close (server);
+  g_assert_true (qs_tcp_server_listen (server, loopback, 0));
+  g_clear_pointer (&server_address, g_free);
+  server_address = qs_test_address_string (qs_tcp_server_get_server_address (server));
+  g_assert_cmpstr (server_address, ==, "127.0.0.1");
+  g_assert_cmpint (qs_tcp_server_get_socket_descriptor (server), >=, 0);
+}
+
+static void
+test_server_bind_refused (void)
+{
+  guint16 closed_port = 0;
+  g_autoptr(GSocket) closed = qs_test_closed_port_new (&closed_port);
+  g_autoptr(QsTcpServer) server = qs_tcp_server_new ();
+  g_autoptr(QsNetworkProxy) proxy = qs_network_proxy_new (QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1",
+                                                          closed_port, NULL, NULL);
+  g_autoptr(QsNetworkProxy) http = qs_network_proxy_new (QS_NETWORK_PROXY_TYPE_HTTP_PROXY, "127.0.0.1",
+                                                         closed_port, NULL, NULL);
+
+  g_test_summary ("listen() through a SOCKS5 proxy that is not listening fails with "
+                  "ProxyConnectionRefusedError; an HTTP proxy cannot listen and is skipped");
+  qs_tcp_server_set_proxy (server, proxy);
+  g_assert_false (qs_tcp_server_listen (server, NULL, 0));
+  g_assert_cmpint (qs_tcp_server_get_server_error (server), ==, QS_SOCKET_ERROR_PROXY_CONNECTION_REFUSED_ERROR);
+  g_assert_cmpstr (qs_tcp_server_get_error_string (server), ==, "Connection to proxy refused");
+  g_assert_false (qs_tcp_server_is_listening (server));
+
+  qs_tcp_server_set_proxy (server, http);
+  g_assert_true (qs_tcp_server_listen (server, NULL, 0));
+}
+
 /* ---- TLS through a proxy -------------------------------------------------- */
 
 typedef struct
@@ -942,6 +1035,8 @@ main (int    argc,
   ADD ("/proxy/reentrancy/abort-in-handler", test_abort_in_handler);
   ADD ("/proxy/application-proxy", test_application_proxy);
   ADD ("/proxy/unsupported", test_unsupported);
+  ADD ("/proxy/server/bind", test_server_bind);
+  g_test_add_func ("/proxy/server/bind-refused", test_server_bind_refused);
   g_test_add ("/proxy/tls/socks5", Fixture, GINT_TO_POINTER (FALSE), setup, test_tls_through_proxy, teardown);
   g_test_add ("/proxy/tls/http", Fixture, GINT_TO_POINTER (TRUE), setup, test_tls_through_proxy, teardown);
 #undef ADD
