@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <signal.h>
+#include <sys/prctl.h>
 #include <glib/gstdio.h>
 
 #include "qs-test-proxy.h"
@@ -57,6 +59,14 @@ wait_listening (QsTestProxy *proxy)
   return FALSE;
 }
 
+/* In the child: die with the test program, so that a test failing at an
+ * assertion (no teardown) leaves no proxy server running. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static QsTestProxy *
 start (const char *const *argv,
        char              *folder,
@@ -64,12 +74,14 @@ start (const char *const *argv,
        char             **why)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   QsTestProxy *proxy = g_new0 (QsTestProxy, 1);
 
   proxy->folder = folder;
   proxy->port = port;
-  proxy->process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                      &error);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  proxy->process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   if (proxy->process == NULL || !wait_listening (proxy))
     {
       *why = g_strdup_printf ("%s did not start: %s", argv[0], error ? error->message : "not listening");

@@ -6,8 +6,10 @@ handler of proxy-authentication-required receives the Qs.NetworkProxy and
 fills in the Qs.Authenticator. A missing microsocks skips (fails under
 CI=true)."""
 
+import ctypes
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -22,6 +24,7 @@ import qs_test_helpers  # noqa: E402
 from qs_test_helpers import run_until  # noqa: E402
 
 MICROSOCKS = shutil.which('microsocks')
+PR_SET_PDEATHSIG = 1
 
 
 def iterate_for(ms):
@@ -30,6 +33,12 @@ def iterate_for(ms):
     GLib.timeout_add(ms, lambda: done.append(True) or GLib.SOURCE_REMOVE)
     while not done:
         GLib.MainContext.default().iteration(True)
+
+
+def die_with_parent():
+    """In the child: be killed with the test, even when it dies first."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def free_port():
@@ -48,7 +57,7 @@ class ProxyTest(unittest.TestCase):
         self.port = free_port()
         self.proxy_process = subprocess.Popen(
             [MICROSOCKS, '-i', '127.0.0.1', '-p', str(self.port), '-u', 'user', '-P', 'pass'],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=die_with_parent)
         self.addCleanup(self.proxy_process.wait)
         self.addCleanup(self.proxy_process.kill)
         deadline = time.monotonic() + 5
