@@ -13,12 +13,15 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <glib/gi18n-lib.h>
 
 #include "qs-enum-types.h"
 #include "qs-io-device-private.h"
+#include "qs-network-proxy-private.h"
+#include "qs-proxy-handshake.h"
 #include "qs-socket-engine.h"
 #include "qs-tcp-server-private.h"
 
@@ -55,6 +58,10 @@
 #define QS_DEFAULT_MAX_PENDING_CONNECTIONS 30
 #define QS_DEFAULT_LISTEN_BACKLOG 50
 
+/* Qt's Socks5BlockingBindTimeout: how long listen() waits for a SOCKS5
+ * proxy to bind. */
+#define QS_PROXY_BIND_TIMEOUT_MS 5000
+
 typedef struct
 {
   GMainContext   *context;       /* (owned) */
@@ -68,6 +75,8 @@ typedef struct
   guint16         port;
   gboolean        listening;
   gboolean        defers_new_connection; /* a subclass emits new-connection */
+  QsNetworkProxy *proxy;         /* (owned) (nullable): set_proxy(); NULL = DEFAULT_PROXY */
+  gboolean        through_proxy; /* the engine is a connection to a SOCKS5 proxy that bound for us */
 } QsTcpServerPrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (QsTcpServer, qs_tcp_server, G_TYPE_OBJECT)
@@ -81,6 +90,7 @@ enum {
   PROP_ERROR_STRING,
   PROP_MAX_PENDING_CONNECTIONS,
   PROP_LISTEN_BACKLOG_SIZE,
+  PROP_PROXY,
   N_PROPS
 };
 
@@ -219,11 +229,67 @@ accept_pending (QsTcpServer *self)
   g_object_unref (self);
 }
 
+/* Qt 6.4's QSocks5SocketEngine::accept() after a BIND: the proxy's
+ * connection itself becomes the accepted socket, with the proxy's second
+ * reply still unread (Qt hands those bytes to the application), and the
+ * server stops listening. A connection the proxy closed first is an
+ * accept error. */
+static void
+accept_through_proxy (QsTcpServer *self)
+{
+  QsTcpServerPrivate *priv = get_priv (self);
+  int engine_fd = _qs_socket_engine_get_fd (priv->engine);
+  guint8 byte;
+  int fd;
+
+  g_object_ref (self);
+  if (recv (engine_fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) <= 0)
+    {
+      update_watch (self, FALSE);
+      set_server_error (self, QS_SOCKET_ERROR_PROXY_PROTOCOL_ERROR, "SOCKS5 proxy error");
+      g_signal_emit (self, signals[SIGNAL_ACCEPT_ERROR], 0, priv->server_error);
+      g_object_unref (self);
+      return;
+    }
+
+  fd = fcntl (engine_fd, F_DUPFD_CLOEXEC, 0);
+  g_clear_pointer (&priv->engine, _qs_socket_engine_free);
+  priv->through_proxy = FALSE;
+  set_listening (self, FALSE);
+  if (fd >= 0)
+    {
+      guint queued = priv->pending.length;
+
+      g_main_context_push_thread_default (priv->context);
+      QS_TCP_SERVER_GET_CLASS (self)->incoming_connection (self, fd);
+      g_main_context_pop_thread_default (priv->context);
+      /* Qt's socket reports the address the proxy bound as its local
+       * end, and no peer (the proxy's reply naming it is left unread). */
+      if (priv->pending.length > queued)
+        {
+          QsAbstractSocket *socket = g_queue_peek_tail (&priv->pending);
+
+          qs_abstract_socket_set_local_address (socket, priv->address);
+          qs_abstract_socket_set_local_port (socket, priv->port);
+          qs_abstract_socket_set_peer_address (socket, NULL);
+          qs_abstract_socket_set_peer_port (socket, 0);
+        }
+      if (!priv->defers_new_connection)
+        g_signal_emit (self, signals[SIGNAL_NEW_CONNECTION], 0);
+    }
+  g_object_unref (self);
+}
+
 static void
 on_engine_ready (GIOCondition condition,
                  gpointer     user_data)
 {
-  accept_pending (QS_TCP_SERVER (user_data));
+  QsTcpServer *self = QS_TCP_SERVER (user_data);
+
+  if (get_priv (self)->through_proxy)
+    accept_through_proxy (self);
+  else
+    accept_pending (self);
 }
 
 static void
@@ -287,6 +353,7 @@ qs_tcp_server_finalize (GObject *object)
 
   g_clear_object (&priv->address);
   g_clear_pointer (&priv->error_string, g_free);
+  g_clear_pointer (&priv->proxy, qs_network_proxy_unref);
   g_clear_pointer (&priv->context, g_main_context_unref);
 
   G_OBJECT_CLASS (qs_tcp_server_parent_class)->finalize (object);
@@ -324,6 +391,9 @@ qs_tcp_server_get_property (GObject    *object,
     case PROP_LISTEN_BACKLOG_SIZE:
       g_value_set_int (value, priv->backlog);
       break;
+    case PROP_PROXY:
+      g_value_take_boxed (value, qs_tcp_server_get_proxy (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -344,6 +414,9 @@ qs_tcp_server_set_property (GObject      *object,
       break;
     case PROP_LISTEN_BACKLOG_SIZE:
       qs_tcp_server_set_listen_backlog_size (self, g_value_get_int (value));
+      break;
+    case PROP_PROXY:
+      qs_tcp_server_set_proxy (self, g_value_get_boxed (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -447,6 +520,18 @@ qs_tcp_server_class_init (QsTcpServerClass *klass)
                       0, G_MAXINT, QS_DEFAULT_LISTEN_BACKLOG,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * QsTcpServer:proxy: (getter get_proxy) (setter set_proxy)
+   *
+   * The proxy the server would listen through; see
+   * [method@Qs.TcpServer.set_proxy].
+   *
+   * Since: 1.0
+   */
+  properties[PROP_PROXY] =
+    g_param_spec_boxed ("proxy", NULL, NULL, QS_TYPE_NETWORK_PROXY,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -535,6 +620,92 @@ start_listening (QsTcpServer *self,
   set_listening (self, TRUE);
 }
 
+/* Runs a SOCKS5 BIND to the end, blocking up to @deadline as Qt's
+ * listen() does: connects to the proxy (its name looked up here), runs
+ * the handshake, and on success publishes the address the proxy bound.
+ * Qt's server asks no one for credentials: a proxy wanting some fails
+ * with PROXY_AUTHENTICATION_REQUIRED_ERROR. */
+static gboolean
+listen_through_proxy (QsTcpServer    *self,
+                      QsNetworkProxy *proxy,
+                      guint16         port)
+{
+  QsTcpServerPrivate *priv = get_priv (self);
+  gint64 deadline = _qs_deadline_from_msecs (QS_PROXY_BIND_TIMEOUT_MS);
+  g_autoptr(GResolver) resolver = g_resolver_get_default ();
+  const char *proxy_host = qs_network_proxy_get_host_name (proxy);
+  QsNetworkProxyType type = qs_network_proxy_get_proxy_type (proxy);
+  g_autolist(GInetAddress) addresses = NULL;
+  g_autoptr(GInetAddress) bound = NULL;
+  QsProxyHandshake *handshake = NULL;
+  QsSocketError error = QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR;
+  const char *message = _("Network operation timed out");
+  const char *proxy_message = NULL;
+  QsProxyStep step = QS_PROXY_STEP_WAIT;
+  guint16 bound_port = 0;
+  int error_number = 0;
+
+  if (proxy_host)
+    addresses = g_resolver_lookup_by_name (resolver, proxy_host, NULL, NULL);
+  if (addresses == NULL)
+    {
+      error = _qs_proxy_connect_error (type, QS_SOCKET_ERROR_HOST_NOT_FOUND_ERROR, &message);
+      goto failed;
+    }
+
+  priv->engine = _qs_socket_engine_new_tcp (g_inet_address_get_family (addresses->data), priv->context,
+                                            on_engine_ready, self, &error_number);
+  if (priv->engine)
+    error_number = _qs_socket_engine_connect (priv->engine, addresses->data, qs_network_proxy_get_port (proxy));
+  if (error_number == EINPROGRESS &&
+      _qs_socket_engine_poll (priv->engine, G_IO_OUT, deadline) != 0)
+    error_number = _qs_socket_engine_finish_connect (priv->engine);
+  if (error_number != 0)
+    {
+      if (error_number != EINPROGRESS)
+        {
+          error = _qs_socket_error_from_errno (QS_ENGINE_OP_CONNECT, error_number, &message);
+          error = _qs_proxy_connect_error (type, error, &proxy_message);
+          message = proxy_message ? proxy_message : message;
+        }
+      goto failed;
+    }
+
+  handshake = _qs_proxy_handshake_new_bind (proxy, port);
+  _qs_proxy_handshake_begin (handshake);
+  for (step = _qs_proxy_handshake_step (handshake, priv->engine);
+       step == QS_PROXY_STEP_WAIT || step == QS_PROXY_STEP_AUTHENTICATE;)
+    {
+      if (step == QS_PROXY_STEP_AUTHENTICATE)
+        {
+          g_autoptr(QsAuthenticator) nobody = qs_authenticator_new ();
+
+          step = _qs_proxy_handshake_authenticated (handshake, nobody, priv->engine);
+        }
+      else if (_qs_socket_engine_poll (priv->engine, _qs_proxy_handshake_get_events (handshake), deadline) != 0)
+        step = _qs_proxy_handshake_step (handshake, priv->engine);
+      else
+        break;
+    }
+  if (step == QS_PROXY_STEP_FAILED)
+    error = _qs_proxy_handshake_get_error (handshake, &message);
+  if (step != QS_PROXY_STEP_DONE || !_qs_proxy_handshake_get_bound (handshake, &bound, &bound_port))
+    goto failed;
+
+  _qs_proxy_handshake_free (handshake);
+  priv->through_proxy = TRUE;
+  update_watch (self, TRUE);
+  set_endpoint (self, bound, bound_port);
+  set_listening (self, TRUE);
+  return TRUE;
+
+failed:
+  set_server_error (self, error, message);
+  g_clear_pointer (&handshake, _qs_proxy_handshake_free);
+  g_clear_pointer (&priv->engine, _qs_socket_engine_free);
+  return FALSE;
+}
+
 /**
  * qs_tcp_server_listen:
  * @self: a server
@@ -571,6 +742,20 @@ qs_tcp_server_listen (QsTcpServer  *self,
     }
 
   g_clear_pointer (&priv->engine, _qs_socket_engine_free);
+  priv->through_proxy = FALSE;
+
+  /* Qt's QTcpServerPrivate::resolveProxy(): never for a loopback
+   * address; else the server's proxy or the application's, used only
+   * when it can listen (SOCKS5's BIND). */
+  if (address == NULL || !g_inet_address_get_is_loopback (address))
+    {
+      g_autoptr(QsNetworkProxy) proxy = _qs_network_proxy_resolve (priv->proxy, NULL, FALSE);
+
+      if (proxy && qs_network_proxy_get_proxy_type (proxy) == QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY &&
+          (qs_network_proxy_get_capabilities (proxy) & QS_NETWORK_PROXY_CAPABILITIES_LISTENING_CAPABILITY))
+        return listen_through_proxy (self, proxy, port);
+    }
+
   family = address ? g_inet_address_get_family (address) : G_SOCKET_FAMILY_IPV6;
   priv->engine = _qs_socket_engine_new_tcp (family, priv->context, on_engine_ready, self, &error_number);
   if (priv->engine == NULL && address == NULL)
@@ -619,6 +804,7 @@ qs_tcp_server_close (QsTcpServer *self)
   priv = get_priv (self);
   clear_pending (self);
   g_clear_pointer (&priv->engine, _qs_socket_engine_free);
+  priv->through_proxy = FALSE;
   set_endpoint (self, NULL, 0);
   set_listening (self, FALSE);
 }
@@ -866,6 +1052,65 @@ qs_tcp_server_get_listen_backlog_size (QsTcpServer *self)
   g_return_val_if_fail (QS_IS_TCP_SERVER (self), 0);
 
   return get_priv (self)->backlog;
+}
+
+/**
+ * qs_tcp_server_set_proxy: (set-property proxy)
+ * @self: a server
+ * @network_proxy: (nullable): the proxy; `NULL` is
+ *   %QS_NETWORK_PROXY_TYPE_DEFAULT_PROXY
+ *
+ * Sets the proxy for the next [method@Qs.TcpServer.listen]; the server
+ * keeps a reference. A proxy without
+ * %QS_NETWORK_PROXY_CAPABILITIES_LISTENING_CAPABILITY (an HTTP proxy) is
+ * skipped and the server listens directly, as in Qt 6.4; so is any proxy
+ * when the address to listen on is a loopback address.
+ *
+ * With a %QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, listen() asks the proxy to
+ * listen for it (SOCKS5's `BIND`), blocking up to 5 s as Qt does;
+ * [property@Qs.TcpServer:server-address] and
+ * [property@Qs.TcpServer:server-port] are then the address the proxy
+ * bound. As in Qt 6.4, the proxy accepts one connection: the server
+ * queues it (its first bytes are the proxy's second reply, which Qt
+ * leaves unread) and stops listening.
+ *
+ * Qt: `setProxy()`.
+ *
+ * Since: 1.0
+ */
+void
+qs_tcp_server_set_proxy (QsTcpServer    *self,
+                         QsNetworkProxy *network_proxy)
+{
+  QsTcpServerPrivate *priv;
+
+  g_return_if_fail (QS_IS_TCP_SERVER (self));
+
+  priv = get_priv (self);
+  if (_qs_network_proxy_store (&priv->proxy, network_proxy))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROXY]);
+}
+
+/**
+ * qs_tcp_server_get_proxy: (get-property proxy)
+ * @self: a server
+ *
+ * Qt: `proxy()`.
+ *
+ * Returns: (transfer full): the proxy; a
+ *   %QS_NETWORK_PROXY_TYPE_DEFAULT_PROXY one when none was set
+ *
+ * Since: 1.0
+ */
+QsNetworkProxy *
+qs_tcp_server_get_proxy (QsTcpServer *self)
+{
+  QsTcpServerPrivate *priv;
+
+  g_return_val_if_fail (QS_IS_TCP_SERVER (self), NULL);
+
+  priv = get_priv (self);
+  return _qs_network_proxy_dup (priv->proxy);
 }
 
 /**
