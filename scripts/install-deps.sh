@@ -11,7 +11,8 @@
 #                           needs: gjs, valac, gi-docgen, the PyQt6 oracle,
 #                           the Qt benchmark peer, the sanitizer runtimes,
 #                           libsoup 3, glib-networking and openssl (the
-#                           GIOStream view's consumers)
+#                           GIOStream view's consumers), and the proxy
+#                           servers microsocks, dante-server and tinyproxy
 #                           (scripts/test.sh; also the default)
 #
 # Safe to run again: it only calls apt-get when a package is missing.
@@ -56,6 +57,9 @@ TEST_PACKAGES="
   gir1.2-soup-3.0
   openssl
   libgnutls28-dev
+  microsocks
+  dante-server
+  tinyproxy
 "
 
 usage () {
