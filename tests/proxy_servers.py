@@ -262,6 +262,10 @@ class FakeProxy:
             conns, self._open = self._open, []
         self.release.set()
         for c in conns:
+            try:
+                c.shutdown(socket.SHUT_RDWR)    # wakes a thread blocked in recv()
+            except OSError:
+                pass
             c.close()
         self._listener.close()
 
