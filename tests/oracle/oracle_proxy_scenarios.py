@@ -44,6 +44,7 @@ oracle_run.py.
 
 import os
 import sys
+from types import SimpleNamespace
 
 from oracle_scenarios import (LOOPBACK, MISSING_HOST, SETTLE, TIMEOUT, accept, do,
                               SCENARIOS, listening_server, record, result, scenario,
@@ -62,6 +63,7 @@ USER = 'alice'
 PASSWORD = 's3cret'
 FAKE_NAME = 'destination.qsock.test'    # only the fake proxies resolve it
 NEVER_ANSWERS_S = 75        # Qt gives up on a silent proxy after 2 x 30 s
+NOT_FOUND = SimpleNamespace(host='proxy.' + MISSING_HOST, port=1080)
 
 # Scenarios whose qsock side may fail until qsock implements proxies
 # (issue 13); the lead empties this set once proxy-core is merged. Filled
@@ -235,6 +237,14 @@ def finish(b, t, client, peer=None, label='client'):
     b.settle(SETTLE)
 
 
+def tunnel(b, t, kind, proxy_server, **kwargs):
+    """connect_through, then a line each way and a disconnect."""
+    server, client = connect_through(b, t, kind, proxy_server, **kwargs)
+    peer = accept_through(b, t, server)
+    exchange(b, t, client, peer)
+    finish(b, t, client, peer)
+
+
 def record_fake(t, fake):
     """How many connections a fake proxy got."""
     t.value('proxy', 'connections', fake.connections)
@@ -287,27 +297,144 @@ def proxy_values(b, t):
     t.value('server', 'proxy', proxy_fields(b, get_proxy(b, server)))
 
 
-# -- SOCKS5 through microsocks ---------------------------------------------------
+# -- the same scenario through SOCKS5 and HTTP ------------------------------------
 
-@scenario
-def proxy_socks5_connect_by_address(b, t):
-    """SOCKS5 without authentication to an IPv4 address; a line each way."""
-    with proxy_servers.Microsocks() as proxy:
-        server, client = connect_through(b, t, 'Socks5Proxy', proxy)
+# Per protocol: the proxy type, the real server, the fake one, the fake's
+# behaviour that rejects every password, how a client's bytes are shown.
+PROTOCOLS = {
+    'socks5': SimpleNamespace(kind='Socks5Proxy', real=proxy_servers.Microsocks,
+                              fake=proxy_servers.FakeSocks5, rejecting='bad-password',
+                              shown=lambda data, port: socks5_masked(data)),
+    'http': SimpleNamespace(kind='HttpProxy', real=proxy_servers.Tinyproxy,
+                            fake=proxy_servers.FakeHttpProxy, rejecting='require-auth',
+                            shown=http_masked),
+}
+
+
+def both_protocols(function):
+    """Register function(b, t, protocol) as proxy_socks5_NAME and proxy_http_NAME."""
+    for name, protocol in PROTOCOLS.items():
+        def run(b, t, protocol=protocol):
+            function(b, t, protocol)
+        run.__name__ = 'proxy_%s_%s' % (name, function.__name__)
+        run.__doc__ = function.__doc__
+        scenario(run)
+    return function
+
+
+@both_protocols
+def connect_by_address(b, t, p):
+    """To an IPv4 address; a line each way, a disconnect."""
+    with p.real() as proxy:
+        tunnel(b, t, p.kind, proxy)
+
+
+@both_protocols
+def connect_by_name(b, t, p):
+    """To "localhost": the proxy resolves the name, no hostFound."""
+    with p.real() as proxy:
+        tunnel(b, t, p.kind, proxy, host='localhost')
+
+
+@both_protocols
+def destination_refused(b, t, p):
+    """The proxy cannot reach the destination (a closed port)."""
+    with p.real() as proxy:
+        connect_through(b, t, p.kind, proxy, port=proxy_servers.free_port())
+
+
+@both_protocols
+def password_on_proxy(b, t, p):
+    """User and password set on the proxy: connected, no signal."""
+    with p.real(USER, PASSWORD) as proxy:
+        tunnel(b, t, p.kind, proxy, user=USER, password=PASSWORD)
+
+
+@both_protocols
+def password_from_handler(b, t, p):
+    """No credentials on the proxy: the handler fills in the authenticator."""
+    with p.real(USER, PASSWORD) as proxy:
+        tunnel(b, t, p.kind, proxy, credentials=(USER, PASSWORD))
+
+
+@both_protocols
+def password_missing(b, t, p):
+    """No credentials anywhere: the signal, then the error."""
+    with p.real(USER, PASSWORD) as proxy:
+        connect_through(b, t, p.kind, proxy)
+
+
+@both_protocols
+def wrong_password(b, t, p):
+    """A wrong password on the proxy, a handler that leaves it."""
+    with p.real(USER, PASSWORD) as proxy:
+        connect_through(b, t, p.kind, proxy, user=USER, password='wrong')
+
+
+@both_protocols
+def not_listening(b, t, p):
+    """Nothing listens at the proxy's port: ProxyConnectionRefusedError."""
+    connect_through(b, t, p.kind, SimpleNamespace(host=LOOPBACK,
+                                                  port=proxy_servers.free_port()))
+
+
+@both_protocols
+def not_found(b, t, p):
+    """The proxy's host name does not resolve: ProxyNotFoundError."""
+    connect_through(b, t, p.kind, NOT_FOUND)
+
+
+def fake_proxy(b, t, p, behaviour, user=None, password=None, **kwargs):
+    """Connect through a fake proxy; record what it got."""
+    with p.fake(behaviour, **kwargs) as fake:
+        connect_through(b, t, p.kind, fake, user=user, password=password, port=9)
+        record_fake(t, fake)
+        t.value('proxy', 'received', [p.shown(r, 9) for r in fake.received])
+
+
+@both_protocols
+def garbage(b, t, p):
+    """The proxy answers in another protocol: ProxyProtocolError."""
+    fake_proxy(b, t, p, 'garbage')
+
+
+@both_protocols
+def closed_after_request(b, t, p):
+    """The proxy closes after reading the request: ProxyConnectionClosedError."""
+    fake_proxy(b, t, p, 'close-request')
+
+
+@both_protocols
+def password_rejected(b, t, p):
+    """A proxy that rejects every password: the signal, then error 12."""
+    fake_proxy(b, t, p, p.rejecting, USER, PASSWORD)
+
+
+@both_protocols
+def write_before_tunnel(b, t, p):
+    """Bytes written while connecting wait until the tunnel is up."""
+    server = listening_server(b, t)
+    port = server.server_port()
+    with p.fake('hold') as fake:
+        client = proxied_client(b, t, network_proxy(b, p.kind, fake.host, fake.port),
+                                fake.port)
+        t.call('client', 'connect_to_address(%s, port)' % LOOPBACK)
+        client.connect_to_address(LOOPBACK, port)
+        result(t, 'client', client, 'write', b'early\n')
+        b.run_until(lambda: fake.requested, TIMEOUT, 'the request')
+        b.settle(SETTLE)
+        record(t, 'client', client, 'state', 'bytes_to_write')
+        t.value('proxy', 'received during handshake',
+                [p.shown(r, port) for r in fake.received])
+        fake.release.set()
         peer = accept_through(b, t, server)
-        exchange(b, t, client, peer)
+        b.run_until(peer.can_read_line, TIMEOUT, 'the early line')
+        result(t, 'peer', peer, 'read_line_bytes')
+        record(t, 'client', client, 'state', 'bytes_to_write')
         finish(b, t, client, peer)
 
 
-@scenario
-def proxy_socks5_connect_by_name(b, t):
-    """SOCKS5 CONNECT to "localhost": the proxy resolves it, no hostFound."""
-    with proxy_servers.Microsocks() as proxy:
-        server, client = connect_through(b, t, 'Socks5Proxy', proxy, host='localhost')
-        peer = accept_through(b, t, server)
-        exchange(b, t, client, peer)
-        finish(b, t, client, peer)
-
+# -- SOCKS5 only --------------------------------------------------------------------
 
 @scenario
 def proxy_socks5_name_not_found(b, t):
@@ -317,144 +444,51 @@ def proxy_socks5_name_not_found(b, t):
 
 
 @scenario
-def proxy_socks5_destination_refused(b, t):
-    """The proxy cannot connect to the destination (a closed port)."""
-    with proxy_servers.Microsocks() as proxy:
-        connect_through(b, t, 'Socks5Proxy', proxy, port=proxy_servers.free_port())
-
-
-@scenario
-def proxy_socks5_password_on_proxy(b, t):
-    """User and password set on the proxy: no signal, connected."""
-    with proxy_servers.Microsocks(USER, PASSWORD) as proxy:
-        server, client = connect_through(b, t, 'Socks5Proxy', proxy, user=USER,
-                                         password=PASSWORD)
-        peer = accept_through(b, t, server)
-        exchange(b, t, client, peer)
-        finish(b, t, client, peer)
-
-
-@scenario
-def proxy_socks5_password_from_handler(b, t):
-    """No credentials on the proxy: the handler fills in the authenticator."""
-    with proxy_servers.Microsocks(USER, PASSWORD) as proxy:
-        server, client = connect_through(b, t, 'Socks5Proxy', proxy,
-                                         credentials=(USER, PASSWORD))
-        peer = accept_through(b, t, server)
-        exchange(b, t, client, peer)
-        finish(b, t, client, peer)
-
-
-@scenario
-def proxy_socks5_password_missing(b, t):
-    """No credentials anywhere: the signal, then ProxyAuthenticationRequiredError."""
-    with proxy_servers.Microsocks(USER, PASSWORD) as proxy:
-        connect_through(b, t, 'Socks5Proxy', proxy)
-
-
-@scenario
-def proxy_socks5_wrong_password(b, t):
-    """A wrong password on the proxy, a handler that leaves it: error 12."""
-    with proxy_servers.Microsocks(USER, PASSWORD) as proxy:
-        connect_through(b, t, 'Socks5Proxy', proxy, user=USER, password='wrong')
-
-
-@scenario
 def proxy_socks5_wrong_password_corrected(b, t):
     """A wrong password on the proxy, the handler gives the right one."""
     with proxy_servers.Microsocks(USER, PASSWORD) as proxy:
-        server, client = connect_through(b, t, 'Socks5Proxy', proxy, user=USER,
-                                         password='wrong', credentials=(USER, PASSWORD))
-        peer = accept_through(b, t, server)
-        exchange(b, t, client, peer)
-        finish(b, t, client, peer)
+        tunnel(b, t, 'Socks5Proxy', proxy, user=USER, password='wrong',
+               credentials=(USER, PASSWORD))
+
+
+def close_through_tunnel(b, t, closer):
+    """closer ("client" or "peer") writes a line and disconnects; the
+    other end gets the line, then the close."""
+    with proxy_servers.Microsocks() as proxy:
+        server, client = connect_through(b, t, 'Socks5Proxy', proxy)
+        ends = {'client': client, 'peer': accept_through(b, t, server)}
+        other = 'peer' if closer == 'client' else 'client'
+        result(t, closer, ends[closer], 'write', b'last words\n')
+        do(t, closer, ends[closer], 'disconnect_from_host')
+        until_unconnected(b, client, ends['peer'])
+        b.settle(SETTLE)
+        result(t, other, ends[other], 'read_all')
+        for label, sock in ends.items():
+            record(t, label, sock, 'state', 'error', 'error_string', 'bytes_to_write')
 
 
 @scenario
 def proxy_socks5_client_disconnects(b, t):
-    """disconnectFromHost through the tunnel: the peer sees the close."""
-    with proxy_servers.Microsocks() as proxy:
-        server, client = connect_through(b, t, 'Socks5Proxy', proxy)
-        peer = accept_through(b, t, server)
-        result(t, 'client', client, 'write', b'bye\n')
-        do(t, 'client', client, 'disconnect_from_host')
-        until_unconnected(b, client, peer)
-        b.settle(SETTLE)
-        result(t, 'peer', peer, 'read_all')
-        record(t, 'client', client, 'state', 'error', 'bytes_to_write')
-        record(t, 'peer', peer, 'state', 'error')
+    """disconnectFromHost with a line queued: the peer gets it, then the close."""
+    close_through_tunnel(b, t, 'client')
 
 
 @scenario
 def proxy_socks5_peer_closes(b, t):
-    """The destination closes: the client gets the bytes, then the close."""
-    with proxy_servers.Microsocks() as proxy:
-        server, client = connect_through(b, t, 'Socks5Proxy', proxy)
-        peer = accept_through(b, t, server)
-        result(t, 'peer', peer, 'write', b'last words\n')
-        do(t, 'peer', peer, 'disconnect_from_host')
-        until_unconnected(b, client, peer)
-        b.settle(SETTLE)
-        result(t, 'client', client, 'read_all')
-        record(t, 'client', client, 'state', 'error', 'error_string')
-
-
-# -- SOCKS5 faults (fake proxies and missing ones) ----------------------------------
-
-@scenario
-def proxy_socks5_not_listening(b, t):
-    """Nothing listens at the proxy's port: ProxyConnectionRefusedError."""
-    class Closed:  # pylint: disable=too-few-public-methods
-        host = LOOPBACK
-        port = proxy_servers.free_port()
-    connect_through(b, t, 'Socks5Proxy', Closed)
-
-
-@scenario
-def proxy_socks5_not_found(b, t):
-    """The proxy's host name does not resolve: ProxyNotFoundError."""
-    class Missing:  # pylint: disable=too-few-public-methods
-        host = 'proxy.' + MISSING_HOST
-        port = 1080
-    connect_through(b, t, 'Socks5Proxy', Missing)
-
-
-def fake_socks5(b, t, behaviour, user=None, password=None, reply=None):
-    kwargs = {} if reply is None else {'reply': reply}
-    with proxy_servers.FakeSocks5(behaviour, **kwargs) as fake:
-        connect_through(b, t, 'Socks5Proxy', fake, user=user, password=password, port=9)
-        record_fake(t, fake)
-        t.value('proxy', 'received', [socks5_masked(r) for r in fake.received])
-
-
-@scenario
-def proxy_socks5_garbage(b, t):
-    """The proxy answers the greeting with HTTP: ProxyProtocolError."""
-    fake_socks5(b, t, 'garbage')
+    """The destination closes: the client gets the line, then the close."""
+    close_through_tunnel(b, t, 'peer')
 
 
 @scenario
 def proxy_socks5_closed_after_greeting(b, t):
     """The proxy closes after the greeting: ProxyConnectionClosedError."""
-    fake_socks5(b, t, 'close-greeting')
-
-
-@scenario
-def proxy_socks5_closed_after_request(b, t):
-    """The proxy closes after the CONNECT request: ProxyConnectionClosedError."""
-    fake_socks5(b, t, 'close-request')
+    fake_proxy(b, t, PROTOCOLS['socks5'], 'close-greeting')
 
 
 @scenario
 def proxy_socks5_no_acceptable_method(b, t):
     """The proxy accepts none of the methods offered (0xFF)."""
-    fake_socks5(b, t, 'no-method', USER, PASSWORD)
-
-
-@scenario
-def proxy_socks5_password_rejected(b, t):
-    """The proxy rejects every password (RFC 1929 status 1)."""
-    fake_socks5(b, t, 'bad-password', USER, PASSWORD)
+    fake_proxy(b, t, PROTOCOLS['socks5'], 'no-method', USER, PASSWORD)
 
 
 @scenario
@@ -486,36 +520,19 @@ def proxy_socks5_handshake_bytes(b, t):
             t.value('proxy', 'received', [socks5_masked(r) for r in fake.received])
 
 
-@scenario
-def proxy_socks5_write_before_tunnel(b, t):
-    """Bytes written while connecting wait until the tunnel is up."""
-    server = listening_server(b, t)
-    with proxy_servers.FakeSocks5('hold') as fake:
-        client = proxied_client(b, t, network_proxy(b, 'Socks5Proxy', fake.host, fake.port),
-                                fake.port)
-        t.call('client', 'connect_to_address(%s, port)' % LOOPBACK)
-        client.connect_to_address(LOOPBACK, server.server_port())
-        result(t, 'client', client, 'write', b'early\n')
-        b.run_until(lambda: fake.requested, TIMEOUT, 'the CONNECT request')
-        b.settle(SETTLE)
-        record(t, 'client', client, 'state', 'bytes_to_write')
-        t.value('proxy', 'received during handshake',
-                [socks5_masked(r) for r in fake.received])
-        fake.release.set()
-        peer = accept_through(b, t, server)
-        b.run_until(peer.can_read_line, TIMEOUT, 'the early line')
-        result(t, 'peer', peer, 'read_line_bytes')
-        record(t, 'client', client, 'state', 'bytes_to_write')
-        finish(b, t, client, peer)
+def silent_proxy_client(b, t, fake):
+    """A client connecting through the silent fake proxy."""
+    client = proxied_client(b, t, network_proxy(b, 'Socks5Proxy', fake.host, fake.port),
+                            fake.port)
+    client.connect_to_address(LOOPBACK, 9)
+    return client
 
 
 @scenario
 def proxy_socks5_never_answers(b, t):
     """A proxy that accepts and never answers: how long Qt waits, what it says."""
     with proxy_servers.FakeSocks5('silent') as fake:
-        proxy = network_proxy(b, 'Socks5Proxy', fake.host, fake.port)
-        client = proxied_client(b, t, proxy, fake.port)
-        client.connect_to_address(LOOPBACK, 9)
+        client = silent_proxy_client(b, t, fake)
         b.settle(1000)
         record(t, 'client', client, 'state')
         until_settled(b, client, NEVER_ANSWERS_S * 1000)
@@ -530,42 +547,13 @@ proxy_socks5_never_answers.side_timeout_s = 2 * NEVER_ANSWERS_S
 def proxy_socks5_wait_for_connected_silent(b, t):
     """waitForConnected(500) on a proxy that never answers."""
     with proxy_servers.FakeSocks5('silent') as fake:
-        proxy = network_proxy(b, 'Socks5Proxy', fake.host, fake.port)
-        client = proxied_client(b, t, proxy, fake.port)
-        client.connect_to_address(LOOPBACK, 9)
+        client = silent_proxy_client(b, t, fake)
         result(t, 'client', client, 'wait_for_connected', 500)
         record(t, 'client', client, 'state', 'error', 'error_string')
         b.settle(SETTLE)
 
 
-# -- HTTP CONNECT through tinyproxy ---------------------------------------------------
-
-@scenario
-def proxy_http_connect_by_address(b, t):
-    """HTTP CONNECT to an IPv4 address; a line each way."""
-    with proxy_servers.Tinyproxy() as proxy:
-        server, client = connect_through(b, t, 'HttpProxy', proxy)
-        peer = accept_through(b, t, server)
-        exchange(b, t, client, peer)
-        finish(b, t, client, peer)
-
-
-@scenario
-def proxy_http_connect_by_name(b, t):
-    """HTTP CONNECT to "localhost": the proxy resolves it."""
-    with proxy_servers.Tinyproxy() as proxy:
-        server, client = connect_through(b, t, 'HttpProxy', proxy, host='localhost')
-        peer = accept_through(b, t, server)
-        exchange(b, t, client, peer)
-        finish(b, t, client, peer)
-
-
-@scenario
-def proxy_http_destination_refused(b, t):
-    """tinyproxy cannot reach the destination (a closed port)."""
-    with proxy_servers.Tinyproxy() as proxy:
-        connect_through(b, t, 'HttpProxy', proxy, port=proxy_servers.free_port())
-
+# -- HTTP only ----------------------------------------------------------------------
 
 @scenario
 def proxy_http_port_not_allowed(b, t):
@@ -575,87 +563,10 @@ def proxy_http_port_not_allowed(b, t):
 
 
 @scenario
-def proxy_http_password_on_proxy(b, t):
-    """Basic credentials set on the proxy: connected, no signal."""
-    with proxy_servers.Tinyproxy(USER, PASSWORD) as proxy:
-        server, client = connect_through(b, t, 'HttpProxy', proxy, user=USER,
-                                         password=PASSWORD)
-        peer = accept_through(b, t, server)
-        exchange(b, t, client, peer)
-        finish(b, t, client, peer)
-
-
-@scenario
-def proxy_http_407_handler(b, t):
-    """407: the handler gets the realm and fills in the authenticator."""
-    with proxy_servers.Tinyproxy(USER, PASSWORD) as proxy:
-        server, client = connect_through(b, t, 'HttpProxy', proxy,
-                                         credentials=(USER, PASSWORD))
-        peer = accept_through(b, t, server)
-        exchange(b, t, client, peer)
-        finish(b, t, client, peer)
-
-
-@scenario
-def proxy_http_407_no_credentials(b, t):
-    """407 and nothing to answer it with: ProxyAuthenticationRequiredError."""
-    with proxy_servers.Tinyproxy(USER, PASSWORD) as proxy:
-        connect_through(b, t, 'HttpProxy', proxy)
-
-
-@scenario
-def proxy_http_wrong_password(b, t):
-    """tinyproxy answers a wrong password with another 407."""
-    with proxy_servers.Tinyproxy(USER, PASSWORD) as proxy:
-        connect_through(b, t, 'HttpProxy', proxy, user=USER, password='wrong')
-
-
-@scenario
-def proxy_http_not_listening(b, t):
-    """Nothing listens at the HTTP proxy's port."""
-    class Closed:  # pylint: disable=too-few-public-methods
-        host = LOOPBACK
-        port = proxy_servers.free_port()
-    connect_through(b, t, 'HttpProxy', Closed)
-
-
-@scenario
-def proxy_http_not_found(b, t):
-    """The HTTP proxy's host name does not resolve."""
-    class Missing:  # pylint: disable=too-few-public-methods
-        host = 'proxy.' + MISSING_HOST
-        port = 3128
-    connect_through(b, t, 'HttpProxy', Missing)
-
-
-def fake_http(b, t, behaviour, user=None, password=None, **kwargs):
-    with proxy_servers.FakeHttpProxy(behaviour, **kwargs) as fake:
-        connect_through(b, t, 'HttpProxy', fake, user=user, password=password, port=9)
-        record_fake(t, fake)
-
-
-@scenario
-def proxy_http_garbage(b, t):
-    """The proxy answers CONNECT with something that is not HTTP."""
-    fake_http(b, t, 'garbage')
-
-
-@scenario
-def proxy_http_closed_mid_request(b, t):
-    """The proxy closes after reading the request."""
-    fake_http(b, t, 'close-request')
-
-
-@scenario
-def proxy_http_password_rejected(b, t):
-    """A proxy that answers 407 to any password: signal, then error 12."""
-    fake_http(b, t, 'require-auth', USER, PASSWORD)
-
-
-@scenario
 def proxy_http_unknown_scheme(b, t):
     """407 with an authentication scheme Qt does not know."""
-    fake_http(b, t, 'require-auth', USER, PASSWORD, challenge='Bogus realm="x"')
+    fake_proxy(b, t, PROTOCOLS['http'], 'require-auth', USER, PASSWORD,
+               challenge='Bogus realm="x"')
 
 
 @scenario
@@ -671,36 +582,6 @@ def proxy_http_status_codes(b, t):
             client.connect_to_address(LOOPBACK, 9)
             until_settled(b, client)
             record(t, label, client, 'state', 'error', 'error_string')
-
-
-@scenario
-def proxy_http_request_bytes(b, t):
-    """The CONNECT requests sent: first without credentials, then with Basic."""
-    with proxy_servers.FakeHttpProxy('require-auth') as fake:
-        connect_through(b, t, 'HttpProxy', fake, user=USER, password=PASSWORD, port=9)
-        t.value('proxy', 'received', [http_masked(r, 9) for r in fake.received])
-
-
-@scenario
-def proxy_http_write_before_tunnel(b, t):
-    """Bytes written while the CONNECT is pending wait for the 200."""
-    server = listening_server(b, t)
-    port = server.server_port()
-    with proxy_servers.FakeHttpProxy('hold') as fake:
-        client = proxied_client(b, t, network_proxy(b, 'HttpProxy', fake.host, fake.port),
-                                fake.port)
-        client.connect_to_address(LOOPBACK, port)
-        result(t, 'client', client, 'write', b'early\n')
-        b.run_until(lambda: fake.requested, TIMEOUT, 'the CONNECT request')
-        b.settle(SETTLE)
-        record(t, 'client', client, 'state', 'bytes_to_write')
-        t.value('proxy', 'received during handshake',
-                [http_masked(r, port) for r in fake.received])
-        fake.release.set()
-        peer = accept_through(b, t, server)
-        b.run_until(peer.can_read_line, TIMEOUT, 'the early line')
-        result(t, 'peer', peer, 'read_line_bytes')
-        finish(b, t, client, peer)
 
 
 # -- the application proxy ------------------------------------------------------------
@@ -750,16 +631,22 @@ def record_server(t, server):
     t.value('server', 'server_port set', server.server_port() > 0)
 
 
+def proxied_server(b, t, proxy, address):
+    """A traced server with a SOCKS5 proxy, listening on address, port 0."""
+    server = b.tcp_server()
+    server.trace_signals(t, 'server')
+    set_proxy(b, server, network_proxy(b, 'Socks5Proxy', proxy.host, proxy.port))
+    result(t, 'server', server, 'listen', address, 0)
+    record(t, 'server', server, 'server_address')
+    record_server(t, server)
+    return server
+
+
 @scenario
 def proxy_server_loopback_ignores_proxy(b, t):
     """QTcpServer with a SOCKS5 proxy listening on 127.0.0.1: directly."""
     with proxy_servers.Danted() as proxy:
-        server = b.tcp_server()
-        server.trace_signals(t, 'server')
-        set_proxy(b, server, network_proxy(b, 'Socks5Proxy', proxy.host, proxy.port))
-        result(t, 'server', server, 'listen', LOOPBACK, 0)
-        record(t, 'server', server, 'server_address')
-        record_server(t, server)
+        server = proxied_server(b, t, proxy, LOOPBACK)
         client = b.tcp_socket()
         client.trace_signals(t, 'client')
         client.connect_to_address(LOOPBACK, server.server_port())
@@ -773,12 +660,7 @@ def proxy_server_socks5_bind(b, t):
     """QTcpServer with a SOCKS5 proxy listening on Any: BIND through danted."""
     import socket  # pylint: disable=import-outside-toplevel
     with proxy_servers.Danted() as proxy:
-        server = b.tcp_server()
-        server.trace_signals(t, 'server')
-        set_proxy(b, server, network_proxy(b, 'Socks5Proxy', proxy.host, proxy.port))
-        result(t, 'server', server, 'listen', None, 0)
-        record(t, 'server', server, 'server_address')
-        record_server(t, server)
+        server = proxied_server(b, t, proxy, None)
         b.settle(300)
         record(t, 'server', server, 'is_listening')
         address = server.server_address()

@@ -33,13 +33,10 @@ class EchoServer:
                 return
             with conn:
                 conn.settimeout(TIMEOUT_S)
-                data = b''
-                while not data.endswith(b'\n'):
-                    chunk = conn.recv(100)
-                    if not chunk:
-                        break
-                    data += chunk
-                conn.sendall(data)
+                try:
+                    conn.sendall(proxy_servers.FakeProxy.recv_until(conn, bytearray(), b'\n'))
+                except OSError:
+                    pass
 
     def close(self):
         self.listener.close()
@@ -96,12 +93,10 @@ def http_connect(proxy, port, authorization=None):
     if authorization:
         request += 'Proxy-Authorization: %s\r\n' % authorization
     sock.sendall((request + '\r\n').encode())
-    head = b''
-    while not head.endswith(b'\r\n\r\n'):
-        chunk = sock.recv(1)
-        if not chunk:
-            break
-        head += chunk
+    try:
+        head = proxy_servers.FakeProxy.recv_until(sock, bytearray(), b'\r\n\r\n')
+    except OSError:
+        head = b''
     status = head.split(b'\r\n')[0].decode()
     if ' 200 ' not in status:
         sock.close()
