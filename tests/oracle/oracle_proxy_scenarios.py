@@ -36,6 +36,10 @@ What Qt 6.4.2 does (PyQt6), as these scenarios record it:
 | bytes written while connecting | buffered (bytesToWrite), sent once the tunnel is up: the proxy sees none of them during the handshake |
 | QTcpServer with a SOCKS5 proxy | listen on a loopback address ignores the proxy; listen on Any sends BIND (serverAddress/Port are the proxy's) |
 | QUdpSocket with a SOCKS5 proxy | bind through UDP ASSOCIATE: BoundState, localAddress null, localPort 0; datagrams flow through the proxy |
+| QTcpServer with an HTTP proxy, listen on Any | listen fails: UnsupportedSocketOperationError "Operation on socket is not supported" |
+| QUdpSocket with an HTTP proxy | bind fails: UnsupportedSocketOperationError, no signal |
+| QTcpSocket with an HttpCachingProxy | errorOccurred(UnsupportedSocketOperationError) inside connectToHost, no stateChanged |
+| QSslSocket through SOCKS5 or HTTP to "localhost" | verified against "localhost"; as a direct encrypted connect but without hostFound; disconnectFromHost emits stateChanged(ClosingState) twice |
 
 Scenarios in PENDING wait for qsock's proxy support (issue 13): their
 qsock side is allowed to fail until the lead empties the set; see
@@ -52,6 +56,7 @@ from oracle_scenarios import (LOOPBACK, MISSING_HOST, SETTLE, TIMEOUT, accept, d
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import proxy_servers  # noqa: E402  pylint: disable=wrong-import-position
+import oracle_ssl_scenarios  # noqa: E402  pylint: disable=wrong-import-position
 
 PROXY_TYPE = {0: 'DefaultProxy', 1: 'Socks5Proxy', 2: 'NoProxy', 3: 'HttpProxy',
               4: 'HttpCachingProxy', 5: 'FtpCachingProxy'}
@@ -713,6 +718,55 @@ def proxy_udp_socks5_associate(b, t):
         record(t, 'udp', udp, 'state', 'error')
         do(t, 'udp', udp, 'close')
         b.settle(SETTLE)
+
+
+
+@scenario
+def proxy_server_http_listens_directly(b, t):
+    """QTcpServer with an HTTP proxy (no ListeningCapability) listens itself."""
+    with proxy_servers.Tinyproxy() as proxy:
+        server = b.tcp_server()
+        server.trace_signals(t, 'server')
+        set_proxy(b, server, network_proxy(b, 'HttpProxy', proxy.host, proxy.port))
+        result(t, 'server', server, 'listen', None, 0)
+        record(t, 'server', server, 'server_address')
+        record_server(t, server)
+
+
+@scenario
+def proxy_unsupported_types(b, t):
+    """An HTTP proxy on a UDP socket, a caching proxy on a TCP socket."""
+    with proxy_servers.Tinyproxy() as proxy:
+        udp = b.udp_socket()
+        udp.trace_signals(t, 'udp')
+        set_proxy(b, udp, network_proxy(b, 'HttpProxy', proxy.host, proxy.port))
+        result(t, 'udp', udp, 'bind', LOOPBACK, 0)
+        record(t, 'udp', udp, 'state', 'error', 'error_string')
+        client = proxied_client(b, t, network_proxy(b, 'HttpCachingProxy', proxy.host,
+                                                    proxy.port), proxy.port)
+        t.call('client', 'connect_to_address(%s, 9)' % LOOPBACK)
+        client.connect_to_address(LOOPBACK, 9)
+        until_settled(b, client)
+        record(t, 'client', client, 'state', 'error', 'error_string')
+
+
+# -- TLS through a proxy ----------------------------------------------------------------
+
+@both_protocols
+def tls(b, t, p):
+    """connect_to_host_encrypted("localhost") through the proxy: the
+    certificate is checked against the destination's name."""
+    port = oracle_ssl_scenarios.s_server('server')
+    with p.real() as proxy:
+        client = oracle_ssl_scenarios.ssl_socket(b, t)
+        trace_authentication(b, t, 'client', client, proxy.port)
+        set_proxy(b, client, network_proxy(b, p.kind, proxy.host, proxy.port))
+        t.call('client', 'connect_to_host_encrypted(localhost, port)')
+        client.connect_encrypted('localhost', port)
+        oracle_ssl_scenarios.until_encrypted_or_unconnected(b, client)
+        oracle_ssl_scenarios.record_tls(t, 'client', client)
+        record(t, 'client', client, 'peer_name', 'peer_address')
+        oracle_ssl_scenarios.close_encrypted(b, t, client)
 
 
 PENDING.update(name for name in SCENARIOS if name.startswith('proxy_'))
