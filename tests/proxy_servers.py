@@ -178,16 +178,19 @@ class Microsocks(RealServer):
 
 class Danted(RealServer):
     """dante-server: SOCKS5 without authentication, CONNECT, BIND and UDP
-    ASSOCIATE from and to loopback."""
+    ASSOCIATE from and to loopback. Its own connections, the ports it
+    binds and its UDP relay use EXTERNAL, another loopback address than
+    the clients', so that a test sees what went through the proxy."""
 
     PROGRAM = 'danted'
+    EXTERNAL = '127.0.0.2'
 
     def command(self, folder, port):
         conf = os.path.join(folder, 'danted.conf')
         lines = [
             'logoutput: stderr',
             'internal: %s port = %d' % (LOOPBACK, port),
-            'external: %s' % LOOPBACK,
+            'external: %s' % self.EXTERNAL,
             'clientmethod: none',
             'socksmethod: none',
             'client pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }',

@@ -707,7 +707,7 @@ def proxy_udp_socks5_associate(b, t):
                 udp.write_datagram(b'ping', LOOPBACK, echo.getsockname()[1]))
         data, sender = echo.recvfrom(100)
         t.value('echo', 'received', data)
-        t.value('echo', 'from the proxy', sender[0] == LOOPBACK)
+        t.value('echo', 'from the proxy', sender[0] == proxy_servers.Danted.EXTERNAL)
         ready = []
         udp.on('readyRead', lambda: ready.append(True))
         echo.sendto(b'pong', sender)

@@ -23,14 +23,16 @@ class EchoServer:
     def __init__(self):
         self.listener = socket.create_server((proxy_servers.LOOPBACK, 0))
         self.port = self.listener.getsockname()[1]
+        self.peers = []     # the address of each client
         threading.Thread(target=self._serve, daemon=True).start()
 
     def _serve(self):
         while True:
             try:
-                conn, _ = self.listener.accept()
+                conn, peer = self.listener.accept()
             except OSError:
                 return
+            self.peers.append(peer[0])
             with conn:
                 conn.settimeout(TIMEOUT_S)
                 try:
@@ -133,6 +135,7 @@ class ProxyServerTest(unittest.TestCase):
     def test_danted(self):
         with proxy_servers.Danted() as proxy:
             self.assert_tunnel(socks5_connect(proxy, self.echo.port))
+            self.assertEqual(self.echo.peers[-1], proxy_servers.Danted.EXTERNAL)
             self.assertEqual(socks5_connect(proxy, proxy_servers.free_port()), 'reply 5')
 
     def test_tinyproxy(self):
