@@ -19,7 +19,10 @@ What Qt 6.4.2 does (PyQt6), as these scenarios record it:
 | SOCKS5 password needed, none given | proxyAuthenticationRequired (null authenticator), then ProxyAuthenticationRequiredError "Proxy authentication failed"; a handler that fills the authenticator makes Qt connect again and succeed |
 | SOCKS5 password rejected | proxyAuthenticationRequired (the proxy carries the rejected user and password), then error 12 unless the handler gives new ones |
 | SOCKS5 no acceptable method (0xFF) | as a rejected password: signal, then error 12 |
-| SOCKS5 reply 1/2/3/4/5/6/7/8 | NetworkError "General SOCKSv5 server failure" / SocketAccessError "Connection not allowed by SOCKSv5 server" / NetworkError "Network unreachable" / HostNotFoundError "Host not found" / ConnectionRefusedError "Connection refused" / NetworkError "TTL expired" / UnsupportedSocketOperationError "SOCKSv5 command not supported" / UnsupportedSocketOperationError "Address type not supported" |
+| SOCKS5 reply 1/2/3/4/5/6/7/8 to an address (Qt connects to the proxy twice) | NetworkError "General SOCKSv5 server failure" / SocketAccessError "Connection not allowed by SOCKSv5 server" / NetworkError "Network unreachable" / HostNotFoundError "Host not found" / ConnectionRefusedError "Connection refused" / NetworkError "TTL expired" / UnsupportedSocketOperationError "SOCKSv5 command not supported" / UnsupportedSocketOperationError "Address type not supported" |
+| SOCKS5 failure reply (1 or 5) to a host name | HostNotFoundError "Host not found", one connection |
+| SOCKS5 tunnel closed by the destination | RemoteHostClosedError with Qt's text "Remote host closed connection###" (sic) |
+| HTTP 407 forever, a handler that always fills in the authenticator | Qt connects again after each 407 and emits the signal each time, without end (hundreds of times a second): not a scenario |
 | SOCKS5 garbage reply | ProxyProtocolError "SOCKS version 5 protocol error" |
 | SOCKS5 proxy closes mid-handshake | ProxyConnectionClosedError "Connection to proxy closed prematurely" |
 | SOCKS5 proxy not listening / not found | ProxyConnectionRefusedError "Connection to proxy refused" / ProxyNotFoundError "Proxy host not found" |
@@ -498,13 +501,15 @@ def proxy_socks5_no_acceptable_method(b, t):
 
 @scenario
 def proxy_socks5_reply_codes(b, t):
-    """Each SOCKS5 failure reply (1 to 8) and the error it gives."""
-    for code in range(1, 9):
+    """Each SOCKS5 failure reply (1 to 8) and the error it gives, to an
+    address; replies 1 and 5 to a name too."""
+    cases = [(code, LOOPBACK) for code in range(1, 9)] + [(1, FAKE_NAME), (5, FAKE_NAME)]
+    for code, host in cases:
         with proxy_servers.FakeSocks5('refuse', reply=code) as fake:
             proxy = network_proxy(b, 'Socks5Proxy', fake.host, fake.port)
-            label = 'reply %d' % code
+            label = 'reply %d to %s' % (code, host)
             client = proxied_client(b, t, proxy, fake.port, label=label)
-            client.connect_to_address(LOOPBACK, 9)
+            client.connect_to_host(host, 9)
             until_settled(b, client)
             record(t, label, client, 'state', 'error', 'error_string')
             t.value(label, 'proxy connections', fake.connections)
