@@ -45,6 +45,7 @@ LOOPBACK = '127.0.0.1'
 READY_TIMEOUT_S = 10
 POLL_S = 0.02
 PORT_ATTEMPTS = 3      # a free port may be taken between the probe and the bind
+HOLD_S = 150           # the longest a fake proxy stays silent: beyond Qt's 60 s
 
 
 class ServerUnavailable(unittest.SkipTest):
@@ -289,7 +290,7 @@ class FakeProxy:
             threading.Thread(target=self._serve_one, args=(conn, log), daemon=True).start()
 
     def _serve_one(self, conn, log):
-        conn.settimeout(READY_TIMEOUT_S * 6)
+        conn.settimeout(HOLD_S)
         try:
             self.serve(conn, log)
         except OSError:
@@ -323,8 +324,8 @@ class FakeProxy:
         return data
 
     def hold(self):
-        """Wait (bounded) until the test calls release.set()."""
-        self.release.wait(READY_TIMEOUT_S * 6)
+        """Wait (bounded) until the test calls release.set() or closes."""
+        self.release.wait(HOLD_S)
 
     def relay(self, conn, log, destination):
         """Become a tunnel to destination (host, port) until either side closes."""
