@@ -72,6 +72,7 @@ PASSWORD = 's3cret'
 FAKE_NAME = 'destination.qsock.test'    # only the fake proxies resolve it
 NEVER_ANSWERS_S = 75        # Qt gives up on a silent proxy after 2 x 30 s
 NOT_FOUND = SimpleNamespace(host='proxy.' + MISSING_HOST, port=1080)
+NO_HANDLER = ('no', 'handler')  # credentials: no proxyAuthenticationRequired handler
 
 # Scenarios whose qsock side may fail until qsock implements proxies
 # (issue 13); the lead empties this set once proxy-core is merged. Filled
@@ -169,10 +170,12 @@ def trace_authentication(b, t, label, wrapper, server_port, credentials=None):
 # -- scenario helpers ------------------------------------------------------------
 
 def proxied_client(b, t, proxy, proxy_port, label='client', credentials=None):
-    """A traced client socket with proxy set (None: left at DefaultProxy)."""
+    """A traced client socket with proxy set (None: left at DefaultProxy);
+    its authentication handler fills in credentials (NO_HANDLER: none)."""
     client = b.tcp_socket()
     client.trace_signals(t, label)
-    trace_authentication(b, t, label, client, proxy_port, credentials)
+    if credentials is not NO_HANDLER:
+        trace_authentication(b, t, label, client, proxy_port, credentials)
     if proxy is not None:
         set_proxy(b, client, proxy)
     return client
@@ -198,7 +201,7 @@ def record_proxied(t, label, sock, destination_port):
 
 
 def connect_through(b, t, kind, proxy_server, host=LOOPBACK, port=None, user=None,
-                    password=None, credentials=None, by_name=False):
+                    password=None, credentials=None):
     """Listen (unless port is given), connect through proxy_server with a
     proxy of type kind, run to the end of the connect; (server, client)."""
     server = None
@@ -207,7 +210,7 @@ def connect_through(b, t, kind, proxy_server, host=LOOPBACK, port=None, user=Non
         port = server.server_port()
     proxy = network_proxy(b, kind, proxy_server.host, proxy_server.port, user, password)
     client = proxied_client(b, t, proxy, proxy_server.port, credentials=credentials)
-    if by_name or host != LOOPBACK:
+    if host != LOOPBACK:
         t.call('client', 'connect_to_host(%s, port)' % host)
         client.connect_to_host(host, port)
     else:
@@ -370,6 +373,13 @@ def password_missing(b, t, p):
     """No credentials anywhere: the signal, then the error."""
     with p.real(USER, PASSWORD) as proxy:
         connect_through(b, t, p.kind, proxy)
+
+
+@both_protocols
+def password_no_handler(b, t, p):
+    """No credentials and no handler connected: the error."""
+    with p.real(USER, PASSWORD) as proxy:
+        connect_through(b, t, p.kind, proxy, credentials=NO_HANDLER)
 
 
 @both_protocols
