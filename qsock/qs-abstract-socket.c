@@ -28,6 +28,10 @@
 #include "qs-abstract-socket-private.h"
 #include "qs-enum-types.h"
 #include "qs-io-device-private.h"
+#include "qs-marshal.h"
+#include "qs-network-proxy-private.h"
+#include "qs-proxy-handshake.h"
+#include "qs-ring-buffer.h"
 #include "qs-socket-engine.h"
 #include "qs-stream-pump.h"
 
@@ -80,6 +84,11 @@
  * long. */
 #define QS_ATTEMPT_DELAY_MS 250
 
+/* How long Qt 6.4 (measured with PyQt6 6.4.2) waits for a proxy that
+ * accepted the connection but never finishes its handshake: then the
+ * connect fails with SOCKET_TIMEOUT_ERROR, "Connection timed out". */
+#define QS_PROXY_HANDSHAKE_TIMEOUT_MS 60000
+
 /* One connection attempt of a happy-eyeballs race. */
 typedef struct
 {
@@ -120,6 +129,14 @@ typedef struct
   GSource               *attempt_timer;      /* (owned) (nullable): the Connection Attempt Delay */
   QsAsyncOp              connect_op;         /* connect_to_host_async */
 
+  QsNetworkProxy        *proxy;              /* (owned) (nullable): set_proxy(); NULL = DEFAULT_PROXY */
+  QsNetworkProxy        *connect_proxy;      /* (owned) (nullable): the proxy of the connect under way */
+  QsProxyHandshake      *handshake;          /* (owned) (nullable): set while connecting through a proxy */
+  GInetAddress          *tunnel_peer;        /* (owned) (nullable): the destination's address, through a proxy */
+  GInetAddress          *tunnel_local;       /* (owned) (nullable): the local address a proxy reports */
+  guint16                tunnel_local_port;
+  guint                  connect_serial;     /* bumped by each connect_to_host */
+
   gint64                 read_buffer_size;
   QsPauseModes           pause_mode;
   char                  *protocol_tag;       /* (owned) (nullable) */
@@ -132,6 +149,8 @@ typedef struct
   guint                  pending_data : 1;   /* UDP: ready-read announced, nothing read since (Qt's hasPendingData) */
   guint                  happy_eyeballs : 1;
   guint                  race : 1;           /* happy_eyeballs when connect_to_host was called */
+  guint                  tunneling : 1;      /* connected to the proxy, the handshake runs */
+  guint                  tunneled : 1;       /* the connection goes through a proxy's tunnel */
 } QsAbstractSocketPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (QsAbstractSocket, qs_abstract_socket, QS_TYPE_IO_DEVICE)
@@ -150,6 +169,7 @@ enum {
   PROP_PAUSE_MODE,
   PROP_PROTOCOL_TAG,
   PROP_HAPPY_EYEBALLS,
+  PROP_PROXY,
   N_PROPS
 };
 
@@ -159,6 +179,7 @@ enum {
   SIGNAL_DISCONNECTED,
   SIGNAL_STATE_CHANGED,
   SIGNAL_ERROR_OCCURRED,
+  SIGNAL_PROXY_AUTHENTICATION_REQUIRED,
   N_SIGNALS
 };
 
@@ -180,6 +201,10 @@ G_DEFINE_QUARK (qs-socket-error-quark, qs_socket_error)
 static void connect_to_next_address (QsAbstractSocket *self);
 static void race_next_address (QsAbstractSocket *self);
 static void on_engine_ready (GIOCondition condition, gpointer user_data);
+static void connect_to_proxy (QsAbstractSocket *self);
+static void tunnel_step (QsAbstractSocket *self, QsProxyStep step);
+static void start_connect_timer (QsAbstractSocket *self, guint timeout_ms);
+static void fail_connect_with (QsAbstractSocket *self, QsSocketError error, const char *message);
 
 static inline QsAbstractSocketPrivate *
 get_priv (QsAbstractSocket *self)
@@ -338,8 +363,25 @@ fetch_endpoints (QsAbstractSocket *self)
   g_autoptr(GInetAddress) peer = NULL;
   guint16 local_port = 0, peer_port = 0;
 
-  _qs_socket_engine_get_address (priv->engine, FALSE, &local, &local_port);
-  _qs_socket_engine_get_address (priv->engine, TRUE, &peer, &peer_port);
+  if (priv->tunneled)
+    {
+      /* Through a proxy: the destination, and the local end the proxy
+       * reported (SOCKS5) or the one of the connection to it (HTTP). */
+      peer = priv->tunnel_peer ? g_object_ref (priv->tunnel_peer) : NULL;
+      peer_port = priv->port;
+      if (priv->tunnel_local)
+        {
+          local = g_object_ref (priv->tunnel_local);
+          local_port = priv->tunnel_local_port;
+        }
+      else
+        _qs_socket_engine_get_address (priv->engine, FALSE, &local, &local_port);
+    }
+  else
+    {
+      _qs_socket_engine_get_address (priv->engine, FALSE, &local, &local_port);
+      _qs_socket_engine_get_address (priv->engine, TRUE, &peer, &peer_port);
+    }
   store_port (self, &priv->local_port, local_port, PROP_LOCAL_PORT);
   store_port (self, &priv->peer_port, peer_port, PROP_PEER_PORT);
   store_address (self, &priv->local_address, local, PROP_LOCAL_ADDRESS);
@@ -408,6 +450,17 @@ free_engine (QsAbstractSocket *self)
   priv->pending_data = FALSE;
 }
 
+/* Drops the proxy handshake under way, if any. */
+static void
+stop_proxy (QsAbstractSocket *self)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  g_clear_pointer (&priv->handshake, _qs_proxy_handshake_free);
+  g_clear_pointer (&priv->connect_proxy, qs_network_proxy_unref);
+  priv->tunneling = FALSE;
+}
+
 /* Qt's resetSocketLayer(): drops the engine, the lookup and the timer. */
 static void
 reset_socket_layer (QsAbstractSocket *self)
@@ -417,6 +470,7 @@ reset_socket_layer (QsAbstractSocket *self)
   cancel_lookup (self);
   stop_connect_timer (self);
   stop_race (self);
+  stop_proxy (self);
   if (priv->engine)
     {
       free_engine (self);
@@ -488,12 +542,32 @@ complete_connect (QsAbstractSocket *self)
   g_object_unref (task);
 }
 
+/* The connection to the proxy is up: the handshake starts, and the
+ * socket stays CONNECTING until the tunnel is. The connect timer now
+ * limits the handshake. Callers hold a reference. */
+static void
+begin_tunnel (QsAbstractSocket *self)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  priv->tunneling = TRUE;
+  g_queue_clear_full (&priv->addresses, g_object_unref);
+  start_connect_timer (self, QS_PROXY_HANDSHAKE_TIMEOUT_MS);
+  _qs_proxy_handshake_begin (priv->handshake);
+  tunnel_step (self, _qs_proxy_handshake_step (priv->handshake, priv->engine));
+}
+
 /* Qt's fetchConnectionParameters(): the connection is up. */
 static void
 connection_established (QsAbstractSocket *self)
 {
   QsAbstractSocketPrivate *priv = get_priv (self);
 
+  if (priv->handshake && !priv->tunneling)
+    {
+      begin_tunnel (self);
+      return;
+    }
   stop_connect_timer (self);
   g_queue_clear_full (&priv->addresses, g_object_unref);
   store_peer_name (self, priv->host_name);
@@ -539,6 +613,11 @@ test_connection (QsAbstractSocket *self)
   QsAbstractSocketPrivate *priv = get_priv (self);
   int error_number;
 
+  if (priv->tunneling)
+    {
+      tunnel_step (self, _qs_proxy_handshake_step (priv->handshake, priv->engine));
+      return;
+    }
   stop_connect_timer (self);
   error_number = _qs_socket_engine_finish_connect (priv->engine);
   if (error_number == 0)
@@ -566,7 +645,9 @@ on_connect_timeout (gpointer user_data)
     _qs_socket_engine_set_events (priv->engine, 0);
   stop_race (self);
 
-  if (g_queue_is_empty (&priv->addresses))
+  if (priv->handshake && g_queue_is_empty (&priv->addresses))
+    fail_connect_with (self, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR, _("Connection timed out"));
+  else if (g_queue_is_empty (&priv->addresses))
     {
       store_state (self, QS_SOCKET_STATE_UNCONNECTED_STATE);
       set_error (self, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR, _("Connection timed out"));
@@ -584,15 +665,44 @@ on_connect_timeout (gpointer user_data)
 }
 
 static void
-start_connect_timer (QsAbstractSocket *self)
+start_connect_timer (QsAbstractSocket *self,
+                     guint             timeout_ms)
 {
   QsAbstractSocketPrivate *priv = get_priv (self);
 
   stop_connect_timer (self);
-  priv->connect_timer = g_timeout_source_new (QS_CONNECT_TIMEOUT_MS);
+  priv->connect_timer = g_timeout_source_new (timeout_ms);
   g_source_set_static_name (priv->connect_timer, "[qsock] connect timeout");
   g_source_set_callback (priv->connect_timer, on_connect_timeout, self, NULL);
   g_source_attach (priv->connect_timer, priv->context);
+}
+
+/* The connect failed with @error: UNCONNECTED, then the error. A failure
+ * to reach a proxy becomes Qt's proxy error (its own text per proxy
+ * type). Callers hold a reference. */
+static void
+fail_connect_with (QsAbstractSocket *self,
+                   QsSocketError     error,
+                   const char       *message)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  if (priv->handshake && !priv->tunneling)
+    {
+      const char *proxy_message = NULL;
+
+      error = _qs_proxy_connect_error (qs_network_proxy_get_proxy_type (priv->connect_proxy), error, &proxy_message);
+      if (proxy_message)
+        message = proxy_message;
+    }
+  store_state (self, QS_SOCKET_STATE_UNCONNECTED_STATE);
+  set_error (self, error, message);
+  stop_connect_timer (self);
+  stop_proxy (self);
+  free_engine (self);
+  emit_state_changed (self);
+  if (priv->state == QS_SOCKET_STATE_UNCONNECTED_STATE)
+    emit_error_occurred (self);
 }
 
 /* Every address failed: UNCONNECTED, then the error of the last address
@@ -601,16 +711,19 @@ static void
 fail_connect (QsAbstractSocket *self)
 {
   QsAbstractSocketPrivate *priv = get_priv (self);
+  const char *message = _("Connection refused");
+  QsSocketError error = QS_SOCKET_ERROR_CONNECTION_REFUSED_ERROR;
 
-  store_state (self, QS_SOCKET_STATE_UNCONNECTED_STATE);
-  if (priv->last_connect_errno == 0 || priv->last_connect_errno == ECONNREFUSED)
-    set_error (self, QS_SOCKET_ERROR_CONNECTION_REFUSED_ERROR, _("Connection refused"));
-  else
-    set_error_from_errno (self, QS_ENGINE_OP_CONNECT, priv->last_connect_errno, FALSE);
-  free_engine (self);
-  emit_state_changed (self);
-  if (priv->state == QS_SOCKET_STATE_UNCONNECTED_STATE)
-    emit_error_occurred (self);
+  if (priv->last_connect_errno != 0 && priv->last_connect_errno != ECONNREFUSED)
+    error = _qs_socket_error_from_errno (QS_ENGINE_OP_CONNECT, priv->last_connect_errno, &message);
+  fail_connect_with (self, error, message);
+}
+
+/* The port connect() goes to: the proxy's while connecting through one. */
+static guint16
+connect_port (QsAbstractSocketPrivate *priv)
+{
+  return priv->handshake ? qs_network_proxy_get_port (priv->connect_proxy) : priv->port;
 }
 
 /* Qt's _q_connectToNextAddress(). Callers hold a reference. */
@@ -642,7 +755,7 @@ connect_to_next_address (QsAbstractSocket *self)
             }
         }
 
-      error_number = _qs_socket_engine_connect (priv->engine, address, priv->port);
+      error_number = _qs_socket_engine_connect (priv->engine, address, connect_port (priv));
       if (error_number == 0)
         {
           connection_established (self);
@@ -655,7 +768,7 @@ connect_to_next_address (QsAbstractSocket *self)
         }
 
       priv->connect_pended = TRUE;
-      start_connect_timer (self);
+      start_connect_timer (self, QS_CONNECT_TIMEOUT_MS);
       _qs_socket_engine_set_events (priv->engine, G_IO_OUT);
       return;
     }
@@ -799,7 +912,7 @@ race_next_address (QsAbstractSocket *self)
 
       g_ptr_array_add (priv->attempts, attempt);
       _qs_socket_engine_set_events (attempt->engine, G_IO_OUT);
-      start_connect_timer (self);
+      start_connect_timer (self, QS_CONNECT_TIMEOUT_MS);
       if (!g_queue_is_empty (&priv->addresses))
         {
           priv->attempt_timer = g_timeout_source_new (QS_ATTEMPT_DELAY_MS);
@@ -852,6 +965,169 @@ protocol_matches (QsNetworkLayerProtocol  protocol,
     }
 }
 
+/* The addresses of the proxy's host (transfer full): connect to them in
+ * turn, or fail as Qt does when the proxy's name is not found. Callers
+ * hold a reference. */
+static void
+proxy_addresses_found (QsAbstractSocket *self,
+                       GList            *addresses)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  g_queue_clear_full (&priv->addresses, g_object_unref);
+  for (GList *l = addresses; l; l = l->next)
+    g_queue_push_tail (&priv->addresses, g_object_ref (l->data));
+  g_list_free_full (addresses, g_object_unref);
+  if (g_queue_is_empty (&priv->addresses))
+    fail_connect_with (self, QS_SOCKET_ERROR_HOST_NOT_FOUND_ERROR, _("Host not found"));
+  else
+    connect_to_next_address (self);
+}
+
+static void
+on_proxy_lookup_done (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  GList *addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (source), result, &error);
+  QsAbstractSocket *self;
+
+  /* A cancelled lookup's socket may be gone: touch nothing. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = g_object_ref (user_data);
+  g_clear_object (&get_priv (self)->lookup_cancellable);
+  proxy_addresses_found (self, addresses);
+  g_object_unref (self);
+}
+
+/* Qt's control socket connectToHost(proxy host name, port): the
+ * proxy's name is looked up (unless it is an address), then each of its
+ * addresses is tried; connection_established() then begins the
+ * handshake. Also the reconnect after new credentials. Callers hold a
+ * reference. */
+static void
+connect_to_proxy (QsAbstractSocket *self)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+  const char *proxy_host = qs_network_proxy_get_host_name (priv->connect_proxy);
+  g_autoptr(GInetAddress) literal = proxy_host ? g_inet_address_new_from_string (proxy_host) : NULL;
+  g_autoptr(GResolver) resolver = NULL;
+
+  stop_connect_timer (self);
+  free_engine (self);
+  priv->tunneling = FALSE;
+  priv->last_connect_errno = 0;
+  if (literal || proxy_host == NULL)
+    {
+      proxy_addresses_found (self, literal ? g_list_prepend (NULL, g_steal_pointer (&literal)) : NULL);
+      return;
+    }
+
+  resolver = g_resolver_get_default ();
+  priv->lookup_cancellable = g_cancellable_new ();
+  g_main_context_push_thread_default (priv->context);
+  g_resolver_lookup_by_name_async (resolver, proxy_host, priv->lookup_cancellable, on_proxy_lookup_done, self);
+  g_main_context_pop_thread_default (priv->context);
+}
+
+/* Connects through the connect's proxy to @address, or to the host name
+ * (resolved by the proxy) when it is NULL. Callers hold a reference. */
+static void
+connect_through_proxy (QsAbstractSocket *self,
+                       GInetAddress     *address)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  g_set_object (&priv->tunnel_peer, address);
+  priv->handshake = _qs_proxy_handshake_new (priv->connect_proxy, address ? NULL : priv->host_name,
+                                             address, priv->port);
+  connect_to_proxy (self);
+}
+
+/* The tunnel is up: the socket is connected to the destination, and the
+ * bytes the proxy sent after its reply are the first the application
+ * reads. Callers hold a reference. */
+static void
+tunnel_established (QsAbstractSocket *self)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+  g_autoptr(GBytes) leftover = _qs_proxy_handshake_take_leftover (priv->handshake);
+  g_autoptr(GInetAddress) bound = NULL;
+  guint serial = priv->connect_serial;
+
+  if (_qs_proxy_handshake_get_bound (priv->handshake, &bound, &priv->tunnel_local_port))
+    g_set_object (&priv->tunnel_local, bound);
+  stop_proxy (self);
+  priv->tunneled = TRUE;
+  connection_completed (self);
+
+  if (leftover && priv->connect_serial == serial && priv->engine &&
+      (priv->state == QS_SOCKET_STATE_CONNECTED_STATE || priv->state == QS_SOCKET_STATE_CLOSING_STATE))
+    {
+      gsize size;
+      const guint8 *data = g_bytes_get_data (leftover, &size);
+
+      _qs_ring_buffer_append (_qs_io_device_get_read_buffer (QS_IO_DEVICE (self)), data, size);
+      _qs_io_device_emit_ready_read (QS_IO_DEVICE (self));
+    }
+}
+
+/* Acts on what the handshake's last step asked for. Callers hold a
+ * reference. */
+static void
+tunnel_step (QsAbstractSocket *self,
+             QsProxyStep       step)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  for (;;)
+    {
+      switch (step)
+        {
+        case QS_PROXY_STEP_WAIT:
+          _qs_socket_engine_set_events (priv->engine, _qs_proxy_handshake_get_events (priv->handshake));
+          return;
+
+        case QS_PROXY_STEP_DONE:
+          tunnel_established (self);
+          return;
+
+        case QS_PROXY_STEP_RECONNECT:
+          connect_to_proxy (self);
+          return;
+
+        case QS_PROXY_STEP_AUTHENTICATE:
+          {
+            g_autoptr(QsAuthenticator) authenticator = _qs_proxy_handshake_new_authenticator (priv->handshake);
+            g_autoptr(QsNetworkProxy) proxy = qs_network_proxy_copy (_qs_proxy_handshake_get_proxy (priv->handshake));
+            guint serial = priv->connect_serial;
+
+            _qs_socket_engine_set_events (priv->engine, 0);
+            g_signal_emit (self, signals[SIGNAL_PROXY_AUTHENTICATION_REQUIRED], 0, proxy, authenticator);
+            /* The handler may have aborted, or connected again. */
+            if (priv->connect_serial != serial || priv->handshake == NULL ||
+                priv->state != QS_SOCKET_STATE_CONNECTING_STATE)
+              return;
+            step = _qs_proxy_handshake_authenticated (priv->handshake, authenticator, priv->engine);
+            break;
+          }
+
+        case QS_PROXY_STEP_FAILED:
+        default:
+          {
+            const char *message = NULL;
+            QsSocketError error = _qs_proxy_handshake_get_error (priv->handshake, &message);
+
+            fail_connect_with (self, error, message);
+            return;
+          }
+        }
+    }
+}
+
 /* Qt's _q_startConnecting(): the lookup is done. @addresses is (transfer
  * full) (element-type GInetAddress). Callers hold a reference. */
 static void
@@ -891,6 +1167,13 @@ start_connecting (QsAbstractSocket *self,
 
   priv->last_connect_errno = 0;
   priv->attempt_serial = 0;
+  if (priv->connect_proxy)
+    {
+      /* The proxy connects to the first address (Qt's proxy engines
+       * report a failure as a proxy error, which ends the connect). */
+      connect_through_proxy (self, g_queue_peek_head (&priv->addresses));
+      return;
+    }
   /* A socket bound before connect_to_host has one descriptor: no race. */
   if (priv->race && !priv->bound && !is_datagram (priv))
     race_next_address (self);
@@ -1082,6 +1365,8 @@ qs_abstract_socket_real_connect_to_host (QsAbstractSocket       *self,
 {
   QsAbstractSocketPrivate *priv = get_priv (self);
   g_autoptr(GInetAddress) literal = NULL;
+  g_autoptr(QsNetworkProxy) proxy = NULL;
+  QsNetworkProxyType proxy_type;
 
   if (priv->state == QS_SOCKET_STATE_CONNECTED_STATE ||
       priv->state == QS_SOCKET_STATE_CONNECTING_STATE ||
@@ -1096,6 +1381,30 @@ qs_abstract_socket_real_connect_to_host (QsAbstractSocket       *self,
     }
 
   g_object_ref (self);
+
+  /* Qt's resolveProxy(), before anything else: a proxy that cannot carry
+   * this socket fails the call at once, without a state change. qsock
+   * has no UDP ASSOCIATE yet: a UDP socket goes through no proxy. */
+  proxy = _qs_network_proxy_resolve (priv->proxy, host_name, is_datagram (priv));
+  proxy_type = proxy ? qs_network_proxy_get_proxy_type (proxy) : QS_NETWORK_PROXY_TYPE_DEFAULT_PROXY;
+  if (proxy_type != QS_NETWORK_PROXY_TYPE_NO_PROXY &&
+      (is_datagram (priv) ||
+       (proxy_type != QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY && proxy_type != QS_NETWORK_PROXY_TYPE_HTTP_PROXY)))
+    {
+      store_peer_name (self, host_name);
+      set_error_and_emit (self, QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR,
+                          _("Operation on socket is not supported"));
+      goto out;
+    }
+
+  priv->connect_serial++;
+  stop_proxy (self);
+  if (proxy_type != QS_NETWORK_PROXY_TYPE_NO_PROXY)
+    priv->connect_proxy = g_steal_pointer (&proxy);
+  priv->tunneled = FALSE;
+  g_clear_object (&priv->tunnel_peer);
+  g_clear_object (&priv->tunnel_local);
+  priv->tunnel_local_port = 0;
 
   g_free (priv->host_name);
   priv->host_name = g_strdup (host_name);
@@ -1129,6 +1438,16 @@ qs_abstract_socket_real_connect_to_host (QsAbstractSocket       *self,
   literal = g_inet_address_new_from_string (host_name);
   if (literal)
     start_connecting (self, g_list_prepend (NULL, g_steal_pointer (&literal)));
+  else if (priv->connect_proxy &&
+           (qs_network_proxy_get_capabilities (priv->connect_proxy) &
+            QS_NETWORK_PROXY_CAPABILITIES_HOST_NAME_LOOKUP_CAPABILITY))
+    {
+      /* Qt's startConnectingByName(): the proxy resolves the name; no
+       * lookup here, so no host-found. */
+      set_state (self, QS_SOCKET_STATE_CONNECTING_STATE);
+      if (priv->state == QS_SOCKET_STATE_CONNECTING_STATE)
+        connect_through_proxy (self, NULL);
+    }
   else
     {
       g_autoptr(GResolver) resolver = g_resolver_get_default ();
@@ -1423,8 +1742,19 @@ qs_abstract_socket_real_wait_for_connected (QsAbstractSocket *self,
       if (deadline >= 0 && deadline < attempt_deadline)
         attempt_deadline = deadline;
 
-      if (priv->engine &&
-          _qs_socket_engine_poll (priv->engine, G_IO_OUT, attempt_deadline) != 0)
+      GIOCondition wanted = priv->tunneling ? _qs_proxy_handshake_get_events (priv->handshake) : G_IO_OUT;
+
+      if (priv->engine == NULL && priv->handshake && priv->lookup_cancellable)
+        {
+          /* The proxy's name is being looked up: look it up here. */
+          g_autoptr(GResolver) resolver = g_resolver_get_default ();
+
+          cancel_lookup (self);
+          proxy_addresses_found (self, g_resolver_lookup_by_name (resolver, qs_network_proxy_get_host_name (priv->connect_proxy),
+                                                                  NULL, NULL));
+        }
+      else if (priv->engine &&
+               _qs_socket_engine_poll (priv->engine, wanted, attempt_deadline) != 0)
         test_connection (self);
       else if (deadline >= 0 && g_get_monotonic_time () >= deadline)
         break;
@@ -1702,8 +2032,11 @@ qs_abstract_socket_dispose (GObject *object)
   cancel_lookup (self);
   stop_connect_timer (self);
   stop_race (self);
+  stop_proxy (self);
   free_engine (self);
   g_queue_clear_full (&priv->addresses, g_object_unref);
+  g_clear_object (&priv->tunnel_peer);
+  g_clear_object (&priv->tunnel_local);
 
   G_OBJECT_CLASS (qs_abstract_socket_parent_class)->dispose (object);
 }
@@ -1719,6 +2052,7 @@ qs_abstract_socket_finalize (GObject *object)
   g_clear_pointer (&priv->peer_name, g_free);
   g_clear_pointer (&priv->host_name, g_free);
   g_clear_pointer (&priv->protocol_tag, g_free);
+  g_clear_pointer (&priv->proxy, qs_network_proxy_unref);
   g_clear_pointer (&priv->attempts, g_ptr_array_unref);
   g_clear_pointer (&priv->context, g_main_context_unref);
 
@@ -1772,6 +2106,9 @@ qs_abstract_socket_get_property (GObject    *object,
     case PROP_HAPPY_EYEBALLS:
       g_value_set_boolean (value, priv->happy_eyeballs);
       break;
+    case PROP_PROXY:
+      g_value_take_boxed (value, qs_abstract_socket_get_proxy (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1805,6 +2142,9 @@ qs_abstract_socket_set_property (GObject      *object,
       break;
     case PROP_HAPPY_EYEBALLS:
       qs_abstract_socket_set_happy_eyeballs (self, g_value_get_boolean (value));
+      break;
+    case PROP_PROXY:
+      qs_abstract_socket_set_proxy (self, g_value_get_boxed (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1999,7 +2339,43 @@ qs_abstract_socket_class_init (QsAbstractSocketClass *klass)
     g_param_spec_boolean ("happy-eyeballs", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * QsAbstractSocket:proxy: (getter get_proxy) (setter set_proxy)
+   *
+   * The proxy the next connect goes through; a
+   * %QS_NETWORK_PROXY_TYPE_DEFAULT_PROXY (the default) means the
+   * application proxy ([func@Qs.NetworkProxy.get_application_proxy]).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_PROXY] =
+    g_param_spec_boxed ("proxy", NULL, NULL, QS_TYPE_NETWORK_PROXY,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * QsAbstractSocket::proxy-authentication-required:
+   * @self: the socket
+   * @proxy: the proxy, with the credentials last given to it
+   * @authenticator: the credentials to fill in
+   *
+   * The proxy asks for credentials, or refused those it was given. Fill
+   * in @authenticator's user name and password before returning, and
+   * the socket authenticates again; leave them empty and the connect
+   * fails with %QS_SOCKET_ERROR_PROXY_AUTHENTICATION_REQUIRED_ERROR.
+   * Emitted while the socket is
+   * %QS_SOCKET_STATE_CONNECTING_STATE. Qt:
+   * `proxyAuthenticationRequired(const QNetworkProxy &, QAuthenticator *)`.
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_PROXY_AUTHENTICATION_REQUIRED] =
+    g_signal_new ("proxy-authentication-required", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, _qs_marshal_VOID__BOXED_OBJECT,
+                  G_TYPE_NONE, 2, QS_TYPE_NETWORK_PROXY, QS_TYPE_AUTHENTICATOR);
+  g_signal_set_va_marshaller (signals[SIGNAL_PROXY_AUTHENTICATION_REQUIRED],
+                              G_TYPE_FROM_CLASS (klass), _qs_marshal_VOID__BOXED_OBJECTv);
 
   /**
    * QsAbstractSocket::host-found:
@@ -2766,6 +3142,72 @@ qs_abstract_socket_set_protocol_tag (QsAbstractSocket *self,
   g_free (priv->protocol_tag);
   priv->protocol_tag = g_strdup (tag);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROTOCOL_TAG]);
+}
+
+/**
+ * qs_abstract_socket_set_proxy: (set-property proxy)
+ * @self: a socket
+ * @network_proxy: (nullable): the proxy; `NULL` is
+ *   %QS_NETWORK_PROXY_TYPE_DEFAULT_PROXY, the application proxy
+ *
+ * Sets the proxy the next [method@Qs.AbstractSocket.connect_to_host]
+ * goes through; the socket keeps a reference. With a
+ * %QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY or
+ * %QS_NETWORK_PROXY_TYPE_HTTP_PROXY, the socket connects to the proxy
+ * and runs its handshake while
+ * %QS_SOCKET_STATE_CONNECTING_STATE; a host name is then resolved by the
+ * proxy (no [signal@Qs.AbstractSocket::host-found]). Bytes written
+ * meanwhile wait until the tunnel is up. A proxy that cannot carry the
+ * socket (a caching proxy, or any proxy for a UDP socket) makes
+ * connect_to_host fail with
+ * %QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR.
+ *
+ * Qt: `setProxy()`.
+ *
+ * Since: 1.0
+ */
+void
+qs_abstract_socket_set_proxy (QsAbstractSocket *self,
+                              QsNetworkProxy   *network_proxy)
+{
+  QsAbstractSocketPrivate *priv;
+
+  g_return_if_fail (QS_IS_ABSTRACT_SOCKET (self));
+
+  priv = get_priv (self);
+  if (priv->proxy == network_proxy)
+    return;
+  if (network_proxy)
+    qs_network_proxy_ref (network_proxy);
+  g_clear_pointer (&priv->proxy, qs_network_proxy_unref);
+  priv->proxy = network_proxy;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROXY]);
+}
+
+/**
+ * qs_abstract_socket_get_proxy: (get-property proxy)
+ * @self: a socket
+ *
+ * The proxy set with [method@Qs.AbstractSocket.set_proxy].
+ *
+ * Qt: `proxy()`.
+ *
+ * Returns: (transfer full): the proxy; a
+ *   %QS_NETWORK_PROXY_TYPE_DEFAULT_PROXY one when none was set
+ *
+ * Since: 1.0
+ */
+QsNetworkProxy *
+qs_abstract_socket_get_proxy (QsAbstractSocket *self)
+{
+  QsAbstractSocketPrivate *priv;
+
+  g_return_val_if_fail (QS_IS_ABSTRACT_SOCKET (self), NULL);
+
+  priv = get_priv (self);
+  if (priv->proxy)
+    return qs_network_proxy_ref (priv->proxy);
+  return qs_network_proxy_new (QS_NETWORK_PROXY_TYPE_DEFAULT_PROXY, NULL, 0, NULL, NULL);
 }
 
 /**

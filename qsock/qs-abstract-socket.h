@@ -15,6 +15,7 @@
 
 #include "qs-enums.h"
 #include "qs-io-device.h"
+#include "qs-network-proxy.h"
 #include "qs-version-macros.h"
 
 G_BEGIN_DECLS
@@ -162,6 +163,11 @@ const char   *qs_abstract_socket_get_protocol_tag      (QsAbstractSocket       *
 QS_AVAILABLE_IN_ALL
 void          qs_abstract_socket_set_protocol_tag      (QsAbstractSocket       *self,
                                                         const char             *tag);
+QS_AVAILABLE_IN_ALL
+void          qs_abstract_socket_set_proxy             (QsAbstractSocket       *self,
+                                                        QsNetworkProxy         *network_proxy);
+QS_AVAILABLE_IN_ALL
+QsNetworkProxy *qs_abstract_socket_get_proxy           (QsAbstractSocket       *self);
 QS_AVAILABLE_IN_ALL
 gboolean      qs_abstract_socket_get_happy_eyeballs    (QsAbstractSocket       *self);
 QS_AVAILABLE_IN_ALL

@@ -383,4 +383,63 @@ typedef enum
 QS_AVAILABLE_IN_ALL
 GQuark qs_socket_error_quark (void);
 
+/**
+ * QsNetworkProxyType:
+ * @QS_NETWORK_PROXY_TYPE_DEFAULT_PROXY: the application proxy
+ *   ([func@Qs.NetworkProxy.get_application_proxy])
+ * @QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY: a SOCKS5 proxy (RFC 1928)
+ * @QS_NETWORK_PROXY_TYPE_NO_PROXY: no proxy: connect directly
+ * @QS_NETWORK_PROXY_TYPE_HTTP_PROXY: an HTTP proxy, through `CONNECT`
+ * @QS_NETWORK_PROXY_TYPE_HTTP_CACHING_PROXY: an HTTP caching proxy (not
+ *   for sockets)
+ * @QS_NETWORK_PROXY_TYPE_FTP_CACHING_PROXY: an FTP caching proxy (not for
+ *   sockets)
+ *
+ * The kind of a [struct@Qs.NetworkProxy]. Sockets use DEFAULT_PROXY,
+ * NO_PROXY, SOCKS5_PROXY and HTTP_PROXY; the caching types fail with
+ * %QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR, as in Qt.
+ * Qt: `QNetworkProxy::ProxyType`.
+ *
+ * Since: 1.0
+ */
+typedef enum
+{
+  QS_NETWORK_PROXY_TYPE_DEFAULT_PROXY = 0,
+  QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY = 1,
+  QS_NETWORK_PROXY_TYPE_NO_PROXY = 2,
+  QS_NETWORK_PROXY_TYPE_HTTP_PROXY = 3,
+  QS_NETWORK_PROXY_TYPE_HTTP_CACHING_PROXY = 4,
+  QS_NETWORK_PROXY_TYPE_FTP_CACHING_PROXY = 5
+} QsNetworkProxyType;
+
+/**
+ * QsNetworkProxyCapabilities:
+ * @QS_NETWORK_PROXY_CAPABILITIES_TUNNELING_CAPABILITY: opens TCP tunnels
+ * @QS_NETWORK_PROXY_CAPABILITIES_LISTENING_CAPABILITY: listens for
+ *   incoming TCP connections
+ * @QS_NETWORK_PROXY_CAPABILITIES_UDP_TUNNELING_CAPABILITY: relays UDP
+ *   datagrams
+ * @QS_NETWORK_PROXY_CAPABILITIES_CACHING_CAPABILITY: caches content
+ * @QS_NETWORK_PROXY_CAPABILITIES_HOST_NAME_LOOKUP_CAPABILITY: resolves
+ *   the destination's name itself (no local lookup)
+ * @QS_NETWORK_PROXY_CAPABILITIES_SCTP_TUNNELING_CAPABILITY: opens SCTP
+ *   tunnels
+ * @QS_NETWORK_PROXY_CAPABILITIES_SCTP_LISTENING_CAPABILITY: listens for
+ *   incoming SCTP connections
+ *
+ * What a [struct@Qs.NetworkProxy] can do. Qt: `QNetworkProxy::Capability`.
+ *
+ * Since: 1.0
+ */
+typedef enum /*< flags >*/
+{
+  QS_NETWORK_PROXY_CAPABILITIES_TUNNELING_CAPABILITY = 1 << 0,
+  QS_NETWORK_PROXY_CAPABILITIES_LISTENING_CAPABILITY = 1 << 1,
+  QS_NETWORK_PROXY_CAPABILITIES_UDP_TUNNELING_CAPABILITY = 1 << 2,
+  QS_NETWORK_PROXY_CAPABILITIES_CACHING_CAPABILITY = 1 << 3,
+  QS_NETWORK_PROXY_CAPABILITIES_HOST_NAME_LOOKUP_CAPABILITY = 1 << 4,
+  QS_NETWORK_PROXY_CAPABILITIES_SCTP_TUNNELING_CAPABILITY = 1 << 5,
+  QS_NETWORK_PROXY_CAPABILITIES_SCTP_LISTENING_CAPABILITY = 1 << 6
+} QsNetworkProxyCapabilities;
+
 G_END_DECLS

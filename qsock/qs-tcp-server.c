@@ -68,6 +68,7 @@ typedef struct
   guint16         port;
   gboolean        listening;
   gboolean        defers_new_connection; /* a subclass emits new-connection */
+  QsNetworkProxy *proxy;         /* (owned) (nullable): set_proxy(); NULL = DEFAULT_PROXY */
 } QsTcpServerPrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (QsTcpServer, qs_tcp_server, G_TYPE_OBJECT)
@@ -81,6 +82,7 @@ enum {
   PROP_ERROR_STRING,
   PROP_MAX_PENDING_CONNECTIONS,
   PROP_LISTEN_BACKLOG_SIZE,
+  PROP_PROXY,
   N_PROPS
 };
 
@@ -287,6 +289,7 @@ qs_tcp_server_finalize (GObject *object)
 
   g_clear_object (&priv->address);
   g_clear_pointer (&priv->error_string, g_free);
+  g_clear_pointer (&priv->proxy, qs_network_proxy_unref);
   g_clear_pointer (&priv->context, g_main_context_unref);
 
   G_OBJECT_CLASS (qs_tcp_server_parent_class)->finalize (object);
@@ -324,6 +327,9 @@ qs_tcp_server_get_property (GObject    *object,
     case PROP_LISTEN_BACKLOG_SIZE:
       g_value_set_int (value, priv->backlog);
       break;
+    case PROP_PROXY:
+      g_value_take_boxed (value, qs_tcp_server_get_proxy (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -344,6 +350,9 @@ qs_tcp_server_set_property (GObject      *object,
       break;
     case PROP_LISTEN_BACKLOG_SIZE:
       qs_tcp_server_set_listen_backlog_size (self, g_value_get_int (value));
+      break;
+    case PROP_PROXY:
+      qs_tcp_server_set_proxy (self, g_value_get_boxed (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -446,6 +455,18 @@ qs_tcp_server_class_init (QsTcpServerClass *klass)
     g_param_spec_int ("listen-backlog-size", NULL, NULL,
                       0, G_MAXINT, QS_DEFAULT_LISTEN_BACKLOG,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * QsTcpServer:proxy: (getter get_proxy) (setter set_proxy)
+   *
+   * The proxy the server would listen through; see
+   * [method@Qs.TcpServer.set_proxy].
+   *
+   * Since: 1.0
+   */
+  properties[PROP_PROXY] =
+    g_param_spec_boxed ("proxy", NULL, NULL, QS_TYPE_NETWORK_PROXY,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -866,6 +887,65 @@ qs_tcp_server_get_listen_backlog_size (QsTcpServer *self)
   g_return_val_if_fail (QS_IS_TCP_SERVER (self), 0);
 
   return get_priv (self)->backlog;
+}
+
+/**
+ * qs_tcp_server_set_proxy: (set-property proxy)
+ * @self: a server
+ * @network_proxy: (nullable): the proxy; `NULL` is
+ *   %QS_NETWORK_PROXY_TYPE_DEFAULT_PROXY
+ *
+ * Sets the proxy for the next [method@Qs.TcpServer.listen]; the server
+ * keeps a reference. A proxy without
+ * %QS_NETWORK_PROXY_CAPABILITIES_LISTENING_CAPABILITY (an HTTP proxy) is
+ * skipped and the server listens directly, as in Qt 6.4. Listening
+ * through a SOCKS5 proxy (its `BIND` command) is not implemented yet:
+ * the server listens directly.
+ *
+ * Qt: `setProxy()`.
+ *
+ * Since: 1.0
+ */
+void
+qs_tcp_server_set_proxy (QsTcpServer    *self,
+                         QsNetworkProxy *network_proxy)
+{
+  QsTcpServerPrivate *priv;
+
+  g_return_if_fail (QS_IS_TCP_SERVER (self));
+
+  priv = get_priv (self);
+  if (priv->proxy == network_proxy)
+    return;
+  if (network_proxy)
+    qs_network_proxy_ref (network_proxy);
+  g_clear_pointer (&priv->proxy, qs_network_proxy_unref);
+  priv->proxy = network_proxy;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROXY]);
+}
+
+/**
+ * qs_tcp_server_get_proxy: (get-property proxy)
+ * @self: a server
+ *
+ * Qt: `proxy()`.
+ *
+ * Returns: (transfer full): the proxy; a
+ *   %QS_NETWORK_PROXY_TYPE_DEFAULT_PROXY one when none was set
+ *
+ * Since: 1.0
+ */
+QsNetworkProxy *
+qs_tcp_server_get_proxy (QsTcpServer *self)
+{
+  QsTcpServerPrivate *priv;
+
+  g_return_val_if_fail (QS_IS_TCP_SERVER (self), NULL);
+
+  priv = get_priv (self);
+  if (priv->proxy)
+    return qs_network_proxy_ref (priv->proxy);
+  return qs_network_proxy_new (QS_NETWORK_PROXY_TYPE_DEFAULT_PROXY, NULL, 0, NULL, NULL);
 }
 
 /**

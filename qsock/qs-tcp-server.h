@@ -14,6 +14,7 @@
 #include <gio/gio.h>
 
 #include "qs-enums.h"
+#include "qs-network-proxy.h"
 #include "qs-tcp-socket.h"
 #include "qs-version-macros.h"
 
@@ -83,6 +84,11 @@ void          qs_tcp_server_set_listen_backlog_size    (QsTcpServer  *self,
                                                         int           size);
 QS_AVAILABLE_IN_ALL
 int           qs_tcp_server_get_listen_backlog_size    (QsTcpServer  *self);
+QS_AVAILABLE_IN_ALL
+void          qs_tcp_server_set_proxy                  (QsTcpServer    *self,
+                                                        QsNetworkProxy *network_proxy);
+QS_AVAILABLE_IN_ALL
+QsNetworkProxy *qs_tcp_server_get_proxy                (QsTcpServer    *self);
 QS_AVAILABLE_IN_ALL
 gboolean      qs_tcp_server_has_pending_connections    (QsTcpServer  *self);
 QS_AVAILABLE_IN_ALL

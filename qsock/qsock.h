@@ -15,6 +15,8 @@
 # include "qs-enums.h"
 # include "qs-enum-types.h"
 # include "qs-io-device.h"
+# include "qs-network-proxy.h"
+# include "qs-authenticator.h"
 # include "qs-abstract-socket.h"
 # include "qs-tcp-socket.h"
 # include "qs-ssl-socket.h"

@@ -37,7 +37,7 @@ PUBLIC_HEADERS = (
     'qsock.h', 'qs-version.h', 'qs-version-macros.h', 'qs-enums.h', 'qs-enum-types.h',
     'qs-io-device.h', 'qs-abstract-socket.h', 'qs-tcp-socket.h', 'qs-tcp-server.h',
     'qs-udp-socket.h', 'qs-local-socket.h', 'qs-local-server.h', 'qs-network-datagram.h',
-    'qs-ssl-socket.h', 'qs-ssl-server.h',
+    'qs-ssl-socket.h', 'qs-ssl-server.h', 'qs-network-proxy.h', 'qs-authenticator.h',
 )
 OVERRIDES = re.compile(r'/lib/python3[.0-9]*/(dist|site)-packages/gi/overrides/Qs\.py$')
 DOC_PAGES = (

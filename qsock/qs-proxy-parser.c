@@ -1,0 +1,366 @@
+/* qs-proxy-parser.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The messages of the proxy handshakes (see qs-proxy-parser.h): pure
+ * functions, no I/O, no state. Every read is bounded by the size given;
+ * the parsers never allocate on a path that returns NEED_MORE or
+ * INVALID.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "qs-proxy-parser.h"
+
+#define SOCKS5_VERSION          0x05
+#define SOCKS5_PASSWORD_VERSION 0x01
+#define SOCKS5_ATYP_IPV4        0x01
+#define SOCKS5_ATYP_DOMAIN      0x03
+#define SOCKS5_ATYP_IPV6        0x04
+
+void
+_qs_socks5_build_greeting (GByteArray *out,
+                           gboolean    password)
+{
+  const guint8 greeting[] = {
+    SOCKS5_VERSION, 1, password ? QS_SOCKS5_METHOD_PASSWORD : QS_SOCKS5_METHOD_NONE
+  };
+
+  g_byte_array_append (out, greeting, sizeof greeting);
+}
+
+static void
+append_counted (GByteArray *out,
+                const char *text)
+{
+  gsize length = text ? MIN (strlen (text), 255) : 0;
+  guint8 count = (guint8) length;
+
+  g_byte_array_append (out, &count, 1);
+  g_byte_array_append (out, (const guint8 *) (text ? text : ""), length);
+}
+
+void
+_qs_socks5_build_password (GByteArray *out,
+                           const char *user,
+                           const char *password)
+{
+  const guint8 version = SOCKS5_PASSWORD_VERSION;
+
+  g_byte_array_append (out, &version, 1);
+  append_counted (out, user);
+  append_counted (out, password);
+}
+
+gboolean
+_qs_socks5_build_request (GByteArray   *out,
+                          guint8        command,
+                          const char   *host_name,
+                          GInetAddress *address,
+                          guint16       port)
+{
+  const guint8 header[] = { SOCKS5_VERSION, command, 0 };
+  guint8 port_bytes[2] = { port >> 8, port & 0xff };
+
+  g_byte_array_append (out, header, sizeof header);
+  if (host_name)
+    {
+      g_autofree char *ascii = g_hostname_to_ascii (host_name);
+      const guint8 atyp = SOCKS5_ATYP_DOMAIN;
+
+      if (ascii == NULL || *ascii == '\0' || strlen (ascii) > 255)
+        return FALSE;
+      g_byte_array_append (out, &atyp, 1);
+      append_counted (out, ascii);
+    }
+  else
+    {
+      gsize size = g_inet_address_get_native_size (address);
+      const guint8 atyp = size == 4 ? SOCKS5_ATYP_IPV4 : SOCKS5_ATYP_IPV6;
+
+      g_byte_array_append (out, &atyp, 1);
+      g_byte_array_append (out, g_inet_address_to_bytes (address), size);
+    }
+  g_byte_array_append (out, port_bytes, sizeof port_bytes);
+  return TRUE;
+}
+
+QsProxyParse
+_qs_socks5_parse_method_reply (const guint8 *data,
+                               gsize         size,
+                               guint8       *method)
+{
+  if (size < 2)
+    return QS_PROXY_PARSE_NEED_MORE;
+  if (data[0] != SOCKS5_VERSION)
+    return QS_PROXY_PARSE_INVALID;
+  *method = data[1];
+  return QS_PROXY_PARSE_DONE;
+}
+
+QsProxyParse
+_qs_socks5_parse_password_reply (const guint8 *data,
+                                 gsize         size,
+                                 gboolean     *accepted)
+{
+  if (size < 2)
+    return QS_PROXY_PARSE_NEED_MORE;
+  *accepted = data[0] == SOCKS5_PASSWORD_VERSION && data[1] == 0;
+  return QS_PROXY_PARSE_DONE;
+}
+
+QsProxyParse
+_qs_socks5_parse_reply (const guint8  *data,
+                        gsize          size,
+                        QsSocks5Reply *reply)
+{
+  gsize address_size;
+
+  if (size < 3)
+    return QS_PROXY_PARSE_NEED_MORE;
+  if (data[0] != SOCKS5_VERSION || data[2] != 0)
+    return QS_PROXY_PARSE_INVALID;
+  memset (reply, 0, sizeof *reply);
+  reply->reply = data[1];
+  if (reply->reply != 0)
+    {
+      reply->consumed = 3;
+      return QS_PROXY_PARSE_DONE;
+    }
+
+  if (size < 4)
+    return QS_PROXY_PARSE_NEED_MORE;
+  switch (data[3])
+    {
+    case SOCKS5_ATYP_IPV4:
+      address_size = 4;
+      reply->family = G_SOCKET_FAMILY_IPV4;
+      break;
+    case SOCKS5_ATYP_IPV6:
+      address_size = 16;
+      reply->family = G_SOCKET_FAMILY_IPV6;
+      break;
+    default:
+      return QS_PROXY_PARSE_INVALID;
+    }
+  if (size < 4 + address_size + 2)
+    return QS_PROXY_PARSE_NEED_MORE;
+  memcpy (reply->address, data + 4, address_size);
+  reply->port = (guint16) (data[4 + address_size] << 8 | data[4 + address_size + 1]);
+  reply->consumed = 4 + address_size + 2;
+  return QS_PROXY_PARSE_DONE;
+}
+
+void
+_qs_http_proxy_build_connect (GByteArray *out,
+                              const char *host,
+                              guint16     port,
+                              GPtrArray  *header_names,
+                              GPtrArray  *header_values,
+                              const char *user,
+                              const char *password)
+{
+  g_autoptr(GString) request = g_string_new (NULL);
+
+  g_string_append_printf (request,
+                          "CONNECT %s:%u HTTP/1.1\r\n"
+                          "Proxy-Connection: keep-alive\r\n"
+                          "Host: %s\r\n"
+                          "User-Agent: Mozilla/5.0\r\n",
+                          host, port, host);
+  for (guint i = 0; header_names && i < header_names->len; i++)
+    {
+      gsize size;
+      const char *value = g_bytes_get_data (header_values->pdata[i], &size);
+
+      g_string_append_printf (request, "%s: ", (const char *) header_names->pdata[i]);
+      g_string_append_len (request, value, size);
+      g_string_append (request, "\r\n");
+    }
+  if ((user && *user) || (password && *password))
+    {
+      g_autofree char *credentials = g_strdup_printf ("%s:%s", user ? user : "", password ? password : "");
+      g_autofree char *encoded = g_base64_encode ((const guchar *) credentials, strlen (credentials));
+
+      g_string_append_printf (request, "Proxy-Authorization: Basic %s\r\n", encoded);
+    }
+  g_string_append (request, "\r\n");
+  g_byte_array_append (out, (const guint8 *) request->str, request->len);
+}
+
+/* The offset just past the first empty line ("\r\n\r\n"), or 0. */
+static gsize
+find_header_end (const guint8 *data,
+                 gsize         size)
+{
+  for (gsize i = 0; i + 3 < size; i++)
+    {
+      if (data[i] == '\r' && data[i + 1] == '\n' && data[i + 2] == '\r' && data[i + 3] == '\n')
+        return i + 4;
+    }
+  return 0;
+}
+
+static gboolean
+is_header (const char *line,
+           gsize       length,
+           const char *name,
+           const char **value)
+{
+  gsize name_length = strlen (name);
+
+  if (length <= name_length || line[name_length] != ':' ||
+      g_ascii_strncasecmp (line, name, name_length) != 0)
+    return FALSE;
+  *value = line + name_length + 1;
+  while (*value < line + length && (**value == ' ' || **value == '\t'))
+    (*value)++;
+  return TRUE;
+}
+
+/* The realm parameter of a Basic challenge (@params .. @end): a quoted
+ * string or a token. */
+static char *
+parse_realm (const char *params,
+             const char *end)
+{
+  const char *p = params;
+
+  while (p < end)
+    {
+      const char *start;
+
+      while (p < end && (*p == ' ' || *p == '\t' || *p == ','))
+        p++;
+      start = p;
+      while (p < end && *p != '=' && *p != ',')
+        p++;
+      if (p >= end || *p != '=')
+        continue;
+      if ((gsize) (p - start) == 5 && g_ascii_strncasecmp (start, "realm", 5) == 0)
+        {
+          p++;
+          if (p < end && *p == '"')
+            {
+              GString *realm = g_string_new (NULL);
+
+              for (p++; p < end && *p != '"'; p++)
+                {
+                  if (*p == '\\' && p + 1 < end)
+                    p++;
+                  g_string_append_c (realm, *p);
+                }
+              return g_string_free (realm, FALSE);
+            }
+          start = p;
+          while (p < end && *p != ',' && *p != ' ')
+            p++;
+          return g_strndup (start, p - start);
+        }
+      /* Skip this parameter's value. */
+      p++;
+      if (p < end && *p == '"')
+        {
+          for (p++; p < end && *p != '"'; p++)
+            {
+              if (*p == '\\' && p + 1 < end)
+                p++;
+            }
+          p++;
+        }
+      while (p < end && *p != ',')
+        p++;
+    }
+  return g_strdup ("");
+}
+
+static void
+parse_header_line (const char       *line,
+                   gsize             length,
+                   QsHttpProxyReply *reply)
+{
+  const char *value;
+  const char *end = line + length;
+
+  if (is_header (line, length, "Proxy-Authenticate", &value))
+    {
+      if (!reply->basic && end - value >= 5 && g_ascii_strncasecmp (value, "Basic", 5) == 0 &&
+          (end - value == 5 || value[5] == ' ' || value[5] == '\t'))
+        {
+          reply->basic = TRUE;
+          reply->realm = parse_realm (value + 5, end);
+        }
+    }
+  else if (is_header (line, length, "Proxy-Connection", &value))
+    {
+      if ((gsize) (end - value) == 5 && g_ascii_strncasecmp (value, "close", 5) == 0)
+        reply->proxy_connection = 1;
+      else if ((gsize) (end - value) == 10 && g_ascii_strncasecmp (value, "keep-alive", 10) == 0)
+        reply->proxy_connection = 0;
+    }
+  else if (is_header (line, length, "Content-Length", &value))
+    {
+      g_autofree char *text = g_strndup (value, end - value);
+      guint64 number;
+
+      if (g_ascii_string_to_unsigned (g_strstrip (text), 10, 0, G_MAXINT32, &number, NULL))
+        reply->content_length = (gint64) number;
+    }
+}
+
+static void
+parse_status_line (const char       *line,
+                   gsize             length,
+                   QsHttpProxyReply *reply)
+{
+  /* "HTTP/1.x NNN reason" */
+  if (length >= 8 && g_ascii_isdigit (line[5]) && g_ascii_isdigit (line[7]))
+    reply->version = (line[5] - '0') * 0x100 + (line[7] - '0');
+  if (length >= 12 && line[8] == ' ' &&
+      g_ascii_isdigit (line[9]) && g_ascii_isdigit (line[10]) && g_ascii_isdigit (line[11]) &&
+      (length == 12 || line[12] == ' '))
+    reply->status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
+}
+
+QsProxyParse
+_qs_http_proxy_parse_reply (const guint8     *data,
+                            gsize             size,
+                            QsHttpProxyReply *reply)
+{
+  gsize end = find_header_end (data, MIN (size, QS_HTTP_PROXY_MAX_HEADER));
+  const char *text = (const char *) data;
+  gsize start = 0;
+
+  if (end == 0)
+    return size >= QS_HTTP_PROXY_MAX_HEADER ? QS_PROXY_PARSE_INVALID : QS_PROXY_PARSE_NEED_MORE;
+  if (end < 7 || memcmp (data, "HTTP/1.", 7) != 0)
+    return QS_PROXY_PARSE_INVALID;
+
+  memset (reply, 0, sizeof *reply);
+  reply->proxy_connection = -1;
+  reply->content_length = -1;
+  reply->consumed = end;
+  while (start < end - 2)
+    {
+      const char *eol = memchr (text + start, '\n', end - start);
+      gsize line_end = eol ? (gsize) (eol - text) : end;
+      gsize length = line_end - start;
+
+      if (length > 0 && text[start + length - 1] == '\r')
+        length--;
+      if (start == 0)
+        parse_status_line (text, length, reply);
+      else if (length > 0)
+        parse_header_line (text + start, length, reply);
+      start = line_end + 1;
+    }
+  return QS_PROXY_PARSE_DONE;
+}
+
+void
+_qs_http_proxy_reply_clear (QsHttpProxyReply *reply)
+{
+  g_clear_pointer (&reply->realm, g_free);
+}
