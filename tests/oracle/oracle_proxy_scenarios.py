@@ -36,6 +36,9 @@ What Qt 6.4.2 does (PyQt6), as these scenarios record it:
 | HTTP proxy closes mid-request | ProxyConnectionClosedError "Proxy connection closed prematurely" |
 | HTTP proxy not listening / not found | ProxyConnectionRefusedError "Proxy connection refused" / ProxyNotFoundError "Proxy server not found" |
 | application proxy | used for a socket whose proxy is DefaultProxy, except towards loopback addresses and "localhost" (Qt connects directly); NoProxy on the socket bypasses it |
+| abort() during the handshake | aboutToClose, stateChanged(Unconnected), readChannelFinished; no error |
+| HTTP raw headers on the proxy | sent with CONNECT after Host, in the order set; a User-Agent set replaces Qt's "Mozilla/5.0" |
+| HTTP 403 (and SOCKS5 failure replies) to an address | Qt connects to the proxy a second time before reporting the error |
 | bytes written while connecting | buffered (bytesToWrite), sent once the tunnel is up: the proxy sees none of them during the handshake |
 | QTcpServer with a SOCKS5 proxy | listen on a loopback address ignores the proxy; listen on Any sends BIND (serverAddress/Port are the proxy's) |
 | QUdpSocket with a SOCKS5 proxy | bind through UDP ASSOCIATE: BoundState, localAddress null, localPort 0; datagrams flow through the proxy |
@@ -87,6 +90,7 @@ PENDING = {
     'proxy_server_http_listens_directly',
     'proxy_udp_socks5_associate',
     'proxy_unsupported_types',
+    'proxy_http_raw_headers',
 }
 
 
@@ -462,6 +466,51 @@ def write_before_tunnel(b, t, p):
         finish(b, t, client, peer)
 
 
+@both_protocols
+def wait_for_connected(b, t, p):
+    """waitForConnected with no loop running: the handshake runs inside it."""
+    server = listening_server(b, t)
+    with p.real() as proxy:
+        client = proxied_client(b, t, network_proxy(b, p.kind, proxy.host, proxy.port),
+                                proxy.port)
+        t.call('client', 'connect_to_address(%s, port)' % LOOPBACK)
+        client.connect_to_address(LOOPBACK, server.server_port())
+        result(t, 'client', client, 'wait_for_connected', TIMEOUT)
+        record(t, 'client', client, 'state')
+        finish(b, t, client, accept_through(b, t, server))
+
+
+@both_protocols
+def abort_during_handshake(b, t, p):
+    """abort() while the proxy holds its answer: nothing more happens."""
+    with p.fake('hold') as fake:
+        client = proxied_client(b, t, network_proxy(b, p.kind, fake.host, fake.port),
+                                fake.port)
+        client.connect_to_address(LOOPBACK, 9)
+        b.run_until(lambda: fake.requested, TIMEOUT, 'the request')
+        do(t, 'client', client, 'abort')
+        fake.release.set()
+        b.settle(SETTLE)
+        record(t, 'client', client, 'state', 'error', 'error_string')
+
+
+@both_protocols
+def reuse_after_failure(b, t, p):
+    """A connect through a proxy that is not there, then the same socket
+    with NoProxy connects directly."""
+    server = listening_server(b, t)
+    client = proxied_client(b, t, network_proxy(b, p.kind, LOOPBACK,
+                                                proxy_servers.free_port()), 0)
+    client.connect_to_address(LOOPBACK, server.server_port())
+    until_settled(b, client)
+    record(t, 'client', client, 'state', 'error')
+    set_proxy(b, client, network_proxy(b, 'NoProxy'))
+    t.call('client', 'set_proxy(NoProxy), connect_to_address')
+    client.connect_to_address(LOOPBACK, server.server_port())
+    until_settled(b, client)
+    record_proxied(t, 'client', client, server.server_port())
+
+
 # -- SOCKS5 only --------------------------------------------------------------------
 
 @scenario
@@ -548,6 +597,37 @@ def proxy_socks5_handshake_bytes(b, t):
             client.connect_to_host(host, 9)
             until_settled(b, client)
             t.value('proxy', 'received', [socks5_masked(r) for r in fake.received])
+
+
+@scenario
+def proxy_socks5_ipv6_destination(b, t):
+    """SOCKS5 CONNECT to ::1 (address type 4)."""
+    server = listening_server(b, t, address='::1')
+    with proxy_servers.Microsocks() as proxy:
+        client = proxied_client(b, t, network_proxy(b, 'Socks5Proxy', proxy.host,
+                                                    proxy.port), proxy.port)
+        t.call('client', 'connect_to_address(::1, port)')
+        client.connect_to_address('::1', server.server_port())
+        until_settled(b, client)
+        record_proxied(t, 'client', client, server.server_port())
+        finish(b, t, client, accept_through(b, t, server))
+
+
+@scenario
+def proxy_http_raw_headers(b, t):
+    """Raw headers set on an HTTP proxy go with the CONNECT request."""
+    with proxy_servers.FakeHttpProxy('close-request') as fake:
+        proxy = network_proxy(b, 'HttpProxy', fake.host, fake.port)
+        if b.name == 'qt':
+            proxy.setRawHeader(b'X-Qsock-Test', b'one')
+            proxy.setRawHeader(b'User-Agent', b'qsock-oracle')
+        else:
+            proxy.set_raw_header('X-Qsock-Test', b.GLib.Bytes.new(b'one'))
+            proxy.set_raw_header('User-Agent', b.GLib.Bytes.new(b'qsock-oracle'))
+        client = proxied_client(b, t, proxy, fake.port)
+        client.connect_to_address(LOOPBACK, 9)
+        until_settled(b, client)
+        t.value('proxy', 'received', [http_masked(r, 9) for r in fake.received])
 
 
 def silent_proxy_client(b, t, fake):
