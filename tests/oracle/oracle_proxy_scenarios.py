@@ -87,7 +87,7 @@ PENDING = {
     'proxy_socks5_reply_codes',
     'proxy_socks5_never_answers',
     'proxy_server_socks5_bind',
-    'proxy_server_http_listens_directly',
+    'proxy_server_http_proxy_refused',
     'proxy_udp_socks5_associate',
     'proxy_unsupported_types',
     'proxy_http_raw_headers',
@@ -741,11 +741,11 @@ def record_server(t, server):
     t.value('server', 'server_port set', server.server_port() > 0)
 
 
-def proxied_server(b, t, proxy, address):
-    """A traced server with a SOCKS5 proxy, listening on address, port 0."""
+def proxied_server(b, t, proxy, address, kind='Socks5Proxy'):
+    """A traced server with a proxy, listening on address, port 0."""
     server = b.tcp_server()
     server.trace_signals(t, 'server')
-    set_proxy(b, server, network_proxy(b, 'Socks5Proxy', proxy.host, proxy.port))
+    set_proxy(b, server, network_proxy(b, kind, proxy.host, proxy.port))
     result(t, 'server', server, 'listen', address, 0)
     record(t, 'server', server, 'server_address')
     record_server(t, server)
@@ -825,17 +825,11 @@ def proxy_udp_socks5_associate(b, t):
         b.settle(SETTLE)
 
 
-
 @scenario
-def proxy_server_http_listens_directly(b, t):
-    """QTcpServer with an HTTP proxy (no ListeningCapability) listens itself."""
+def proxy_server_http_proxy_refused(b, t):
+    """QTcpServer with an HTTP proxy (no ListeningCapability) on Any: refused."""
     with proxy_servers.Tinyproxy() as proxy:
-        server = b.tcp_server()
-        server.trace_signals(t, 'server')
-        set_proxy(b, server, network_proxy(b, 'HttpProxy', proxy.host, proxy.port))
-        result(t, 'server', server, 'listen', None, 0)
-        record(t, 'server', server, 'server_address')
-        record_server(t, server)
+        proxied_server(b, t, proxy, None, kind='HttpProxy')
 
 
 @scenario
