@@ -488,3 +488,31 @@ class FakeHttpProxy(FakeProxy):
             self.hold()
         conn.sendall(b'HTTP/1.1 200 Connection established\r\n\r\n')
         self.relay(conn, log, self.requested[-1])
+
+
+class EchoServer:
+    """A destination for the tests: echoes one line per connection, in a
+    thread, and records each client's address (``peers``)."""
+
+    def __init__(self):
+        self.listener = socket.create_server((LOOPBACK, 0))
+        self.port = self.listener.getsockname()[1]
+        self.peers = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, peer = self.listener.accept()
+            except OSError:
+                return
+            self.peers.append(peer[0])
+            with conn:
+                conn.settimeout(READY_TIMEOUT_S)
+                try:
+                    conn.sendall(FakeProxy.recv_until(conn, bytearray(), b'\n'))
+                except OSError:
+                    pass
+
+    def close(self):
+        self.listener.close()

@@ -8,40 +8,12 @@ installed skips its test (fails under CI=true)."""
 import os
 import socket
 import sys
-import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import proxy_servers  # noqa: E402  pylint: disable=wrong-import-position
 
 TIMEOUT_S = 5
-
-
-class EchoServer:
-    """Echoes one line per connection, in a thread."""
-
-    def __init__(self):
-        self.listener = socket.create_server((proxy_servers.LOOPBACK, 0))
-        self.port = self.listener.getsockname()[1]
-        self.peers = []     # the address of each client
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self):
-        while True:
-            try:
-                conn, peer = self.listener.accept()
-            except OSError:
-                return
-            self.peers.append(peer[0])
-            with conn:
-                conn.settimeout(TIMEOUT_S)
-                try:
-                    conn.sendall(proxy_servers.FakeProxy.recv_until(conn, bytearray(), b'\n'))
-                except OSError:
-                    pass
-
-    def close(self):
-        self.listener.close()
 
 
 def recv_exact(sock, n):
@@ -109,7 +81,7 @@ def http_connect(proxy, port, authorization=None):
 class ProxyServerTest(unittest.TestCase):
 
     def setUp(self):
-        self.echo = EchoServer()
+        self.echo = proxy_servers.EchoServer()
         self.addCleanup(self.echo.close)
 
     def assert_tunnel(self, sock):
