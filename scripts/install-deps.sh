@@ -12,7 +12,8 @@
 #                           the Qt benchmark peer, the sanitizer runtimes,
 #                           libsoup 3, glib-networking and openssl (the
 #                           GIOStream view's consumers), and the proxy
-#                           servers microsocks, dante-server and tinyproxy
+#                           servers the proxy tests start (microsocks,
+#                           tinyproxy, dante-server)
 #                           (scripts/test.sh; also the default)
 #
 # Safe to run again: it only calls apt-get when a package is missing.
@@ -58,8 +59,8 @@ TEST_PACKAGES="
   openssl
   libgnutls28-dev
   microsocks
-  dante-server
   tinyproxy
+  dante-server
 "
 
 usage () {

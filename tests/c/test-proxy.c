@@ -1,0 +1,798 @@
+/* test-proxy.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Connecting through proxies as Qt 6.4 does (observed with PyQt6 6.4.2
+ * against the same servers): SOCKS5 through microsocks, HTTP CONNECT
+ * through tinyproxy, both started by the test on a free loopback port,
+ * and the faults through fake proxies made here. A missing proxy server
+ * skips its tests with the reason (fails them under CI=true).
+ */
+
+#define _GNU_SOURCE /* memmem */
+#include "config.h"
+
+#include <string.h>
+
+#include "qs-test-proxy.h"
+#include "qs-test-utils.h"
+
+#define TIMEOUT_MS 5000
+
+typedef struct
+{
+  QsTcpServer *server;    /* (owned): the destination, an echo server */
+  GPtrArray   *accepted;  /* (owned) (element-type QsTcpSocket) */
+  QsTcpSocket *socket;    /* (owned) (nullable) */
+  GString     *trace;     /* (owned) */
+  GString     *received;  /* (owned): what the socket read */
+  QsTestProxy *proxy;     /* (owned) (nullable) */
+  guint16      port;      /* of server */
+
+  /* proxy-authentication-required */
+  guint        auth_count;
+  const char  *fill_user;
+  const char  *fill_password;
+  gboolean     abort_in_auth;
+  char        *auth_seen; /* (owned) (nullable): what the last emission passed */
+} Fixture;
+
+#define SOCK(f) QS_ABSTRACT_SOCKET ((f)->socket)
+
+static void
+on_echo_ready_read (QsIODevice *device,
+                    gpointer    user_data)
+{
+  g_autoptr(GBytes) bytes = qs_io_device_read_all (device);
+
+  qs_io_device_write (device, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+static void
+on_new_connection (QsTcpServer *server,
+                   gpointer     user_data)
+{
+  Fixture *f = user_data;
+  QsTcpSocket *socket;
+
+  while ((socket = qs_tcp_server_next_pending_connection (server)) != NULL)
+    {
+      g_signal_connect (socket, "ready-read", G_CALLBACK (on_echo_ready_read), NULL);
+      g_ptr_array_add (f->accepted, socket);
+    }
+}
+
+static void
+on_ready_read (QsIODevice *device,
+               gpointer    user_data)
+{
+  Fixture *f = user_data;
+  g_autoptr(GBytes) bytes = qs_io_device_read_all (device);
+
+  g_string_append_len (f->received, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+static void
+on_proxy_authentication_required (QsAbstractSocket *socket,
+                                  QsNetworkProxy   *proxy,
+                                  QsAuthenticator  *authenticator,
+                                  gpointer          user_data)
+{
+  Fixture *f = user_data;
+  g_autoptr(GVariant) options = qs_authenticator_get_options (authenticator);
+  g_autofree char *options_text = g_variant_print (options, FALSE);
+
+  f->auth_count++;
+  g_free (f->auth_seen);
+  f->auth_seen = g_strdup_printf ("type=%d user=%s password=%s realm=%s null=%d options=%s",
+                                  qs_network_proxy_get_proxy_type (proxy),
+                                  qs_network_proxy_get_user (proxy),
+                                  qs_network_proxy_get_password (proxy),
+                                  qs_authenticator_get_realm (authenticator),
+                                  qs_authenticator_is_null (authenticator),
+                                  options_text);
+  g_string_append (f->trace, "proxy-authentication-required ");
+  if (f->abort_in_auth)
+    {
+      qs_abstract_socket_abort (socket);
+      return;
+    }
+  if (f->fill_user)
+    {
+      qs_authenticator_set_user (authenticator, f->fill_user);
+      qs_authenticator_set_password (authenticator, f->fill_password);
+    }
+}
+
+static void
+setup (Fixture       *f,
+       gconstpointer  data)
+{
+  g_autoptr(GInetAddress) loopback = qs_test_loopback (G_SOCKET_FAMILY_IPV4);
+
+  f->trace = g_string_new (NULL);
+  f->received = g_string_new (NULL);
+  f->accepted = g_ptr_array_new_with_free_func (g_object_unref);
+  f->server = qs_tcp_server_new ();
+  g_signal_connect (f->server, "new-connection", G_CALLBACK (on_new_connection), f);
+  g_assert_true (qs_tcp_server_listen (f->server, loopback, 0));
+  f->port = qs_tcp_server_get_server_port (f->server);
+
+  f->socket = qs_tcp_socket_new ();
+  qs_test_trace_socket (f->socket, f->trace);
+  g_signal_connect (f->socket, "ready-read", G_CALLBACK (on_ready_read), f);
+  g_signal_connect (f->socket, "proxy-authentication-required", G_CALLBACK (on_proxy_authentication_required), f);
+}
+
+static void
+teardown (Fixture       *f,
+          gconstpointer  data)
+{
+  qs_test_release (&f->socket, f->trace, f);
+  g_clear_pointer (&f->proxy, qs_test_proxy_stop);
+  g_ptr_array_unref (f->accepted);
+  g_object_unref (f->server);
+  g_string_free (f->trace, TRUE);
+  g_string_free (f->received, TRUE);
+  g_free (f->auth_seen);
+  qs_network_proxy_set_application_proxy (NULL);
+}
+
+static gboolean
+start_microsocks (Fixture    *f,
+                  const char *user,
+                  const char *password)
+{
+  g_autofree char *why = NULL;
+
+  f->proxy = qs_test_proxy_start_microsocks (user, password, &why);
+  if (f->proxy == NULL)
+    qs_test_skip_unless_ci (why);
+  return f->proxy != NULL;
+}
+
+static gboolean
+start_tinyproxy (Fixture    *f,
+                 guint16     connect_port,
+                 const char *user,
+                 const char *password)
+{
+  g_autofree char *why = NULL;
+
+  f->proxy = qs_test_proxy_start_tinyproxy (connect_port, user, password, &why);
+  if (f->proxy == NULL)
+    qs_test_skip_unless_ci (why);
+  return f->proxy != NULL;
+}
+
+static void
+use_proxy (Fixture            *f,
+           QsNetworkProxyType  type,
+           const char         *host,
+           guint16             port,
+           const char         *user,
+           const char         *password)
+{
+  g_autoptr(QsNetworkProxy) proxy = qs_network_proxy_new (type, host, port, user, password);
+
+  qs_abstract_socket_set_proxy (SOCK (f), proxy);
+}
+
+static void
+connect_to (Fixture    *f,
+            const char *host,
+            guint16     port)
+{
+  qs_abstract_socket_connect_to_host (SOCK (f), host, port, QS_OPEN_MODE_READ_WRITE,
+                                      QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
+  g_string_append (f->trace, "| ");
+}
+
+static void
+wait_unconnected (Fixture *f)
+{
+  qs_test_run_until (qs_abstract_socket_get_state (SOCK (f)) == QS_SOCKET_STATE_UNCONNECTED_STATE, TIMEOUT_MS);
+}
+
+/* Writes "ping" and waits for the echo through the tunnel. */
+static void
+assert_echo (Fixture *f)
+{
+  qs_io_device_write (QS_IO_DEVICE (f->socket), (const guint8 *) "ping", 4);
+  qs_test_run_until (f->received->len >= 4, TIMEOUT_MS);
+  g_assert_cmpstr (f->received->str, ==, "ping");
+}
+
+static void
+assert_error (Fixture       *f,
+              QsSocketError  error,
+              const char    *message)
+{
+  g_assert_cmpint (qs_abstract_socket_get_error (SOCK (f)), ==, error);
+  g_assert_cmpstr (qs_io_device_get_error_string (QS_IO_DEVICE (f->socket)), ==, message);
+}
+
+static char *
+peer_address_string (Fixture *f)
+{
+  return qs_test_address_string (qs_abstract_socket_get_peer_address (SOCK (f)));
+}
+
+/* ---- values -------------------------------------------------------------- */
+
+static void
+test_network_proxy_values (void)
+{
+  g_autoptr(QsNetworkProxy) proxy = qs_network_proxy_new (QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "h", 1080, "u", "p");
+  g_autoptr(QsNetworkProxy) copy = NULL;
+  g_autoptr(QsNetworkProxy) app = NULL;
+  g_autoptr(GBytes) value = g_bytes_new_static ("v", 1);
+  g_autoptr(GBytes) got = NULL;
+  g_auto(GStrv) names = NULL;
+  static const struct { QsNetworkProxyType type; guint capabilities; } defaults[] = {
+    { QS_NETWORK_PROXY_TYPE_DEFAULT_PROXY, 0x67 },
+    { QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, 0x17 },
+    { QS_NETWORK_PROXY_TYPE_NO_PROXY, 0x67 },
+    { QS_NETWORK_PROXY_TYPE_HTTP_PROXY, 0x19 },
+    { QS_NETWORK_PROXY_TYPE_HTTP_CACHING_PROXY, 0x18 },
+    { QS_NETWORK_PROXY_TYPE_FTP_CACHING_PROXY, 0x18 },
+  };
+
+  g_test_summary ("QNetworkProxy's values: capabilities from the type until set, equality, raw headers, "
+                  "the application proxy (NoProxy until set)");
+  for (guint i = 0; i < G_N_ELEMENTS (defaults); i++)
+    {
+      g_autoptr(QsNetworkProxy) p = qs_network_proxy_new (defaults[i].type, NULL, 0, NULL, NULL);
+
+      g_assert_cmphex (qs_network_proxy_get_capabilities (p), ==, defaults[i].capabilities);
+    }
+  g_assert_cmpstr (qs_network_proxy_get_host_name (proxy), ==, "h");
+  g_assert_cmpuint (qs_network_proxy_get_port (proxy), ==, 1080);
+  g_assert_true (qs_network_proxy_is_transparent_proxy (proxy));
+  g_assert_false (qs_network_proxy_is_caching_proxy (proxy));
+  qs_network_proxy_set_proxy_type (proxy, QS_NETWORK_PROXY_TYPE_HTTP_PROXY);
+  g_assert_cmphex (qs_network_proxy_get_capabilities (proxy), ==, 0x19);
+  g_assert_true (qs_network_proxy_is_caching_proxy (proxy));
+  qs_network_proxy_set_capabilities (proxy, QS_NETWORK_PROXY_CAPABILITIES_TUNNELING_CAPABILITY);
+  qs_network_proxy_set_proxy_type (proxy, QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY);
+  g_assert_cmphex (qs_network_proxy_get_capabilities (proxy), ==, 0x1);
+
+  copy = qs_network_proxy_copy (proxy);
+  g_assert_true (qs_network_proxy_equal (proxy, copy));
+  qs_network_proxy_set_password (copy, "other");
+  g_assert_false (qs_network_proxy_equal (proxy, copy));
+  qs_network_proxy_set_password (copy, "");
+  g_assert_null (qs_network_proxy_get_password (copy));
+
+  qs_network_proxy_set_raw_header (proxy, "X-One", value);
+  qs_network_proxy_set_raw_header (proxy, "X-Two", value);
+  qs_network_proxy_set_raw_header (proxy, "x-one", value);
+  g_assert_true (qs_network_proxy_has_raw_header (proxy, "X-ONE"));
+  names = qs_network_proxy_get_raw_header_list (proxy);
+  g_assert_cmpuint (g_strv_length (names), ==, 2);
+  g_assert_cmpstr (names[0], ==, "X-One");
+  got = qs_network_proxy_get_raw_header (proxy, "x-two");
+  g_assert_true (g_bytes_equal (got, value));
+  qs_network_proxy_set_raw_header (proxy, "X-One", NULL);
+  g_assert_false (qs_network_proxy_has_raw_header (proxy, "X-One"));
+
+  app = qs_network_proxy_get_application_proxy ();
+  g_assert_cmpint (qs_network_proxy_get_proxy_type (app), ==, QS_NETWORK_PROXY_TYPE_NO_PROXY);
+  qs_network_proxy_set_application_proxy (proxy);
+  g_clear_pointer (&app, qs_network_proxy_unref);
+  app = qs_network_proxy_get_application_proxy ();
+  g_assert_true (qs_network_proxy_equal (app, proxy));
+  g_assert_true (app != proxy);
+  qs_network_proxy_set_application_proxy (NULL);
+}
+
+static void
+test_authenticator_values (void)
+{
+  g_autoptr(QsAuthenticator) authenticator = qs_authenticator_new ();
+  g_autoptr(GVariant) option = NULL;
+  g_autoptr(GVariant) options = NULL;
+  guint notified = 0;
+
+  g_test_summary ("QAuthenticator: null until something is set; options are variants");
+  qs_test_count_signal (authenticator, "notify::user", &notified);
+  g_assert_true (qs_authenticator_is_null (authenticator));
+  g_assert_null (qs_authenticator_get_user (authenticator));
+  qs_authenticator_set_user (authenticator, "u");
+  qs_authenticator_set_user (authenticator, "u");
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_false (qs_authenticator_is_null (authenticator));
+  qs_authenticator_set_option (authenticator, "realm", g_variant_new_string ("R"));
+  option = qs_authenticator_get_option (authenticator, "realm");
+  g_assert_cmpstr (g_variant_get_string (option, NULL), ==, "R");
+  options = qs_authenticator_get_options (authenticator);
+  g_assert_cmpuint (g_variant_n_children (options), ==, 1);
+  qs_authenticator_set_option (authenticator, "realm", NULL);
+  g_assert_null (qs_authenticator_get_option (authenticator, "realm"));
+}
+
+/* ---- SOCKS5 through microsocks ------------------------------------------- */
+
+static void
+test_socks5_address (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *peer = NULL;
+  g_autofree char *local = NULL;
+
+  g_test_summary ("SOCKS5 CONNECT to an address: Qt's signals; the peer is the destination, the local "
+                  "address the one the proxy bound");
+  if (!start_microsocks (f, NULL, NULL))
+    return;
+  use_proxy (f, QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1", qs_test_proxy_get_port (f->proxy), NULL, NULL);
+  connect_to (f, "127.0.0.1", f->port);
+  qs_test_run_until (qs_abstract_socket_get_state (SOCK (f)) == QS_SOCKET_STATE_CONNECTED_STATE, TIMEOUT_MS);
+  g_assert_cmpstr (f->trace->str, ==,
+                   "state-changed(host-lookup-state) state-changed(connecting-state) host-found | "
+                   "state-changed(connected-state) connected ");
+  peer = peer_address_string (f);
+  g_assert_cmpstr (peer, ==, "127.0.0.1");
+  g_assert_cmpuint (qs_abstract_socket_get_peer_port (SOCK (f)), ==, f->port);
+  g_assert_cmpstr (qs_abstract_socket_get_peer_name (SOCK (f)), ==, "127.0.0.1");
+  local = qs_test_address_string (qs_abstract_socket_get_local_address (SOCK (f)));
+  g_assert_cmpstr (local, ==, "0.0.0.0");
+  assert_echo (f);
+}
+
+static void
+test_socks5_name (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *peer = NULL;
+
+  g_test_summary ("SOCKS5 CONNECT to a name: the proxy resolves it (no lookup, no host-found; no peer address)");
+  if (!start_microsocks (f, NULL, NULL))
+    return;
+  use_proxy (f, QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "localhost", qs_test_proxy_get_port (f->proxy), NULL, NULL);
+  connect_to (f, "localhost", f->port);
+  g_assert_cmpstr (f->trace->str, ==, "state-changed(host-lookup-state) state-changed(connecting-state) | ");
+  qs_test_run_until (qs_abstract_socket_get_state (SOCK (f)) == QS_SOCKET_STATE_CONNECTED_STATE, TIMEOUT_MS);
+  g_assert_cmpstr (f->trace->str, ==,
+                   "state-changed(host-lookup-state) state-changed(connecting-state) | "
+                   "state-changed(connected-state) connected ");
+  peer = peer_address_string (f);
+  g_assert_null (peer);
+  g_assert_cmpuint (qs_abstract_socket_get_peer_port (SOCK (f)), ==, f->port);
+  g_assert_cmpstr (qs_abstract_socket_get_peer_name (SOCK (f)), ==, "localhost");
+  assert_echo (f);
+}
+
+static void
+test_socks5_destination_errors (Fixture       *f,
+                                gconstpointer  data)
+{
+  guint16 closed_port = 0;
+  g_autoptr(GSocket) closed = qs_test_closed_port_new (&closed_port);
+
+  g_test_summary ("SOCKS5: a name the proxy cannot resolve is HostNotFoundError, a refused destination "
+                  "ConnectionRefusedError");
+  if (!start_microsocks (f, NULL, NULL))
+    return;
+  use_proxy (f, QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1", qs_test_proxy_get_port (f->proxy), NULL, NULL);
+  connect_to (f, "nothere.invalid", f->port);
+  wait_unconnected (f);
+  g_assert_cmpstr (f->trace->str, ==,
+                   "state-changed(host-lookup-state) state-changed(connecting-state) | "
+                   "state-changed(unconnected-state) error-occurred(host-not-found-error) ");
+  assert_error (f, QS_SOCKET_ERROR_HOST_NOT_FOUND_ERROR, "Host not found");
+
+  g_string_truncate (f->trace, 0);
+  connect_to (f, "127.0.0.1", closed_port);
+  wait_unconnected (f);
+  g_assert_cmpstr (f->trace->str, ==,
+                   "state-changed(host-lookup-state) state-changed(connecting-state) host-found | "
+                   "state-changed(unconnected-state) error-occurred(connection-refused-error) ");
+  assert_error (f, QS_SOCKET_ERROR_CONNECTION_REFUSED_ERROR, "Connection refused");
+}
+
+static void
+test_socks5_password (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_test_summary ("SOCKS5 with user/password (RFC 1929): the proxy's credentials are used");
+  if (!start_microsocks (f, "user", "pass"))
+    return;
+  use_proxy (f, QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1", qs_test_proxy_get_port (f->proxy), "user", "pass");
+  connect_to (f, "127.0.0.1", f->port);
+  qs_test_run_until (qs_abstract_socket_get_state (SOCK (f)) == QS_SOCKET_STATE_CONNECTED_STATE, TIMEOUT_MS);
+  g_assert_cmpuint (f->auth_count, ==, 0);
+  assert_echo (f);
+}
+
+static void
+test_socks5_ask_credentials (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_test_summary ("SOCKS5 proxy wanting a password: proxy-authentication-required, then the connect "
+                  "succeeds with what the handler filled in, or fails with ProxyAuthenticationRequiredError");
+  if (!start_microsocks (f, "user", "pass"))
+    return;
+  use_proxy (f, QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1", qs_test_proxy_get_port (f->proxy), NULL, NULL);
+  connect_to (f, "127.0.0.1", f->port);
+  wait_unconnected (f);
+  g_assert_cmpstr (f->trace->str, ==,
+                   "state-changed(host-lookup-state) state-changed(connecting-state) host-found | "
+                   "proxy-authentication-required state-changed(unconnected-state) "
+                   "error-occurred(proxy-authentication-required-error) ");
+  assert_error (f, QS_SOCKET_ERROR_PROXY_AUTHENTICATION_REQUIRED_ERROR, "Proxy authentication failed");
+  g_assert_cmpstr (f->auth_seen, ==, "type=1 user=(null) password=(null) realm=(null) null=1 options={}");
+
+  /* Wrong credentials: asked again, with the proxy's as they were. */
+  use_proxy (f, QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1", qs_test_proxy_get_port (f->proxy), "user", "wrong");
+  f->fill_user = "user";
+  f->fill_password = "pass";
+  f->auth_count = 0;
+  connect_to (f, "127.0.0.1", f->port);
+  qs_test_run_until (qs_abstract_socket_get_state (SOCK (f)) == QS_SOCKET_STATE_CONNECTED_STATE, TIMEOUT_MS);
+  g_assert_cmpuint (f->auth_count, ==, 1);
+  g_assert_cmpstr (f->auth_seen, ==, "type=1 user=user password=wrong realm=(null) null=1 options={}");
+  assert_echo (f);
+}
+
+/* ---- HTTP CONNECT through tinyproxy -------------------------------------- */
+
+static void
+test_http_connect (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *local = NULL;
+
+  g_test_summary ("HTTP CONNECT to an address and to a name (no lookup): Qt's signals; the local address "
+                  "is the one of the connection to the proxy");
+  if (!start_tinyproxy (f, f->port, NULL, NULL))
+    return;
+  use_proxy (f, QS_NETWORK_PROXY_TYPE_HTTP_PROXY, "127.0.0.1", qs_test_proxy_get_port (f->proxy), NULL, NULL);
+  connect_to (f, "127.0.0.1", f->port);
+  qs_test_run_until (qs_abstract_socket_get_state (SOCK (f)) == QS_SOCKET_STATE_CONNECTED_STATE, TIMEOUT_MS);
+  g_assert_cmpstr (f->trace->str, ==,
+                   "state-changed(host-lookup-state) state-changed(connecting-state) host-found | "
+                   "state-changed(connected-state) connected ");
+  local = qs_test_address_string (qs_abstract_socket_get_local_address (SOCK (f)));
+  g_assert_cmpstr (local, ==, "127.0.0.1");
+  assert_echo (f);
+
+  qs_abstract_socket_abort (SOCK (f));
+  g_string_truncate (f->trace, 0);
+  g_string_truncate (f->received, 0);
+  connect_to (f, "localhost", f->port);
+  qs_test_run_until (qs_abstract_socket_get_state (SOCK (f)) == QS_SOCKET_STATE_CONNECTED_STATE, TIMEOUT_MS);
+  g_assert_cmpstr (f->trace->str, ==,
+                   "state-changed(host-lookup-state) state-changed(connecting-state) | "
+                   "state-changed(connected-state) connected ");
+  assert_echo (f);
+}
+
+static void
+test_http_denied (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_test_summary ("HTTP CONNECT to a port the proxy does not allow (403): SocketAccessError, "
+                  "\"Proxy denied connection\"");
+  if (!start_tinyproxy (f, f->port, NULL, NULL))
+    return;
+  use_proxy (f, QS_NETWORK_PROXY_TYPE_HTTP_PROXY, "127.0.0.1", qs_test_proxy_get_port (f->proxy), NULL, NULL);
+  connect_to (f, "127.0.0.1", f->port == 65535 ? 65534 : f->port + 1);
+  wait_unconnected (f);
+  g_assert_cmpstr (f->trace->str, ==,
+                   "state-changed(host-lookup-state) state-changed(connecting-state) host-found | "
+                   "state-changed(unconnected-state) error-occurred(socket-access-error) ");
+  assert_error (f, QS_SOCKET_ERROR_SOCKET_ACCESS_ERROR, "Proxy denied connection");
+}
+
+static void
+test_http_basic_auth (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_test_summary ("HTTP CONNECT with Basic authentication: a 407 asks the handler (realm given); empty "
+                  "credentials fail with ProxyAuthenticationRequiredError, filled ones connect");
+  if (!start_tinyproxy (f, f->port, "user", "pass"))
+    return;
+  use_proxy (f, QS_NETWORK_PROXY_TYPE_HTTP_PROXY, "127.0.0.1", qs_test_proxy_get_port (f->proxy), NULL, NULL);
+  connect_to (f, "127.0.0.1", f->port);
+  wait_unconnected (f);
+  g_assert_cmpstr (f->trace->str, ==,
+                   "state-changed(host-lookup-state) state-changed(connecting-state) host-found | "
+                   "proxy-authentication-required state-changed(unconnected-state) "
+                   "error-occurred(proxy-authentication-required-error) ");
+  assert_error (f, QS_SOCKET_ERROR_PROXY_AUTHENTICATION_REQUIRED_ERROR, "Authentication required");
+  g_assert_cmpstr (f->auth_seen, ==,
+                   "type=3 user=(null) password=(null) realm=Tinyproxy null=0 options={'realm': <'Tinyproxy'>}");
+
+  f->fill_user = "user";
+  f->fill_password = "pass";
+  g_string_truncate (f->trace, 0);
+  connect_to (f, "127.0.0.1", f->port);
+  qs_test_run_until (qs_abstract_socket_get_state (SOCK (f)) == QS_SOCKET_STATE_CONNECTED_STATE, TIMEOUT_MS);
+  g_assert_cmpstr (f->trace->str, ==,
+                   "state-changed(host-lookup-state) state-changed(connecting-state) host-found | "
+                   "proxy-authentication-required state-changed(connected-state) connected ");
+  assert_echo (f);
+
+  /* Credentials in the proxy: sent after the first 407, not asked for. */
+  qs_abstract_socket_abort (SOCK (f));
+  f->auth_count = 0;
+  g_string_truncate (f->received, 0);
+  use_proxy (f, QS_NETWORK_PROXY_TYPE_HTTP_PROXY, "127.0.0.1", qs_test_proxy_get_port (f->proxy), "user", "pass");
+  connect_to (f, "127.0.0.1", f->port);
+  qs_test_run_until (qs_abstract_socket_get_state (SOCK (f)) == QS_SOCKET_STATE_CONNECTED_STATE, TIMEOUT_MS);
+  g_assert_cmpuint (f->auth_count, ==, 0);
+  assert_echo (f);
+}
+
+/* ---- faults through fake proxies ------------------------------------------ */
+
+typedef struct
+{
+  const char         *path;
+  QsNetworkProxyType  type;
+  QsTestFakeStep      steps[2];
+  guint               n_steps;
+  QsSocketError       error;
+  const char         *error_nick;
+  const char         *message;
+  guint               auth_count;
+} FaultCase;
+
+static const FaultCase fault_cases[] = {
+  { "/proxy/fault/socks5/garbage", QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY,
+    { { 1, "garbage!garbage!\r\n\r\n", 20, FALSE } }, 1,
+    QS_SOCKET_ERROR_PROXY_PROTOCOL_ERROR, "proxy-protocol-error", "SOCKS version 5 protocol error", 0 },
+  { "/proxy/fault/socks5/closed-at-once", QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY,
+    { { 0, NULL, 0, TRUE } }, 1,
+    QS_SOCKET_ERROR_PROXY_CONNECTION_CLOSED_ERROR, "proxy-connection-closed-error",
+    "Connection to proxy closed prematurely", 0 },
+  { "/proxy/fault/socks5/closed-after-method", QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY,
+    { { 3, "\x05\x00", 2, FALSE }, { 4, NULL, 0, TRUE } }, 2,
+    QS_SOCKET_ERROR_PROXY_CONNECTION_CLOSED_ERROR, "proxy-connection-closed-error",
+    "Connection to proxy closed prematurely", 0 },
+  { "/proxy/fault/socks5/no-acceptable-method", QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY,
+    { { 3, "\x05\xff", 2, FALSE } }, 1,
+    QS_SOCKET_ERROR_PROXY_AUTHENTICATION_REQUIRED_ERROR, "proxy-authentication-required-error",
+    "Proxy authentication failed", 1 },
+  { "/proxy/fault/socks5/unknown-reply", QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY,
+    { { 3, "\x05\x00", 2, FALSE }, { 4, "\x05\x09\x00\x01\0\0\0\0\0\0", 10, FALSE } }, 2,
+    QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR, "unknown-socket-error",
+    "Unknown SOCKSv5 proxy error code 0x               9", 0 },
+  { "/proxy/fault/http/garbage", QS_NETWORK_PROXY_TYPE_HTTP_PROXY,
+    { { 1, "garbage!garbage!\r\n\r\n", 20, FALSE } }, 1,
+    QS_SOCKET_ERROR_PROXY_PROTOCOL_ERROR, "proxy-protocol-error", "Did not receive HTTP response from proxy", 0 },
+  { "/proxy/fault/http/closed-at-once", QS_NETWORK_PROXY_TYPE_HTTP_PROXY,
+    { { 0, NULL, 0, TRUE } }, 1,
+    QS_SOCKET_ERROR_PROXY_CONNECTION_CLOSED_ERROR, "proxy-connection-closed-error",
+    "Proxy connection closed prematurely", 0 },
+  { "/proxy/fault/http/407-without-challenge", QS_NETWORK_PROXY_TYPE_HTTP_PROXY,
+    { { 1, "HTTP/1.1 407 Proxy Auth\r\n\r\n", 27, FALSE } }, 1,
+    QS_SOCKET_ERROR_PROXY_PROTOCOL_ERROR, "proxy-protocol-error",
+    "Error parsing authentication request from proxy", 0 },
+  { "/proxy/fault/http/500", QS_NETWORK_PROXY_TYPE_HTTP_PROXY,
+    { { 1, "HTTP/1.1 500 Err\r\n\r\n", 20, FALSE } }, 1,
+    QS_SOCKET_ERROR_PROXY_PROTOCOL_ERROR, "proxy-protocol-error", "Error communicating with HTTP proxy", 0 },
+};
+
+static void
+test_fault (Fixture       *f,
+            gconstpointer  data)
+{
+  const FaultCase *fault = data;
+  g_autoptr(QsTestFakeProxy) fake = qs_test_fake_proxy_new (fault->steps, fault->n_steps);
+  g_autofree char *expected = NULL;
+  GByteArray *received;
+
+  g_test_summary ("A misbehaving proxy: Qt's error code and text, after the state change, and no "
+                  "byte of the application's data sent to it");
+  use_proxy (f, fault->type, "127.0.0.1", qs_test_fake_proxy_get_port (fake), NULL, NULL);
+  connect_to (f, "127.0.0.1", f->port);
+  qs_io_device_write (QS_IO_DEVICE (f->socket), (const guint8 *) "APPDATA", 7);
+  wait_unconnected (f);
+  expected = g_strdup_printf ("state-changed(host-lookup-state) state-changed(connecting-state) host-found | %s"
+                              "state-changed(unconnected-state) error-occurred(%s) ",
+                              fault->auth_count ? "proxy-authentication-required " : "", fault->error_nick);
+  g_assert_cmpstr (f->trace->str, ==, expected);
+  assert_error (f, fault->error, fault->message);
+  g_assert_cmpuint (f->auth_count, ==, fault->auth_count);
+  received = qs_test_fake_proxy_get_received (fake);
+  g_assert_null (memmem (received->data, received->len, "APPDATA", 7));
+}
+
+static void
+test_proxy_refused (Fixture       *f,
+                    gconstpointer  data)
+{
+  guint16 closed_port = 0;
+  g_autoptr(GSocket) closed = qs_test_closed_port_new (&closed_port);
+
+  g_test_summary ("A proxy not listening: ProxyConnectionRefusedError, with each type's text");
+  use_proxy (f, QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1", closed_port, NULL, NULL);
+  connect_to (f, "127.0.0.1", f->port);
+  wait_unconnected (f);
+  g_assert_cmpstr (f->trace->str, ==,
+                   "state-changed(host-lookup-state) state-changed(connecting-state) host-found | "
+                   "state-changed(unconnected-state) error-occurred(proxy-connection-refused-error) ");
+  assert_error (f, QS_SOCKET_ERROR_PROXY_CONNECTION_REFUSED_ERROR, "Connection to proxy refused");
+
+  use_proxy (f, QS_NETWORK_PROXY_TYPE_HTTP_PROXY, "127.0.0.1", closed_port, NULL, NULL);
+  connect_to (f, "127.0.0.1", f->port);
+  wait_unconnected (f);
+  assert_error (f, QS_SOCKET_ERROR_PROXY_CONNECTION_REFUSED_ERROR, "Proxy connection refused");
+}
+
+static void
+test_proxy_not_found (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_test_summary ("A proxy whose name does not resolve: ProxyNotFoundError, with each type's text");
+  use_proxy (f, QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "proxy.invalid", 1080, NULL, NULL);
+  connect_to (f, "127.0.0.1", f->port);
+  wait_unconnected (f);
+  g_assert_cmpstr (f->trace->str, ==,
+                   "state-changed(host-lookup-state) state-changed(connecting-state) host-found | "
+                   "state-changed(unconnected-state) error-occurred(proxy-not-found-error) ");
+  assert_error (f, QS_SOCKET_ERROR_PROXY_NOT_FOUND_ERROR, "Proxy host not found");
+
+  use_proxy (f, QS_NETWORK_PROXY_TYPE_HTTP_PROXY, "proxy.invalid", 1080, NULL, NULL);
+  connect_to (f, "127.0.0.1", f->port);
+  wait_unconnected (f);
+  assert_error (f, QS_SOCKET_ERROR_PROXY_NOT_FOUND_ERROR, "Proxy server not found");
+}
+
+static void
+test_no_early_bytes (Fixture       *f,
+                     gconstpointer  data)
+{
+  static const QsTestFakeStep steps[] = {
+    { 3, "\x05\x00", 2, FALSE },
+    { 3 + 10, "\x05\x00\x00\x01\x7f\x00\x00\x01\x04\xd2" "HELLO", 15, FALSE },
+  };
+  g_autoptr(QsTestFakeProxy) fake = qs_test_fake_proxy_new (steps, G_N_ELEMENTS (steps));
+  g_autofree char *local = NULL;
+  GByteArray *received;
+
+  g_test_summary ("Bytes written while the tunnel is being made wait for it; bytes the proxy sends right "
+                  "after its reply are the first the application reads, after connected");
+  use_proxy (f, QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1", qs_test_fake_proxy_get_port (fake), NULL, NULL);
+  connect_to (f, "127.0.0.1", 80);
+  qs_io_device_write (QS_IO_DEVICE (f->socket), (const guint8 *) "APPDATA", 7);
+  qs_test_run_until (qs_test_fake_proxy_get_received (fake)->len >= 3 + 10 + 7, TIMEOUT_MS);
+  received = qs_test_fake_proxy_get_received (fake);
+  g_assert_cmpuint (qs_test_fake_proxy_get_received_at_last_reply (fake), ==, 3 + 10);
+  g_assert_cmpmem (received->data, 13, "\x05\x01\x00" "\x05\x01\x00\x01\x7f\x00\x00\x01\x00\x50", 13);
+  g_assert_cmpmem (received->data + 13, received->len - 13, "APPDATA", 7);
+  g_assert_cmpstr (f->received->str, ==, "HELLO");
+  g_assert_true (g_str_has_suffix (f->trace->str, "state-changed(connected-state) connected ready-read "
+                                                  "bytes-written(7) "));
+  local = qs_test_address_string (qs_abstract_socket_get_local_address (SOCK (f)));
+  g_assert_cmpstr (local, ==, "127.0.0.1");
+  g_assert_cmpuint (qs_abstract_socket_get_local_port (SOCK (f)), ==, 1234);
+}
+
+static void
+test_silent_abort (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(QsTestFakeProxy) fake = qs_test_fake_proxy_new (NULL, 0);
+
+  g_test_summary ("A proxy that never answers keeps the socket connecting (Qt gives up after 2 x 30 s "
+                  "to an address, never to a name); abort() ends it at once");
+  use_proxy (f, QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1", qs_test_fake_proxy_get_port (fake), NULL, NULL);
+  connect_to (f, "dest.example", 80);
+  qs_test_run_until (qs_test_fake_proxy_get_received (fake)->len >= 3, TIMEOUT_MS);
+  qs_test_iterate_for (100);
+  g_assert_cmpint (qs_abstract_socket_get_state (SOCK (f)), ==, QS_SOCKET_STATE_CONNECTING_STATE);
+  qs_abstract_socket_abort (SOCK (f));
+  g_assert_cmpint (qs_abstract_socket_get_state (SOCK (f)), ==, QS_SOCKET_STATE_UNCONNECTED_STATE);
+  qs_test_iterate_for (50);
+  g_assert_cmpstr (f->trace->str, ==,
+                   "state-changed(host-lookup-state) state-changed(connecting-state) | "
+                   "about-to-close state-changed(unconnected-state) read-channel-finished ");
+}
+
+static void
+test_abort_in_handler (Fixture       *f,
+                       gconstpointer  data)
+{
+  static const QsTestFakeStep steps[] = { { 3, "\x05\xff", 2, FALSE } };
+  g_autoptr(QsTestFakeProxy) fake = qs_test_fake_proxy_new (steps, G_N_ELEMENTS (steps));
+
+  g_test_summary ("abort() from proxy-authentication-required ends the connect without an error");
+  f->abort_in_auth = TRUE;
+  use_proxy (f, QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1", qs_test_fake_proxy_get_port (fake), NULL, NULL);
+  connect_to (f, "127.0.0.1", 80);
+  qs_test_run_until (f->auth_count == 1, TIMEOUT_MS);
+  g_assert_cmpint (qs_abstract_socket_get_state (SOCK (f)), ==, QS_SOCKET_STATE_UNCONNECTED_STATE);
+  qs_test_iterate_for (50);
+  g_assert_cmpuint (f->auth_count, ==, 1);
+  g_assert_null (strstr (f->trace->str, "error-occurred"));
+}
+
+/* ---- which proxy ----------------------------------------------------------- */
+
+static void
+test_application_proxy (Fixture       *f,
+                        gconstpointer  data)
+{
+  static const QsTestFakeStep steps[] = { { 1, "garbage!garbage!\r\n\r\n", 20, FALSE } };
+  g_autoptr(QsTestFakeProxy) fake = qs_test_fake_proxy_new (steps, G_N_ELEMENTS (steps));
+  g_autoptr(QsNetworkProxy) app = qs_network_proxy_new (QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1",
+                                                        qs_test_fake_proxy_get_port (fake), NULL, NULL);
+
+  g_test_summary ("DEFAULT_PROXY is the application proxy, except for loopback and localhost "
+                  "destinations (as Qt 6.4); NO_PROXY bypasses it");
+  qs_network_proxy_set_application_proxy (app);
+  connect_to (f, "127.0.0.1", f->port);
+  qs_test_run_until (qs_abstract_socket_get_state (SOCK (f)) == QS_SOCKET_STATE_CONNECTED_STATE, TIMEOUT_MS);
+  g_assert_cmpuint (qs_test_fake_proxy_get_connections (fake), ==, 0);
+  qs_abstract_socket_abort (SOCK (f));
+
+  connect_to (f, "dest.invalid", 80);
+  wait_unconnected (f);
+  assert_error (f, QS_SOCKET_ERROR_PROXY_PROTOCOL_ERROR, "SOCKS version 5 protocol error");
+  g_assert_cmpuint (qs_test_fake_proxy_get_connections (fake), ==, 1);
+
+  use_proxy (f, QS_NETWORK_PROXY_TYPE_NO_PROXY, NULL, 0, NULL, NULL);
+  connect_to (f, "dest.invalid", 80);
+  wait_unconnected (f);
+  assert_error (f, QS_SOCKET_ERROR_HOST_NOT_FOUND_ERROR, "Host not found");
+  g_assert_cmpuint (qs_test_fake_proxy_get_connections (fake), ==, 1);
+}
+
+static void
+test_unsupported (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(QsUdpSocket) udp = qs_udp_socket_new ();
+  g_autoptr(QsNetworkProxy) socks5 = qs_network_proxy_new (QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1", 1, NULL, NULL);
+  g_autoptr(QsNetworkProxy) got = NULL;
+
+  g_test_summary ("A caching proxy cannot carry a socket: UnsupportedSocketOperationError from the call, "
+                  "no state change; proxy() is DefaultProxy until set");
+  got = qs_abstract_socket_get_proxy (SOCK (f));
+  g_assert_cmpint (qs_network_proxy_get_proxy_type (got), ==, QS_NETWORK_PROXY_TYPE_DEFAULT_PROXY);
+  use_proxy (f, QS_NETWORK_PROXY_TYPE_HTTP_CACHING_PROXY, "127.0.0.1", 1, NULL, NULL);
+  connect_to (f, "127.0.0.1", f->port);
+  g_assert_cmpstr (f->trace->str, ==, "error-occurred(unsupported-socket-operation-error) | ");
+  assert_error (f, QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR, "Operation on socket is not supported");
+  g_assert_cmpint (qs_abstract_socket_get_state (SOCK (f)), ==, QS_SOCKET_STATE_UNCONNECTED_STATE);
+
+  /* No UDP ASSOCIATE yet: a UDP socket cannot use a SOCKS5 proxy. */
+  qs_abstract_socket_set_proxy (QS_ABSTRACT_SOCKET (udp), socks5);
+  qs_abstract_socket_connect_to_host (QS_ABSTRACT_SOCKET (udp), "127.0.0.1", 9, QS_OPEN_MODE_READ_WRITE,
+                                      QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
+  g_assert_cmpint (qs_abstract_socket_get_error (QS_ABSTRACT_SOCKET (udp)), ==,
+                   QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/proxy/network-proxy/values", test_network_proxy_values);
+  g_test_add_func ("/proxy/authenticator/values", test_authenticator_values);
+#define ADD(path, func) g_test_add (path, Fixture, NULL, setup, func, teardown)
+  ADD ("/proxy/socks5/address", test_socks5_address);
+  ADD ("/proxy/socks5/name", test_socks5_name);
+  ADD ("/proxy/socks5/destination-errors", test_socks5_destination_errors);
+  ADD ("/proxy/socks5/password", test_socks5_password);
+  ADD ("/proxy/socks5/ask-credentials", test_socks5_ask_credentials);
+  ADD ("/proxy/http/connect", test_http_connect);
+  ADD ("/proxy/http/denied", test_http_denied);
+  ADD ("/proxy/http/basic-auth", test_http_basic_auth);
+  ADD ("/proxy/fault/refused", test_proxy_refused);
+  ADD ("/proxy/fault/not-found", test_proxy_not_found);
+  ADD ("/proxy/fault/silent-abort", test_silent_abort);
+  ADD ("/proxy/tunnel/no-early-bytes", test_no_early_bytes);
+  ADD ("/proxy/reentrancy/abort-in-handler", test_abort_in_handler);
+  ADD ("/proxy/application-proxy", test_application_proxy);
+  ADD ("/proxy/unsupported", test_unsupported);
+#undef ADD
+  for (guint i = 0; i < G_N_ELEMENTS (fault_cases); i++)
+    g_test_add (fault_cases[i].path, Fixture, &fault_cases[i], setup, test_fault, teardown);
+
+  return g_test_run ();
+}
