@@ -84,8 +84,6 @@ NO_HANDLER = ('no', 'handler')  # credentials: no proxyAuthenticationRequired ha
 PENDING = {
     'proxy_http_password_rejected',
     'proxy_socks5_peer_closes',
-    'proxy_socks5_reply_codes',
-    'proxy_socks5_never_answers',
     'proxy_server_socks5_bind',
     'proxy_server_http_proxy_refused',
     'proxy_udp_socks5_associate',
