@@ -246,6 +246,7 @@ class FakeProxy:
         self.requested = []         # the (host, port) of each request read
         self.names = {}             # host names the relay resolves itself
         self.connections = 0
+        self.early_data = b''       # sent with the success reply, in one write
         self.release = threading.Event()   # lets a held handshake go on
         self._listener = socket.create_server((LOOPBACK, 0))
         self.port = self._listener.getsockname()[1]
@@ -376,12 +377,16 @@ class FakeSocks5(FakeProxy):
     - "relay": a working SOCKS5 proxy without authentication (IPv4 and
       domain addresses), relaying to the requested address.
 
-    It resolves the names in ``names`` (a dict: name -> address) itself.
+    It resolves the names in ``names`` (a dict: name -> address) itself;
+    its success reply reports ``bound`` and is followed, in the same write,
+    by ``early_data`` (as a destination that speaks first could make it).
     """
 
-    def __init__(self, behaviour, reply=SOCKS5_REFUSED):
+    def __init__(self, behaviour, reply=SOCKS5_REFUSED,
+                 bound=b'\x01\x7f\x00\x00\x01\x00\x00'):
         super().__init__(behaviour)
         self.reply = reply
+        self.bound = bound      # BND.ATYP, BND.ADDR and BND.PORT of a success reply
 
     def serve(self, conn, log):
         b = self.behaviour
@@ -423,7 +428,7 @@ class FakeSocks5(FakeProxy):
             return
         if b == 'hold':
             self.hold()
-        conn.sendall(b'\x05\x00\x00\x01\x7f\x00\x00\x01\x00\x00')
+        conn.sendall(b'\x05\x00\x00' + self.bound + self.early_data)
         self.relay(conn, log, destination)
 
     def _read_request(self, conn, log):
@@ -452,7 +457,8 @@ class FakeHttpProxy(FakeProxy):
       to every request (so any password is rejected);
     - "hold": reads the request, waits for release, then answers 200 and
       relays;
-    - "relay": answers 200 and relays.
+    - "relay": answers 200 (followed by ``early_data`` in the same write)
+      and relays.
     """
 
     def __init__(self, behaviour, status='403 Forbidden',
@@ -486,7 +492,7 @@ class FakeHttpProxy(FakeProxy):
             return
         if b == 'hold':
             self.hold()
-        conn.sendall(b'HTTP/1.1 200 Connection established\r\n\r\n')
+        conn.sendall(b'HTTP/1.1 200 Connection established\r\n\r\n' + self.early_data)
         self.relay(conn, log, self.requested[-1])
 
 

@@ -23,6 +23,8 @@ What Qt 6.4.2 does (PyQt6), as these scenarios record it:
 | SOCKS5 failure reply (1 or 5) to a host name | HostNotFoundError "Host not found", one connection |
 | SOCKS5 tunnel closed by the destination | RemoteHostClosedError with Qt's text "Remote host closed connection###" (sic) |
 | HTTP 407 forever, a handler that always fills in the authenticator | Qt connects again after each 407 and emits the signal each time, without end (hundreds of times a second): not a scenario |
+| SOCKS5 success reply's BND.ADDR | IPv4 and IPv6: localAddress/localPort; a host name: ProxyProtocolError |
+| success reply and the destination's first bytes in one segment | the bytes are read after connected |
 | SOCKS5 garbage reply | ProxyProtocolError "SOCKS version 5 protocol error" |
 | SOCKS5 proxy closes mid-handshake | ProxyConnectionClosedError "Connection to proxy closed prematurely" |
 | SOCKS5 proxy not listening / not found | ProxyConnectionRefusedError "Connection to proxy refused" / ProxyNotFoundError "Proxy host not found" |
@@ -509,6 +511,29 @@ def reuse_after_failure(b, t, p):
     record_proxied(t, 'client', client, server.server_port())
 
 
+@both_protocols
+def data_with_reply(b, t, p):
+    """The proxy's success reply and the destination's first bytes arrive
+    in one segment: none of them is lost or taken for the reply."""
+    server = listening_server(b, t)
+    with p.fake('relay') as fake:
+        fake.early_data = b'hello from the destination\n'
+        client = proxied_client(b, t, network_proxy(b, p.kind, fake.host, fake.port),
+                                fake.port)
+        client.connect_to_address(LOOPBACK, server.server_port())
+        b.run_until(client.can_read_line, TIMEOUT, 'the early line')
+        record(t, 'client', client, 'state')
+        result(t, 'client', client, 'read_line_bytes')
+        finish(b, t, client, accept_through(b, t, server))
+
+
+@both_protocols
+def proxy_by_name(b, t, p):
+    """The proxy given as "localhost": qsock resolves it, Qt too."""
+    with p.real() as proxy:
+        tunnel(b, t, p.kind, SimpleNamespace(host='localhost', port=proxy.port))
+
+
 # -- SOCKS5 only --------------------------------------------------------------------
 
 @scenario
@@ -626,6 +651,26 @@ def proxy_http_raw_headers(b, t):
         client.connect_to_address(LOOPBACK, 9)
         until_settled(b, client)
         t.value('proxy', 'received', [http_masked(r, 9) for r in fake.received])
+
+
+@scenario
+def proxy_socks5_bound_address_types(b, t):
+    """What a success reply reports as the bound address (IPv4, a name,
+    IPv6) becomes the local address and port."""
+    bounds = {'IPv4': b'\x01\x0a\x01\x02\x03\x12\x34',
+              'name': b'\x03\x0cexample.test\x00\x50',
+              'IPv6': b'\x04' + bytes(15) + b'\x01\x43\x21'}
+    server = b.tcp_server()     # not traced: whether the fake reaches it varies
+    server.listen(LOOPBACK, 0)
+    for kind, bound in bounds.items():
+        with proxy_servers.FakeSocks5('relay', bound=bound) as fake:
+            label = 'bound ' + kind
+            client = proxied_client(b, t, network_proxy(b, 'Socks5Proxy', fake.host,
+                                                        fake.port), fake.port, label=label)
+            client.connect_to_address(LOOPBACK, server.server_port())
+            until_settled(b, client)
+            record(t, label, client, 'state', 'local_address', 'local_port')
+            finish(b, t, client, label=label)
 
 
 def silent_proxy_client(b, t, fake):
