@@ -3208,13 +3208,8 @@ qs_abstract_socket_set_proxy (QsAbstractSocket *self,
   g_return_if_fail (QS_IS_ABSTRACT_SOCKET (self));
 
   priv = get_priv (self);
-  if (priv->proxy == network_proxy)
-    return;
-  if (network_proxy)
-    qs_network_proxy_ref (network_proxy);
-  g_clear_pointer (&priv->proxy, qs_network_proxy_unref);
-  priv->proxy = network_proxy;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROXY]);
+  if (_qs_network_proxy_store (&priv->proxy, network_proxy))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROXY]);
 }
 
 /**
@@ -3238,9 +3233,7 @@ qs_abstract_socket_get_proxy (QsAbstractSocket *self)
   g_return_val_if_fail (QS_IS_ABSTRACT_SOCKET (self), NULL);
 
   priv = get_priv (self);
-  if (priv->proxy)
-    return qs_network_proxy_ref (priv->proxy);
-  return qs_network_proxy_new (QS_NETWORK_PROXY_TYPE_DEFAULT_PROXY, NULL, 0, NULL, NULL);
+  return _qs_network_proxy_dup (priv->proxy);
 }
 
 /**

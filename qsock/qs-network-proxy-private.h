@@ -21,4 +21,11 @@ QsNetworkProxy *_qs_network_proxy_resolve (QsNetworkProxy *socket_proxy,
                                            const char     *host_name,
                                            gboolean        datagram);
 
+/* The setter and getter of a `proxy` property: stores @value in *@field
+ * (a reference; NULL = DEFAULT_PROXY), TRUE when it changed; returns a
+ * reference to *@field, or a new DEFAULT_PROXY when it is NULL. */
+gboolean        _qs_network_proxy_store   (QsNetworkProxy **field,
+                                           QsNetworkProxy  *value);
+QsNetworkProxy *_qs_network_proxy_dup     (QsNetworkProxy  *field);
+
 G_END_DECLS

@@ -744,3 +744,24 @@ _qs_network_proxy_resolve (QsNetworkProxy *socket_proxy,
     return NULL;
   return g_steal_pointer (&proxy);
 }
+
+gboolean
+_qs_network_proxy_store (QsNetworkProxy **field,
+                         QsNetworkProxy  *value)
+{
+  if (*field == value)
+    return FALSE;
+  if (value)
+    qs_network_proxy_ref (value);
+  g_clear_pointer (field, qs_network_proxy_unref);
+  *field = value;
+  return TRUE;
+}
+
+QsNetworkProxy *
+_qs_network_proxy_dup (QsNetworkProxy *field)
+{
+  if (field)
+    return qs_network_proxy_ref (field);
+  return qs_network_proxy_new (QS_NETWORK_PROXY_TYPE_DEFAULT_PROXY, NULL, 0, NULL, NULL);
+}

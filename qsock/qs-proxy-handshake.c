@@ -276,6 +276,22 @@ consume (QsProxyHandshake *self,
   g_byte_array_remove_range (self->in, 0, size);
 }
 
+/* Qt's errors for the SOCKS5 reply codes 1 to 8. */
+static const struct
+{
+  QsSocketError  error;
+  const char    *message;
+} socks5_errors[] = {
+  [1] = { QS_SOCKET_ERROR_NETWORK_ERROR, N_("General SOCKSv5 server failure") },
+  [2] = { QS_SOCKET_ERROR_SOCKET_ACCESS_ERROR, N_("Connection not allowed by SOCKSv5 server") },
+  [3] = { QS_SOCKET_ERROR_NETWORK_ERROR, N_("Network unreachable") },
+  [4] = { QS_SOCKET_ERROR_HOST_NOT_FOUND_ERROR, N_("Host not found") },
+  [5] = { QS_SOCKET_ERROR_CONNECTION_REFUSED_ERROR, N_("Connection refused") },
+  [6] = { QS_SOCKET_ERROR_NETWORK_ERROR, N_("TTL expired") },
+  [7] = { QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR, N_("SOCKSv5 command not supported") },
+  [8] = { QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR, N_("Address type not supported") },
+};
+
 /* Qt's QSocks5SocketEnginePrivate::setErrorState (RequestError). */
 static QsProxyStep
 fail_socks5_reply (QsProxyHandshake *self,
@@ -286,30 +302,13 @@ fail_socks5_reply (QsProxyHandshake *self,
   if ((reply == 1 || reply == 2) && self->host_name)
     return fail (self, QS_SOCKET_ERROR_HOST_NOT_FOUND_ERROR, _("Host not found"));
 
-  switch (reply)
-    {
-    case 1:
-      return fail (self, QS_SOCKET_ERROR_NETWORK_ERROR, _("General SOCKSv5 server failure"));
-    case 2:
-      return fail (self, QS_SOCKET_ERROR_SOCKET_ACCESS_ERROR, _("Connection not allowed by SOCKSv5 server"));
-    case 3:
-      return fail (self, QS_SOCKET_ERROR_NETWORK_ERROR, _("Network unreachable"));
-    case 4:
-      return fail (self, QS_SOCKET_ERROR_HOST_NOT_FOUND_ERROR, _("Host not found"));
-    case 5:
-      return fail (self, QS_SOCKET_ERROR_CONNECTION_REFUSED_ERROR, _("Connection refused"));
-    case 6:
-      return fail (self, QS_SOCKET_ERROR_NETWORK_ERROR, _("TTL expired"));
-    case 7:
-      return fail (self, QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR, _("SOCKSv5 command not supported"));
-    case 8:
-      return fail (self, QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR, _("Address type not supported"));
-    default:
-      /* Qt formats the code in decimal in a field 16 wide after "0x". */
-      g_free (self->message_owned);
-      self->message_owned = g_strdup_printf (_("Unknown SOCKSv5 proxy error code 0x%16d"), reply);
-      return fail (self, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR, self->message_owned);
-    }
+  if (reply < G_N_ELEMENTS (socks5_errors) && socks5_errors[reply].message)
+    return fail (self, socks5_errors[reply].error, _(socks5_errors[reply].message));
+
+  /* Qt formats the code in decimal in a field 16 wide after "0x". */
+  g_free (self->message_owned);
+  self->message_owned = g_strdup_printf (_("Unknown SOCKSv5 proxy error code 0x%16d"), reply);
+  return fail (self, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR, self->message_owned);
 }
 
 static QsProxyStep

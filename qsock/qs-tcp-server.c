@@ -19,6 +19,7 @@
 
 #include "qs-enum-types.h"
 #include "qs-io-device-private.h"
+#include "qs-network-proxy-private.h"
 #include "qs-socket-engine.h"
 #include "qs-tcp-server-private.h"
 
@@ -915,13 +916,8 @@ qs_tcp_server_set_proxy (QsTcpServer    *self,
   g_return_if_fail (QS_IS_TCP_SERVER (self));
 
   priv = get_priv (self);
-  if (priv->proxy == network_proxy)
-    return;
-  if (network_proxy)
-    qs_network_proxy_ref (network_proxy);
-  g_clear_pointer (&priv->proxy, qs_network_proxy_unref);
-  priv->proxy = network_proxy;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROXY]);
+  if (_qs_network_proxy_store (&priv->proxy, network_proxy))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROXY]);
 }
 
 /**
@@ -943,9 +939,7 @@ qs_tcp_server_get_proxy (QsTcpServer *self)
   g_return_val_if_fail (QS_IS_TCP_SERVER (self), NULL);
 
   priv = get_priv (self);
-  if (priv->proxy)
-    return qs_network_proxy_ref (priv->proxy);
-  return qs_network_proxy_new (QS_NETWORK_PROXY_TYPE_DEFAULT_PROXY, NULL, 0, NULL, NULL);
+  return _qs_network_proxy_dup (priv->proxy);
 }
 
 /**

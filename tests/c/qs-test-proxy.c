@@ -22,24 +22,6 @@ struct _QsTestProxy
   guint16      port;
 };
 
-static char *
-find_program (const char *name)
-{
-  static const char *const folders[] = { "/usr/sbin", "/sbin", "/usr/local/sbin" };
-  char *path = g_find_program_in_path (name);
-
-  for (guint i = 0; path == NULL && i < G_N_ELEMENTS (folders); i++)
-    {
-      char *candidate = g_build_filename (folders[i], name, NULL);
-
-      if (g_file_test (candidate, G_FILE_TEST_IS_EXECUTABLE))
-        path = candidate;
-      else
-        g_free (candidate);
-    }
-  return path;
-}
-
 /* A port nothing listens on now (bound, read, released): the server
  * started next binds it. */
 static guint16
@@ -102,7 +84,7 @@ qs_test_proxy_start_microsocks (const char  *user,
                                 const char  *password,
                                 char       **why)
 {
-  g_autofree char *program = find_program ("microsocks");
+  g_autofree char *program = qs_test_find_tool ("microsocks");
   guint16 port = free_port ();
   g_autofree char *port_text = g_strdup_printf ("%u", port);
   const char *argv[] = { program, "-i", "127.0.0.1", "-p", port_text, "-u", user, "-P", password, NULL };
@@ -123,7 +105,7 @@ qs_test_proxy_start_tinyproxy (guint16      connect_port,
                                const char  *password,
                                char       **why)
 {
-  g_autofree char *program = find_program ("tinyproxy");
+  g_autofree char *program = qs_test_find_tool ("tinyproxy");
   g_autoptr(GError) error = NULL;
   g_autofree char *folder = NULL;
   g_autofree char *config_path = NULL;

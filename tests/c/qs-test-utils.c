@@ -188,8 +188,8 @@ qs_test_loopback (GSocketFamily family)
   return g_inet_address_new_loopback (family);
 }
 
-static char *
-find_tool (const char *name)
+char *
+qs_test_find_tool (const char *name)
 {
   static const char *const folders[] = { "/usr/sbin", "/sbin", "/usr/bin", "/bin" };
   char *path = g_find_program_in_path (name);
@@ -209,7 +209,7 @@ find_tool (const char *name)
 gboolean
 qs_test_run_tool (const char *const *argv)
 {
-  g_autofree char *tool = find_tool (argv[0]);
+  g_autofree char *tool = qs_test_find_tool (argv[0]);
   g_autofree const char **args = g_memdup2 (argv, (g_strv_length ((char **) argv) + 1) * sizeof (char *));
   int status = -1;
 
@@ -239,7 +239,7 @@ qs_test_enter_netns (char **argv)
     return FALSE;
 
   self = g_file_read_link ("/proc/self/exe", NULL);
-  unshare = find_tool ("unshare");
+  unshare = qs_test_find_tool ("unshare");
   args = g_ptr_array_new ();
   g_ptr_array_add (args, (gpointer) "unshare");
   g_ptr_array_add (args, (gpointer) "-rn");

@@ -94,6 +94,10 @@ void qs_test_udp_wait_readable (QsUdpSocket *socket);
 /* A loopback address (127.0.0.1 or ::1); (transfer full). */
 GInetAddress *qs_test_loopback (GSocketFamily family);
 
+/* The path of the program @name, looked up in PATH and in the sbin
+ * folders an unprivileged PATH lacks; NULL when missing. (transfer full) */
+char *qs_test_find_tool (const char *name);
+
 /* Runs @argv, its first element looked up in PATH and in the sbin
  * folders an unprivileged PATH lacks; TRUE when it exits 0. */
 gboolean qs_test_run_tool (const char *const *argv);

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "qs-test-proxy.h"
 #include "qs-test-utils.h"
@@ -138,17 +139,30 @@ teardown (Fixture       *f,
   qs_network_proxy_set_application_proxy (NULL);
 }
 
+/* Keeps @proxy (NULL: it could not start, and the test skips with
+ * @why, or fails under CI=true). */
+static gboolean
+keep_proxy (Fixture     *f,
+            QsTestProxy *proxy,
+            char        *why)
+{
+  g_autofree char *reason = why;
+
+  f->proxy = proxy;
+  if (proxy == NULL)
+    qs_test_skip_unless_ci (reason);
+  return proxy != NULL;
+}
+
 static gboolean
 start_microsocks (Fixture    *f,
                   const char *user,
                   const char *password)
 {
-  g_autofree char *why = NULL;
+  char *why = NULL;
+  QsTestProxy *proxy = qs_test_proxy_start_microsocks (user, password, &why);
 
-  f->proxy = qs_test_proxy_start_microsocks (user, password, &why);
-  if (f->proxy == NULL)
-    qs_test_skip_unless_ci (why);
-  return f->proxy != NULL;
+  return keep_proxy (f, proxy, why);
 }
 
 static gboolean
@@ -157,12 +171,10 @@ start_tinyproxy (Fixture    *f,
                  const char *user,
                  const char *password)
 {
-  g_autofree char *why = NULL;
+  char *why = NULL;
+  QsTestProxy *proxy = qs_test_proxy_start_tinyproxy (connect_port, user, password, &why);
 
-  f->proxy = qs_test_proxy_start_tinyproxy (connect_port, user, password, &why);
-  if (f->proxy == NULL)
-    qs_test_skip_unless_ci (why);
-  return f->proxy != NULL;
+  return keep_proxy (f, proxy, why);
 }
 
 static void
@@ -210,6 +222,37 @@ assert_error (Fixture       *f,
 {
   g_assert_cmpint (qs_abstract_socket_get_error (SOCK (f)), ==, error);
   g_assert_cmpstr (qs_io_device_get_error_string (QS_IO_DEVICE (f->socket)), ==, message);
+}
+
+/* Qt's trace of a failed connect to an address: @nick after the state
+ * change, and before it proxy-authentication-required when @asked. */
+static char *
+failure_trace (gboolean    asked,
+               const char *nick)
+{
+  return g_strdup_printf ("state-changed(host-lookup-state) state-changed(connecting-state) host-found | %s"
+                          "state-changed(unconnected-state) error-occurred(%s) ",
+                          asked ? "proxy-authentication-required " : "", nick);
+}
+
+/* Connects to the address @host:@port, waits for the failure, and checks
+ * the trace, the error and its text. */
+static void
+assert_connect_fails (Fixture       *f,
+                      const char    *host,
+                      guint16        port,
+                      gboolean       asked,
+                      const char    *nick,
+                      QsSocketError  error,
+                      const char    *message)
+{
+  g_autofree char *expected = failure_trace (asked, nick);
+
+  g_string_truncate (f->trace, 0);
+  connect_to (f, host, port);
+  wait_unconnected (f);
+  g_assert_cmpstr (f->trace->str, ==, expected);
+  assert_error (f, error, message);
 }
 
 static char *
@@ -381,13 +424,8 @@ test_socks5_destination_errors (Fixture       *f,
                    "state-changed(unconnected-state) error-occurred(host-not-found-error) ");
   assert_error (f, QS_SOCKET_ERROR_HOST_NOT_FOUND_ERROR, "Host not found");
 
-  g_string_truncate (f->trace, 0);
-  connect_to (f, "127.0.0.1", closed_port);
-  wait_unconnected (f);
-  g_assert_cmpstr (f->trace->str, ==,
-                   "state-changed(host-lookup-state) state-changed(connecting-state) host-found | "
-                   "state-changed(unconnected-state) error-occurred(connection-refused-error) ");
-  assert_error (f, QS_SOCKET_ERROR_CONNECTION_REFUSED_ERROR, "Connection refused");
+  assert_connect_fails (f, "127.0.0.1", closed_port, FALSE, "connection-refused-error",
+                        QS_SOCKET_ERROR_CONNECTION_REFUSED_ERROR, "Connection refused");
 }
 
 static void
@@ -413,13 +451,8 @@ test_socks5_ask_credentials (Fixture       *f,
   if (!start_microsocks (f, "user", "pass"))
     return;
   use_proxy (f, QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1", qs_test_proxy_get_port (f->proxy), NULL, NULL);
-  connect_to (f, "127.0.0.1", f->port);
-  wait_unconnected (f);
-  g_assert_cmpstr (f->trace->str, ==,
-                   "state-changed(host-lookup-state) state-changed(connecting-state) host-found | "
-                   "proxy-authentication-required state-changed(unconnected-state) "
-                   "error-occurred(proxy-authentication-required-error) ");
-  assert_error (f, QS_SOCKET_ERROR_PROXY_AUTHENTICATION_REQUIRED_ERROR, "Proxy authentication failed");
+  assert_connect_fails (f, "127.0.0.1", f->port, TRUE, "proxy-authentication-required-error",
+                        QS_SOCKET_ERROR_PROXY_AUTHENTICATION_REQUIRED_ERROR, "Proxy authentication failed");
   g_assert_cmpstr (f->auth_seen, ==, "type=1 user=(null) password=(null) realm=(null) null=1 options={}");
 
   /* Wrong credentials: asked again, with the proxy's as they were. */
@@ -476,12 +509,8 @@ test_http_denied (Fixture       *f,
   if (!start_tinyproxy (f, f->port, NULL, NULL))
     return;
   use_proxy (f, QS_NETWORK_PROXY_TYPE_HTTP_PROXY, "127.0.0.1", qs_test_proxy_get_port (f->proxy), NULL, NULL);
-  connect_to (f, "127.0.0.1", f->port == 65535 ? 65534 : f->port + 1);
-  wait_unconnected (f);
-  g_assert_cmpstr (f->trace->str, ==,
-                   "state-changed(host-lookup-state) state-changed(connecting-state) host-found | "
-                   "state-changed(unconnected-state) error-occurred(socket-access-error) ");
-  assert_error (f, QS_SOCKET_ERROR_SOCKET_ACCESS_ERROR, "Proxy denied connection");
+  assert_connect_fails (f, "127.0.0.1", f->port == 65535 ? 65534 : f->port + 1, FALSE, "socket-access-error",
+                        QS_SOCKET_ERROR_SOCKET_ACCESS_ERROR, "Proxy denied connection");
 }
 
 static void
@@ -493,13 +522,8 @@ test_http_basic_auth (Fixture       *f,
   if (!start_tinyproxy (f, f->port, "user", "pass"))
     return;
   use_proxy (f, QS_NETWORK_PROXY_TYPE_HTTP_PROXY, "127.0.0.1", qs_test_proxy_get_port (f->proxy), NULL, NULL);
-  connect_to (f, "127.0.0.1", f->port);
-  wait_unconnected (f);
-  g_assert_cmpstr (f->trace->str, ==,
-                   "state-changed(host-lookup-state) state-changed(connecting-state) host-found | "
-                   "proxy-authentication-required state-changed(unconnected-state) "
-                   "error-occurred(proxy-authentication-required-error) ");
-  assert_error (f, QS_SOCKET_ERROR_PROXY_AUTHENTICATION_REQUIRED_ERROR, "Authentication required");
+  assert_connect_fails (f, "127.0.0.1", f->port, TRUE, "proxy-authentication-required-error",
+                        QS_SOCKET_ERROR_PROXY_AUTHENTICATION_REQUIRED_ERROR, "Authentication required");
   g_assert_cmpstr (f->auth_seen, ==,
                    "type=3 user=(null) password=(null) realm=Tinyproxy null=0 options={'realm': <'Tinyproxy'>}");
 
@@ -580,18 +604,15 @@ test_fault (Fixture       *f,
 {
   const FaultCase *fault = data;
   g_autoptr(QsTestFakeProxy) fake = qs_test_fake_proxy_new (fault->steps, fault->n_steps);
-  g_autofree char *expected = NULL;
+  g_autofree char *expected = failure_trace (fault->auth_count > 0, fault->error_nick);
   GByteArray *received;
 
   g_test_summary ("A misbehaving proxy: Qt's error code and text, after the state change, and no "
                   "byte of the application's data sent to it");
   use_proxy (f, fault->type, "127.0.0.1", qs_test_fake_proxy_get_port (fake), NULL, NULL);
   connect_to (f, "127.0.0.1", f->port);
-  qs_io_device_write (QS_IO_DEVICE (f->socket), (const guint8 *) "APPDATA", 7);
+  g_assert_cmpint (qs_io_device_write (QS_IO_DEVICE (f->socket), (const guint8 *) "APPDATA", 7), ==, 7);
   wait_unconnected (f);
-  expected = g_strdup_printf ("state-changed(host-lookup-state) state-changed(connecting-state) host-found | %s"
-                              "state-changed(unconnected-state) error-occurred(%s) ",
-                              fault->auth_count ? "proxy-authentication-required " : "", fault->error_nick);
   g_assert_cmpstr (f->trace->str, ==, expected);
   assert_error (f, fault->error, fault->message);
   g_assert_cmpuint (f->auth_count, ==, fault->auth_count);
@@ -608,12 +629,8 @@ test_proxy_refused (Fixture       *f,
 
   g_test_summary ("A proxy not listening: ProxyConnectionRefusedError, with each type's text");
   use_proxy (f, QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1", closed_port, NULL, NULL);
-  connect_to (f, "127.0.0.1", f->port);
-  wait_unconnected (f);
-  g_assert_cmpstr (f->trace->str, ==,
-                   "state-changed(host-lookup-state) state-changed(connecting-state) host-found | "
-                   "state-changed(unconnected-state) error-occurred(proxy-connection-refused-error) ");
-  assert_error (f, QS_SOCKET_ERROR_PROXY_CONNECTION_REFUSED_ERROR, "Connection to proxy refused");
+  assert_connect_fails (f, "127.0.0.1", f->port, FALSE, "proxy-connection-refused-error",
+                        QS_SOCKET_ERROR_PROXY_CONNECTION_REFUSED_ERROR, "Connection to proxy refused");
 
   use_proxy (f, QS_NETWORK_PROXY_TYPE_HTTP_PROXY, "127.0.0.1", closed_port, NULL, NULL);
   connect_to (f, "127.0.0.1", f->port);
@@ -627,12 +644,8 @@ test_proxy_not_found (Fixture       *f,
 {
   g_test_summary ("A proxy whose name does not resolve: ProxyNotFoundError, with each type's text");
   use_proxy (f, QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "proxy.invalid", 1080, NULL, NULL);
-  connect_to (f, "127.0.0.1", f->port);
-  wait_unconnected (f);
-  g_assert_cmpstr (f->trace->str, ==,
-                   "state-changed(host-lookup-state) state-changed(connecting-state) host-found | "
-                   "state-changed(unconnected-state) error-occurred(proxy-not-found-error) ");
-  assert_error (f, QS_SOCKET_ERROR_PROXY_NOT_FOUND_ERROR, "Proxy host not found");
+  assert_connect_fails (f, "127.0.0.1", f->port, FALSE, "proxy-not-found-error",
+                        QS_SOCKET_ERROR_PROXY_NOT_FOUND_ERROR, "Proxy host not found");
 
   use_proxy (f, QS_NETWORK_PROXY_TYPE_HTTP_PROXY, "proxy.invalid", 1080, NULL, NULL);
   connect_to (f, "127.0.0.1", f->port);
@@ -707,6 +720,145 @@ test_abort_in_handler (Fixture       *f,
   qs_test_iterate_for (50);
   g_assert_cmpuint (f->auth_count, ==, 1);
   g_assert_null (strstr (f->trace->str, "error-occurred"));
+}
+
+/* ---- TLS through a proxy -------------------------------------------------- */
+
+typedef struct
+{
+  GTlsCertificate *certificate; /* (owned) */
+  GTlsDatabase    *database;    /* (owned): the certificate itself as the anchor */
+  char            *folder;      /* (owned) (nullable): the files, which GIO reads late */
+} TlsFiles;
+
+static void
+remove_tls_files (TlsFiles *files)
+{
+  if (files->folder)
+    {
+      g_autofree char *pem = g_build_filename (files->folder, "localhost.pem", NULL);
+      g_autofree char *key = g_build_filename (files->folder, "localhost.key", NULL);
+
+      g_unlink (pem);
+      g_unlink (key);
+      g_rmdir (files->folder);
+      g_clear_pointer (&files->folder, g_free);
+    }
+  g_clear_object (&files->certificate);
+  g_clear_object (&files->database);
+}
+
+/* A self-signed certificate for "localhost" made with `openssl` in a
+ * temporary folder. FALSE (the test skipped, failed under CI=true)
+ * without openssl or a GIO TLS backend. */
+static gboolean
+make_tls_files (TlsFiles *files)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pem = NULL;
+  g_autofree char *key = NULL;
+  gboolean made;
+
+  if (!qs_ssl_socket_supports_ssl ())
+    {
+      qs_test_skip_unless_ci ("no GIO TLS backend (glib-networking)");
+      return FALSE;
+    }
+  files->folder = g_dir_make_tmp ("qsock-proxy-tls-XXXXXX", &error);
+  g_assert_no_error (error);
+  pem = g_build_filename (files->folder, "localhost.pem", NULL);
+  key = g_build_filename (files->folder, "localhost.key", NULL);
+  made = qs_test_run_tool ((const char *const []) {
+    "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+    "-keyout", key, "-out", pem, "-days", "2", "-subj", "/CN=localhost",
+    "-addext", "subjectAltName=DNS:localhost", NULL });
+  if (made)
+    {
+      files->certificate = g_tls_certificate_new_from_files (pem, key, &error);
+      g_assert_no_error (error);
+      files->database = g_tls_file_database_new (pem, &error);
+      g_assert_no_error (error);
+    }
+  if (!made)
+    {
+      remove_tls_files (files);
+      qs_test_skip_unless_ci ("openssl could not make a certificate");
+    }
+  return made;
+}
+
+static void
+on_encrypted (QsSslSocket *socket,
+              gpointer     user_data)
+{
+  g_string_append (user_data, "encrypted ");
+}
+
+static void
+test_tls_through_proxy (Fixture       *f,
+                        gconstpointer  data)
+{
+  gboolean http = GPOINTER_TO_INT (data);
+  TlsFiles files = { NULL, NULL, NULL };
+  g_autoptr(QsSslServer) server = qs_ssl_server_new ();
+  g_autoptr(QsSslSocket) client = qs_ssl_socket_new ();
+  g_autoptr(GInetAddress) loopback = qs_test_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GString) received = g_string_new (NULL);
+  guint16 port;
+
+  g_test_summary ("connect_to_host_encrypted through a SOCKS5 or HTTP proxy: the proxy resolves the "
+                  "name, TLS runs through the tunnel and checks the destination's name; an address "
+                  "the certificate does not name fails the check");
+  if (!make_tls_files (&files))
+    return;
+  qs_ssl_server_set_local_certificate (server, files.certificate);
+  g_signal_connect (server, "new-connection", G_CALLBACK (on_new_connection), f);
+  g_assert_true (qs_tcp_server_listen (QS_TCP_SERVER (server), loopback, 0));
+  port = qs_tcp_server_get_server_port (QS_TCP_SERVER (server));
+  if (http ? !start_tinyproxy (f, port, NULL, NULL) : !start_microsocks (f, NULL, NULL))
+    goto out;
+
+  qs_abstract_socket_set_proxy (QS_ABSTRACT_SOCKET (client), NULL);
+  {
+    g_autoptr(QsNetworkProxy) proxy = qs_network_proxy_new (http ? QS_NETWORK_PROXY_TYPE_HTTP_PROXY
+                                                                 : QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY,
+                                                            "127.0.0.1", qs_test_proxy_get_port (f->proxy),
+                                                            NULL, NULL);
+
+    qs_abstract_socket_set_proxy (QS_ABSTRACT_SOCKET (client), proxy);
+  }
+  qs_ssl_socket_set_database (client, files.database);
+  qs_test_trace_socket (client, received);
+  g_signal_connect (client, "encrypted", G_CALLBACK (on_encrypted), received);
+  qs_ssl_socket_connect_to_host_encrypted (client, "localhost", port, NULL, QS_OPEN_MODE_READ_WRITE,
+                                           QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
+  qs_io_device_write (QS_IO_DEVICE (client), (const guint8 *) "secret", 6);
+  qs_test_run_until (qs_ssl_socket_is_encrypted (client), TIMEOUT_MS);
+  g_assert_cmpstr (received->str, ==,
+                   "state-changed(host-lookup-state) state-changed(connecting-state) "
+                   "state-changed(connected-state) connected encrypted ");
+  qs_test_run_until (qs_io_device_bytes_available (QS_IO_DEVICE (client)) >= 6, TIMEOUT_MS);
+  {
+    g_autoptr(GBytes) echo = qs_io_device_read_all (QS_IO_DEVICE (client));
+
+    qs_test_assert_bytes (echo, "secret");
+  }
+  qs_abstract_socket_abort (QS_ABSTRACT_SOCKET (client));
+
+  /* To the address: the certificate does not name it. */
+  if (!http)
+    {
+      qs_ssl_socket_connect_to_host_encrypted (client, "127.0.0.1", port, NULL, QS_OPEN_MODE_READ_WRITE,
+                                               QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
+      qs_test_run_until (qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (client)) ==
+                         QS_SOCKET_STATE_UNCONNECTED_STATE, TIMEOUT_MS);
+      g_assert_cmpint (qs_abstract_socket_get_error (QS_ABSTRACT_SOCKET (client)), ==,
+                       QS_SOCKET_ERROR_SSL_HANDSHAKE_FAILED_ERROR);
+    }
+
+out:
+  qs_test_release (&client, received, f);
+  remove_tls_files (&files);
 }
 
 /* ---- which proxy ----------------------------------------------------------- */
@@ -790,6 +942,8 @@ main (int    argc,
   ADD ("/proxy/reentrancy/abort-in-handler", test_abort_in_handler);
   ADD ("/proxy/application-proxy", test_application_proxy);
   ADD ("/proxy/unsupported", test_unsupported);
+  g_test_add ("/proxy/tls/socks5", Fixture, GINT_TO_POINTER (FALSE), setup, test_tls_through_proxy, teardown);
+  g_test_add ("/proxy/tls/http", Fixture, GINT_TO_POINTER (TRUE), setup, test_tls_through_proxy, teardown);
 #undef ADD
   for (guint i = 0; i < G_N_ELEMENTS (fault_cases); i++)
     g_test_add (fault_cases[i].path, Fixture, &fault_cases[i], setup, test_fault, teardown);
