@@ -42,7 +42,7 @@ What Qt 6.4.2 does (PyQt6), as these scenarios record it:
 | HTTP raw headers on the proxy | sent with CONNECT after Host, in the order set; a User-Agent set replaces Qt's "Mozilla/5.0" |
 | HTTP 403 (and SOCKS5 failure replies) to an address | Qt connects to the proxy a second time before reporting the error |
 | bytes written while connecting | buffered (bytesToWrite), sent once the tunnel is up: the proxy sees none of them during the handshake |
-| QTcpServer with a SOCKS5 proxy | listen on a loopback address ignores the proxy; listen on Any sends BIND (serverAddress/Port are the proxy's) |
+| QTcpServer with a SOCKS5 proxy | listen on a loopback address ignores the proxy; listen on Any sends BIND (serverAddress/Port are the proxy's). Qt 6.4.2 then emits newConnection before any client connects, is no longer listening afterwards, and the accepted socket (peerAddress null) reads the proxy's second BIND reply before the client's bytes |
 | QUdpSocket with a SOCKS5 proxy | bind through UDP ASSOCIATE: BoundState, localAddress null, localPort 0; datagrams flow through the proxy |
 | QTcpServer with an HTTP proxy, listen on Any | listen fails: UnsupportedSocketOperationError "Operation on socket is not supported" |
 | QUdpSocket with an HTTP proxy | bind fails: UnsupportedSocketOperationError, no signal |
