@@ -811,3 +811,4 @@ def write_only_descriptor(b, t):
 import oracle_local_scenarios  # noqa: E402,F401  pylint: disable=wrong-import-position,cyclic-import
 import oracle_udp_scenarios  # noqa: E402,F401  pylint: disable=wrong-import-position,cyclic-import
 import oracle_ssl_scenarios  # noqa: E402,F401  pylint: disable=wrong-import-position,cyclic-import
+import oracle_proxy_scenarios  # noqa: E402,F401  pylint: disable=wrong-import-position,cyclic-import
