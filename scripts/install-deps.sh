@@ -37,6 +37,7 @@ BUILD_PACKAGES="
   python3
   python3-gi
   glib-networking
+  libgnutls28-dev
 "
 
 TEST_PACKAGES="
@@ -55,7 +56,6 @@ TEST_PACKAGES="
   libsoup-3.0-dev
   gir1.2-soup-3.0
   openssl
-  libgnutls28-dev
 "
 
 usage () {
