@@ -243,7 +243,12 @@ listen_stream (Run  *run,
 
       run->server = G_OBJECT (server);
       if (run->certificate != NULL)
-        qs_ssl_server_set_local_certificate (QS_SSL_SERVER (server), run->certificate);
+        {
+          qs_ssl_server_set_local_certificate (QS_SSL_SERVER (server), run->certificate);
+          /* The run's limit: a client under callgrind is slow. */
+          qs_ssl_server_set_handshake_timeout (QS_SSL_SERVER (server),
+                                               (int) (run->bl.p->time_limit * 1000));
+        }
       qs_tcp_server_set_listen_backlog_size (server, SOMAXCONN);
       if (!qs_tcp_server_listen (server, run->address, 0))
         {

@@ -8,8 +8,8 @@
  * loop. It is the limit of the TLS library: servers decrypt into one
  * reused 64 KiB buffer, clients encrypt straight from a precomputed
  * pattern. Blocking calls are bounded by the alarm of the child protocol;
- * a pingpong socket also gets a receive timeout of one second, BENCH.md's
- * limit for a reply.
+ * a connected socket of tls-pingpong and tls-handshakes also gets a
+ * receive timeout of one second, BENCH.md's limit for a reply.
  */
 
 #include "config.h"
@@ -108,6 +108,17 @@ tls_clear (Tls *t)
   g_free (t->host);
 }
 
+/* tls-pingpong, tls-handshakes: a reply may take a second. */
+static void
+set_reply_timeout (Tls *t,
+                   int  fd)
+{
+  struct timeval timeout = { REPLY_TIMEOUT, 0 };
+
+  if (bench_tls_low_delay (t->p->workload))
+    setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+}
+
 /* A blocking socket: connected to the server, or listening (READY
  * printed); -1 on failure. */
 static int
@@ -118,14 +129,10 @@ open_socket (Tls *t)
   if (fd < 0)
     return -bench_fail ("raw: socket: %s", g_strerror (errno));
   if (bench_tls_low_delay (t->p->workload))
-    {
-      struct timeval timeout = { REPLY_TIMEOUT, 0 };
-
-      bench_set_nodelay (fd);
-      setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    }
+    bench_set_nodelay (fd);
   if (!t->p->server)
     {
+      set_reply_timeout (t, fd);
       if (connect (fd, (struct sockaddr *) &t->address, t->address_len) == 0)
         return fd;
       bench_fail ("raw: connect to %s: %s", t->p->addr, g_strerror (errno));
@@ -256,6 +263,7 @@ accept_session (Tls *t,
       bench_fail ("raw: accept: %s", g_strerror (errno));
       return NULL;
     }
+  set_reply_timeout (t, *fd);
   return handshake (t, *fd);
 }
 

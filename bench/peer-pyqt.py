@@ -29,6 +29,7 @@ SIGNALS = {
     'ready-read': 'readyRead',
     'bytes-written': 'bytesWritten',
     'read-channel-finished': 'readChannelFinished',
+    'disconnected': 'disconnected',
 }
 
 
@@ -79,6 +80,8 @@ class PyQtBackend(peer_common.Backend):
         if self.tls is not None:
             server = QSslServer()
             server.setSslConfiguration(self.tls_configuration(True))
+            # The run's limit: a client under callgrind is slow.
+            server.setHandshakeTimeout(int(self.tls.time_limit * 1000))
         else:
             server = QLocalServer() if local else QTcpServer()
         server.setListenBacklogSize(socket.SOMAXCONN)
@@ -128,6 +131,9 @@ class PyQtBackend(peer_common.Backend):
         self.on_error(sock, on_error)
         sock.connectToHostEncrypted(host, port)
         return sock
+
+    def disconnect(self, sock):
+        sock.disconnectFromHost()
 
     def on(self, sock, name, cb):
         getattr(sock, SIGNALS[name]).connect(cb)

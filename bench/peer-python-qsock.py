@@ -68,6 +68,8 @@ class QsockBackend(peer_common.Backend):
             if self.tls is not None:
                 server.set_local_certificate(
                     Gio.TlsCertificate.new_from_files(self.tls.cert, self.tls.key))
+                # The run's limit: a client under callgrind is slow.
+                server.set_handshake_timeout(int(self.tls.time_limit * 1000))
             server.set_listen_backlog_size(socket.SOMAXCONN)
             ok = server.listen(loopback(ipv6), 0)
         if not ok:
@@ -114,6 +116,9 @@ class QsockBackend(peer_common.Backend):
         sock.connect_to_host_encrypted(host, port, None, READ_WRITE,
                                        Qs.NetworkLayerProtocol.ANY_IP_PROTOCOL)
         return sock
+
+    def disconnect(self, sock):
+        sock.disconnect_from_host()
 
     def on(self, sock, name, cb):
         sock.connect(name, cb)
