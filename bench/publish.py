@@ -341,9 +341,9 @@ def previous_page():
                 sections[name] = ""
             if name is not None:
                 sections[name] += line
-            elif line.startswith(("- Commit:", "- Date:")):
+            if line.startswith(("- Commit:", "- Date:")):
                 key, value = line[2:].split(":", 1)
-                header[key] = value.strip()
+                header.setdefault(key, value.strip())
     return sections, header
 
 
