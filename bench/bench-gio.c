@@ -307,8 +307,13 @@ on_client_event (GSocketClient      *client,
                  GIOStream          *connection,
                  Run                *run)
 {
+  GSocket *socket;
+
   if (event == G_SOCKET_CLIENT_CONNECTED && bench_tls_low_delay (run->bl.p->workload))
-    bench_set_nodelay (g_socket_get_fd (g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection))));
+    {
+      socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection));
+      bench_set_nodelay (g_socket_get_fd (socket));
+    }
   else if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING)
     g_tls_connection_set_database (G_TLS_CONNECTION (connection), run->database);
 }
