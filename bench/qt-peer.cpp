@@ -443,8 +443,8 @@ stream_client (Run &run)
       auto *ssl = qobject_cast<QSslSocket *> (dev);
       /* Qt's buffer holds at most one write beyond what the kernel took;
        * once it has taken everything, the connection closes. A
-       * QSslSocket's bytesToWrite () is plaintext not yet encrypted:
-       * close () drops what it has encrypted but not yet written. */
+       * QSslSocket's bytesToWrite () counts plaintext only; what it has
+       * encrypted and not yet written is encryptedBytesToWrite (). */
       auto fill = [&run, payload, finished, sent, dev, ssl] {
         guint64 total = stream_total (run.p);
 
