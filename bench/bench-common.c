@@ -12,10 +12,13 @@
 #include "bench.h"
 
 #include <malloc.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
 
 static const char * const workload_names[BENCH_N_WORKLOADS] = {
@@ -28,6 +31,9 @@ static const char * const workload_names[BENCH_N_WORKLOADS] = {
   [BENCH_LOCAL_STREAM] = "local-stream",
   [BENCH_LOCAL_PINGPONG] = "local-pingpong",
   [BENCH_READLINE] = "readline",
+  [BENCH_TLS_STREAM] = "tls-stream",
+  [BENCH_TLS_PINGPONG] = "tls-pingpong",
+  [BENCH_TLS_HANDSHAKES] = "tls-handshakes",
 };
 
 const char *
@@ -41,6 +47,33 @@ gboolean
 bench_workload_is_local (BenchWorkload w)
 {
   return w == BENCH_LOCAL_STREAM || w == BENCH_LOCAL_PINGPONG;
+}
+
+gboolean
+bench_workload_is_tls (BenchWorkload w)
+{
+  return w == BENCH_TLS_STREAM || w == BENCH_TLS_PINGPONG || w == BENCH_TLS_HANDSHAKES;
+}
+
+gboolean
+bench_tls_low_delay (BenchWorkload w)
+{
+  return w == BENCH_TLS_PINGPONG || w == BENCH_TLS_HANDSHAKES;
+}
+
+void
+bench_set_nodelay (int fd)
+{
+  int one = 1;
+
+  setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+char *
+bench_tls_path (const BenchParams *p,
+                const char        *name)
+{
+  return g_build_filename (p->tls_dir != NULL ? p->tls_dir : ".", name, NULL);
 }
 
 double

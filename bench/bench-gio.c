@@ -9,6 +9,10 @@
  * time), TCP_NODELAY on the pingpongs only; lines with a
  * GDataInputStream and read_line_async. UDP: a non-blocking GSocket read
  * until G_IO_ERROR_WOULD_BLOCK from a g_socket_create_source () source.
+ * TLS workloads: the same roles over GTlsConnection: the GSocketClient
+ * makes its connections TLS ones (g_socket_client_set_tls), the server
+ * wraps each accepted GSocketConnection in a GTlsServerConnection and
+ * handshakes it before the role sees it.
  */
 
 #include "config.h"
@@ -21,6 +25,7 @@
 #include <gio/gunixsocketaddress.h>
 
 #include "bench-loop.h"
+#include "bench-tls.h"
 
 #define CONTROL_READ 16   /* tcp-connections: a read that only waits for the close */
 
@@ -40,6 +45,7 @@ struct _Conn
   Run               *run;
   const ConnRole    *role;
   GSocketConnection *connection;  /* (owned) (nullable): NULL until connected */
+  GIOStream         *tls;         /* (owned) (nullable): a TLS workload's GTlsConnection */
   GDataInputStream  *lines;       /* (owned) (nullable): readline server */
   guint8            *buf;         /* (owned) (nullable): where reads land */
   gsize              buf_size;
@@ -59,6 +65,8 @@ struct _Run
   GSocketAddress *address;     /* (owned): the server's, or where the server binds */
   GSocketService *service;     /* (owned) (nullable) */
   GSocketClient  *client;      /* (owned) (nullable) */
+  GTlsCertificate *certificate;  /* (owned) (nullable): a TLS workload's server */
+  GTlsDatabase   *database;    /* (owned) (nullable): a TLS workload's client */
   GSocket        *udp;         /* (owned) (nullable) */
   GSource        *udp_source;  /* (owned) (nullable) */
   GPtrArray      *conns;       /* (owned) (element-type Conn): live connections */
@@ -130,6 +138,7 @@ conn_free (gpointer data)
   Conn *conn = data;
 
   g_clear_object (&conn->lines);
+  g_clear_object (&conn->tls);
   g_clear_object (&conn->connection);
   g_byte_array_unref (conn->out);
   g_byte_array_unref (conn->queued);
@@ -137,13 +146,21 @@ conn_free (gpointer data)
   g_free (conn);
 }
 
-/* Closes the connection (a close () of the socket: it never blocks). */
+/* What the role reads and writes: the TLS connection or the socket's. */
+static GIOStream *
+conn_stream (Conn *conn)
+{
+  return conn->tls != NULL ? conn->tls : G_IO_STREAM (conn->connection);
+}
+
+/* Closes the connection (a close () of the socket, after a TLS
+ * close_notify: it never blocks). */
 static void
 conn_close (Conn *conn)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!g_io_stream_close (G_IO_STREAM (conn->connection), NULL, &error))
+  if (!g_io_stream_close (conn_stream (conn), NULL, &error))
     bench_loop_fail (&conn->run->bl, "close: %s", error->message);
 }
 
@@ -157,13 +174,13 @@ conn_remove (Conn *conn)
 static GInputStream *
 conn_input (Conn *conn)
 {
-  return g_io_stream_get_input_stream (G_IO_STREAM (conn->connection));
+  return g_io_stream_get_input_stream (conn_stream (conn));
 }
 
 static GOutputStream *
 conn_output (Conn *conn)
 {
-  return g_io_stream_get_output_stream (G_IO_STREAM (conn->connection));
+  return g_io_stream_get_output_stream (conn_stream (conn));
 }
 
 static void
@@ -259,6 +276,11 @@ on_connected (GObject      *source,
     return;
   conn = user_data;
   conn->connection = connection;
+  /* A TLS one wraps the GTlsClientConnection, which alone closes with
+   * a close_notify. */
+  if (G_IS_TCP_WRAPPER_CONNECTION (connection))
+    conn->tls = g_object_ref (g_tcp_wrapper_connection_get_base_io_stream (
+      G_TCP_WRAPPER_CONNECTION (connection)));
   conn->role->connected (conn);
 }
 
@@ -276,12 +298,60 @@ connect_stream (Run            *run,
                                  run->cancel, on_connected, conn);
 }
 
+/* Client of a TLS workload: the GSocketClient's TLS connection trusts
+ * the bench's CA; TCP_NODELAY before the handshake (bench.h). */
+static void
+on_client_event (GSocketClient      *client,
+                 GSocketClientEvent  event,
+                 GSocketConnectable *connectable,
+                 GIOStream          *connection,
+                 Run                *run)
+{
+  GSocket *socket;
+
+  if (event == G_SOCKET_CLIENT_CONNECTED && bench_tls_low_delay (run->bl.p->workload))
+    {
+      socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection));
+      bench_set_nodelay (g_socket_get_fd (socket));
+    }
+  else if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING)
+    g_tls_connection_set_database (G_TLS_CONNECTION (connection), run->database);
+}
+
+/* tls-pingpong, tls-handshakes: TCP_NODELAY before the handshake
+ * (bench.h), on the listening socket. */
+static void
+on_listener_event (GSocketListener      *listener,
+                   GSocketListenerEvent  event,
+                   GSocket              *socket,
+                   Run                  *run)
+{
+  if (event == G_SOCKET_LISTENER_LISTENED && bench_tls_low_delay (run->bl.p->workload))
+    bench_set_nodelay (g_socket_get_fd (socket));
+}
+
+static void
+on_server_handshake (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GError *error = NULL;
+  Conn *conn;
+
+  g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error);
+  if (conn_failed (user_data, error, "handshake"))
+    return;
+  conn = user_data;
+  conn->run->accepted (conn->run, conn);
+}
+
 static gboolean
 on_incoming (GSocketService    *service,
              GSocketConnection *connection,
              GObject           *source_object,
              Run               *run)
 {
+  GError *error = NULL;
   Conn *conn;
 
   if (run->bl.status >= 0)
@@ -289,7 +359,14 @@ on_incoming (GSocketService    *service,
   conn = conn_add (run);
   conn->connection = g_object_ref (connection);
   run->opened++;
-  run->accepted (run, conn);
+  if (run->certificate == NULL)
+    run->accepted (run, conn);
+  else if ((conn->tls = g_tls_server_connection_new (G_IO_STREAM (connection),
+                                                     run->certificate, &error)) == NULL)
+    fail_with (&run->bl, error, "TLS server connection");
+  else
+    g_tls_connection_handshake_async (G_TLS_CONNECTION (conn->tls), G_PRIORITY_DEFAULT,
+                                      run->cancel, on_server_handshake, conn);
   return TRUE;
 }
 
@@ -307,6 +384,7 @@ listen_stream (Run  *run,
   run->accepted = accepted;
   run->service = g_socket_service_new ();
   g_socket_listener_set_backlog (G_SOCKET_LISTENER (run->service), SOMAXCONN);
+  g_signal_connect (run->service, "event", G_CALLBACK (on_listener_event), run);
   if (!g_socket_listener_add_address (G_SOCKET_LISTENER (run->service), run->address,
                                       G_SOCKET_TYPE_STREAM,
                                       local ? G_SOCKET_PROTOCOL_DEFAULT : G_SOCKET_PROTOCOL_TCP,
@@ -975,12 +1053,20 @@ accepted_connection (Run  *run,
   };
   const BenchParams *p = run->bl.p;
 
-  /* Sequential ones and held ones alike: a read waits for the close. */
+  /* Sequential ones and held ones alike: a read waits for the close;
+   * tls-handshakes: the server closes first, once its handshake is over
+   * (the client's ends earlier, when it sends its Finished). */
   conn_set_role (conn, &watcher, CONTROL_READ);
-  read_next (conn);
+  if (!bench_workload_is_tls (p->workload))
+    read_next (conn);
+  else
+    {
+      conn_close (conn);
+      conn_remove (conn);
+    }
   if (run->opened == p->count)
     run->rss_before = bench_rss_kb ();   /* before the hold phase's first accept */
-  else if (run->opened == p->count + p->conns)
+  if (run->opened == p->count + p->conns)   /* tls-handshakes has no hold phase */
     run->idle_id = g_idle_add (on_hold_complete, run);
   else if (run->opened > p->count + p->conns)
     bench_loop_fail (&run->bl, "%" G_GUINT64_FORMAT " connections", run->opened);
@@ -1046,9 +1132,26 @@ sequential_connected (Conn *conn)
 {
   Run *run = conn->run;
 
+  if (bench_workload_is_tls (run->bl.p->workload))
+    {
+      read_next (conn);   /* sequential_closed () follows */
+      return;
+    }
   conn_close (conn);
   conn_remove (conn);
   connect_sequential (run);
+}
+
+/* tls-handshakes: the server closed. */
+static void
+sequential_closed (Conn  *conn,
+                   gsize  n)
+{
+  Run *run = conn->run;
+
+  sequential_data (conn, n);
+  if (run->bl.status < 0)
+    connect_sequential (run);
 }
 
 static void
@@ -1056,10 +1159,11 @@ connect_sequential (Run *run)
 {
   static const ConnRole sequential = {
     .connected = sequential_connected,
+    .data = sequential_closed,
   };
 
   if (run->opened < run->bl.p->count)
-    connect_stream (run, &sequential, 0);
+    connect_stream (run, &sequential, CONTROL_READ);
   else
     start_holding (run);
 }
@@ -1086,6 +1190,9 @@ static const RoleStart roles[BENCH_N_WORKLOADS][2] = {
   [BENCH_LOCAL_STREAM] = { start_stream_client, start_stream_server },
   [BENCH_LOCAL_PINGPONG] = { start_ping_client, start_echo_server },
   [BENCH_READLINE] = { start_readline_client, start_readline_server },
+  [BENCH_TLS_STREAM] = { start_stream_client, start_stream_server },
+  [BENCH_TLS_PINGPONG] = { start_ping_client, start_echo_server },
+  [BENCH_TLS_HANDSHAKES] = { start_connections_client, start_connections_server },
 };
 
 /* The client's server address; the server's loopback (port 0) or its
@@ -1127,6 +1234,7 @@ int
 bench_gio_main (const BenchParams *p)
 {
   Run run = { .rss_before = 0 };
+  g_autoptr(GError) error = NULL;
   int status;
 
   if (!bench_loop_init (&run.bl, "gio", p))
@@ -1137,8 +1245,18 @@ bench_gio_main (const BenchParams *p)
   if (!p->server)
     run.client = g_socket_client_new ();
 
-  if (set_address (&run))
-    roles[p->workload][p->server ? 1 : 0] (&run);
+  if (bench_workload_is_tls (p->workload) &&
+      !bench_tls_load (p, &run.certificate, &run.database, &error))
+    bench_loop_fail (&run.bl, "%s", error->message);
+  else if (set_address (&run))
+    {
+      if (run.database != NULL)
+        {
+          g_socket_client_set_tls (run.client, TRUE);
+          g_signal_connect (run.client, "event", G_CALLBACK (on_client_event), &run);
+        }
+      roles[p->workload][p->server ? 1 : 0] (&run);
+    }
   status = bench_loop_run (&run.bl);
 
   /* Pending callbacks only see G_IO_ERROR_CANCELLED from here on. */
@@ -1154,6 +1272,8 @@ bench_gio_main (const BenchParams *p)
     g_socket_service_stop (run.service);
   g_clear_object (&run.service);
   g_clear_object (&run.address);
+  g_clear_object (&run.certificate);
+  g_clear_object (&run.database);
   g_clear_object (&run.cancel);
   g_free (run.rbuf);
   g_free (run.wbuf);

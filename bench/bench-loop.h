@@ -51,7 +51,8 @@ typedef struct
 static inline gboolean
 bench_loop_is_pingpong (BenchWorkload w)
 {
-  return w == BENCH_TCP_PINGPONG || w == BENCH_LOCAL_PINGPONG || w == BENCH_UDP_PINGPONG;
+  return w == BENCH_TCP_PINGPONG || w == BENCH_LOCAL_PINGPONG || w == BENCH_UDP_PINGPONG ||
+         w == BENCH_TLS_PINGPONG;
 }
 
 static inline void

@@ -8,6 +8,8 @@
  * writes paced by bytes-written (the write buffer is topped up to one
  * write while it drains); TCP_NODELAY on the pingpongs only; lines with
  * can_read_line()/read_line(); datagrams one per read_datagram().
+ * TLS workloads: the same roles on QsSslSocket (connect_to_host_encrypted,
+ * encrypted in place of connected) and QsSslServer.
  */
 
 #include "config.h"
@@ -17,6 +19,7 @@
 #include <qsock/qsock.h>
 
 #include "bench-loop.h"
+#include "bench-tls.h"
 
 #define LINE_ROOM 256   /* read_line()'s buffer: a line and a NUL */
 
@@ -54,6 +57,8 @@ struct _Run
   GInetAddress *address;     /* (owned) (nullable): the server's, or the loopback to bind */
   guint16       port;        /* client: the server's port */
   char         *path;        /* (owned) (nullable): the Unix socket of a local workload */
+  GTlsCertificate *certificate;  /* (owned) (nullable): a TLS workload's server */
+  GTlsDatabase *database;    /* (owned) (nullable): a TLS workload's client */
 
   GObject      *server;      /* (owned) (nullable): a QsTcpServer or a QsLocalServer */
   QsUdpSocket  *udp;         /* (owned) (nullable) */
@@ -103,7 +108,8 @@ conn_add (Run                *run,
   conn->run = run;
   conn->device = device;
   if (handlers->connected)
-    g_signal_connect (device, "connected", handlers->connected, conn);
+    g_signal_connect (device, QS_IS_SSL_SOCKET (device) ? "encrypted" : "connected",
+                      handlers->connected, conn);
   if (handlers->ready_read)
     g_signal_connect (device, "ready-read", handlers->ready_read, conn);
   if (handlers->bytes_written)
@@ -162,6 +168,19 @@ connect_stream (Run                *run,
       conn_add (run, QS_IO_DEVICE (socket), handlers);
       qs_local_socket_connect_to_server (socket, run->path, QS_OPEN_MODE_READ_WRITE);
     }
+  else if (run->database != NULL)
+    {
+      QsSslSocket *socket = qs_ssl_socket_new ();
+      g_autofree char *host = g_inet_address_to_string (run->address);
+
+      qs_ssl_socket_set_database (socket, run->database);
+      if (bench_tls_low_delay (run->bl.p->workload))
+        g_signal_connect (socket, "connected", G_CALLBACK (set_low_delay), NULL);
+      conn_add (run, QS_IO_DEVICE (socket), handlers);
+      qs_ssl_socket_connect_to_host_encrypted (socket, host, run->port, NULL,
+                                               QS_OPEN_MODE_READ_WRITE,
+                                               QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
+    }
   else
     {
       QsTcpSocket *socket = qs_tcp_socket_new ();
@@ -219,15 +238,25 @@ listen_stream (Run  *run,
     }
   else
     {
-      QsTcpServer *server = qs_tcp_server_new ();
+      QsTcpServer *server = run->certificate != NULL ? QS_TCP_SERVER (qs_ssl_server_new ())
+                                                     : qs_tcp_server_new ();
 
       run->server = G_OBJECT (server);
+      if (run->certificate != NULL)
+        {
+          qs_ssl_server_set_local_certificate (QS_SSL_SERVER (server), run->certificate);
+          /* The run's limit: a client under callgrind is slow. */
+          qs_ssl_server_set_handshake_timeout (QS_SSL_SERVER (server),
+                                               (int) (run->bl.p->time_limit * 1000));
+        }
       qs_tcp_server_set_listen_backlog_size (server, SOMAXCONN);
       if (!qs_tcp_server_listen (server, run->address, 0))
         {
           bench_loop_fail (&run->bl, "listen: %s", qs_tcp_server_get_error_string (server));
           return;
         }
+      if (bench_tls_low_delay (run->bl.p->workload))
+        bench_set_nodelay (qs_tcp_server_get_socket_descriptor (server));
       ready = bench_format_addr (run->bl.p->ipv6, qs_tcp_server_get_server_port (server));
     }
   g_signal_connect (run->server, "new-connection", G_CALLBACK (on_new_connection), run);
@@ -922,6 +951,11 @@ accepted_connection (Run        *run,
       /* Before the hold phase's first accept. */
       if (run->opened == p->count)
         run->rss_before = bench_rss_kb ();
+      /* tls-handshakes: no hold phase; the server closes first. */
+      if (run->opened == p->count && p->conns == 0)
+        run->idle_id = g_idle_add (on_hold_complete, run);
+      if (bench_workload_is_tls (p->workload))
+        disconnect_device (device);
       return;
     }
   conn_add (run, device, &held);
@@ -985,11 +1019,14 @@ start_holding (Run *run)
 
 static void connect_sequential (Run *run);
 
+/* tls-handshakes: the server closes first, once its handshake is over
+ * (the client's ends earlier, when it sends its Finished). */
 static void
 on_sequential_connected (QsIODevice *device,
                          Conn       *conn)
 {
-  disconnect_device (device);
+  if (!bench_workload_is_tls (conn->run->bl.p->workload))
+    disconnect_device (device);
 }
 
 static void
@@ -1039,6 +1076,9 @@ static const RoleStart roles[BENCH_N_WORKLOADS][2] = {
   [BENCH_LOCAL_STREAM] = { start_stream_client, start_stream_server },
   [BENCH_LOCAL_PINGPONG] = { start_ping_client, start_echo_server },
   [BENCH_READLINE] = { start_readline_client, start_readline_server },
+  [BENCH_TLS_STREAM] = { start_stream_client, start_stream_server },
+  [BENCH_TLS_PINGPONG] = { start_ping_client, start_echo_server },
+  [BENCH_TLS_HANDSHAKES] = { start_connections_client, start_connections_server },
 };
 
 /* The client's server address, or the server's loopback. */
@@ -1071,6 +1111,7 @@ int
 bench_qsock_main (const BenchParams *p)
 {
   Run run = { .rss_before = 0 };
+  g_autoptr(GError) error = NULL;
   int status;
 
   if (!bench_loop_init (&run.bl, "qsock", p))
@@ -1078,7 +1119,10 @@ bench_qsock_main (const BenchParams *p)
   run.conns = g_ptr_array_new_with_free_func (conn_free);
   run.rbuf = g_malloc (MAX (BENCH_LOOP_READ_CHUNK, p->msg_size));
 
-  if (set_addresses (&run))
+  if (bench_workload_is_tls (p->workload) &&
+      !bench_tls_load (p, &run.certificate, &run.database, &error))
+    bench_loop_fail (&run.bl, "%s", error->message);
+  else if (set_addresses (&run))
     roles[p->workload][p->server ? 1 : 0] (&run);
   status = bench_loop_run (&run.bl);
 
@@ -1087,6 +1131,8 @@ bench_qsock_main (const BenchParams *p)
   g_clear_object (&run.udp);
   g_clear_object (&run.server);
   g_clear_object (&run.address);
+  g_clear_object (&run.certificate);
+  g_clear_object (&run.database);
   g_free (run.path);
   g_free (run.rbuf);
   g_free (run.wbuf);

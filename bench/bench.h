@@ -13,7 +13,7 @@
  *
  * OPTIONS are always passed explicitly by the driver, in bytes/counts:
  *   --bytes N --write-size W --msg-size S --count M --conns C
- *   --time-limit SECONDS [--ipv6] [--batch]
+ *   --time-limit SECONDS [--ipv6] [--batch] [--tls-dir DIR]
  *
  * ADDR is "127.0.0.1:PORT", "[::1]:PORT" (with --ipv6) or, for the local
  * workloads, the path of a Unix socket that the server created inside DIR
@@ -34,6 +34,17 @@
  * - udp-flood: datagrams of msg_size (512) bytes, first 8 bytes the
  *   sequence number (little endian), the rest the pattern;
  * - readline: line k is bench_line_fill (buf, k): 79 bytes then '\n'.
+ *
+ * TLS workloads (tls-stream, tls-pingpong, tls-handshakes) are tcp-stream,
+ * tcp-pingpong and tcp-connections' sequential phase (no hold phase: conns
+ * is 0) over TLS 1.3. The driver makes a throwaway CA and a server
+ * certificate for localhost, 127.0.0.1 and ::1 in DIR at start and passes
+ * --tls-dir DIR; the server uses BENCH_TLS_CERT and BENCH_TLS_KEY, the
+ * client trusts BENCH_TLS_CA and checks the server's address. Every
+ * child's environment sets G_TLS_GNUTLS_PRIORITY to BENCH_TLS_PRIORITY
+ * (glib-networking's priority string; raw uses it too) and OPENSSL_CONF to
+ * DIR/BENCH_TLS_OPENSSL_CONF (no tickets), and the Qt peers ask for TLS 1.3:
+ * no session tickets, so every handshake is a full one.
  */
 
 #pragma once
@@ -52,6 +63,9 @@ typedef enum {
   BENCH_LOCAL_STREAM,
   BENCH_LOCAL_PINGPONG,
   BENCH_READLINE,
+  BENCH_TLS_STREAM,
+  BENCH_TLS_PINGPONG,
+  BENCH_TLS_HANDSHAKES,
   BENCH_N_WORKLOADS
 } BenchWorkload;
 
@@ -68,6 +82,7 @@ typedef struct {
   double        time_limit;   /* seconds for the whole role (also armed with alarm()) */
   gboolean      ipv6;         /* use ::1 */
   gboolean      batch;        /* udp-flood: batched receive (qsock+batch) */
+  const char   *tls_dir;      /* TLS workloads: BENCH_TLS_CA, _CERT and _KEY are here */
 } BenchParams;
 
 /* What a role prints after "RESULT ". Only the members a role measures are
@@ -96,10 +111,27 @@ typedef int (*BenchImplMain) (const BenchParams *p);
 int bench_raw_main   (const BenchParams *p);
 int bench_qsock_main (const BenchParams *p);
 int bench_gio_main   (const BenchParams *p);
+int bench_tls_raw_main (const BenchParams *p);  /* bench-tls-raw.c: the TLS workloads */
+
+#define BENCH_TLS_CA       "ca.pem"
+#define BENCH_TLS_CERT     "server.pem"
+#define BENCH_TLS_KEY      "server.key"
+#define BENCH_TLS_PRIORITY "NORMAL:-VERS-ALL:+VERS-TLS1.3:%NO_TICKETS"
+#define BENCH_TLS_OPENSSL_CONF "openssl.cnf"   /* OPENSSL_CONF of every child */
 
 /* bench-common.c */
 const char *bench_workload_name     (BenchWorkload w);
 gboolean    bench_workload_is_local (BenchWorkload w);
+gboolean    bench_workload_is_tls   (BenchWorkload w);
+char       *bench_tls_path          (const BenchParams *p,
+                                     const char        *name);  /* in p->tls_dir */
+/* tls-pingpong and tls-handshakes use TCP_NODELAY from the connect and
+ * the accept on, before the handshake: a TLS library writes a flight in
+ * several sends, and Nagle holds the last one until a delayed ACK (40 ms)
+ * when the peer waits for it. A server sets it on its listening socket
+ * (bench_set_nodelay), which accepted sockets inherit on Linux. */
+gboolean    bench_tls_low_delay     (BenchWorkload w);
+void        bench_set_nodelay       (int fd);
 double      bench_now               (void);  /* CLOCK_MONOTONIC seconds */
 gint64      bench_rss_kb            (void);  /* VmRSS of /proc/self/status, after malloc_trim (0) */
 void        bench_raise_nofile      (void);  /* RLIMIT_NOFILE to its hard limit */

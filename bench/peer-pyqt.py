@@ -19,7 +19,9 @@ from peer_common import READ_LINE_MAX, Stream
 try:
     from PyQt6.QtCore import QCoreApplication, QTimer
     from PyQt6.QtNetwork import (QAbstractSocket, QHostAddress, QLocalServer,
-                                 QLocalSocket, QTcpServer, QTcpSocket, QUdpSocket)
+                                 QLocalSocket, QSsl, QSslCertificate,
+                                 QSslConfiguration, QSslKey, QSslServer,
+                                 QSslSocket, QTcpServer, QTcpSocket, QUdpSocket)
 except ImportError as e:
     peer_common.skip('PyQt6: %s' % e)
 
@@ -27,6 +29,7 @@ SIGNALS = {
     'ready-read': 'readyRead',
     'bytes-written': 'bytesWritten',
     'read-channel-finished': 'readChannelFinished',
+    'disconnected': 'disconnected',
 }
 
 
@@ -59,11 +62,33 @@ class PyQtBackend(peer_common.Backend):
     def soon(self, cb):
         QTimer.singleShot(0, cb)
 
+    def tls_configuration(self, server):
+        """TLS 1.3 without session tickets; the server's certificate and
+        key, or the client's CA."""
+        config = QSslConfiguration.defaultConfiguration()
+        config.setProtocol(QSsl.SslProtocol.TlsV1_3)
+        config.setSslOption(QSsl.SslOption.SslOptionDisableSessionTickets, True)
+        if server:
+            with open(self.tls.key, 'rb') as key:
+                config.setPrivateKey(QSslKey(key.read(), QSsl.KeyAlgorithm.Ec))
+            config.setLocalCertificate(QSslCertificate.fromPath(self.tls.cert)[0])
+        else:
+            config.setCaCertificates(QSslCertificate.fromPath(self.tls.ca))
+        return config
+
     def listen(self, local, path, ipv6):
-        server = QLocalServer() if local else QTcpServer()
+        if self.tls is not None:
+            server = QSslServer()
+            server.setSslConfiguration(self.tls_configuration(True))
+            # The run's limit: a client under callgrind is slow.
+            server.setHandshakeTimeout(int(self.tls.time_limit * 1000))
+        else:
+            server = QLocalServer() if local else QTcpServer()
         server.setListenBacklogSize(socket.SOMAXCONN)
         if not (server.listen(path) if local else server.listen(loopback(ipv6), 0)):
             raise OSError(server.errorString())
+        if self.tls is not None and self.tls.low_delay:
+            self.tls.set_nodelay(int(server.socketDescriptor()))
         self.alive.add(server)
         return server, 0 if local else server.serverPort()
 
@@ -76,9 +101,15 @@ class PyQtBackend(peer_common.Backend):
                 alive.add(sock)
                 cb(sock)
                 sock = server.nextPendingConnection()
-        server.newConnection.connect(accept)
+        # A QSslServer queues a connection once it is encrypted.
+        if isinstance(server, QSslServer):
+            server.pendingConnectionAvailable.connect(accept)
+        else:
+            server.newConnection.connect(accept)
 
     def connect(self, local, host, port, on_connected, on_error):
+        if self.tls is not None:
+            return self.connect_encrypted(host, port, on_connected, on_error)
         sock = QLocalSocket() if local else QTcpSocket()
         self.alive.add(sock)
         sock.connected.connect(lambda: on_connected(sock))
@@ -89,8 +120,27 @@ class PyQtBackend(peer_common.Backend):
             sock.connectToHost(QHostAddress(host), port)
         return sock
 
+    def connect_encrypted(self, host, port, on_connected, on_error):
+        sock = QSslSocket()
+        self.alive.add(sock)
+        sock.setSslConfiguration(self.tls_configuration(False))
+        if self.tls.low_delay:
+            sock.connected.connect(lambda: self.set_low_delay(sock))
+        sock.encrypted.connect(lambda: on_connected(sock))
+        sock.sslErrors.connect(lambda errors: on_error(sock.errorString()))
+        self.on_error(sock, on_error)
+        sock.connectToHostEncrypted(host, port)
+        return sock
+
+    def disconnect(self, sock):
+        sock.disconnectFromHost()
+
     def on(self, sock, name, cb):
         getattr(sock, SIGNALS[name]).connect(cb)
+        # A QSslSocket's bytesToWrite() is plaintext not yet encrypted;
+        # what it has encrypted drains with encryptedBytesWritten.
+        if name == 'bytes-written' and isinstance(sock, QSslSocket):
+            sock.encryptedBytesWritten.connect(cb)
 
     def on_error(self, sock, cb):
         if isinstance(sock, QLocalSocket):
@@ -109,7 +159,8 @@ class PyQtBackend(peer_common.Backend):
                       write_payload=write,
                       echo=lambda n: write(read(n)),
                       available=sock.bytesAvailable,
-                      to_write=sock.bytesToWrite,
+                      to_write=(sock.bytesToWrite if not isinstance(sock, QSslSocket)
+                                else lambda: sock.bytesToWrite() + sock.encryptedBytesToWrite()),
                       can_read_line=sock.canReadLine,
                       read_line=lambda: read_line(READ_LINE_MAX),
                       close=sock.close)

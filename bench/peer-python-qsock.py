@@ -44,6 +44,7 @@ class QsockBackend(peer_common.Backend):
     def __init__(self):
         self.loop = GLib.MainLoop()
         self.alive = set()
+        self.database = None    # TLS client: the CA, read once
 
     def run_loop(self):
         self.loop.run()
@@ -63,11 +64,18 @@ class QsockBackend(peer_common.Backend):
             server.set_listen_backlog_size(socket.SOMAXCONN)
             ok = server.listen(path)
         else:
-            server = Qs.TcpServer.new()
+            server = Qs.TcpServer.new() if self.tls is None else Qs.SslServer.new()
+            if self.tls is not None:
+                server.set_local_certificate(
+                    Gio.TlsCertificate.new_from_files(self.tls.cert, self.tls.key))
+                # The run's limit: a client under callgrind is slow.
+                server.set_handshake_timeout(int(self.tls.time_limit * 1000))
             server.set_listen_backlog_size(socket.SOMAXCONN)
             ok = server.listen(loopback(ipv6), 0)
         if not ok:
             raise OSError(server.get_error_string())
+        if self.tls is not None and self.tls.low_delay:
+            self.tls.set_nodelay(server.get_socket_descriptor())
         self.alive.add(server)
         return server, 0 if local else server.get_server_port()
 
@@ -83,6 +91,8 @@ class QsockBackend(peer_common.Backend):
         server.connect('new-connection', accept)
 
     def connect(self, local, host, port, on_connected, on_error):
+        if self.tls is not None:
+            return self.connect_encrypted(host, port, on_connected, on_error)
         sock = Qs.LocalSocket.new() if local else Qs.TcpSocket.new()
         self.alive.add(sock)
         sock.connect('connected', on_connected)
@@ -92,6 +102,23 @@ class QsockBackend(peer_common.Backend):
         else:
             sock.connect_to_address(Gio.InetAddress.new_from_string(host), port, READ_WRITE)
         return sock
+
+    def connect_encrypted(self, host, port, on_connected, on_error):
+        if self.database is None:
+            self.database = Gio.TlsFileDatabase.new(self.tls.ca)
+        sock = Qs.SslSocket.new()
+        self.alive.add(sock)
+        sock.set_database(self.database)
+        if self.tls.low_delay:
+            sock.connect('connected', self.set_low_delay)
+        sock.connect('encrypted', on_connected)
+        self.on_error(sock, on_error)
+        sock.connect_to_host_encrypted(host, port, None, READ_WRITE,
+                                       Qs.NetworkLayerProtocol.ANY_IP_PROTOCOL)
+        return sock
+
+    def disconnect(self, sock):
+        sock.disconnect_from_host()
 
     def on(self, sock, name, cb):
         sock.connect(name, cb)

@@ -18,6 +18,7 @@ import json
 import math
 import os
 import signal
+import socket
 import struct
 import sys
 import time
@@ -33,7 +34,7 @@ WATCHDOG_MS = 100       # how often those two are checked
 
 WORKLOADS = ('tcp-stream', 'tcp-pingpong', 'tcp-connections', 'tcp-fanin',
              'udp-flood', 'udp-pingpong', 'local-stream', 'local-pingpong',
-             'readline')
+             'readline', 'tls-stream', 'tls-pingpong', 'tls-handshakes')
 
 EXIT_SKIP = 77
 
@@ -136,15 +137,17 @@ def parse_args(argv):
     parser.add_argument('--ipv6', action='store_true')
     parser.add_argument('--batch', action='store_true')
     parser.add_argument('--dir')
+    parser.add_argument('--tls-dir')
     parser.add_argument('--addr')
     p = parser.parse_args(argv)
     p.server = p.role == 'server'
     if p.time_limit <= 0:
         parser.error('--time-limit must be positive')
-    if p.workload in ('tcp-stream', 'local-stream', 'tcp-fanin', 'readline'):
+    if p.workload in ('tcp-stream', 'local-stream', 'tcp-fanin', 'readline', 'tls-stream'):
         if p.write_size <= 0:
             parser.error('--write-size must be positive')
-    elif p.workload != 'tcp-connections' and not 8 <= p.msg_size <= READ_SIZE:
+    elif (p.workload not in ('tcp-connections', 'tls-handshakes') and
+          not 8 <= p.msg_size <= READ_SIZE):
         parser.error('--msg-size must be 8 to %d' % READ_SIZE)
     return p
 
@@ -211,9 +214,32 @@ class Stream:
             setattr(self, name, call)
 
 
+class Tls:
+    """A TLS workload's certificates (bench.h) and whether its sockets use
+    TCP_NODELAY from before the handshake: the connect, and the listening
+    socket (accepted ones inherit it)."""
+
+    def __init__(self, p):
+        self.ca, self.cert, self.key = (os.path.join(p.tls_dir or '.', name)
+                                        for name in ('ca.pem', 'server.pem', 'server.key'))
+        self.low_delay = p.workload != 'tls-stream'
+        self.time_limit = p.time_limit    # a server's handshake timeout
+
+    @staticmethod
+    def set_nodelay(fd):
+        """TCP_NODELAY on a descriptor the library owns."""
+        sock = socket.socket(fileno=os.dup(fd))
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.close()
+
+
 class Backend:
     """What a peer implements with its library. Callbacks take *args: Qt
     signals pass their arguments, GObject ones the emitter first.
+
+    TLS workloads: tls is a Tls (else None), set before any call; listen()
+    makes a TLS server that announces connections once encrypted, and
+    connect() a TLS socket whose on_connected comes once encrypted.
 
     Event loop: run_loop(), quit(), every(ms, cb) (repeating), soon(cb)
     (the next loop iteration).
@@ -224,7 +250,9 @@ class Backend:
     is (maybe before connect returns); on(sock, signal, cb) for
     'ready-read', 'bytes-written', 'read-channel-finished'; on_error(sock,
     cb), cb(text) for errors other than the peer closing (what connect's
-    on_error gets too); set_low_delay(sock); dispose(sock) once the
+    on_error gets too); disconnect(sock) closes once what was written
+    has left, and 'disconnected' follows (TLS only); set_low_delay(sock);
+    dispose(sock) once the
     workload is done with it; payload(data) → what the library writes
     fastest, for bytes a stream client writes again and again;
     stream(sock) → Stream, with read(n) → bytes (empty or None when
@@ -240,6 +268,8 @@ class Backend:
     went out whole.
 
     A role's setup may raise OSError or ValueError: the run fails."""
+
+    tls = None
 
 
 def listen_stream(run, on_accept):
@@ -514,6 +544,11 @@ def pingpong_stream_client(run):
         available = s.available
         read = s.read
         write = s.write
+        if run.p.count == 0 and run.b.tls is not None:
+            # No round trips (--instructions): a QSslSocket emits encrypted
+            # before its Finished has left; the run ends once it has closed.
+            run.b.on(sock, 'disconnected', lambda *_: ping.start(None))
+            return run.b.disconnect(sock)
 
         def on_ready_read(*_):
             while not run.done and available() >= size:
@@ -647,6 +682,14 @@ def connections_server(run):
             return run.fail('one connection too many')
         b.on_error(sock, run.fail)
         accepted += 1
+        if accepted <= p.count and b.tls is not None:
+            # tls-handshakes: the server closes first, once its handshake
+            # is over (the client's ends earlier, when it sends Finished).
+            nonlocal closed
+            b.stream(sock).close()
+            b.dispose(sock)
+            closed += 1
+            return check_done()
         if accepted <= p.count:
             if accepted == p.count:
                 rss_before = rss_kb()
@@ -688,6 +731,17 @@ def connections_client(run):
         def on_connected(sock):
             nonlocal opened
             s = b.stream(sock)
+            if sequential and b.tls is not None:
+                # tls-handshakes: the server closes first; no hold phase.
+                def on_closed(*_):
+                    s.close()
+                    b.dispose(sock)
+                    run.count += 1
+                    if run.count < p.count:
+                        return open_next()
+                    run.stop_clock()
+                    run.succeed()
+                return b.on(sock, 'read-channel-finished', on_closed)
             if sequential:
                 s.close()
                 b.dispose(sock)
@@ -729,6 +783,9 @@ ROLES = {
     'udp-pingpong': (pingpong_udp_server, pingpong_udp_client),
     'udp-flood': (flood_server, flood_client),
     'tcp-connections': (connections_server, connections_client),
+    'tls-stream': (stream_server, stream_client),
+    'tls-pingpong': (pingpong_stream_server, pingpong_stream_client),
+    'tls-handshakes': (connections_server, connections_client),
 }
 
 
@@ -747,6 +804,8 @@ def main(make_backend):
     sys.excepthook = excepthook
     signal.alarm(math.ceil(p.time_limit))
     backend = make_backend()
+    if p.workload.startswith('tls-'):
+        backend.tls = Tls(p)
     run = Run(p, backend)
     role = ROLES[p.workload][0 if p.server else 1]
 

@@ -15,7 +15,11 @@
 #
 #   meson setup build-bench --buildtype=release -Dbench_peers=true
 #   meson compile -C build-bench
-#   bench/publish.py build-bench [--runs R] [--quick] [--pin] [--notes FILE]
+#   bench/publish.py build-bench [--runs R] [--quick] [--pin | --same-cpu]
+#                    [--workloads a,b,c] [--notes FILE]
+#
+# --workloads re-runs only those workloads: the page keeps the other
+# sections (and their JSON lines) from its previous run, and says so.
 
 import argparse
 import datetime
@@ -36,7 +40,7 @@ PLOT = os.path.join(ROOT, "bench", "plot.py")
 DEFAULT_NOTES = os.path.join(ROOT, "bench", "performance-notes.md")
 PYTHON = "/usr/bin/python3"
 
-PINGPONGS = {"tcp-pingpong", "local-pingpong", "udp-pingpong"}
+PINGPONGS = {"tcp-pingpong", "local-pingpong", "udp-pingpong", "tls-pingpong"}
 INSTRUCTIONS = PINGPONGS | {"udp-flood"}
 
 # --quick: reduced sizes per workload (the driver's defaults otherwise).
@@ -50,6 +54,9 @@ QUICK_SIZES = {
     "udp-flood": ["--count", "200000"],
     "readline": ["--count", "200000"],
     "tcp-connections": ["--count", "2000"],  # hold phase: the default 1 000
+    "tls-stream": ["--bytes", "256M"],
+    "tls-pingpong": ["--count", "20000"],
+    "tls-handshakes": ["--count", "500"],
 }
 
 
@@ -74,6 +81,7 @@ class Invocation:
         self.stderr = []
         self.status = None
         self.seconds = 0.0
+        self.kept = None    # --workloads: the section kept from the previous page
 
     @property
     def failed(self):
@@ -236,6 +244,19 @@ def compare(res, target, workload, a, b, factor, strict):
                  f"{a} {fmt(va)} / {b} {fmt(vb)} {unit} = {ratio:.3f}×{extra}")
 
 
+def instr_compare(res, target, workload, a, b, factor):
+    """@a's instructions per round trip ≤ @factor × @b's on @workload."""
+    va, vb = (res.median(workload, i, "instructions") for i in (a, b))
+    cond = f"`{a}` instr/rt ≤ {'' if factor == 1 else f'{factor}× '}`{b}`"
+    gap = missing(res, [(workload, a, va), (workload, b, vb)])
+    if gap:
+        return Check(target, cond, "not measured", gap)
+    ratio = va / vb if vb else float("inf")
+    return Check(target, cond, "met" if ratio <= factor else "missed",
+                 f"{a} {fmt(va)} / {b} {fmt(vb)} instr/rt = {ratio:.3f}× "
+                 "(client, callgrind, JSON `instructions`)")
+
+
 def at_most(res, target, workload, impl, what, value, limit, source):
     cond = f"`{impl}` {what} ≤ {fmt(limit)}"
     gap = missing(res, [(workload, impl, value)])
@@ -290,10 +311,55 @@ def targets(res):
         c = compare(res, t, w, "python-qsock", "pyqt", 1, False)
         c.condition = f"{w}: {c.condition}"
         checks.append(c)
+    w = "tls-stream"
+    t = "tls-stream: ≥ 0.9× raw GnuTLS, ≥ gio"
+    checks += [compare(res, t, w, "qsock", "raw", 0.9, False),
+               compare(res, t, w, "qsock", "gio", 1, False)]
+    w = "tls-pingpong"
+    t = "tls-pingpong: ≤ ½ gio's and ≤ qt's instr/rt"
+    checks += [instr_compare(res, t, w, "qsock", "gio", 0.5),
+               instr_compare(res, t, w, "qsock", "qt", 1)]
+    w = "tls-handshakes"
+    t = "tls-handshakes: ≥ 0.9× raw, ≥ gio"
+    checks += [compare(res, t, w, "qsock", "raw", 0.9, False),
+               compare(res, t, w, "qsock", "gio", 1, False)]
     return checks
 
 
 # ---- the page --------------------------------------------------------------
+
+def previous_page():
+    """--workloads: the sections of the page as it is, {workload: text},
+    and its "Commit:" and "Date:" lines."""
+    sections, header, name = {}, {}, None
+    if not os.path.exists(PAGE):
+        return sections, header
+    with open(PAGE, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("## "):
+                name = line[3:].strip()
+                sections[name] = ""
+            if name is not None:
+                sections[name] += line
+            if line.startswith(("- Commit:", "- Date:")):
+                key, value = line[2:].split(":", 1)
+                header.setdefault(key, value.strip())
+    return sections, header
+
+
+def kept_invocation(workload, text):
+    """A workload not re-run: its section as the previous page had it."""
+    argv = []
+    for line in text.splitlines():
+        if line.startswith("`") and line.endswith("`"):
+            argv = shlex.split(line.strip("`"))
+            break
+    inv = Invocation(workload, argv)
+    inv.kept = text
+    inv.stdout = text
+    inv.status = 1 if "**This invocation failed" in text else 0
+    return inv
+
 
 def machine():
     cores = len(os.sched_getaffinity(0))
@@ -342,7 +408,7 @@ def sizes_line(res, workload):
     if params is None:
         return None
     p = params
-    if workload in ("tcp-stream", "local-stream"):
+    if workload in ("tcp-stream", "local-stream", "tls-stream"):
         s = f"{size(p['bytes'])} in {p['write_size']}-byte writes"
     elif workload == "tcp-fanin":
         s = f"{p['conns']} connections × {size(p['bytes'])} in {p['write_size']}-byte writes"
@@ -352,6 +418,8 @@ def sizes_line(res, workload):
         s = f"{p['count']} datagrams of {p['msg_size']} bytes"
     elif workload == "tcp-connections":
         s = f"{p['count']} connections opened and closed; {p['conns']} held idle"
+    elif workload == "tls-handshakes":
+        s = f"{p['count']} TLS 1.3 connections, each a full handshake, in sequence"
     elif workload == "readline":
         s = f"{p['count']} lines of 80 bytes in {p['write_size']}-byte writes"
     else:
@@ -371,6 +439,10 @@ def write_page(args, invocations, res, notes_path, started, finished):
         publish_cmd.append("--quick")
     if args.pin:
         publish_cmd.append("--pin")
+    if args.same_cpu:
+        publish_cmd.append("--same-cpu")
+    if args.workloads:
+        publish_cmd += ["--workloads", args.workloads]
     if args.notes is not None:
         publish_cmd += ["--notes", rel(args.notes)]
     failed = [inv for inv in invocations if inv.failed]
@@ -400,6 +472,13 @@ def write_page(args, invocations, res, notes_path, started, finished):
     w(f"- Date: {started:%Y-%m-%d %H:%M} UTC (finished {finished:%H:%M} UTC)")
     w(f"- Machine: {machine()}")
     w(f"- `--pin`: {'yes (server on CPU 0, client on CPU 1)' if args.pin else 'no'}")
+    if args.same_cpu:
+        w("- `--same-cpu`: yes (server and client both on CPU 1)")
+    kept = [inv.workload for inv in invocations if inv.kept is not None]
+    if kept:
+        w(f"- Re-run by this command: {', '.join(i.workload for i in invocations if i.kept is None)}. "
+          f"Kept from the previous page ({', '.join(f'{k.lower()} {v}' for k, v in args.previous.items())}): "
+          f"{', '.join(kept)}")
     w(f"- Sizes: {'reduced (`--quick`)' if args.quick else 'BENCH.md defaults'}; "
       "each workload below gives its own")
     if failed:
@@ -415,6 +494,9 @@ def write_page(args, invocations, res, notes_path, started, finished):
     w("```\n")
 
     for inv in invocations:
+        if inv.kept is not None:
+            w(inv.kept.rstrip("\n") + "\n")
+            continue
         w(f"## {inv.workload}\n")
         w(f"`{inv.command()}`\n")
         sizes = sizes_line(res, inv.workload)
@@ -468,6 +550,9 @@ def main(argv):
                         help="counted rounds per invocation (qsock-bench's default: 5)")
     parser.add_argument("--quick", action="store_true", help="reduced sizes")
     parser.add_argument("--pin", action="store_true", help="server on CPU 0, client on CPU 1")
+    parser.add_argument("--same-cpu", action="store_true", help="server and client both on CPU 1")
+    parser.add_argument("--workloads", metavar="a,b,c",
+                        help="re-run only these; keep the page's other sections")
     parser.add_argument("--notes", metavar="FILE",
                         help="profile notes to include (default bench/performance-notes.md)")
     args = parser.parse_args(argv[1:])
@@ -479,6 +564,8 @@ def main(argv):
         return 2
     if args.runs is not None and args.runs < 1:
         parser.error("--runs must be at least 1")
+    if args.pin and args.same_cpu:
+        parser.error("--pin and --same-cpu exclude each other")
     notes_path = args.notes if args.notes is not None else (
         DEFAULT_NOTES if os.path.exists(DEFAULT_NOTES) else None)
     if notes_path is not None and not os.path.isfile(notes_path):
@@ -486,10 +573,21 @@ def main(argv):
 
     started = datetime.datetime.now(datetime.timezone.utc)
     workloads = list_workloads(bench)
-    if os.path.exists(JSON_FILE):
-        os.unlink(JSON_FILE)  # qsock-bench appends
+    chosen = args.workloads.split(",") if args.workloads else workloads
+    if not set(chosen) <= set(workloads):
+        parser.error(f"--workloads: not in qsock-bench --list: {', '.join(set(chosen) - set(workloads))}")
+    sections, args.previous = previous_page() if args.workloads else ({}, {})
+    # qsock-bench appends: only the runs of the kept sections stay.
+    kept_runs = [r for r in load_runs(JSON_FILE) if r["workload"].split(":")[0] not in chosen
+                 and r["workload"].split(":")[0] in sections]
+    with open(JSON_FILE, "w", encoding="utf-8") as f:
+        f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in kept_runs)
     invocations = []
     for n, workload in enumerate(workloads, 1):
+        if workload not in chosen:
+            if workload in sections:
+                invocations.append(kept_invocation(workload, sections[workload]))
+            continue
         cmd = [rel(bench), "--compare", workload, "--json", rel(JSON_FILE)]
         if args.runs is not None:
             cmd += ["--runs", str(args.runs)]
@@ -497,6 +595,8 @@ def main(argv):
             cmd.append("--instructions")
         if args.pin:
             cmd.append("--pin")
+        if args.same_cpu:
+            cmd.append("--same-cpu")
         if args.quick:
             cmd += QUICK_SIZES.get(workload, [])
         inv = Invocation(workload, cmd)
@@ -519,7 +619,7 @@ def main(argv):
     else:
         print(f"publish.py: wrote {rel(PNG)}", file=sys.stderr)
 
-    failed = [inv for inv in invocations if inv.failed]
+    failed = [inv for inv in invocations if inv.failed and inv.kept is None]
     for inv in failed:
         fail(f"FAILED: {inv.workload} (exit status {inv.status}): {inv.command()}")
     if failed or plot.returncode != 0:

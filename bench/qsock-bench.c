@@ -23,6 +23,7 @@
 #include "config.h"
 
 #include "bench.h"
+#include "bench-tls.h"
 
 #include <errno.h>
 #include <math.h>
@@ -51,6 +52,13 @@ typedef struct {
   const char    *name;
   BenchImplMain  main;
 } InProcess;
+
+/* raw's TLS workloads call GnuTLS: built only when it is found. */
+#ifdef BENCH_HAVE_GNUTLS
+#define TLS_RAW_MAIN bench_tls_raw_main
+#else
+#define TLS_RAW_MAIN NULL
+#endif
 
 static const InProcess in_process[] = {
   { "raw", bench_raw_main },
@@ -146,13 +154,15 @@ workload_from_name (const char *name)
 static gboolean
 is_pingpong (BenchWorkload w)
 {
-  return w == BENCH_TCP_PINGPONG || w == BENCH_LOCAL_PINGPONG || w == BENCH_UDP_PINGPONG;
+  return w == BENCH_TCP_PINGPONG || w == BENCH_LOCAL_PINGPONG || w == BENCH_UDP_PINGPONG ||
+         w == BENCH_TLS_PINGPONG;
 }
 
 static gboolean
 is_stream (BenchWorkload w)
 {
-  return w == BENCH_TCP_STREAM || w == BENCH_LOCAL_STREAM || w == BENCH_TCP_FANIN;
+  return w == BENCH_TCP_STREAM || w == BENCH_LOCAL_STREAM || w == BENCH_TCP_FANIN ||
+         w == BENCH_TLS_STREAM;
 }
 
 static const char *
@@ -165,6 +175,7 @@ workload_unit (BenchWorkload w)
   switch (w)
     {
     case BENCH_TCP_CONNECTIONS: return "conn/s";
+    case BENCH_TLS_HANDSHAKES: return "hs/s";
     case BENCH_UDP_FLOOD: return "dgram/s";
     case BENCH_READLINE: return "lines/s";
     default: g_assert_not_reached ();
@@ -199,6 +210,11 @@ fill_params (BenchParams  *p,
     p->count = smoke ? 100 : 100000;
   else if (w == BENCH_TCP_CONNECTIONS)
     p->count = smoke ? 20 : 10000;
+  else if (w == BENCH_TLS_HANDSHAKES)
+    {
+      p->count = smoke ? 20 : 2000;
+      p->conns = 0;   /* tcp-connections' sequential phase only */
+    }
   else
     p->count = smoke ? 1000 : 1000000;
   p->time_limit = smoke ? SMOKE_TIME_LIMIT : RUN_TIME_LIMIT;
@@ -219,6 +235,7 @@ static char *opt_json;
 static char *opt_role;
 static char *opt_addr;
 static char *opt_dir;
+static char *opt_tls_dir;
 static gboolean opt_list;
 static gboolean opt_smoke;
 static gboolean opt_instructions;
@@ -289,6 +306,7 @@ static const GOptionEntry entries[] = {
   { "role", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &opt_role, NULL, NULL },
   { "addr", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &opt_addr, NULL, NULL },
   { "dir", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &opt_dir, NULL, NULL },
+  { "tls-dir", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &opt_tls_dir, NULL, NULL },
   { "time-limit", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_DOUBLE, &opt_time_limit, NULL, NULL },
   { NULL }
 };
@@ -649,6 +667,11 @@ role_argv (GPtrArray         *program,
     g_ptr_array_add (argv, g_strdup ("--ipv6"));
   if (p->batch)
     g_ptr_array_add (argv, g_strdup ("--batch"));
+  if (p->tls_dir != NULL)
+    {
+      g_ptr_array_add (argv, g_strdup ("--tls-dir"));
+      g_ptr_array_add (argv, g_strdup (p->tls_dir));
+    }
   if (where != NULL)
     {
       g_ptr_array_add (argv, g_strdup (server ? "--dir" : "--addr"));
@@ -1283,6 +1306,36 @@ run_workload (BenchWorkload  w,
   return failed ? 1 : 0;
 }
 
+/* The TLS workloads' certificates (bench.h), made once per invocation
+ * in a directory removed at exit; NULL if none. */
+static char *tls_dir;
+
+static gboolean
+make_tls_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  tls_dir = g_dir_make_tmp ("qsock-bench-tls-XXXXXX", &error);
+  if (tls_dir != NULL && bench_tls_make_certificates (tls_dir, &error))
+    {
+      g_autofree char *conf = g_build_filename (tls_dir, BENCH_TLS_OPENSSL_CONF, NULL);
+
+      /* The children's environment (bench.h). */
+      g_setenv ("G_TLS_GNUTLS_PRIORITY", BENCH_TLS_PRIORITY, TRUE);
+      g_setenv ("OPENSSL_CONF", conf, TRUE);
+      return TRUE;
+    }
+  return !bench_fail ("qsock-bench: TLS certificates: %s", error->message);
+}
+
+static void
+remove_tls_dir (void)
+{
+  if (tls_dir != NULL)
+    remove_dir (tls_dir);
+  g_clear_pointer (&tls_dir, g_free);
+}
+
 static int
 run_smoke (void)
 {
@@ -1299,6 +1352,8 @@ run_smoke (void)
           continue;
         fill_params (&p, w, &none, TRUE);
         p.ipv6 = opt_ipv6;
+        if (bench_workload_is_tls (w))
+          p.tls_dir = tls_dir;
         row.samples = g_array_new (FALSE, FALSE, sizeof (Sample));
         row_run (&row, &p, TRUE);
         if (row.skip != NULL)
@@ -1330,8 +1385,16 @@ child_main (BenchWorkload w)
   p.dir = opt_dir;
   p.ipv6 = opt_ipv6;
   p.batch = opt_batch;
+  p.tls_dir = opt_tls_dir;
   if (opt_time_limit > 0)
     p.time_limit = opt_time_limit;
+  if (bench_workload_is_tls (w) && g_str_equal (impl, "raw"))
+    impl_main = TLS_RAW_MAIN;
+  if (impl_main == NULL && g_str_equal (impl, "raw"))
+    {
+      printf ("SKIP raw's TLS workloads need GnuTLS (libgnutls28-dev) at build time\n");
+      return 2;
+    }
   if (impl_main == NULL)
     {
       printf ("SKIP %s is not built into qsock-bench\n", impl);
@@ -1359,6 +1422,7 @@ main (int   argc,
   const char *workload_arg;
   BenchWorkload w;
   BenchParams p = { 0 };
+  int status;
 
   context = g_option_context_new ("[WORKLOAD] — qsock's benchmark (BENCH.md)");
   g_option_context_add_main_entries (context, entries, NULL);
@@ -1371,8 +1435,15 @@ main (int   argc,
         printf ("%s\n", bench_workload_name (i));
       return 0;
     }
+  if (opt_smoke && argc != 1)
+    return usage ("--smoke takes no workload");
   if (opt_smoke)
-    return argc == 1 ? run_smoke () : usage ("--smoke takes no workload");
+    {
+      make_tls_dir ();   /* without it, only the TLS workloads fail */
+      status = run_smoke ();
+      remove_tls_dir ();
+      return status;
+    }
 
   workload_arg = opt_compare != NULL ? opt_compare : argc == 2 ? argv[1] : NULL;
   if ((opt_compare != NULL && argc != 1) || (opt_compare == NULL && argc != 2))
@@ -1400,5 +1471,13 @@ main (int   argc,
   fill_params (&p, w, &opt_sizes, FALSE);
   p.ipv6 = opt_ipv6;
   p.batch = opt_batch;
-  return run_workload (w, (const char **) names, &p);
+  if (bench_workload_is_tls (w))
+    {
+      if (!make_tls_dir ())
+        return 1;
+      p.tls_dir = tls_dir;
+    }
+  status = run_workload (w, (const char **) names, &p);
+  remove_tls_dir ();
+  return status;
 }

@@ -9,15 +9,22 @@
  * until it returns -1. Default buffer sizes; LowDelayOption (TCP_NODELAY)
  * on pingpongs only. It follows the child protocol of bench.h and shares
  * payloads, percentiles and the READY/RESULT lines with the C
- * implementations through bench-common.c.
+ * implementations through bench-common.c. TLS workloads: the same roles
+ * on QSslSocket (connectToHostEncrypted, encrypted in place of connected)
+ * and QSslServer (pendingConnectionAvailable once encrypted), TLS 1.3
+ * without session tickets.
  */
 
 #include "bench.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QHostAddress>
 #include <QLocalServer>
 #include <QLocalSocket>
+#include <QSslKey>
+#include <QSslServer>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
@@ -143,6 +150,30 @@ set_low_delay (QIODevice *dev)
     tcp->setSocketOption (QAbstractSocket::LowDelayOption, 1);
 }
 
+/* TLS workloads: the server's certificate and key, or the client's CA. */
+QSslConfiguration
+tls_configuration (const BenchParams &p)
+{
+  QSslConfiguration config = QSslConfiguration::defaultConfiguration ();
+  g_autofree char *cert = bench_tls_path (&p, BENCH_TLS_CERT);
+  g_autofree char *key = bench_tls_path (&p, BENCH_TLS_KEY);
+  g_autofree char *ca = bench_tls_path (&p, BENCH_TLS_CA);
+
+  config.setProtocol (QSsl::TlsV1_3);
+  config.setSslOption (QSsl::SslOptionDisableSessionTickets, true);
+  if (p.server)
+    {
+      QFile file (QString::fromUtf8 (key));
+
+      config.setLocalCertificate (QSslCertificate::fromPath (QString::fromUtf8 (cert)).value (0));
+      if (file.open (QIODevice::ReadOnly))
+        config.setPrivateKey (QSslKey (&file, QSsl::Ec));
+    }
+  else
+    config.setCaCertificates (QSslCertificate::fromPath (QString::fromUtf8 (ca)));
+  return config;
+}
+
 /* Listens on loopback port 0 or on a Unix socket in --dir, prints READY
  * and hands every accepted connection to on_accept. The backlog is
  * SOMAXCONN, as for raw: with Qt's default of 50, a client that connects
@@ -172,17 +203,36 @@ listen_stream (Run                              &run,
       return;
     }
 
-  auto *server = new QTcpServer (QCoreApplication::instance ());
+  bool tls = bench_workload_is_tls (run.p.workload);
+  auto *server = tls ? new QSslServer (QCoreApplication::instance ())
+                     : new QTcpServer (QCoreApplication::instance ());
   g_autofree char *addr = nullptr;
 
   server->setListenBacklogSize (SOMAXCONN);
+  if (auto *ssl = qobject_cast<QSslServer *> (server))
+    {
+      ssl->setSslConfiguration (tls_configuration (run.p));
+      /* The run's limit: a client under callgrind is slow. */
+      ssl->setHandshakeTimeout ((int) (run.p.time_limit * 1000));
+      QObject::connect (ssl, &QSslServer::errorOccurred, ssl,
+                        [&run] (QSslSocket *s, QAbstractSocket::SocketError e) {
+                          if (e != QAbstractSocket::RemoteHostClosedError)
+                            run.fail (s->errorString ());
+                        });
+    }
   if (!server->listen (loopback (run.p), 0))
     return run.fail (server->errorString ());
-  QObject::connect (server, &QTcpServer::newConnection, server,
-                    [server, on_accept] {
-                      while (QTcpSocket *s = server->nextPendingConnection ())
-                        on_accept (s);
-                    });
+  if (bench_tls_low_delay (run.p.workload))
+    bench_set_nodelay ((int) server->socketDescriptor ());
+  auto accept = [server, on_accept] {
+    while (QTcpSocket *s = server->nextPendingConnection ())
+      on_accept (s);
+  };
+  /* A QSslServer queues a connection once it is encrypted. */
+  if (tls)
+    QObject::connect (server, &QTcpServer::pendingConnectionAvailable, server, accept);
+  else
+    QObject::connect (server, &QTcpServer::newConnection, server, accept);
   addr = bench_format_addr (run.p.ipv6, server->serverPort ());
   bench_print_ready (addr);
 }
@@ -201,6 +251,24 @@ connect_stream (Run                              &run,
                         [local, on_connected] { on_connected (local); });
       watch_errors (run, local);
       local->connectToServer (QString::fromUtf8 (run.p.addr ? run.p.addr : ""));
+    }
+  else if (bench_workload_is_tls (run.p.workload))
+    {
+      auto *ssl = new QSslSocket (QCoreApplication::instance ());
+      QHostAddress host;
+      quint16 port;
+
+      ssl->setSslConfiguration (tls_configuration (run.p));
+      /* TCP_NODELAY before the handshake (bench.h). */
+      if (bench_tls_low_delay (run.p.workload))
+        QObject::connect (ssl, &QSslSocket::connected, ssl, [ssl] { set_low_delay (ssl); });
+      QObject::connect (ssl, &QSslSocket::encrypted, ssl,
+                        [ssl, on_connected] { on_connected (ssl); });
+      QObject::connect (ssl, &QSslSocket::sslErrors, ssl,
+                        [&run, ssl] { run.fail (ssl->errorString ()); });
+      watch_errors (run, ssl);
+      if (server_address (run, &host, &port))
+        ssl->connectToHostEncrypted (host.toString (), port);
     }
   else
     {
@@ -372,9 +440,12 @@ stream_client (Run &run)
   for (guint64 i = 0; i < stream_conns (run.p); i++)
     connect_stream (run, [&run, payload, finished] (QIODevice *dev) {
       auto *sent = new guint64 (0);
+      auto *ssl = qobject_cast<QSslSocket *> (dev);
       /* Qt's buffer holds at most one write beyond what the kernel took;
-       * once it has taken everything, the connection closes. */
-      auto fill = [&run, payload, finished, sent, dev] {
+       * once it has taken everything, the connection closes. A
+       * QSslSocket's bytesToWrite () counts plaintext only; what it has
+       * encrypted and not yet written is encryptedBytesToWrite (). */
+      auto fill = [&run, payload, finished, sent, dev, ssl] {
         guint64 total = stream_total (run.p);
 
         while (*sent < total && dev->bytesToWrite () < (qint64) run.p.write_size)
@@ -385,7 +456,8 @@ stream_client (Run &run)
               return run.fail (dev->errorString ());
             *sent += n;
           }
-        if (*sent < total || dev->bytesToWrite () > 0 || !dev->isOpen ())
+        if (*sent < total || dev->bytesToWrite () > 0 || !dev->isOpen () ||
+            (ssl != nullptr && ssl->encryptedBytesToWrite () > 0))
           return;
         dev->close ();
         run.r.count += is_lines (run.p) ? run.p.count : total;
@@ -397,6 +469,8 @@ stream_client (Run &run)
       };
 
       QObject::connect (dev, &QIODevice::bytesWritten, dev, fill);
+      if (ssl != nullptr)
+        QObject::connect (ssl, &QSslSocket::encryptedBytesWritten, ssl, fill);
       fill ();
     });
 }
@@ -532,7 +606,17 @@ pingpong_stream_client (Run &run)
 
   connect_stream (run, [&run, ping] (QIODevice *dev) {
     qint64 size = (qint64) run.p.msg_size;
+    auto *ssl = qobject_cast<QSslSocket *> (dev);
 
+    /* No round trips (--instructions): a QSslSocket emits encrypted
+     * before its Finished has left; the run ends once it has closed. */
+    if (ssl != nullptr && run.p.count == 0)
+      {
+        QObject::connect (ssl, &QSslSocket::disconnected, ssl, [ping] {
+          ping->start ([] (const char *, qint64) { return true; });
+        });
+        return ssl->disconnectFromHost ();
+      }
     set_low_delay (dev);
     QObject::connect (dev, &QIODevice::readyRead, dev, [&run, dev, ping, size] {
       char *buf = run.buf.data ();
@@ -686,6 +770,15 @@ connections_server (Run &run)
       {
         if (*accepted == run.p.count)
           *rss_before = bench_rss_kb ();
+        /* tls-handshakes: the server closes first, once its handshake is
+         * over (the client's ends earlier, when it sends its Finished). */
+        if (bench_workload_is_tls (run.p.workload))
+          {
+            dev->close ();
+            dev->deleteLater ();
+            ++*closed;
+            return check_done ();
+          }
         /* The client closed a sequential one: Qt disconnects, it goes. */
         QObject::connect (dev, &QIODevice::readChannelFinished, dev, [dev, closed, check_done] {
           dev->deleteLater ();
@@ -724,6 +817,19 @@ connections_client (Run &run)
     bool sequential = run.r.count < run.p.count;
 
     connect_stream (run, [&run, open_next, held, sequential] (QIODevice *dev) {
+      if (sequential && bench_workload_is_tls (run.p.workload))
+        {
+          /* tls-handshakes: the server closes first; no hold phase. */
+          QObject::connect (dev, &QIODevice::readChannelFinished, dev, [&run, dev, open_next] {
+            dev->close ();
+            dev->deleteLater ();
+            if (++run.r.count < run.p.count)
+              return (*open_next) ();
+            run.stop_clock ();
+            run.succeed ();
+          });
+          return;
+        }
       if (sequential)
         {
           dev->close ();
@@ -816,6 +922,8 @@ parse_args (int          argc,
             p->addr = value;
           else if (strcmp (arg, "--dir") == 0)
             p->dir = value;
+          else if (strcmp (arg, "--tls-dir") == 0)
+            p->tls_dir = value;
           else if (strcmp (arg, "--time-limit") == 0)
             {
               char *end = nullptr;
@@ -851,7 +959,9 @@ check_params (const BenchParams &p)
     case BENCH_LOCAL_STREAM:
     case BENCH_TCP_FANIN:
     case BENCH_READLINE:
+    case BENCH_TLS_STREAM:
       return p.write_size == 0 ? "--write-size must be positive" : nullptr;
+    case BENCH_TLS_PINGPONG:
     case BENCH_TCP_PINGPONG:
     case BENCH_LOCAL_PINGPONG:
     case BENCH_UDP_PINGPONG:
@@ -859,6 +969,7 @@ check_params (const BenchParams &p)
       return p.msg_size < 8 || p.msg_size > (guint64) READ_SIZE
              ? "--msg-size must be 8 to 65536" : nullptr;
     case BENCH_TCP_CONNECTIONS:
+    case BENCH_TLS_HANDSHAKES:
     case BENCH_N_WORKLOADS:
     default:
       return nullptr;
@@ -876,15 +987,18 @@ start (Run &run)
     case BENCH_LOCAL_STREAM:
     case BENCH_TCP_FANIN:
     case BENCH_READLINE:
+    case BENCH_TLS_STREAM:
       return p.server ? stream_server (run) : stream_client (run);
     case BENCH_TCP_PINGPONG:
     case BENCH_LOCAL_PINGPONG:
+    case BENCH_TLS_PINGPONG:
       return p.server ? pingpong_stream_server (run) : pingpong_stream_client (run);
     case BENCH_UDP_PINGPONG:
       return p.server ? pingpong_udp_server (run) : pingpong_udp_client (run);
     case BENCH_UDP_FLOOD:
       return p.server ? flood_server (run) : flood_client (run);
     case BENCH_TCP_CONNECTIONS:
+    case BENCH_TLS_HANDSHAKES:
       return p.server ? connections_server (run) : connections_client (run);
     case BENCH_N_WORKLOADS:
     default:
@@ -906,7 +1020,7 @@ main (int    argc,
       bench_fail ("usage: qt-peer --impl qt --role server|client WORKLOAD "
                   "[--bytes N] [--write-size W] [--msg-size S] [--count M] "
                   "[--conns C] [--time-limit SECONDS] [--ipv6] [--batch] "
-                  "[--dir DIR | --addr ADDR]");
+                  "[--tls-dir DIR] [--dir DIR | --addr ADDR]");
       return 2;
     }
   if ((problem = check_params (p)) != nullptr)

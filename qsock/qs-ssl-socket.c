@@ -427,8 +427,16 @@ begin_handshake (QsSslSocket *self)
   GMainContext *context = _qs_abstract_socket_get_context (socket);
   GSocket *gsocket = _qs_socket_engine_get_socket (_qs_abstract_socket_get_engine (socket));
   GSocketConnection *connection = g_socket_connection_factory_create_connection (gsocket);
+  GTlsBackend *backend = g_tls_backend_get_default ();
   g_autoptr(GIOStream) base = NULL;
   g_autoptr(GError) error = NULL;
+  /* The database is given at construction: a GnuTLS connection builds
+   * its trust list from its database when it is made, and again when
+   * the database changes. Made with the default database (the system's
+   * trust store, parsed each time) and given another one after, a
+   * connection costs two parses, milliseconds each. A server that
+   * verifies no client needs none. */
+  const char *database = priv->database != NULL ? "database" : NULL;
   GIOStream *tls;
 
   /* The TLS connection runs over the socket connection's streams, not
@@ -448,15 +456,20 @@ begin_handshake (QsSslSocket *self)
 
       if (name != NULL && *name != '\0')
         identity = g_network_address_new (name, qs_abstract_socket_get_peer_port (socket));
-      tls = g_tls_client_connection_new (base, identity, &error);
+      tls = g_initable_new (g_tls_backend_get_client_connection_type (backend), NULL, &error,
+                            "base-io-stream", base, "server-identity", identity,
+                            database, priv->database, NULL);
     }
   else
     {
       /* GnuTLS refuses a certificate without its key here; Qt refuses
        * it below, after the mode changed, and holds the connection. */
-      tls = g_tls_server_connection_new (base,
-                                         has_private_key (priv->local_certificate) ? priv->local_certificate : NULL,
-                                         &error);
+      if (database == NULL && effective_verify_mode (self) == QS_PEER_VERIFY_MODE_VERIFY_NONE)
+        database = "database";
+      tls = g_initable_new (g_tls_backend_get_server_connection_type (backend), NULL, &error,
+                            "base-io-stream", base, "certificate",
+                            has_private_key (priv->local_certificate) ? priv->local_certificate : NULL,
+                            database, priv->database, NULL);
       if (tls)
         {
           GTlsAuthenticationMode authentication = G_TLS_AUTHENTICATION_REQUESTED;
@@ -481,8 +494,6 @@ begin_handshake (QsSslSocket *self)
 
   g_clear_object (&priv->tls);
   priv->tls = G_TLS_CONNECTION (tls);
-  if (priv->database)
-    g_tls_connection_set_database (priv->tls, priv->database);
   if (priv->local_certificate && priv->mode == QS_SSL_MODE_SSL_CLIENT_MODE)
     g_tls_connection_set_certificate (priv->tls, priv->local_certificate);
   g_signal_connect (priv->tls, "accept-certificate", G_CALLBACK (on_accept_certificate), self);

@@ -39,6 +39,7 @@ BUILD_PACKAGES="
   python3
   python3-gi
   glib-networking
+  libgnutls28-dev
 "
 
 TEST_PACKAGES="
@@ -57,7 +58,6 @@ TEST_PACKAGES="
   libsoup-3.0-dev
   gir1.2-soup-3.0
   openssl
-  libgnutls28-dev
   microsocks
   tinyproxy
   dante-server
