@@ -229,29 +229,20 @@ accept_pending (QsTcpServer *self)
   g_object_unref (self);
 }
 
-/* Qt 6.4's QSocks5SocketEngine::accept() after a BIND: the proxy's
- * connection itself becomes the accepted socket, with the proxy's second
- * reply still unread (Qt hands those bytes to the application), and the
- * server stops listening. A connection the proxy closed first is an
- * accept error. */
+/* Qt 6.4's QSocks5SocketEngine::accept() after a BIND, which its
+ * listen() triggers at once (a queued read notification): on the next
+ * iteration, before any peer connected, the proxy's connection itself
+ * becomes the accepted socket, with the proxy's second reply still to
+ * come (Qt hands those bytes to the application), and the server stops
+ * listening. */
 static void
 accept_through_proxy (QsTcpServer *self)
 {
   QsTcpServerPrivate *priv = get_priv (self);
   int engine_fd = _qs_socket_engine_get_fd (priv->engine);
-  guint8 byte;
   int fd;
 
   g_object_ref (self);
-  if (recv (engine_fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) <= 0)
-    {
-      update_watch (self, FALSE);
-      set_server_error (self, QS_SOCKET_ERROR_PROXY_PROTOCOL_ERROR, "SOCKS5 proxy error");
-      g_signal_emit (self, signals[SIGNAL_ACCEPT_ERROR], 0, priv->server_error);
-      g_object_unref (self);
-      return;
-    }
-
   fd = fcntl (engine_fd, F_DUPFD_CLOEXEC, 0);
   g_clear_pointer (&priv->engine, _qs_socket_engine_free);
   priv->through_proxy = FALSE;
@@ -694,7 +685,9 @@ listen_through_proxy (QsTcpServer    *self,
 
   _qs_proxy_handshake_free (handshake);
   priv->through_proxy = TRUE;
-  update_watch (self, TRUE);
+  /* The connection to the proxy is writable at once: the accept comes
+   * on the next iteration, as Qt's queued read notification does. */
+  _qs_socket_engine_set_events (priv->engine, G_IO_OUT);
   set_endpoint (self, bound, bound_port);
   set_listening (self, TRUE);
   return TRUE;
@@ -745,14 +738,21 @@ qs_tcp_server_listen (QsTcpServer  *self,
   priv->through_proxy = FALSE;
 
   /* Qt's QTcpServerPrivate::resolveProxy(): never for a loopback
-   * address; else the server's proxy or the application's, used only
-   * when it can listen (SOCKS5's BIND). */
+   * address; else the server's proxy or the application's, which must
+   * be able to listen (SOCKS5's BIND). One that cannot (an HTTP proxy)
+   * leaves Qt without a socket engine: the listen fails. */
   if (address == NULL || !g_inet_address_get_is_loopback (address))
     {
       g_autoptr(QsNetworkProxy) proxy = _qs_network_proxy_resolve (priv->proxy, NULL, FALSE);
 
-      if (proxy && qs_network_proxy_get_proxy_type (proxy) == QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY &&
-          (qs_network_proxy_get_capabilities (proxy) & QS_NETWORK_PROXY_CAPABILITIES_LISTENING_CAPABILITY))
+      if (proxy == NULL ||
+          !(qs_network_proxy_get_capabilities (proxy) & QS_NETWORK_PROXY_CAPABILITIES_LISTENING_CAPABILITY))
+        {
+          set_server_error (self, QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR,
+                            _("Operation on socket is not supported"));
+          return FALSE;
+        }
+      if (qs_network_proxy_get_proxy_type (proxy) == QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY)
         return listen_through_proxy (self, proxy, port);
     }
 
@@ -1061,18 +1061,21 @@ qs_tcp_server_get_listen_backlog_size (QsTcpServer *self)
  *   %QS_NETWORK_PROXY_TYPE_DEFAULT_PROXY
  *
  * Sets the proxy for the next [method@Qs.TcpServer.listen]; the server
- * keeps a reference. A proxy without
- * %QS_NETWORK_PROXY_CAPABILITIES_LISTENING_CAPABILITY (an HTTP proxy) is
- * skipped and the server listens directly, as in Qt 6.4; so is any proxy
- * when the address to listen on is a loopback address.
+ * keeps a reference. Any proxy is skipped when the address to listen on
+ * is a loopback address. Otherwise a proxy without
+ * %QS_NETWORK_PROXY_CAPABILITIES_LISTENING_CAPABILITY (an HTTP proxy)
+ * makes listen() fail with
+ * %QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR, as in Qt 6.4.
  *
  * With a %QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, listen() asks the proxy to
  * listen for it (SOCKS5's `BIND`), blocking up to 5 s as Qt does;
  * [property@Qs.TcpServer:server-address] and
  * [property@Qs.TcpServer:server-port] are then the address the proxy
- * bound. As in Qt 6.4, the proxy accepts one connection: the server
- * queues it (its first bytes are the proxy's second reply, which Qt
- * leaves unread) and stops listening.
+ * bound. As in Qt 6.4, the server then takes the connection to the
+ * proxy as its one pending connection on the next main loop iteration,
+ * before any peer connected, and stops listening; that socket's first
+ * bytes are the proxy's second reply (naming the peer, which Qt leaves
+ * to the application to read), then the peer's.
  *
  * Qt: `setProxy()`.
  *
@@ -1178,7 +1181,9 @@ qs_tcp_server_wait_for_new_connection (QsTcpServer *self,
   if (!priv->listening || priv->engine == NULL)
     return FALSE;
 
-  if (_qs_socket_engine_poll (priv->engine, G_IO_IN, _qs_deadline_from_msecs (msecs)) == 0)
+  /* Through a proxy the connection is there to accept already. */
+  if (!priv->through_proxy &&
+      _qs_socket_engine_poll (priv->engine, G_IO_IN, _qs_deadline_from_msecs (msecs)) == 0)
     {
       if (timed_out)
         *timed_out = TRUE;
@@ -1186,7 +1191,7 @@ qs_tcp_server_wait_for_new_connection (QsTcpServer *self,
       return FALSE;
     }
 
-  accept_pending (self);
+  on_engine_ready (G_IO_IN, self);
   return TRUE;
 }
 
