@@ -31,6 +31,7 @@
 #include "qs-marshal.h"
 #include "qs-network-proxy-private.h"
 #include "qs-proxy-handshake.h"
+#include "qs-udp-relay.h"
 #include "qs-ring-buffer.h"
 #include "qs-socket-engine.h"
 #include "qs-stream-pump.h"
@@ -128,6 +129,7 @@ typedef struct
   QsNetworkProxy        *proxy;              /* (owned) (nullable): set_proxy(); NULL = DEFAULT_PROXY */
   QsNetworkProxy        *connect_proxy;      /* (owned) (nullable): the proxy of the connect under way */
   QsProxyHandshake      *handshake;          /* (owned) (nullable): set while connecting through a proxy */
+  QsUdpRelay            *relay;              /* (owned) (nullable): UDP through a SOCKS5 proxy (with the engine) */
   GInetAddress          *tunnel_peer;        /* (owned) (nullable): the destination's address, through a proxy */
   GInetAddress          *tunnel_local;       /* (owned) (nullable): the local address a proxy reports */
   guint16                tunnel_local_port;
@@ -443,6 +445,7 @@ free_engine (QsAbstractSocket *self)
 
   _qs_stream_pump_detach (&priv->pump);
   g_clear_pointer (&priv->engine, _qs_socket_engine_free);
+  g_clear_pointer (&priv->relay, _qs_udp_relay_free);
   priv->bound = FALSE;
   priv->connect_pended = FALSE;
   priv->pending_data = FALSE;
@@ -1436,7 +1439,8 @@ qs_abstract_socket_real_connect_to_host (QsAbstractSocket       *self,
 
   /* Qt's resolveProxy(), before anything else: a proxy that cannot carry
    * this socket fails the call at once, without a state change. qsock
-   * has no UDP ASSOCIATE yet: a UDP socket goes through no proxy. */
+   * relays a UDP socket's datagrams through a proxy only once bound: a
+   * UDP connect goes through no proxy. */
   proxy = _qs_network_proxy_resolve (priv->proxy, host_name, is_datagram (priv));
   proxy_type = proxy ? qs_network_proxy_get_proxy_type (proxy) : QS_NETWORK_PROXY_TYPE_DEFAULT_PROXY;
   if (proxy_type != QS_NETWORK_PROXY_TYPE_NO_PROXY &&
@@ -1597,8 +1601,10 @@ qs_abstract_socket_real_bind (QsAbstractSocket *self,
                               QsBindFlags       mode)
 {
   QsAbstractSocketPrivate *priv = get_priv (self);
-  GSocketFamily family = address ? g_inet_address_get_family (address) : G_SOCKET_FAMILY_IPV6;
   gboolean reuse = (mode & (QS_BIND_FLAGS_SHARE_ADDRESS | QS_BIND_FLAGS_REUSE_ADDRESS_HINT)) != 0;
+  g_autoptr(QsNetworkProxy) proxy = NULL;
+  g_autoptr(GInetAddress) any = NULL;
+  GSocketFamily family;
   int error_number = 0;
 
   if (priv->state != QS_SOCKET_STATE_UNCONNECTED_STATE)
@@ -1616,6 +1622,26 @@ qs_abstract_socket_real_bind (QsAbstractSocket *self,
       return FALSE;
     }
 
+  /* Qt's resolveProxy() for a bind (a UDP socket's: qsock binds TCP
+   * sockets directly): a proxy without UDP tunneling leaves Qt without
+   * a socket engine, an error without a signal; through SOCKS5, which
+   * has no dual stack, the any address is IPv4's. */
+  if (is_datagram (priv))
+    {
+      proxy = _qs_network_proxy_resolve (priv->proxy, NULL, TRUE);
+      if (proxy == NULL)
+        {
+          set_error (self, QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR,
+                     _("Operation on socket is not supported"));
+          return FALSE;
+        }
+      if (qs_network_proxy_get_proxy_type (proxy) != QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY)
+        g_clear_pointer (&proxy, qs_network_proxy_unref);
+      else if (address == NULL)
+        address = any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
+    }
+
+  family = address ? g_inet_address_get_family (address) : G_SOCKET_FAMILY_IPV6;
   if (!create_engine (self, family, &error_number) &&
       !(address == NULL && create_engine (self, family = G_SOCKET_FAMILY_IPV4, &error_number)))
     {
@@ -1635,16 +1661,35 @@ qs_abstract_socket_real_bind (QsAbstractSocket *self,
       return FALSE;
     }
 
-  priv->bound = TRUE;
   g_object_ref (self);
   {
     g_autoptr(GInetAddress) local = NULL;
     guint16 local_port = 0;
 
     _qs_socket_engine_get_bound_address (priv->engine, address == NULL, &local, &local_port);
+    if (proxy)
+      {
+        /* Qt's UDP ASSOCIATE names the socket's address; the socket then
+         * has no local address of its own: the relay's is the proxy's. */
+        QsSocketError error;
+        const char *message;
+
+        priv->relay = _qs_udp_relay_new (proxy, local, local_port, priv->context, &error, &message);
+        if (priv->relay == NULL)
+          {
+            free_engine (self);
+            priv->cached_descriptor = -1;
+            set_error_and_emit (self, error, message);
+            g_object_unref (self);
+            return FALSE;
+          }
+        g_clear_object (&local);
+        local_port = 0;
+      }
     store_address (self, &priv->local_address, local, PROP_LOCAL_ADDRESS);
     store_port (self, &priv->local_port, local_port, PROP_LOCAL_PORT);
   }
+  priv->bound = TRUE;
   /* Qt: a bound UDP socket reads at once. */
   if (is_datagram (priv))
     datagram_watch (self);
@@ -2516,6 +2561,16 @@ _qs_abstract_socket_get_engine (QsAbstractSocket *self)
   return get_priv (self)->engine;
 }
 
+QsSocketEngine *
+_qs_abstract_socket_get_datagram_engine (QsAbstractSocket  *self,
+                                         QsUdpRelay       **relay)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  *relay = priv->relay;
+  return priv->engine;
+}
+
 /* qs_abstract_socket_get_state() without the type check, for the hot
  * paths of subclasses. */
 QsSocketState
@@ -3211,9 +3266,15 @@ qs_abstract_socket_set_protocol_tag (QsAbstractSocket *self,
  * %QS_SOCKET_STATE_CONNECTING_STATE; a host name is then resolved by the
  * proxy (no [signal@Qs.AbstractSocket::host-found]). Bytes written
  * meanwhile wait until the tunnel is up. A proxy that cannot carry the
- * socket (a caching proxy, or any proxy for a UDP socket) makes
- * connect_to_host fail with
+ * socket (a caching proxy, or any proxy for a UDP socket's connect)
+ * makes connect_to_host fail with
  * %QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR.
+ *
+ * A UDP socket with a %QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY binds through
+ * it ([method@Qs.AbstractSocket.bind], or its first datagram sent):
+ * the proxy relays its datagrams (SOCKS5's `UDP ASSOCIATE`), and the
+ * socket has no local address or port. With an HTTP proxy the bind
+ * fails with %QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR.
  *
  * Qt: `setProxy()`.
  *

@@ -58,10 +58,6 @@
 #define QS_DEFAULT_MAX_PENDING_CONNECTIONS 30
 #define QS_DEFAULT_LISTEN_BACKLOG 50
 
-/* Qt's Socks5BlockingBindTimeout: how long listen() waits for a SOCKS5
- * proxy to bind. */
-#define QS_PROXY_BIND_TIMEOUT_MS 5000
-
 typedef struct
 {
   GMainContext   *context;       /* (owned) */
@@ -611,79 +607,30 @@ start_listening (QsTcpServer *self,
   set_listening (self, TRUE);
 }
 
-/* Runs a SOCKS5 BIND to the end, blocking up to @deadline as Qt's
- * listen() does: connects to the proxy (its name looked up here), runs
- * the handshake, and on success publishes the address the proxy bound.
- * Qt's server asks no one for credentials: a proxy wanting some fails
- * with PROXY_AUTHENTICATION_REQUIRED_ERROR. */
+/* Qt's listen() through a SOCKS5 proxy: a BIND, blocking; on success
+ * the address the proxy bound is the server's. */
 static gboolean
 listen_through_proxy (QsTcpServer    *self,
                       QsNetworkProxy *proxy,
                       guint16         port)
 {
   QsTcpServerPrivate *priv = get_priv (self);
-  gint64 deadline = _qs_deadline_from_msecs (QS_PROXY_BIND_TIMEOUT_MS);
-  g_autoptr(GResolver) resolver = g_resolver_get_default ();
-  const char *proxy_host = qs_network_proxy_get_host_name (proxy);
-  QsNetworkProxyType type = qs_network_proxy_get_proxy_type (proxy);
-  g_autolist(GInetAddress) addresses = NULL;
+  QsProxyHandshake *handshake = _qs_proxy_handshake_new_bind (proxy, port);
   g_autoptr(GInetAddress) bound = NULL;
-  QsProxyHandshake *handshake = NULL;
-  QsSocketError error = QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR;
-  const char *message = _("Network operation timed out");
-  const char *proxy_message = NULL;
-  QsProxyStep step = QS_PROXY_STEP_WAIT;
   guint16 bound_port = 0;
-  int error_number = 0;
+  const char *message;
+  QsSocketError error;
 
-  if (proxy_host)
-    addresses = g_resolver_lookup_by_name (resolver, proxy_host, NULL, NULL);
-  if (addresses == NULL)
+  priv->engine = _qs_proxy_handshake_run (handshake, priv->context, on_engine_ready, self, &error, &message);
+  if (priv->engine == NULL || !_qs_proxy_handshake_get_bound (handshake, &bound, &bound_port))
     {
-      error = _qs_proxy_connect_error (type, QS_SOCKET_ERROR_HOST_NOT_FOUND_ERROR, &message);
-      goto failed;
+      set_server_error (self, error, message);
+      g_clear_pointer (&priv->engine, _qs_socket_engine_free);
+      _qs_proxy_handshake_free (handshake);
+      return FALSE;
     }
-
-  priv->engine = _qs_socket_engine_new_tcp (g_inet_address_get_family (addresses->data), priv->context,
-                                            on_engine_ready, self, &error_number);
-  if (priv->engine)
-    error_number = _qs_socket_engine_connect (priv->engine, addresses->data, qs_network_proxy_get_port (proxy));
-  if (error_number == EINPROGRESS &&
-      _qs_socket_engine_poll (priv->engine, G_IO_OUT, deadline) != 0)
-    error_number = _qs_socket_engine_finish_connect (priv->engine);
-  if (error_number != 0)
-    {
-      if (error_number != EINPROGRESS)
-        {
-          error = _qs_socket_error_from_errno (QS_ENGINE_OP_CONNECT, error_number, &message);
-          error = _qs_proxy_connect_error (type, error, &proxy_message);
-          message = proxy_message ? proxy_message : message;
-        }
-      goto failed;
-    }
-
-  handshake = _qs_proxy_handshake_new_bind (proxy, port);
-  _qs_proxy_handshake_begin (handshake);
-  for (step = _qs_proxy_handshake_step (handshake, priv->engine);
-       step == QS_PROXY_STEP_WAIT || step == QS_PROXY_STEP_AUTHENTICATE;)
-    {
-      if (step == QS_PROXY_STEP_AUTHENTICATE)
-        {
-          g_autoptr(QsAuthenticator) nobody = qs_authenticator_new ();
-
-          step = _qs_proxy_handshake_authenticated (handshake, nobody, priv->engine);
-        }
-      else if (_qs_socket_engine_poll (priv->engine, _qs_proxy_handshake_get_events (handshake), deadline) != 0)
-        step = _qs_proxy_handshake_step (handshake, priv->engine);
-      else
-        break;
-    }
-  if (step == QS_PROXY_STEP_FAILED)
-    error = _qs_proxy_handshake_get_error (handshake, &message);
-  if (step != QS_PROXY_STEP_DONE || !_qs_proxy_handshake_get_bound (handshake, &bound, &bound_port))
-    goto failed;
-
   _qs_proxy_handshake_free (handshake);
+
   priv->through_proxy = TRUE;
   /* The connection to the proxy is writable at once: the accept comes
    * on the next iteration, as Qt's queued read notification does. */
@@ -691,12 +638,6 @@ listen_through_proxy (QsTcpServer    *self,
   set_endpoint (self, bound, bound_port);
   set_listening (self, TRUE);
   return TRUE;
-
-failed:
-  set_server_error (self, error, message);
-  g_clear_pointer (&handshake, _qs_proxy_handshake_free);
-  g_clear_pointer (&priv->engine, _qs_socket_engine_free);
-  return FALSE;
 }
 
 /**

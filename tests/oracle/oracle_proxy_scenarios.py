@@ -86,8 +86,6 @@ NO_HANDLER = ('no', 'handler')  # credentials: no proxyAuthenticationRequired ha
 PENDING = {
     'proxy_http_password_rejected',
     'proxy_socks5_peer_closes',
-    'proxy_udp_socks5_associate',
-    'proxy_unsupported_types',
     'proxy_http_raw_headers',
 }
 
