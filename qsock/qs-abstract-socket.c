@@ -369,7 +369,9 @@ fetch_endpoints (QsAbstractSocket *self)
        * reported (SOCKS5) or the one of the connection to it (HTTP). */
       peer = priv->tunnel_peer ? g_object_ref (priv->tunnel_peer) : NULL;
       peer_port = priv->port;
-      if (priv->tunnel_local)
+      if (priv->relay)
+        local_port = 0;    /* the relay's address is the proxy's */
+      else if (priv->tunnel_local)
         {
           local = g_object_ref (priv->tunnel_local);
           local_port = priv->tunnel_local_port;
@@ -1043,6 +1045,59 @@ connect_to_proxy (QsAbstractSocket *self)
   g_main_context_pop_thread_default (priv->context);
 }
 
+/* Qt's UDP ASSOCIATE: the proxy relays the datagrams of the engine's
+ * bound address (blocking). FALSE with Qt's error in @error and
+ * @message when the proxy cannot. */
+static gboolean
+associate_relay (QsAbstractSocket *self,
+                 QsNetworkProxy   *proxy,
+                 QsSocketError    *error,
+                 const char      **message)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+  g_autoptr(GInetAddress) local = NULL;
+  guint16 local_port = 0;
+
+  _qs_socket_engine_get_bound_address (priv->engine, FALSE, &local, &local_port);
+  priv->relay = _qs_udp_relay_new (proxy, local, local_port, priv->context, error, message);
+  return priv->relay != NULL;
+}
+
+/* Qt's QSocks5SocketEngine::connectInternal() for UDP: the socket binds
+ * through the proxy's relay (blocking), unless it is bound through it
+ * already, and is connected at once: its datagrams go to @address
+ * through the relay. To a name (@address NULL) Qt's relayed datagrams
+ * have no destination: sending fails. Callers hold a reference. */
+static void
+connect_datagram_through_proxy (QsAbstractSocket *self,
+                                GInetAddress     *address)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+  g_autoptr(GInetAddress) any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
+  QsSocketError error;
+  const char *message = NULL;
+  int error_number = 0;
+
+  if (priv->relay == NULL)
+    {
+      if (!create_engine (self, G_SOCKET_FAMILY_IPV4, &error_number) ||
+          (error_number = _qs_socket_engine_bind (priv->engine, any, 0, FALSE)) != 0)
+        {
+          error = _qs_socket_error_from_errno (QS_ENGINE_OP_BIND, error_number, &message);
+          fail_connect_with (self, error, message);
+          return;
+        }
+      if (!associate_relay (self, priv->connect_proxy, &error, &message))
+        {
+          fail_connect_with (self, error, message);
+          return;
+        }
+    }
+  _qs_udp_relay_set_peer (priv->relay, address, priv->port);
+  priv->tunneled = TRUE;
+  connection_established (self);
+}
+
 /* Connects through the connect's proxy to @address, or to the host name
  * (resolved by the proxy) when it is NULL. Callers hold a reference. */
 static void
@@ -1052,6 +1107,11 @@ connect_through_proxy (QsAbstractSocket *self,
   QsAbstractSocketPrivate *priv = get_priv (self);
 
   g_set_object (&priv->tunnel_peer, address);
+  if (is_datagram (priv))
+    {
+      connect_datagram_through_proxy (self, address);
+      return;
+    }
   priv->handshake = _qs_proxy_handshake_new (priv->connect_proxy, address ? NULL : priv->host_name,
                                              address, priv->port);
   connect_to_proxy (self);
@@ -1438,14 +1498,12 @@ qs_abstract_socket_real_connect_to_host (QsAbstractSocket       *self,
   g_object_ref (self);
 
   /* Qt's resolveProxy(), before anything else: a proxy that cannot carry
-   * this socket fails the call at once, without a state change. qsock
-   * relays a UDP socket's datagrams through a proxy only once bound: a
-   * UDP connect goes through no proxy. */
+   * this socket fails the call at once, without a state change (a UDP
+   * socket: anything but SOCKS5). */
   proxy = _qs_network_proxy_resolve (priv->proxy, host_name, is_datagram (priv));
   proxy_type = proxy ? qs_network_proxy_get_proxy_type (proxy) : QS_NETWORK_PROXY_TYPE_DEFAULT_PROXY;
-  if (proxy_type != QS_NETWORK_PROXY_TYPE_NO_PROXY &&
-      (is_datagram (priv) ||
-       (proxy_type != QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY && proxy_type != QS_NETWORK_PROXY_TYPE_HTTP_PROXY)))
+  if (proxy_type != QS_NETWORK_PROXY_TYPE_NO_PROXY && proxy_type != QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY &&
+      (is_datagram (priv) || proxy_type != QS_NETWORK_PROXY_TYPE_HTTP_PROXY))
     {
       store_peer_name (self, host_name);
       set_error_and_emit (self, QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR,
@@ -1666,16 +1724,16 @@ qs_abstract_socket_real_bind (QsAbstractSocket *self,
     g_autoptr(GInetAddress) local = NULL;
     guint16 local_port = 0;
 
-    _qs_socket_engine_get_bound_address (priv->engine, address == NULL, &local, &local_port);
-    if (proxy)
+    /* Through a proxy the socket has no local address of its own: the
+     * relay's is the proxy's. */
+    if (proxy == NULL)
+      _qs_socket_engine_get_bound_address (priv->engine, address == NULL, &local, &local_port);
+    else
       {
-        /* Qt's UDP ASSOCIATE names the socket's address; the socket then
-         * has no local address of its own: the relay's is the proxy's. */
         QsSocketError error;
         const char *message;
 
-        priv->relay = _qs_udp_relay_new (proxy, local, local_port, priv->context, &error, &message);
-        if (priv->relay == NULL)
+        if (!associate_relay (self, proxy, &error, &message))
           {
             free_engine (self);
             priv->cached_descriptor = -1;
@@ -1683,8 +1741,6 @@ qs_abstract_socket_real_bind (QsAbstractSocket *self,
             g_object_unref (self);
             return FALSE;
           }
-        g_clear_object (&local);
-        local_port = 0;
       }
     store_address (self, &priv->local_address, local, PROP_LOCAL_ADDRESS);
     store_port (self, &priv->local_port, local_port, PROP_LOCAL_PORT);
@@ -1984,8 +2040,15 @@ read_datagram_data (QsAbstractSocket *self,
   if (max_size == 0)
     return 0;
 
-  n = _qs_socket_engine_receive_datagram (priv->engine, data, max_size,
-                                          QS_DATAGRAM_WANT_NONE, NULL, &error_number);
+  if (G_UNLIKELY (priv->relay != NULL))
+    {
+      QsDatagramHeader header;
+
+      n = _qs_udp_relay_receive (priv->relay, priv->engine, data, max_size, &header, &error_number);
+    }
+  else
+    n = _qs_socket_engine_receive_datagram (priv->engine, data, max_size,
+                                            QS_DATAGRAM_WANT_NONE, NULL, &error_number);
   if (n < 0 && error_number != EAGAIN)
     {
       set_error_from_errno (self, QS_ENGINE_OP_READ, error_number, FALSE);
@@ -2012,7 +2075,14 @@ write_datagram_data (QsAbstractSocket *self,
   int error_number = 0;
   gssize n;
 
-  n = _qs_socket_engine_send_datagram (priv->engine, data, size, NULL, 0, NULL, -1, 0, &error_number);
+  if (G_UNLIKELY (priv->relay != NULL))
+    {
+      QsDatagramOut datagram = { data, size, NULL, NULL, -1, 0 };
+
+      n = _qs_udp_relay_send (priv->relay, priv->engine, &datagram, 1, &error_number) < 0 ? -1 : (gssize) size;
+    }
+  else
+    n = _qs_socket_engine_send_datagram (priv->engine, data, size, NULL, 0, NULL, -1, 0, &error_number);
   if (n < 0)
     {
       if (error_number == EAGAIN)
@@ -3266,15 +3336,16 @@ qs_abstract_socket_set_protocol_tag (QsAbstractSocket *self,
  * %QS_SOCKET_STATE_CONNECTING_STATE; a host name is then resolved by the
  * proxy (no [signal@Qs.AbstractSocket::host-found]). Bytes written
  * meanwhile wait until the tunnel is up. A proxy that cannot carry the
- * socket (a caching proxy, or any proxy for a UDP socket's connect)
- * makes connect_to_host fail with
+ * socket (a caching proxy, or an HTTP proxy for a UDP socket) makes
+ * connect_to_host fail with
  * %QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR.
  *
  * A UDP socket with a %QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY binds through
- * it ([method@Qs.AbstractSocket.bind], or its first datagram sent):
- * the proxy relays its datagrams (SOCKS5's `UDP ASSOCIATE`), and the
- * socket has no local address or port. With an HTTP proxy the bind
- * fails with %QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR.
+ * it ([method@Qs.AbstractSocket.bind], its first datagram sent, or
+ * connect_to_host, inside the call): the proxy relays its datagrams
+ * (SOCKS5's `UDP ASSOCIATE`), and the socket has no local address or
+ * port. With an HTTP proxy a bind fails with
+ * %QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR.
  *
  * Qt: `setProxy()`.
  *

@@ -102,18 +102,21 @@ _qs_udp_relay_send (QsUdpRelay          *self,
       QsDatagramOut out = *datagram;
       gsize header_size;
 
-      if (destination->family == G_SOCKET_FAMILY_INVALID)
-        {
-          *error_number = EDESTADDRREQ;
-          break;
-        }
       if (datagram->size > RELAY_BUFFER_SIZE - QS_SOCKS5_UDP_HEADER_MAX)
         {
           *error_number = EMSGSIZE;
           break;
         }
-      header_size = _qs_socks5_build_udp_header (self->buffer, destination->family,
-                                                 destination->bytes, destination->port);
+      /* Without a destination (connected to a name) Qt sends the header's
+       * first three bytes only: the relay drops such a datagram. */
+      if (destination->family == G_SOCKET_FAMILY_INVALID)
+        {
+          header_size = 3;
+          memset (self->buffer, 0, header_size);
+        }
+      else
+        header_size = _qs_socks5_build_udp_header (self->buffer, destination->family,
+                                                   destination->bytes, destination->port);
       if (datagram->size > 0)
         memcpy (self->buffer + header_size, datagram->data, datagram->size);
       out.data = self->buffer;

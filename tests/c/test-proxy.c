@@ -1075,6 +1075,62 @@ test_udp_associate_calls (Fixture       *f,
 }
 
 static void
+test_udp_connect (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(QsUdpSocket) socket = NULL;
+  g_autoptr(QsUdpSocket) by_name = NULL;
+  g_autoptr(GSocketAddress) relay = NULL;
+  g_autoptr(GSocket) peer = NULL;
+  g_autoptr(GString) name_trace = g_string_new (NULL);
+  guint8 buffer[16];
+  guint16 peer_port;
+
+  g_test_summary ("connect_to_host() of a UDP socket through SOCKS5 binds through the proxy inside the "
+                  "call, then write() and read() move datagrams through the relay (Qt 6.4's states, "
+                  "host-found to an address only); to a name Qt's datagrams have no destination: "
+                  "write() returns the size and the relay drops them");
+  if ((socket = relayed_socket_new (f)) == NULL)
+    return;
+  peer = udp_peer_new (&peer_port);
+
+  qs_abstract_socket_connect_to_host (QS_ABSTRACT_SOCKET (socket), "127.0.0.1", peer_port,
+                                      QS_OPEN_MODE_READ_WRITE, QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
+  g_assert_cmpstr (f->trace->str, ==, "state-changed(host-lookup-state) state-changed(connecting-state) "
+                                      "host-found state-changed(connected-state) connected ");
+  g_assert_null (qs_abstract_socket_get_local_address (QS_ABSTRACT_SOCKET (socket)));
+  g_assert_cmpuint (qs_abstract_socket_get_local_port (QS_ABSTRACT_SOCKET (socket)), ==, 0);
+  {
+    g_autofree guint8 *pattern = qs_test_pattern_new (0, 12);
+
+    g_assert_cmpint (qs_io_device_write (QS_IO_DEVICE (socket), pattern, 12), ==, 12);
+  }
+  relay = udp_peer_receive (peer, 12);
+  udp_peer_send (peer, relay, 12);
+  wait_relayed (socket);
+  g_assert_cmpint (qs_io_device_read (QS_IO_DEVICE (socket), buffer, sizeof buffer), ==, 12);
+  {
+    g_autofree guint8 *pattern = qs_test_pattern_new (0, 12);
+
+    g_assert_cmpmem (buffer, 12, pattern, 12);
+  }
+  g_assert_cmpint (qs_io_device_read (QS_IO_DEVICE (socket), buffer, sizeof buffer), ==, 0);
+
+  by_name = qs_udp_socket_new ();
+  qs_test_trace_socket (by_name, name_trace);
+  {
+    g_autoptr(QsNetworkProxy) proxy = qs_abstract_socket_get_proxy (QS_ABSTRACT_SOCKET (socket));
+
+    qs_abstract_socket_set_proxy (QS_ABSTRACT_SOCKET (by_name), proxy);
+  }
+  qs_abstract_socket_connect_to_host (QS_ABSTRACT_SOCKET (by_name), "localhost", peer_port,
+                                      QS_OPEN_MODE_READ_WRITE, QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
+  g_assert_cmpstr (name_trace->str, ==, "state-changed(host-lookup-state) state-changed(connecting-state) "
+                                        "state-changed(connected-state) connected ");
+  g_assert_cmpint (qs_io_device_write (QS_IO_DEVICE (by_name), (const guint8 *) "lost", 4), ==, 4);
+}
+
+static void
 test_udp_proxy_refused (Fixture       *f,
                         gconstpointer  data)
 {
@@ -1089,7 +1145,8 @@ test_udp_proxy_refused (Fixture       *f,
 
   g_test_summary ("bind() of a UDP socket through an HTTP proxy fails with "
                   "UnsupportedSocketOperationError without a signal; through a SOCKS5 proxy that is "
-                  "not listening, with ProxyConnectionRefusedError and error-occurred (as Qt 6.4)");
+                  "not listening, with ProxyConnectionRefusedError and error-occurred, and so does "
+                  "connect_to_host() after host-found (as Qt 6.4)");
   qs_test_trace_socket (socket, f->trace);
   qs_abstract_socket_set_proxy (QS_ABSTRACT_SOCKET (socket), http);
   g_assert_false (qs_abstract_socket_bind (QS_ABSTRACT_SOCKET (socket), loopback, 0, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM));
@@ -1105,6 +1162,13 @@ test_udp_proxy_refused (Fixture       *f,
   g_assert_cmpstr (qs_io_device_get_error_string (QS_IO_DEVICE (socket)), ==, "Connection to proxy refused");
   g_assert_cmpstr (f->trace->str, ==, "error-occurred(proxy-connection-refused-error) ");
   g_assert_cmpint (qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (socket)), ==, QS_SOCKET_STATE_UNCONNECTED_STATE);
+  g_assert_cmpint (qs_abstract_socket_get_socket_descriptor (QS_ABSTRACT_SOCKET (socket)), ==, -1);
+
+  g_string_truncate (f->trace, 0);
+  qs_abstract_socket_connect_to_host (QS_ABSTRACT_SOCKET (socket), "127.0.0.1", 9, QS_OPEN_MODE_READ_WRITE,
+                                      QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
+  g_assert_cmpstr (f->trace->str, ==, "state-changed(host-lookup-state) state-changed(connecting-state) host-found "
+                                      "state-changed(unconnected-state) error-occurred(proxy-connection-refused-error) ");
   g_assert_cmpint (qs_abstract_socket_get_socket_descriptor (QS_ABSTRACT_SOCKET (socket)), ==, -1);
 }
 
@@ -1283,11 +1347,12 @@ test_unsupported (Fixture       *f,
                   gconstpointer  data)
 {
   g_autoptr(QsUdpSocket) udp = qs_udp_socket_new ();
-  g_autoptr(QsNetworkProxy) socks5 = qs_network_proxy_new (QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1", 1, NULL, NULL);
+  g_autoptr(QsNetworkProxy) http = qs_network_proxy_new (QS_NETWORK_PROXY_TYPE_HTTP_PROXY, "127.0.0.1", 1, NULL, NULL);
   g_autoptr(QsNetworkProxy) got = NULL;
 
-  g_test_summary ("A caching proxy cannot carry a socket: UnsupportedSocketOperationError from the call, "
-                  "no state change; proxy() is DefaultProxy until set");
+  g_test_summary ("A caching proxy cannot carry a socket, nor an HTTP proxy a UDP socket: "
+                  "UnsupportedSocketOperationError from the call, no state change; proxy() is "
+                  "DefaultProxy until set");
   got = qs_abstract_socket_get_proxy (SOCK (f));
   g_assert_cmpint (qs_network_proxy_get_proxy_type (got), ==, QS_NETWORK_PROXY_TYPE_DEFAULT_PROXY);
   use_proxy (f, QS_NETWORK_PROXY_TYPE_HTTP_CACHING_PROXY, "127.0.0.1", 1, NULL, NULL);
@@ -1296,12 +1361,12 @@ test_unsupported (Fixture       *f,
   assert_error (f, QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR, "Operation on socket is not supported");
   g_assert_cmpint (qs_abstract_socket_get_state (SOCK (f)), ==, QS_SOCKET_STATE_UNCONNECTED_STATE);
 
-  /* No UDP ASSOCIATE yet: a UDP socket cannot use a SOCKS5 proxy. */
-  qs_abstract_socket_set_proxy (QS_ABSTRACT_SOCKET (udp), socks5);
+  qs_abstract_socket_set_proxy (QS_ABSTRACT_SOCKET (udp), http);
   qs_abstract_socket_connect_to_host (QS_ABSTRACT_SOCKET (udp), "127.0.0.1", 9, QS_OPEN_MODE_READ_WRITE,
                                       QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
   g_assert_cmpint (qs_abstract_socket_get_error (QS_ABSTRACT_SOCKET (udp)), ==,
                    QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR);
+  g_assert_cmpint (qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (udp)), ==, QS_SOCKET_STATE_UNCONNECTED_STATE);
 }
 
 int
@@ -1332,6 +1397,7 @@ main (int    argc,
   g_test_add_func ("/proxy/server/bind-refused", test_server_bind_refused);
   ADD ("/proxy/udp/associate", test_udp_associate);
   ADD ("/proxy/udp/associate-calls", test_udp_associate_calls);
+  ADD ("/proxy/udp/connect", test_udp_connect);
   ADD ("/proxy/udp/proxy-refused", test_udp_proxy_refused);
   g_test_add ("/proxy/tls/socks5", Fixture, GINT_TO_POINTER (FALSE), setup, test_tls_through_proxy, teardown);
   g_test_add ("/proxy/tls/http", Fixture, GINT_TO_POINTER (TRUE), setup, test_tls_through_proxy, teardown);
