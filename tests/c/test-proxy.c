@@ -979,7 +979,6 @@ test_udp_associate_calls (Fixture       *f,
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) qs_network_datagram_unref);
   g_autoptr(GPtrArray) in = g_ptr_array_new_with_free_func ((GDestroyNotify) qs_network_datagram_unref);
   g_autoptr(GSocketAddress) relay = NULL;
-  g_autoptr(GSocketAddress) direct = NULL;
   g_autoptr(QsNetworkDatagram) datagram = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GInetAddress) sender = NULL;

@@ -835,17 +835,28 @@ def proxy_server_socks5_bind(b, t):
         record_server(t, server)
 
 
+def udp_echo():
+    """A UDP socket on the loopback address, as the relay's peer."""
+    import socket  # pylint: disable=import-outside-toplevel
+    echo = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    echo.bind((LOOPBACK, 0))
+    echo.settimeout(5)
+    return echo
+
+
+def relayed_udp(b, t, proxy):
+    """A traced UDP socket whose proxy is the SOCKS5 server proxy."""
+    udp = b.udp_socket()
+    udp.trace_signals(t, 'udp')
+    set_proxy(b, udp, network_proxy(b, 'Socks5Proxy', proxy.host, proxy.port))
+    return udp
+
+
 @scenario
 def proxy_udp_socks5_associate(b, t):
     """QUdpSocket with a SOCKS5 proxy: UDP ASSOCIATE through danted."""
-    import socket  # pylint: disable=import-outside-toplevel
-    with proxy_servers.Danted() as proxy, \
-            socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as echo:
-        echo.bind((LOOPBACK, 0))
-        echo.settimeout(5)
-        udp = b.udp_socket()
-        udp.trace_signals(t, 'udp')
-        set_proxy(b, udp, network_proxy(b, 'Socks5Proxy', proxy.host, proxy.port))
+    with proxy_servers.Danted() as proxy, udp_echo() as echo:
+        udp = relayed_udp(b, t, proxy)
         result(t, 'udp', udp, 'bind', LOOPBACK, 0)
         record(t, 'udp', udp, 'state', 'local_address', 'local_port')
         t.value('udp', 'write_datagram',
@@ -870,14 +881,8 @@ def proxy_udp_socks5_connect(b, t):
     """QUdpSocket connected through a SOCKS5 proxy: bound through UDP
     ASSOCIATE inside connectToHost, then write() and read() go through
     the relay."""
-    import socket  # pylint: disable=import-outside-toplevel
-    with proxy_servers.Danted() as proxy, \
-            socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as echo:
-        echo.bind((LOOPBACK, 0))
-        echo.settimeout(5)
-        udp = b.udp_socket()
-        udp.trace_signals(t, 'udp')
-        set_proxy(b, udp, network_proxy(b, 'Socks5Proxy', proxy.host, proxy.port))
+    with proxy_servers.Danted() as proxy, udp_echo() as echo:
+        udp = relayed_udp(b, t, proxy)
         t.call('udp', 'connect_to_address(%s, echo)' % LOOPBACK)
         udp.connect_to_address(LOOPBACK, echo.getsockname()[1])
         record(t, 'udp', udp, 'state', 'peer_address', 'local_address', 'local_port')
