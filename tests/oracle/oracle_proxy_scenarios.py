@@ -815,13 +815,16 @@ def proxy_server_socks5_bind(b, t):
         record(t, 'server', server, 'is_listening')
         address = server.server_address()
         with socket.create_connection((address, server.server_port()), timeout=5) as c:
-            c.sendall(b'through bind\n')
             b.run_until(server.has_pending_connections, TIMEOUT, 'the connection')
             peer = accept(t, server)
             record(t, 'peer', peer, 'state', 'peer_address')
             t.value('peer', 'peer_port is the client',
                     peer.peer_port() == c.getsockname()[1])
-            b.run_until(lambda: peer.bytes_available() >= 13, TIMEOUT, 'the data')
+            # The proxy's second reply first, then the client's bytes: one
+            # readyRead each, whatever the machine's speed.
+            b.run_until(lambda: peer.bytes_available() >= 10, TIMEOUT, 'the reply')
+            c.sendall(b'through bind\n')
+            b.run_until(lambda: peer.bytes_available() >= 10 + 13, TIMEOUT, 'the data')
             data = peer.read_all()
             if data.startswith(b'\x05\x00'):    # Qt 6.4.2 passes the BIND reply on
                 data = b'<SOCKS5 reply ' + data[:4] + b'>' + data[10:]
