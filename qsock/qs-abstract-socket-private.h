@@ -10,6 +10,7 @@
 #include "qs-abstract-socket.h"
 #include "qs-socket-engine.h"
 #include "qs-stream-pump.h"
+#include "qs-udp-relay.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,10 @@ void _qs_abstract_socket_init_socket_type (QsAbstractSocket *self,
  * state and local port, the context, the error setters, and the
  * datagram read re-arm. */
 QsSocketEngine *_qs_abstract_socket_get_engine          (QsAbstractSocket *self);
+/* The engine, and in *@relay the UDP relay datagrams go through (NULL:
+ * directly), in one call for the datagram calls. */
+QsSocketEngine *_qs_abstract_socket_get_datagram_engine (QsAbstractSocket  *self,
+                                                         QsUdpRelay       **relay);
 QsSocketState   _qs_abstract_socket_get_state           (QsAbstractSocket *self);
 guint16         _qs_abstract_socket_get_local_port      (QsAbstractSocket *self);
 GMainContext   *_qs_abstract_socket_get_context         (QsAbstractSocket *self);

@@ -31,6 +31,7 @@
 #include "qs-marshal.h"
 #include "qs-network-proxy-private.h"
 #include "qs-proxy-handshake.h"
+#include "qs-udp-relay.h"
 #include "qs-ring-buffer.h"
 #include "qs-socket-engine.h"
 #include "qs-stream-pump.h"
@@ -128,6 +129,7 @@ typedef struct
   QsNetworkProxy        *proxy;              /* (owned) (nullable): set_proxy(); NULL = DEFAULT_PROXY */
   QsNetworkProxy        *connect_proxy;      /* (owned) (nullable): the proxy of the connect under way */
   QsProxyHandshake      *handshake;          /* (owned) (nullable): set while connecting through a proxy */
+  QsUdpRelay            *relay;              /* (owned) (nullable): UDP through a SOCKS5 proxy (with the engine) */
   GInetAddress          *tunnel_peer;        /* (owned) (nullable): the destination's address, through a proxy */
   GInetAddress          *tunnel_local;       /* (owned) (nullable): the local address a proxy reports */
   guint16                tunnel_local_port;
@@ -367,7 +369,9 @@ fetch_endpoints (QsAbstractSocket *self)
        * reported (SOCKS5) or the one of the connection to it (HTTP). */
       peer = priv->tunnel_peer ? g_object_ref (priv->tunnel_peer) : NULL;
       peer_port = priv->port;
-      if (priv->tunnel_local)
+      if (priv->relay)
+        local_port = 0;    /* the relay's address is the proxy's */
+      else if (priv->tunnel_local)
         {
           local = g_object_ref (priv->tunnel_local);
           local_port = priv->tunnel_local_port;
@@ -443,6 +447,7 @@ free_engine (QsAbstractSocket *self)
 
   _qs_stream_pump_detach (&priv->pump);
   g_clear_pointer (&priv->engine, _qs_socket_engine_free);
+  g_clear_pointer (&priv->relay, _qs_udp_relay_free);
   priv->bound = FALSE;
   priv->connect_pended = FALSE;
   priv->pending_data = FALSE;
@@ -1040,6 +1045,59 @@ connect_to_proxy (QsAbstractSocket *self)
   g_main_context_pop_thread_default (priv->context);
 }
 
+/* Qt's UDP ASSOCIATE: the proxy relays the datagrams of the engine's
+ * bound address (blocking). FALSE with Qt's error in @error and
+ * @message when the proxy cannot. */
+static gboolean
+associate_relay (QsAbstractSocket *self,
+                 QsNetworkProxy   *proxy,
+                 QsSocketError    *error,
+                 const char      **message)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+  g_autoptr(GInetAddress) local = NULL;
+  guint16 local_port = 0;
+
+  _qs_socket_engine_get_bound_address (priv->engine, FALSE, &local, &local_port);
+  priv->relay = _qs_udp_relay_new (proxy, local, local_port, priv->context, error, message);
+  return priv->relay != NULL;
+}
+
+/* Qt's QSocks5SocketEngine::connectInternal() for UDP: the socket binds
+ * through the proxy's relay (blocking), unless it is bound through it
+ * already, and is connected at once: its datagrams go to @address
+ * through the relay. To a name (@address NULL) Qt's relayed datagrams
+ * have no destination: sending fails. Callers hold a reference. */
+static void
+connect_datagram_through_proxy (QsAbstractSocket *self,
+                                GInetAddress     *address)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+  g_autoptr(GInetAddress) any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
+  QsSocketError error;
+  const char *message = NULL;
+  int error_number = 0;
+
+  if (priv->relay == NULL)
+    {
+      if (!create_engine (self, G_SOCKET_FAMILY_IPV4, &error_number) ||
+          (error_number = _qs_socket_engine_bind (priv->engine, any, 0, FALSE)) != 0)
+        {
+          error = _qs_socket_error_from_errno (QS_ENGINE_OP_BIND, error_number, &message);
+          fail_connect_with (self, error, message);
+          return;
+        }
+      if (!associate_relay (self, priv->connect_proxy, &error, &message))
+        {
+          fail_connect_with (self, error, message);
+          return;
+        }
+    }
+  _qs_udp_relay_set_peer (priv->relay, address, priv->port);
+  priv->tunneled = TRUE;
+  connection_established (self);
+}
+
 /* Connects through the connect's proxy to @address, or to the host name
  * (resolved by the proxy) when it is NULL. Callers hold a reference. */
 static void
@@ -1049,6 +1107,11 @@ connect_through_proxy (QsAbstractSocket *self,
   QsAbstractSocketPrivate *priv = get_priv (self);
 
   g_set_object (&priv->tunnel_peer, address);
+  if (is_datagram (priv))
+    {
+      connect_datagram_through_proxy (self, address);
+      return;
+    }
   priv->handshake = _qs_proxy_handshake_new (priv->connect_proxy, address ? NULL : priv->host_name,
                                              address, priv->port);
   connect_to_proxy (self);
@@ -1435,13 +1498,12 @@ qs_abstract_socket_real_connect_to_host (QsAbstractSocket       *self,
   g_object_ref (self);
 
   /* Qt's resolveProxy(), before anything else: a proxy that cannot carry
-   * this socket fails the call at once, without a state change. qsock
-   * has no UDP ASSOCIATE yet: a UDP socket goes through no proxy. */
+   * this socket fails the call at once, without a state change (a UDP
+   * socket: anything but SOCKS5). */
   proxy = _qs_network_proxy_resolve (priv->proxy, host_name, is_datagram (priv));
   proxy_type = proxy ? qs_network_proxy_get_proxy_type (proxy) : QS_NETWORK_PROXY_TYPE_DEFAULT_PROXY;
-  if (proxy_type != QS_NETWORK_PROXY_TYPE_NO_PROXY &&
-      (is_datagram (priv) ||
-       (proxy_type != QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY && proxy_type != QS_NETWORK_PROXY_TYPE_HTTP_PROXY)))
+  if (proxy_type != QS_NETWORK_PROXY_TYPE_NO_PROXY && proxy_type != QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY &&
+      (is_datagram (priv) || proxy_type != QS_NETWORK_PROXY_TYPE_HTTP_PROXY))
     {
       store_peer_name (self, host_name);
       set_error_and_emit (self, QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR,
@@ -1597,8 +1659,10 @@ qs_abstract_socket_real_bind (QsAbstractSocket *self,
                               QsBindFlags       mode)
 {
   QsAbstractSocketPrivate *priv = get_priv (self);
-  GSocketFamily family = address ? g_inet_address_get_family (address) : G_SOCKET_FAMILY_IPV6;
   gboolean reuse = (mode & (QS_BIND_FLAGS_SHARE_ADDRESS | QS_BIND_FLAGS_REUSE_ADDRESS_HINT)) != 0;
+  g_autoptr(QsNetworkProxy) proxy = NULL;
+  g_autoptr(GInetAddress) any = NULL;
+  GSocketFamily family;
   int error_number = 0;
 
   if (priv->state != QS_SOCKET_STATE_UNCONNECTED_STATE)
@@ -1616,6 +1680,26 @@ qs_abstract_socket_real_bind (QsAbstractSocket *self,
       return FALSE;
     }
 
+  /* Qt's resolveProxy() for a bind (a UDP socket's: qsock binds TCP
+   * sockets directly): a proxy without UDP tunneling leaves Qt without
+   * a socket engine, an error without a signal; through SOCKS5, which
+   * has no dual stack, the any address is IPv4's. */
+  if (is_datagram (priv))
+    {
+      proxy = _qs_network_proxy_resolve (priv->proxy, NULL, TRUE);
+      if (proxy == NULL)
+        {
+          set_error (self, QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR,
+                     _("Operation on socket is not supported"));
+          return FALSE;
+        }
+      if (qs_network_proxy_get_proxy_type (proxy) != QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY)
+        g_clear_pointer (&proxy, qs_network_proxy_unref);
+      else if (address == NULL)
+        address = any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
+    }
+
+  family = address ? g_inet_address_get_family (address) : G_SOCKET_FAMILY_IPV6;
   if (!create_engine (self, family, &error_number) &&
       !(address == NULL && create_engine (self, family = G_SOCKET_FAMILY_IPV4, &error_number)))
     {
@@ -1635,16 +1719,33 @@ qs_abstract_socket_real_bind (QsAbstractSocket *self,
       return FALSE;
     }
 
-  priv->bound = TRUE;
   g_object_ref (self);
   {
     g_autoptr(GInetAddress) local = NULL;
     guint16 local_port = 0;
 
-    _qs_socket_engine_get_bound_address (priv->engine, address == NULL, &local, &local_port);
+    /* Through a proxy the socket has no local address of its own: the
+     * relay's is the proxy's. */
+    if (proxy == NULL)
+      _qs_socket_engine_get_bound_address (priv->engine, address == NULL, &local, &local_port);
+    else
+      {
+        QsSocketError error;
+        const char *message;
+
+        if (!associate_relay (self, proxy, &error, &message))
+          {
+            free_engine (self);
+            priv->cached_descriptor = -1;
+            set_error_and_emit (self, error, message);
+            g_object_unref (self);
+            return FALSE;
+          }
+      }
     store_address (self, &priv->local_address, local, PROP_LOCAL_ADDRESS);
     store_port (self, &priv->local_port, local_port, PROP_LOCAL_PORT);
   }
+  priv->bound = TRUE;
   /* Qt: a bound UDP socket reads at once. */
   if (is_datagram (priv))
     datagram_watch (self);
@@ -1939,8 +2040,15 @@ read_datagram_data (QsAbstractSocket *self,
   if (max_size == 0)
     return 0;
 
-  n = _qs_socket_engine_receive_datagram (priv->engine, data, max_size,
-                                          QS_DATAGRAM_WANT_NONE, NULL, &error_number);
+  if (G_UNLIKELY (priv->relay != NULL))
+    {
+      QsDatagramHeader header;
+
+      n = _qs_udp_relay_receive (priv->relay, priv->engine, data, max_size, &header, &error_number);
+    }
+  else
+    n = _qs_socket_engine_receive_datagram (priv->engine, data, max_size,
+                                            QS_DATAGRAM_WANT_NONE, NULL, &error_number);
   if (n < 0 && error_number != EAGAIN)
     {
       set_error_from_errno (self, QS_ENGINE_OP_READ, error_number, FALSE);
@@ -1967,7 +2075,14 @@ write_datagram_data (QsAbstractSocket *self,
   int error_number = 0;
   gssize n;
 
-  n = _qs_socket_engine_send_datagram (priv->engine, data, size, NULL, 0, NULL, -1, 0, &error_number);
+  if (G_UNLIKELY (priv->relay != NULL))
+    {
+      QsDatagramOut datagram = { data, size, NULL, NULL, -1, 0 };
+
+      n = _qs_udp_relay_send (priv->relay, priv->engine, &datagram, 1, &error_number) < 0 ? -1 : (gssize) size;
+    }
+  else
+    n = _qs_socket_engine_send_datagram (priv->engine, data, size, NULL, 0, NULL, -1, 0, &error_number);
   if (n < 0)
     {
       if (error_number == EAGAIN)
@@ -2514,6 +2629,16 @@ QsSocketEngine *
 _qs_abstract_socket_get_engine (QsAbstractSocket *self)
 {
   return get_priv (self)->engine;
+}
+
+QsSocketEngine *
+_qs_abstract_socket_get_datagram_engine (QsAbstractSocket  *self,
+                                         QsUdpRelay       **relay)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  *relay = priv->relay;
+  return priv->engine;
 }
 
 /* qs_abstract_socket_get_state() without the type check, for the hot
@@ -3211,8 +3336,15 @@ qs_abstract_socket_set_protocol_tag (QsAbstractSocket *self,
  * %QS_SOCKET_STATE_CONNECTING_STATE; a host name is then resolved by the
  * proxy (no [signal@Qs.AbstractSocket::host-found]). Bytes written
  * meanwhile wait until the tunnel is up. A proxy that cannot carry the
- * socket (a caching proxy, or any proxy for a UDP socket) makes
+ * socket (a caching proxy, or an HTTP proxy for a UDP socket) makes
  * connect_to_host fail with
+ * %QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR.
+ *
+ * A UDP socket with a %QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY binds through
+ * it ([method@Qs.AbstractSocket.bind], its first datagram sent, or
+ * connect_to_host, inside the call): the proxy relays its datagrams
+ * (SOCKS5's `UDP ASSOCIATE`), and the socket has no local address or
+ * port. With an HTTP proxy a bind fails with
  * %QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR.
  *
  * Qt: `setProxy()`.

@@ -98,6 +98,17 @@ _qs_proxy_handshake_new_bind (QsNetworkProxy *proxy,
   return self;
 }
 
+QsProxyHandshake *
+_qs_proxy_handshake_new_udp_associate (QsNetworkProxy *proxy,
+                                       GInetAddress   *address,
+                                       guint16         port)
+{
+  QsProxyHandshake *self = _qs_proxy_handshake_new (proxy, NULL, address, port);
+
+  self->command = QS_SOCKS5_COMMAND_UDP_ASSOCIATE;
+  return self;
+}
+
 void
 _qs_proxy_handshake_free (QsProxyHandshake *self)
 {
@@ -594,4 +605,87 @@ _qs_proxy_handshake_get_bound (QsProxyHandshake  *self,
   *address = g_inet_address_new_from_bytes (self->reply.address, self->reply.family);
   *port = self->reply.port;
   return TRUE;
+}
+
+/* Connects @engine to @proxy's first address, blocking until @deadline;
+ * 0 or an errno (EINPROGRESS: timed out). */
+static int
+connect_blocking (QsSocketEngine *engine,
+                  GInetAddress   *address,
+                  guint16         port,
+                  gint64          deadline)
+{
+  int error_number = _qs_socket_engine_connect (engine, address, port);
+
+  if (error_number == EINPROGRESS && _qs_socket_engine_poll (engine, G_IO_OUT, deadline) != 0)
+    error_number = _qs_socket_engine_finish_connect (engine);
+  return error_number;
+}
+
+QsSocketEngine *
+_qs_proxy_handshake_run (QsProxyHandshake    *self,
+                         GMainContext        *context,
+                         QsSocketEngineFunc   func,
+                         gpointer             user_data,
+                         QsSocketError       *error,
+                         const char         **message)
+{
+  gint64 deadline = _qs_deadline_from_msecs (QS_PROXY_BLOCKING_TIMEOUT_MS);
+  g_autoptr(GResolver) resolver = g_resolver_get_default ();
+  const char *proxy_host = qs_network_proxy_get_host_name (self->proxy);
+  QsNetworkProxyType type = qs_network_proxy_get_proxy_type (self->proxy);
+  g_autolist(GInetAddress) addresses = NULL;
+  QsSocketEngine *engine = NULL;
+  QsProxyStep step = QS_PROXY_STEP_WAIT;
+  const char *proxy_message = NULL;
+  int error_number = 0;
+
+  _qs_io_device_init_i18n ();
+  *error = QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR;
+  *message = _("Network operation timed out");
+
+  if (proxy_host)
+    addresses = g_resolver_lookup_by_name (resolver, proxy_host, NULL, NULL);
+  if (addresses == NULL)
+    {
+      *error = _qs_proxy_connect_error (type, QS_SOCKET_ERROR_HOST_NOT_FOUND_ERROR, message);
+      return NULL;
+    }
+
+  engine = _qs_socket_engine_new_tcp (g_inet_address_get_family (addresses->data), context,
+                                      func, user_data, &error_number);
+  if (engine)
+    error_number = connect_blocking (engine, addresses->data, qs_network_proxy_get_port (self->proxy), deadline);
+  if (error_number != 0)
+    {
+      if (error_number != EINPROGRESS)
+        {
+          *error = _qs_socket_error_from_errno (QS_ENGINE_OP_CONNECT, error_number, message);
+          *error = _qs_proxy_connect_error (type, *error, &proxy_message);
+          *message = proxy_message ? proxy_message : *message;
+        }
+      g_clear_pointer (&engine, _qs_socket_engine_free);
+      return NULL;
+    }
+
+  _qs_proxy_handshake_begin (self);
+  for (step = _qs_proxy_handshake_step (self, engine);
+       step == QS_PROXY_STEP_WAIT || step == QS_PROXY_STEP_AUTHENTICATE;)
+    {
+      if (step == QS_PROXY_STEP_AUTHENTICATE)
+        {
+          g_autoptr(QsAuthenticator) nobody = qs_authenticator_new ();
+
+          step = _qs_proxy_handshake_authenticated (self, nobody, engine);
+        }
+      else if (_qs_socket_engine_poll (engine, _qs_proxy_handshake_get_events (self), deadline) != 0)
+        step = _qs_proxy_handshake_step (self, engine);
+      else
+        break;
+    }
+  if (step == QS_PROXY_STEP_FAILED)
+    *error = _qs_proxy_handshake_get_error (self, message);
+  if (step != QS_PROXY_STEP_DONE || !self->socks5)
+    g_clear_pointer (&engine, _qs_socket_engine_free);
+  return engine;
 }

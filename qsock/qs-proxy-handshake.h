@@ -38,6 +38,12 @@ QsProxyHandshake *_qs_proxy_handshake_new          (QsNetworkProxy   *proxy,
  * and @port: DONE when the proxy bound (see _get_bound). */
 QsProxyHandshake *_qs_proxy_handshake_new_bind     (QsNetworkProxy   *proxy,
                                                     guint16           port);
+/* A SOCKS5 UDP ASSOCIATE for datagrams from @address:@port (the
+ * client's UDP socket): DONE when the proxy's relay is ready (its
+ * address and port: see _get_bound). */
+QsProxyHandshake *_qs_proxy_handshake_new_udp_associate (QsNetworkProxy *proxy,
+                                                         GInetAddress   *address,
+                                                         guint16         port);
 void              _qs_proxy_handshake_free         (QsProxyHandshake *self);
 
 /* The proxy, with the credentials in use: what proxy-authentication-
@@ -71,6 +77,24 @@ GBytes           *_qs_proxy_handshake_take_leftover (QsProxyHandshake *self);
 gboolean          _qs_proxy_handshake_get_bound    (QsProxyHandshake *self,
                                                     GInetAddress    **address,
                                                     guint16          *port);
+
+/* Qt's Socks5BlockingBindTimeout: how long a BIND or UDP ASSOCIATE
+ * blocks for the proxy. */
+#define QS_PROXY_BLOCKING_TIMEOUT_MS 5000
+
+/* Runs a SOCKS5 BIND or UDP ASSOCIATE to its end on a new connection
+ * to the proxy, blocking up to QS_PROXY_BLOCKING_TIMEOUT_MS as Qt's
+ * QSocks5SocketEngine::bind() does: looks the proxy's name up,
+ * connects, runs the handshake; a request for credentials gets none
+ * (Qt asks no one there). Returns the connection (events unset, @func
+ * its callback) once the step is DONE, else NULL with Qt's error and
+ * its translated message. */
+QsSocketEngine   *_qs_proxy_handshake_run          (QsProxyHandshake    *self,
+                                                    GMainContext        *context,
+                                                    QsSocketEngineFunc   func,
+                                                    gpointer             user_data,
+                                                    QsSocketError       *error,
+                                                    const char         **message);
 
 /* The error of a connection to a proxy of @type that failed with @error
  * before the tunnel was up (Qt's mapping of its control socket's

@@ -111,12 +111,44 @@ _qs_socks5_parse_password_reply (const guint8 *data,
   return QS_PROXY_PARSE_DONE;
 }
 
+/* ATYP, BND.ADDR and BND.PORT at @data (a reply's or a UDP header's
+ * tail): into @reply, with consumed counting them. */
+static QsProxyParse
+parse_address (const guint8  *data,
+               gsize          size,
+               QsSocks5Reply *reply)
+{
+  gsize address_size;
+
+  if (size < 1)
+    return QS_PROXY_PARSE_NEED_MORE;
+  switch (data[0])
+    {
+    case SOCKS5_ATYP_IPV4:
+      address_size = 4;
+      reply->family = G_SOCKET_FAMILY_IPV4;
+      break;
+    case SOCKS5_ATYP_IPV6:
+      address_size = 16;
+      reply->family = G_SOCKET_FAMILY_IPV6;
+      break;
+    default:
+      return QS_PROXY_PARSE_INVALID;
+    }
+  if (size < 1 + address_size + 2)
+    return QS_PROXY_PARSE_NEED_MORE;
+  memcpy (reply->address, data + 1, address_size);
+  reply->port = (guint16) (data[1 + address_size] << 8 | data[1 + address_size + 1]);
+  reply->consumed = 1 + address_size + 2;
+  return QS_PROXY_PARSE_DONE;
+}
+
 QsProxyParse
 _qs_socks5_parse_reply (const guint8  *data,
                         gsize          size,
                         QsSocks5Reply *reply)
 {
-  gsize address_size;
+  QsProxyParse parse;
 
   if (size < 3)
     return QS_PROXY_PARSE_NEED_MORE;
@@ -130,27 +162,39 @@ _qs_socks5_parse_reply (const guint8  *data,
       return QS_PROXY_PARSE_DONE;
     }
 
-  if (size < 4)
-    return QS_PROXY_PARSE_NEED_MORE;
-  switch (data[3])
-    {
-    case SOCKS5_ATYP_IPV4:
-      address_size = 4;
-      reply->family = G_SOCKET_FAMILY_IPV4;
-      break;
-    case SOCKS5_ATYP_IPV6:
-      address_size = 16;
-      reply->family = G_SOCKET_FAMILY_IPV6;
-      break;
-    default:
-      return QS_PROXY_PARSE_INVALID;
-    }
-  if (size < 4 + address_size + 2)
-    return QS_PROXY_PARSE_NEED_MORE;
-  memcpy (reply->address, data + 4, address_size);
-  reply->port = (guint16) (data[4 + address_size] << 8 | data[4 + address_size + 1]);
-  reply->consumed = 4 + address_size + 2;
-  return QS_PROXY_PARSE_DONE;
+  parse = parse_address (data + 3, size - 3, reply);
+  reply->consumed += 3;
+  return parse;
+}
+
+gsize
+_qs_socks5_build_udp_header (guint8        *out,
+                             GSocketFamily  family,
+                             const guint8  *address,
+                             guint16        port)
+{
+  gsize address_size = family == G_SOCKET_FAMILY_IPV6 ? 16 : 4;
+
+  out[0] = out[1] = out[2] = 0;
+  out[3] = family == G_SOCKET_FAMILY_IPV6 ? SOCKS5_ATYP_IPV6 : SOCKS5_ATYP_IPV4;
+  memcpy (out + 4, address, address_size);
+  out[4 + address_size] = port >> 8;
+  out[4 + address_size + 1] = port & 0xff;
+  return 4 + address_size + 2;
+}
+
+gboolean
+_qs_socks5_parse_udp_header (const guint8  *data,
+                             gsize          size,
+                             QsSocks5Reply *header)
+{
+  memset (header, 0, sizeof *header);
+  if (size < 3 || data[0] != 0 || data[1] != 0 || data[2] != 0)
+    return FALSE;
+  if (parse_address (data + 3, size - 3, header) != QS_PROXY_PARSE_DONE)
+    return FALSE;
+  header->consumed += 3;
+  return TRUE;
 }
 
 void

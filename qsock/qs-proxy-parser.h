@@ -27,6 +27,10 @@ typedef enum
 
 #define QS_SOCKS5_COMMAND_CONNECT 0x01
 #define QS_SOCKS5_COMMAND_BIND    0x02
+#define QS_SOCKS5_COMMAND_UDP_ASSOCIATE 0x03
+
+/* The longest SOCKS5 UDP header qsock builds (RFC 1928 §7, IPv6). */
+#define QS_SOCKS5_UDP_HEADER_MAX 22
 
 /* The longest HTTP reply header a client reads before it gives up. */
 #define QS_HTTP_PROXY_MAX_HEADER (64 * 1024)
@@ -60,6 +64,7 @@ QsProxyParse _qs_socks5_parse_password_reply (const guint8 *data,
                                               gsize         size,
                                               gboolean     *accepted);
 
+/* A request's reply, or the sender of a relayed datagram. */
 typedef struct
 {
   guint8        reply;       /* REP: 0 = succeeded */
@@ -76,6 +81,22 @@ typedef struct
 QsProxyParse _qs_socks5_parse_reply        (const guint8  *data,
                                             gsize          size,
                                             QsSocks5Reply *reply);
+
+/* The header of a datagram sent through a SOCKS5 UDP relay (RFC 1928
+ * §7, not fragmented) to @address (4 or 16 bytes by @family) and @port,
+ * into @out (QS_SOCKS5_UDP_HEADER_MAX bytes of room). Returns its size. */
+gsize        _qs_socks5_build_udp_header   (guint8        *out,
+                                            GSocketFamily  family,
+                                            const guint8  *address,
+                                            guint16        port);
+
+/* The header of a datagram from a SOCKS5 UDP relay: the sender in
+ * @header's family, address and port, its size in consumed. FALSE when
+ * it is not one Qt accepts (reserved bytes not 0, a fragment, a domain
+ * name, or cut short): Qt discards such a datagram. */
+gboolean     _qs_socks5_parse_udp_header   (const guint8  *data,
+                                            gsize          size,
+                                            QsSocks5Reply *header);
 
 /* "CONNECT host:port HTTP/1.1" and Qt's headers, then @header_names and
  * @header_values (GBytes), then "Proxy-Authorization: Basic …" when

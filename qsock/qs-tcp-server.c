@@ -58,10 +58,6 @@
 #define QS_DEFAULT_MAX_PENDING_CONNECTIONS 30
 #define QS_DEFAULT_LISTEN_BACKLOG 50
 
-/* Qt's Socks5BlockingBindTimeout: how long listen() waits for a SOCKS5
- * proxy to bind. */
-#define QS_PROXY_BIND_TIMEOUT_MS 5000
-
 typedef struct
 {
   GMainContext   *context;       /* (owned) */
@@ -229,29 +225,20 @@ accept_pending (QsTcpServer *self)
   g_object_unref (self);
 }
 
-/* Qt 6.4's QSocks5SocketEngine::accept() after a BIND: the proxy's
- * connection itself becomes the accepted socket, with the proxy's second
- * reply still unread (Qt hands those bytes to the application), and the
- * server stops listening. A connection the proxy closed first is an
- * accept error. */
+/* Qt 6.4's QSocks5SocketEngine::accept() after a BIND, which its
+ * listen() triggers at once (a queued read notification): on the next
+ * iteration, before any peer connected, the proxy's connection itself
+ * becomes the accepted socket, with the proxy's second reply still to
+ * come (Qt hands those bytes to the application), and the server stops
+ * listening. */
 static void
 accept_through_proxy (QsTcpServer *self)
 {
   QsTcpServerPrivate *priv = get_priv (self);
   int engine_fd = _qs_socket_engine_get_fd (priv->engine);
-  guint8 byte;
   int fd;
 
   g_object_ref (self);
-  if (recv (engine_fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) <= 0)
-    {
-      update_watch (self, FALSE);
-      set_server_error (self, QS_SOCKET_ERROR_PROXY_PROTOCOL_ERROR, "SOCKS5 proxy error");
-      g_signal_emit (self, signals[SIGNAL_ACCEPT_ERROR], 0, priv->server_error);
-      g_object_unref (self);
-      return;
-    }
-
   fd = fcntl (engine_fd, F_DUPFD_CLOEXEC, 0);
   g_clear_pointer (&priv->engine, _qs_socket_engine_free);
   priv->through_proxy = FALSE;
@@ -620,90 +607,37 @@ start_listening (QsTcpServer *self,
   set_listening (self, TRUE);
 }
 
-/* Runs a SOCKS5 BIND to the end, blocking up to @deadline as Qt's
- * listen() does: connects to the proxy (its name looked up here), runs
- * the handshake, and on success publishes the address the proxy bound.
- * Qt's server asks no one for credentials: a proxy wanting some fails
- * with PROXY_AUTHENTICATION_REQUIRED_ERROR. */
+/* Qt's listen() through a SOCKS5 proxy: a BIND, blocking; on success
+ * the address the proxy bound is the server's. */
 static gboolean
 listen_through_proxy (QsTcpServer    *self,
                       QsNetworkProxy *proxy,
                       guint16         port)
 {
   QsTcpServerPrivate *priv = get_priv (self);
-  gint64 deadline = _qs_deadline_from_msecs (QS_PROXY_BIND_TIMEOUT_MS);
-  g_autoptr(GResolver) resolver = g_resolver_get_default ();
-  const char *proxy_host = qs_network_proxy_get_host_name (proxy);
-  QsNetworkProxyType type = qs_network_proxy_get_proxy_type (proxy);
-  g_autolist(GInetAddress) addresses = NULL;
+  QsProxyHandshake *handshake = _qs_proxy_handshake_new_bind (proxy, port);
   g_autoptr(GInetAddress) bound = NULL;
-  QsProxyHandshake *handshake = NULL;
-  QsSocketError error = QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR;
-  const char *message = _("Network operation timed out");
-  const char *proxy_message = NULL;
-  QsProxyStep step = QS_PROXY_STEP_WAIT;
   guint16 bound_port = 0;
-  int error_number = 0;
+  const char *message;
+  QsSocketError error;
 
-  if (proxy_host)
-    addresses = g_resolver_lookup_by_name (resolver, proxy_host, NULL, NULL);
-  if (addresses == NULL)
+  priv->engine = _qs_proxy_handshake_run (handshake, priv->context, on_engine_ready, self, &error, &message);
+  if (priv->engine == NULL || !_qs_proxy_handshake_get_bound (handshake, &bound, &bound_port))
     {
-      error = _qs_proxy_connect_error (type, QS_SOCKET_ERROR_HOST_NOT_FOUND_ERROR, &message);
-      goto failed;
+      set_server_error (self, error, message);
+      g_clear_pointer (&priv->engine, _qs_socket_engine_free);
+      _qs_proxy_handshake_free (handshake);
+      return FALSE;
     }
-
-  priv->engine = _qs_socket_engine_new_tcp (g_inet_address_get_family (addresses->data), priv->context,
-                                            on_engine_ready, self, &error_number);
-  if (priv->engine)
-    error_number = _qs_socket_engine_connect (priv->engine, addresses->data, qs_network_proxy_get_port (proxy));
-  if (error_number == EINPROGRESS &&
-      _qs_socket_engine_poll (priv->engine, G_IO_OUT, deadline) != 0)
-    error_number = _qs_socket_engine_finish_connect (priv->engine);
-  if (error_number != 0)
-    {
-      if (error_number != EINPROGRESS)
-        {
-          error = _qs_socket_error_from_errno (QS_ENGINE_OP_CONNECT, error_number, &message);
-          error = _qs_proxy_connect_error (type, error, &proxy_message);
-          message = proxy_message ? proxy_message : message;
-        }
-      goto failed;
-    }
-
-  handshake = _qs_proxy_handshake_new_bind (proxy, port);
-  _qs_proxy_handshake_begin (handshake);
-  for (step = _qs_proxy_handshake_step (handshake, priv->engine);
-       step == QS_PROXY_STEP_WAIT || step == QS_PROXY_STEP_AUTHENTICATE;)
-    {
-      if (step == QS_PROXY_STEP_AUTHENTICATE)
-        {
-          g_autoptr(QsAuthenticator) nobody = qs_authenticator_new ();
-
-          step = _qs_proxy_handshake_authenticated (handshake, nobody, priv->engine);
-        }
-      else if (_qs_socket_engine_poll (priv->engine, _qs_proxy_handshake_get_events (handshake), deadline) != 0)
-        step = _qs_proxy_handshake_step (handshake, priv->engine);
-      else
-        break;
-    }
-  if (step == QS_PROXY_STEP_FAILED)
-    error = _qs_proxy_handshake_get_error (handshake, &message);
-  if (step != QS_PROXY_STEP_DONE || !_qs_proxy_handshake_get_bound (handshake, &bound, &bound_port))
-    goto failed;
-
   _qs_proxy_handshake_free (handshake);
+
   priv->through_proxy = TRUE;
-  update_watch (self, TRUE);
+  /* The connection to the proxy is writable at once: the accept comes
+   * on the next iteration, as Qt's queued read notification does. */
+  _qs_socket_engine_set_events (priv->engine, G_IO_OUT);
   set_endpoint (self, bound, bound_port);
   set_listening (self, TRUE);
   return TRUE;
-
-failed:
-  set_server_error (self, error, message);
-  g_clear_pointer (&handshake, _qs_proxy_handshake_free);
-  g_clear_pointer (&priv->engine, _qs_socket_engine_free);
-  return FALSE;
 }
 
 /**
@@ -745,14 +679,21 @@ qs_tcp_server_listen (QsTcpServer  *self,
   priv->through_proxy = FALSE;
 
   /* Qt's QTcpServerPrivate::resolveProxy(): never for a loopback
-   * address; else the server's proxy or the application's, used only
-   * when it can listen (SOCKS5's BIND). */
+   * address; else the server's proxy or the application's, which must
+   * be able to listen (SOCKS5's BIND). One that cannot (an HTTP proxy)
+   * leaves Qt without a socket engine: the listen fails. */
   if (address == NULL || !g_inet_address_get_is_loopback (address))
     {
       g_autoptr(QsNetworkProxy) proxy = _qs_network_proxy_resolve (priv->proxy, NULL, FALSE);
 
-      if (proxy && qs_network_proxy_get_proxy_type (proxy) == QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY &&
-          (qs_network_proxy_get_capabilities (proxy) & QS_NETWORK_PROXY_CAPABILITIES_LISTENING_CAPABILITY))
+      if (proxy == NULL ||
+          !(qs_network_proxy_get_capabilities (proxy) & QS_NETWORK_PROXY_CAPABILITIES_LISTENING_CAPABILITY))
+        {
+          set_server_error (self, QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR,
+                            _("Operation on socket is not supported"));
+          return FALSE;
+        }
+      if (qs_network_proxy_get_proxy_type (proxy) == QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY)
         return listen_through_proxy (self, proxy, port);
     }
 
@@ -1061,18 +1002,21 @@ qs_tcp_server_get_listen_backlog_size (QsTcpServer *self)
  *   %QS_NETWORK_PROXY_TYPE_DEFAULT_PROXY
  *
  * Sets the proxy for the next [method@Qs.TcpServer.listen]; the server
- * keeps a reference. A proxy without
- * %QS_NETWORK_PROXY_CAPABILITIES_LISTENING_CAPABILITY (an HTTP proxy) is
- * skipped and the server listens directly, as in Qt 6.4; so is any proxy
- * when the address to listen on is a loopback address.
+ * keeps a reference. Any proxy is skipped when the address to listen on
+ * is a loopback address. Otherwise a proxy without
+ * %QS_NETWORK_PROXY_CAPABILITIES_LISTENING_CAPABILITY (an HTTP proxy)
+ * makes listen() fail with
+ * %QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR, as in Qt 6.4.
  *
  * With a %QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, listen() asks the proxy to
  * listen for it (SOCKS5's `BIND`), blocking up to 5 s as Qt does;
  * [property@Qs.TcpServer:server-address] and
  * [property@Qs.TcpServer:server-port] are then the address the proxy
- * bound. As in Qt 6.4, the proxy accepts one connection: the server
- * queues it (its first bytes are the proxy's second reply, which Qt
- * leaves unread) and stops listening.
+ * bound. As in Qt 6.4, the server then takes the connection to the
+ * proxy as its one pending connection on the next main loop iteration,
+ * before any peer connected, and stops listening; that socket's first
+ * bytes are the proxy's second reply (naming the peer, which Qt leaves
+ * to the application to read), then the peer's.
  *
  * Qt: `setProxy()`.
  *
@@ -1178,7 +1122,9 @@ qs_tcp_server_wait_for_new_connection (QsTcpServer *self,
   if (!priv->listening || priv->engine == NULL)
     return FALSE;
 
-  if (_qs_socket_engine_poll (priv->engine, G_IO_IN, _qs_deadline_from_msecs (msecs)) == 0)
+  /* Through a proxy the connection is there to accept already. */
+  if (!priv->through_proxy &&
+      _qs_socket_engine_poll (priv->engine, G_IO_IN, _qs_deadline_from_msecs (msecs)) == 0)
     {
       if (timed_out)
         *timed_out = TRUE;
@@ -1186,7 +1132,7 @@ qs_tcp_server_wait_for_new_connection (QsTcpServer *self,
       return FALSE;
     }
 
-  accept_pending (self);
+  on_engine_ready (G_IO_IN, self);
   return TRUE;
 }
 

@@ -90,12 +90,14 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint bytes_written_signal;
 
-/* Qt's QT_CHECK_BOUND: the call needs a socket. */
+/* Qt's QT_CHECK_BOUND: the call needs a socket. *@relay: the SOCKS5
+ * relay the datagrams go through, NULL for none. */
 static QsSocketEngine *
-check_bound (QsUdpSocket *self,
-             const char  *function)
+check_bound (QsUdpSocket  *self,
+             const char   *function,
+             QsUdpRelay  **relay)
 {
-  QsSocketEngine *engine = _qs_abstract_socket_get_engine ((QsAbstractSocket *) self);
+  QsSocketEngine *engine = _qs_abstract_socket_get_datagram_engine ((QsAbstractSocket *) self, relay);
 
   if (engine == NULL)
     g_warning ("QsUdpSocket::%s() called on a QsUdpSocket when not in BoundState", function);
@@ -217,10 +219,13 @@ gboolean
 qs_udp_socket_has_pending_datagrams (QsUdpSocket *self)
 {
   QsSocketEngine *engine;
+  QsUdpRelay *relay;
 
   g_return_val_if_fail (QS_IS_UDP_SOCKET (self), FALSE);
 
-  engine = check_bound (self, "has_pending_datagrams");
+  engine = check_bound (self, "has_pending_datagrams", &relay);
+  if (G_UNLIKELY (relay != NULL))
+    return _qs_udp_relay_pending_datagram_size (relay, engine) >= 0;
   return engine != NULL && _qs_socket_engine_has_pending_datagrams (engine);
 }
 
@@ -229,6 +234,8 @@ qs_udp_socket_has_pending_datagrams (QsUdpSocket *self)
  * @self: a socket
  *
  * On a socket that is not bound it warns and returns -1, as Qt.
+ * Through a SOCKS5 proxy it is the size without the relay's header,
+ * and 0 when none is pending (Qt's SOCKS5 engine).
  * Qt: `pendingDatagramSize()`.
  *
  * Returns: the size of the next datagram, or -1 when none is pending
@@ -239,10 +246,13 @@ gint64
 qs_udp_socket_pending_datagram_size (QsUdpSocket *self)
 {
   QsSocketEngine *engine;
+  QsUdpRelay *relay;
 
   g_return_val_if_fail (QS_IS_UDP_SOCKET (self), -1);
 
-  engine = check_bound (self, "pending_datagram_size");
+  engine = check_bound (self, "pending_datagram_size", &relay);
+  if (G_UNLIKELY (relay != NULL))
+    return MAX (_qs_udp_relay_pending_datagram_size (relay, engine), 0);
   return engine != NULL ? _qs_socket_engine_pending_datagram_size (engine) : -1;
 }
 
@@ -288,7 +298,10 @@ sender_address (QsUdpSocket          *self,
  * discarded. With none pending it returns -1 and reports
  * %QS_SOCKET_ERROR_TEMPORARY_ERROR through
  * [signal@Qs.AbstractSocket::error-occurred], as Qt. On a socket that is
- * not bound it warns and returns -1. Bindings use
+ * not bound it warns and returns -1. Through a SOCKS5 proxy (see
+ * [method@Qs.AbstractSocket.set_proxy]) the sender is the peer the
+ * proxy's relay names, and with none pending it returns 0 without an
+ * error, as Qt's SOCKS5 engine. Bindings use
  * [method@Qs.UdpSocket.receive_datagram]. Qt: `readDatagram()`.
  *
  * Returns: the bytes stored in @data, or -1
@@ -305,6 +318,7 @@ qs_udp_socket_read_datagram (QsUdpSocket   *self,
   QsAbstractSocket *socket = (QsAbstractSocket *) self;
   QsDatagramHeader header;
   QsSocketEngine *engine;
+  QsUdpRelay *relay;
   int error_number = 0;
   gssize n;
 
@@ -317,14 +331,20 @@ qs_udp_socket_read_datagram (QsUdpSocket   *self,
   if (port != NULL)
     *port = 0;
 
-  engine = check_bound (self, "read_datagram");
+  engine = check_bound (self, "read_datagram", &relay);
   if (engine == NULL)
     return -1;
 
-  n = _qs_socket_engine_receive_datagram (engine, data, max_size,
-                                          (address || port) ? QS_DATAGRAM_WANT_SENDER : QS_DATAGRAM_WANT_NONE,
-                                          &header, &error_number);
+  if (G_UNLIKELY (relay != NULL))
+    n = _qs_udp_relay_receive (relay, engine, data, max_size, &header, &error_number);
+  else
+    n = _qs_socket_engine_receive_datagram (engine, data, max_size,
+                                            (address || port) ? QS_DATAGRAM_WANT_SENDER : QS_DATAGRAM_WANT_NONE,
+                                            &header, &error_number);
   _qs_abstract_socket_datagram_read (socket);
+  /* Qt's SOCKS5 engine reads nothing from an empty queue: 0, no error. */
+  if (G_UNLIKELY (relay != NULL) && n < 0 && error_number == EAGAIN)
+    return 0;
   if (n < 0)
     {
       receive_failed (self, error_number);
@@ -355,6 +375,7 @@ qs_udp_socket_read_datagram (QsUdpSocket   *self,
 static int
 receive_datagrams (QsUdpSocket         *self,
                    QsSocketEngine      *engine,
+                   QsUdpRelay          *relay,
                    guint                max_count,
                    gint64               max_size,
                    const QsDatagramIn **datagrams,
@@ -366,7 +387,10 @@ receive_datagrams (QsUdpSocket         *self,
 
   if (room > 0)
     count = CLAMP (QS_UDP_BATCH_BYTES / room, 1, count);
-  n = _qs_socket_engine_receive_datagrams (engine, count, room, datagrams, error_number);
+  if (G_UNLIKELY (relay != NULL))
+    n = _qs_udp_relay_receive_datagrams (relay, engine, count, room, datagrams, error_number);
+  else
+    n = _qs_socket_engine_receive_datagrams (engine, count, room, datagrams, error_number);
   _qs_abstract_socket_datagram_read ((QsAbstractSocket *) self);
   return n;
 }
@@ -394,21 +418,23 @@ qs_udp_socket_receive_datagram (QsUdpSocket *self,
 {
   const QsDatagramIn *datagram;
   QsSocketEngine *engine;
+  QsUdpRelay *relay;
   gpointer received;
   int error_number = 0;
 
   g_return_val_if_fail (QS_IS_UDP_SOCKET (self), NULL);
 
-  engine = check_bound (self, "receive_datagram");
+  engine = check_bound (self, "receive_datagram", &relay);
   if (engine == NULL)
     return qs_network_datagram_new (NULL, NULL, 0);
 
   /* Qt sizes a whole datagram first (pendingDatagramSize()); when none
    * is pending it returns at once, with no error and no re-arm. */
-  if (max_size < 0 && _qs_socket_engine_pending_datagram_size (engine) < 0)
+  if (max_size < 0 && (G_UNLIKELY (relay != NULL) ? _qs_udp_relay_pending_datagram_size (relay, engine)
+                                                  : _qs_socket_engine_pending_datagram_size (engine)) < 0)
     return qs_network_datagram_new (NULL, NULL, 0);
 
-  if (receive_datagrams (self, engine, 1, max_size, &datagram, &error_number) < 0)
+  if (receive_datagrams (self, engine, relay, 1, max_size, &datagram, &error_number) < 0)
     {
       receive_failed (self, error_number);
       return qs_network_datagram_new (NULL, NULL, 0);
@@ -501,6 +527,7 @@ qs_udp_socket_read_datagrams (QsUdpSocket *self,
 {
   const QsDatagramIn *datagrams = NULL;
   QsSocketEngine *engine;
+  QsUdpRelay *relay;
   GPtrArray *array;
   int error_number = 0;
   guint16 local_port;
@@ -508,12 +535,12 @@ qs_udp_socket_read_datagrams (QsUdpSocket *self,
 
   g_return_val_if_fail (QS_IS_UDP_SOCKET (self), NULL);
 
-  engine = check_bound (self, "read_datagrams");
+  engine = check_bound (self, "read_datagrams", &relay);
   if (engine == NULL)
     return NULL;
 
   if (max_count > 0)
-    n = receive_datagrams (self, engine, max_count, max_size, &datagrams, &error_number);
+    n = receive_datagrams (self, engine, relay, max_count, max_size, &datagrams, &error_number);
   if (n < 0 && error_number != EAGAIN)
     {
       receive_failed (self, error_number);
@@ -551,16 +578,31 @@ needs_bind (QsUdpSocket *self)
   return _qs_abstract_socket_get_state ((QsAbstractSocket *) self) == QS_SOCKET_STATE_UNCONNECTED_STATE;
 }
 
-/* Binds to the any address and port 0 (state-changed(BOUND)) to send.
- * Returns the engine, NULL when binding failed (reported) or a handler
- * closed the socket. Callers hold a reference. */
+/* Binds to the any address and port 0 (state-changed(BOUND)) to send;
+ * through a SOCKS5 proxy, Qt's writeDatagram() binds through it too.
+ * Returns the engine (and the relay), NULL when binding failed
+ * (reported) or a handler closed the socket. Callers hold a reference. */
 static QsSocketEngine *
-bind_for_sending (QsUdpSocket *self)
+bind_for_sending (QsUdpSocket  *self,
+                  QsUdpRelay  **relay)
 {
   QsAbstractSocket *socket = (QsAbstractSocket *) self;
 
   qs_abstract_socket_bind (socket, NULL, 0, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
-  return _qs_abstract_socket_get_engine (socket);
+  return _qs_abstract_socket_get_datagram_engine (socket, relay);
+}
+
+/* Sends @count datagrams with @engine, through @relay when not NULL. */
+static inline int
+send_datagrams (QsSocketEngine      *engine,
+                QsUdpRelay          *relay,
+                const QsDatagramOut *datagrams,
+                guint                count,
+                int                 *error_number)
+{
+  if (G_UNLIKELY (relay != NULL))
+    return _qs_udp_relay_send (relay, engine, datagrams, count, error_number);
+  return _qs_socket_engine_send_datagrams (engine, datagrams, count, error_number);
 }
 
 /* Sends one datagram with @engine (NULL: fails); bytes-written follows
@@ -569,13 +611,14 @@ bind_for_sending (QsUdpSocket *self)
 static gint64
 send_one (QsUdpSocket         *self,
           QsSocketEngine      *engine,
+          QsUdpRelay          *relay,
           const QsDatagramOut *datagram)
 {
   int error_number = 0;
 
   if (engine == NULL)
     return -1;
-  if (_qs_socket_engine_send_datagrams (engine, datagram, 1, &error_number) < 0)
+  if (send_datagrams (engine, relay, datagram, 1, &error_number) < 0)
     {
       send_failed (self, error_number);
       return -1;
@@ -592,10 +635,15 @@ send_datagram (QsUdpSocket         *self,
 {
   QsDatagramOut kept = *datagram;
   QsInetEndpoint destination, source;
+  QsSocketEngine *engine;
+  QsUdpRelay *relay;
   gint64 sent;
 
   if (!needs_bind (self))
-    return send_one (self, _qs_abstract_socket_get_engine ((QsAbstractSocket *) self), datagram);
+    {
+      engine = _qs_abstract_socket_get_datagram_engine ((QsAbstractSocket *) self, &relay);
+      return send_one (self, engine, relay, datagram);
+    }
 
   /* The state-changed handlers may send too, or change the datagram:
    * keep its addresses. */
@@ -605,7 +653,8 @@ send_datagram (QsUdpSocket         *self,
     kept.source = memcpy (&source, kept.source, sizeof source);
 
   g_object_ref (self);
-  sent = send_one (self, bind_for_sending (self), &kept);
+  engine = bind_for_sending (self, &relay);
+  sent = send_one (self, engine, relay, &kept);
   g_object_unref (self);
   return sent;
 }
@@ -767,6 +816,7 @@ qs_udp_socket_write_datagrams (QsUdpSocket *self,
 {
   QsUdpSocketPrivate *priv;
   QsSocketEngine *engine;
+  QsUdpRelay *relay;
   g_autofree gint64 *sizes = NULL;
   int error_number = 0;
   guint count;
@@ -781,7 +831,8 @@ qs_udp_socket_write_datagrams (QsUdpSocket *self,
     return 0;
 
   g_object_ref (self);   /* the handlers may drop the last reference */
-  engine = needs_bind (self) ? bind_for_sending (self) : _qs_abstract_socket_get_engine ((QsAbstractSocket *) self);
+  engine = needs_bind (self) ? bind_for_sending (self, &relay)
+                             : _qs_abstract_socket_get_datagram_engine ((QsAbstractSocket *) self, &relay);
   if (engine == NULL)
     goto out;
 
@@ -795,7 +846,7 @@ qs_udp_socket_write_datagrams (QsUdpSocket *self,
   for (guint i = 0; i < count; i++)
     _qs_network_datagram_describe (datagrams->pdata[i], &priv->out[i]);
 
-  sent = _qs_socket_engine_send_datagrams (engine, priv->out, count, &error_number);
+  sent = send_datagrams (engine, relay, priv->out, count, &error_number);
   if (sent < 0)
     send_failed (self, error_number);
   else if (g_signal_has_handler_pending (self, bytes_written_signal, 0, FALSE))
@@ -869,7 +920,8 @@ multicast_membership (QsUdpSocket  *self,
                       const char   *iface_name,
                       const char   *function)
 {
-  QsSocketEngine *engine = check_bound (self, function);
+  QsUdpRelay *relay;
+  QsSocketEngine *engine = check_bound (self, function, &relay);
   guint index;
   int error_number;
 
@@ -1020,12 +1072,13 @@ qs_udp_socket_set_multicast_interface (QsUdpSocket *self,
                                        const char  *iface_name)
 {
   QsSocketEngine *engine;
+  QsUdpRelay *relay;
   guint index;
   int error_number;
 
   g_return_if_fail (QS_IS_UDP_SOCKET (self));
 
-  engine = check_bound (self, "set_multicast_interface");
+  engine = check_bound (self, "set_multicast_interface", &relay);
   if (engine == NULL)
     return;
 

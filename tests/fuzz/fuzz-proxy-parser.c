@@ -10,7 +10,8 @@
  * same from any prefix that holds it, no prefix of it is "invalid", it
  * never reads past the size given (ASan sees the input's exact bounds),
  * and what it consumed is within the input. The request builders run on
- * names and credentials from the input.
+ * names and credentials from the input, and the header of a datagram
+ * relayed through a SOCKS5 proxy is parsed from it and built back.
  */
 
 #include "config.h"
@@ -133,6 +134,34 @@ check_parser (Parser        parser,
     _qs_http_proxy_reply_clear (&full_http);
 }
 
+/* A relayed datagram's header: one that parses has its size within the
+ * input and builds back to the same bytes; one built parses back. */
+static void
+check_udp_header (const guint8 *data,
+                  gsize         size,
+                  GInetAddress *address,
+                  guint16       port)
+{
+  g_autofree guint8 *whole = exact_copy (data, size);
+  guint8 built[QS_SOCKS5_UDP_HEADER_MAX];
+  QsSocks5Reply header;
+  gsize built_size;
+
+  if (_qs_socks5_parse_udp_header (whole, size, &header))
+    {
+      check (header.consumed <= size && header.consumed <= QS_SOCKS5_UDP_HEADER_MAX);
+      built_size = _qs_socks5_build_udp_header (built, header.family, header.address, header.port);
+      check (built_size == header.consumed && memcmp (built, data, built_size) == 0);
+    }
+  built_size = _qs_socks5_build_udp_header (built, g_inet_address_get_family (address),
+                                            g_inet_address_to_bytes (address), port);
+  check (_qs_socks5_parse_udp_header (built, built_size, &header));
+  check (header.consumed == built_size && header.port == port &&
+         header.family == g_inet_address_get_family (address) &&
+         memcmp (header.address, g_inet_address_to_bytes (address),
+                 g_inet_address_get_native_size (address)) == 0);
+}
+
 /* Names and credentials from the input through the request builders. */
 static void
 check_builders (FuzzInput *in)
@@ -162,6 +191,7 @@ check_builders (FuzzInput *in)
   g_ptr_array_add (values, g_bytes_new (bytes, size));
   _qs_http_proxy_build_connect (out, text, port, names, values, text, text);
   check (out->len > 4 && memcmp (out->data + out->len - 4, "\r\n\r\n", 4) == 0);
+  check_udp_header (bytes, size, address, port);
 }
 
 int

@@ -124,6 +124,30 @@ class ProxyTest(unittest.TestCase):
             self.assertEqual(client.get_proxy().get_proxy_type(),
                              Qs.NetworkProxyType.DEFAULT_PROXY)
 
+    def test_udp_through_socks5(self):
+        """Datagrams both ways through danted's UDP relay, from the
+        binding's read_datagram (data, sender, port)."""
+        import socket  # pylint: disable=import-outside-toplevel
+        with proxy_servers.Danted() as server, \
+                socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as peer:
+            peer.bind(('127.0.0.1', 0))
+            peer.settimeout(5)
+            udp = Qs.UdpSocket.new()
+            udp.set_proxy(Qs.NetworkProxy.new(Qs.NetworkProxyType.SOCKS5_PROXY, server.host,
+                                              server.port, None, None))
+            self.assertTrue(udp.bind('127.0.0.1', 0))
+            self.assertIsNone(udp.get_local_address())
+            self.assertEqual(udp.get_local_port(), 0)
+            self.assertEqual(udp.write_datagram(b'ping', '127.0.0.1', peer.getsockname()[1]), 4)
+            data, relay = peer.recvfrom(100)
+            self.assertEqual(data, b'ping')
+            peer.sendto(b'pong', relay)
+            run_until(udp.has_pending_datagrams)
+            data, host, port = udp.read_datagram(100)
+            self.assertEqual((data, host, port),
+                             (b'pong', '127.0.0.1', peer.getsockname()[1]))
+            udp.close()
+
 
 if __name__ == '__main__':
     unittest.main()
