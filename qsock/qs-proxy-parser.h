@@ -94,7 +94,7 @@ typedef struct
   int     version;          /* 0x100 * major + minor */
   gboolean basic;           /* a Proxy-Authenticate: Basic challenge */
   char   *realm;            /* (owned) (nullable): its realm */
-  int     proxy_connection; /* Proxy-Connection: -1 absent, 0 keep-alive, 1 close */
+  int     proxy_connection; /* Proxy-Connection (or Connection): 1 close, 0 keep-alive, -1 neither */
   gint64  content_length;   /* -1 when absent or not a number */
   gsize   consumed;         /* the header's size, up to and with the empty line */
 } QsHttpProxyReply;

@@ -621,6 +621,36 @@ test_fault (Fixture       *f,
 }
 
 static void
+test_http_407_close (Fixture       *f,
+                     gconstpointer  data)
+{
+  /* The CONNECT to 127.0.0.1:80 without and with credentials. */
+  static const char request[] = "CONNECT 127.0.0.1:80 HTTP/1.1\r\nProxy-Connection: keep-alive\r\n"
+                                "Host: 127.0.0.1\r\nUser-Agent: Mozilla/5.0\r\n";
+  static const char reply[] = "HTTP/1.1 407 Proxy Authentication Required\r\n"
+                              "Proxy-Authenticate: Basic realm=\"fake\"\r\n"
+                              "Content-Length: 0\r\nConnection: close\r\n\r\n";
+  const QsTestFakeStep steps[] = { { sizeof request - 1 + 2, reply, sizeof reply - 1, TRUE } };
+  g_autoptr(QsTestFakeProxy) fake = qs_test_fake_proxy_new (steps, G_N_ELEMENTS (steps));
+  g_autofree char *expected = NULL;
+  GByteArray *received;
+
+  g_test_summary ("A 407 saying \"Connection: close\" (no Proxy-Connection) and the close right after it: "
+                  "Qt sends the proxy's credentials on a new connection, then asks the handler, then "
+                  "fails with ProxyAuthenticationRequiredError");
+  use_proxy (f, QS_NETWORK_PROXY_TYPE_HTTP_PROXY, "127.0.0.1", qs_test_fake_proxy_get_port (fake), "user", "pass");
+  assert_connect_fails (f, "127.0.0.1", 80, TRUE, "proxy-authentication-required-error",
+                        QS_SOCKET_ERROR_PROXY_AUTHENTICATION_REQUIRED_ERROR, "Authentication required");
+  g_assert_cmpuint (qs_test_fake_proxy_get_connections (fake), ==, 2);
+  g_assert_cmpuint (f->auth_count, ==, 1);
+  g_assert_cmpstr (f->auth_seen, ==,
+                   "type=3 user=user password=pass realm=fake null=0 options={'realm': <'fake'>}");
+  expected = g_strconcat (request, "\r\n", request, "Proxy-Authorization: Basic dXNlcjpwYXNz\r\n\r\n", NULL);
+  received = qs_test_fake_proxy_get_received (fake);
+  g_assert_cmpmem (received->data, received->len, expected, strlen (expected));
+}
+
+static void
 test_proxy_refused (Fixture       *f,
                     gconstpointer  data)
 {
@@ -1028,6 +1058,7 @@ main (int    argc,
   ADD ("/proxy/http/connect", test_http_connect);
   ADD ("/proxy/http/denied", test_http_denied);
   ADD ("/proxy/http/basic-auth", test_http_basic_auth);
+  ADD ("/proxy/http/407-connection-close", test_http_407_close);
   ADD ("/proxy/fault/refused", test_proxy_refused);
   ADD ("/proxy/fault/not-found", test_proxy_not_found);
   ADD ("/proxy/fault/silent-abort", test_silent_abort);

@@ -84,7 +84,6 @@ NO_HANDLER = ('no', 'handler')  # credentials: no proxyAuthenticationRequired ha
 # proxy scenario is pending while qsock has no Qs.NetworkProxy at all.
 # The lead empties this set once proxy-core is merged and matches Qt.
 PENDING = {
-    'proxy_http_password_rejected',
     'proxy_socks5_peer_closes',
     'proxy_server_socks5_bind',
     'proxy_server_http_proxy_refused',
