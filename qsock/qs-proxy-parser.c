@@ -163,13 +163,18 @@ _qs_http_proxy_build_connect (GByteArray *out,
                               const char *password)
 {
   g_autoptr(GString) request = g_string_new (NULL);
+  gboolean user_agent = FALSE;
 
+  /* Qt 6.4 sends its User-Agent unless one is set (any case); a Host or
+   * Proxy-Connection set goes out besides its own. */
+  for (guint i = 0; header_names && i < header_names->len; i++)
+    user_agent = user_agent || g_ascii_strcasecmp (header_names->pdata[i], "User-Agent") == 0;
   g_string_append_printf (request,
                           "CONNECT %s:%u HTTP/1.1\r\n"
                           "Proxy-Connection: keep-alive\r\n"
                           "Host: %s\r\n"
-                          "User-Agent: Mozilla/5.0\r\n",
-                          host, port, host);
+                          "%s",
+                          host, port, host, user_agent ? "" : "User-Agent: Mozilla/5.0\r\n");
   for (guint i = 0; header_names && i < header_names->len; i++)
     {
       gsize size;

@@ -77,9 +77,10 @@ QsProxyParse _qs_socks5_parse_reply        (const guint8  *data,
                                             gsize          size,
                                             QsSocks5Reply *reply);
 
-/* "CONNECT host:port HTTP/1.1" and Qt's headers, then @header_names and
- * @header_values (GBytes), then "Proxy-Authorization: Basic …" when
- * @user or @password is set. @host is a name or an address's text. */
+/* "CONNECT host:port HTTP/1.1" and Qt's headers (its User-Agent only when
+ * @header_names has none), then @header_names and @header_values
+ * (GBytes), then "Proxy-Authorization: Basic …" when @user or @password
+ * is set. @host is a name or an address's text. */
 void         _qs_http_proxy_build_connect  (GByteArray   *out,
                                             const char   *host,
                                             guint16       port,
