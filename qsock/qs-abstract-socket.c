@@ -147,6 +147,7 @@ typedef struct
   guint                  race : 1;           /* happy_eyeballs when connect_to_host was called */
   guint                  tunneling : 1;      /* connected to the proxy, the handshake runs */
   guint                  tunneled : 1;       /* the connection goes through a proxy's tunnel */
+  guint                  tunnel_socks5 : 1;  /* tunneled through SOCKS5 (else HTTP) */
   guint                  tunnel_retried : 1; /* the one retry through the proxy was made */
 } QsAbstractSocketPrivate;
 
@@ -1091,6 +1092,7 @@ tunnel_established (QsAbstractSocket *self)
 
   if (_qs_proxy_handshake_get_bound (priv->handshake, &bound, &priv->tunnel_local_port))
     g_set_object (&priv->tunnel_local, bound);
+  priv->tunnel_socks5 = qs_network_proxy_get_proxy_type (priv->connect_proxy) == QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY;
   stop_proxy (self);
   priv->tunneled = TRUE;
   connection_completed (self);
@@ -1306,6 +1308,21 @@ on_engine_ready (GIOCondition condition,
   g_object_unref (self);
 }
 
+/* Qt's proxy engines report the end of a tunnel with texts of their
+ * own (QSocks5SocketEngine::read(), QHttpSocketEngine::read(); Qt does
+ * not translate them). */
+static const char *
+tunnel_closed_message (QsAbstractSocket *self,
+                       QsSocketError     error,
+                       const char       *message)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  if (!priv->tunneled || error != QS_SOCKET_ERROR_REMOTE_HOST_CLOSED_ERROR)
+    return message;
+  return priv->tunnel_socks5 ? _("Remote host closed connection###") : _("Remote host closed");
+}
+
 /* Qt: readFromSocket() failed — error-occurred, then the close path. */
 static void
 on_pump_read_failed (gpointer       owner,
@@ -1315,7 +1332,7 @@ on_pump_read_failed (gpointer       owner,
   QsAbstractSocket *self = owner;
 
   g_object_ref (self);
-  set_error_and_emit (self, error, message);
+  set_error_and_emit (self, error, tunnel_closed_message (self, error, message));
   reset_socket_layer (self);
   qs_abstract_socket_disconnect_from_host (self);
   g_object_unref (self);

@@ -224,6 +224,18 @@ assert_error (Fixture       *f,
   g_assert_cmpstr (qs_io_device_get_error_string (QS_IO_DEVICE (f->socket)), ==, message);
 }
 
+/* The destination closes the one connection it accepted: the socket
+ * ends with RemoteHostClosedError and @message, the proxy type's own. */
+static void
+assert_peer_closes (Fixture    *f,
+                    const char *message)
+{
+  g_assert_cmpuint (f->accepted->len, ==, 1);
+  qs_abstract_socket_disconnect_from_host (f->accepted->pdata[0]);
+  wait_unconnected (f);
+  assert_error (f, QS_SOCKET_ERROR_REMOTE_HOST_CLOSED_ERROR, message);
+}
+
 /* Qt's trace of a failed connect to an address: @nick after the state
  * change, and before it proxy-authentication-required when @asked. */
 static char *
@@ -365,7 +377,7 @@ test_socks5_address (Fixture       *f,
   g_autofree char *local = NULL;
 
   g_test_summary ("SOCKS5 CONNECT to an address: Qt's signals; the peer is the destination, the local "
-                  "address the one the proxy bound");
+                  "address the one the proxy bound; the destination's close has Qt's SOCKS5 text");
   if (!start_microsocks (f, NULL, NULL))
     return;
   use_proxy (f, QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1", qs_test_proxy_get_port (f->proxy), NULL, NULL);
@@ -381,6 +393,7 @@ test_socks5_address (Fixture       *f,
   local = qs_test_address_string (qs_abstract_socket_get_local_address (SOCK (f)));
   g_assert_cmpstr (local, ==, "0.0.0.0");
   assert_echo (f);
+  assert_peer_closes (f, "Remote host closed connection###");
 }
 
 static void
@@ -477,7 +490,7 @@ test_http_connect (Fixture       *f,
   g_autofree char *local = NULL;
 
   g_test_summary ("HTTP CONNECT to an address and to a name (no lookup): Qt's signals; the local address "
-                  "is the one of the connection to the proxy");
+                  "is the one of the connection to the proxy; the destination's close has Qt's HTTP text");
   if (!start_tinyproxy (f, f->port, NULL, NULL))
     return;
   use_proxy (f, QS_NETWORK_PROXY_TYPE_HTTP_PROXY, "127.0.0.1", qs_test_proxy_get_port (f->proxy), NULL, NULL);
@@ -489,8 +502,8 @@ test_http_connect (Fixture       *f,
   local = qs_test_address_string (qs_abstract_socket_get_local_address (SOCK (f)));
   g_assert_cmpstr (local, ==, "127.0.0.1");
   assert_echo (f);
+  assert_peer_closes (f, "Remote host closed");
 
-  qs_abstract_socket_abort (SOCK (f));
   g_string_truncate (f->trace, 0);
   g_string_truncate (f->received, 0);
   connect_to (f, "localhost", f->port);

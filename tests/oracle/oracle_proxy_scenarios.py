@@ -21,7 +21,7 @@ What Qt 6.4.2 does (PyQt6), as these scenarios record it:
 | SOCKS5 no acceptable method (0xFF) | as a rejected password: signal, then error 12 |
 | SOCKS5 reply 1/2/3/4/5/6/7/8 to an address (Qt connects to the proxy twice) | NetworkError "General SOCKSv5 server failure" / SocketAccessError "Connection not allowed by SOCKSv5 server" / NetworkError "Network unreachable" / HostNotFoundError "Host not found" / ConnectionRefusedError "Connection refused" / NetworkError "TTL expired" / UnsupportedSocketOperationError "SOCKSv5 command not supported" / UnsupportedSocketOperationError "Address type not supported" |
 | SOCKS5 failure reply (1 or 5) to a host name | HostNotFoundError "Host not found", one connection |
-| SOCKS5 tunnel closed by the destination | RemoteHostClosedError with Qt's text "Remote host closed connection###" (sic) |
+| tunnel closed by the destination | RemoteHostClosedError with Qt's (untranslated) texts: "Remote host closed connection###" (sic) through SOCKS5, "Remote host closed" through HTTP |
 | HTTP 407 forever, a handler that always fills in the authenticator | Qt connects again after each 407 and emits the signal each time, without end (hundreds of times a second): not a scenario |
 | SOCKS5 success reply's BND.ADDR | IPv4 and IPv6: localAddress/localPort; a host name: ProxyProtocolError |
 | success reply and the destination's first bytes in one segment | the bytes are read after connected |
@@ -84,7 +84,6 @@ NO_HANDLER = ('no', 'handler')  # credentials: no proxyAuthenticationRequired ha
 # proxy scenario is pending while qsock has no Qs.NetworkProxy at all.
 # The lead empties this set once proxy-core is merged and matches Qt.
 PENDING = {
-    'proxy_socks5_peer_closes',
     'proxy_server_socks5_bind',
     'proxy_server_http_proxy_refused',
     'proxy_udp_socks5_associate',
@@ -549,11 +548,11 @@ def proxy_socks5_wrong_password_corrected(b, t):
                credentials=(USER, PASSWORD))
 
 
-def close_through_tunnel(b, t, closer):
+def close_through_tunnel(b, t, closer, p=PROTOCOLS['socks5']):
     """closer ("client" or "peer") writes a line and disconnects; the
     other end gets the line, then the close."""
-    with proxy_servers.Microsocks() as proxy:
-        server, client = connect_through(b, t, 'Socks5Proxy', proxy)
+    with p.real() as proxy:
+        server, client = connect_through(b, t, p.kind, proxy)
         ends = {'client': client, 'peer': accept_through(b, t, server)}
         other = 'peer' if closer == 'client' else 'client'
         result(t, closer, ends[closer], 'write', b'last words\n')
@@ -575,6 +574,12 @@ def proxy_socks5_client_disconnects(b, t):
 def proxy_socks5_peer_closes(b, t):
     """The destination closes: the client gets the line, then the close."""
     close_through_tunnel(b, t, 'peer')
+
+
+@scenario
+def proxy_http_peer_closes(b, t):
+    """The destination closes behind tinyproxy: Qt's own text again."""
+    close_through_tunnel(b, t, 'peer', PROTOCOLS['http'])
 
 
 @scenario
