@@ -37,6 +37,17 @@ function accepts(port) {
     }
 }
 
+// The application proxy. gjs cannot pass null for it (g-ir-scanner makes
+// the call a method of Qs.NetworkProxy): a NO_PROXY proxy is the same.
+{
+    const proxy = Qs.NetworkProxy.new(Qs.NetworkProxyType.HTTP_PROXY, 'proxy.example', 3128, null, null);
+    proxy.set_application_proxy();
+    check(Qs.NetworkProxy.get_application_proxy().equal(proxy), 'application proxy set');
+    Qs.NetworkProxy.new(Qs.NetworkProxyType.NO_PROXY, null, 0, null, null).set_application_proxy();
+    checkEqual(Qs.NetworkProxy.get_application_proxy().get_proxy_type(), Qs.NetworkProxyType.NO_PROXY,
+        'NO_PROXY again');
+}
+
 if (microsocks === null) {
     if (GLib.getenv('CI') === 'true')
         throw new Error('microsocks is not installed, and CI=true');

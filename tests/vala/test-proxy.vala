@@ -44,6 +44,15 @@ void test_values () {
     assert_false (authenticator.is_null ());
 }
 
+void test_application_proxy () {
+    var proxy = new Qs.NetworkProxy (Qs.NetworkProxyType.HTTP_PROXY, "proxy.example", 3128, null, null);
+    Qs.NetworkProxy.set_application_proxy (proxy);
+    assert_true (Qs.NetworkProxy.get_application_proxy ().equal (proxy));
+    /* null is NO_PROXY (Qs-1.0.metadata makes the call static). */
+    Qs.NetworkProxy.set_application_proxy (null);
+    assert_true (Qs.NetworkProxy.get_application_proxy ().get_proxy_type () == Qs.NetworkProxyType.NO_PROXY);
+}
+
 void test_authenticate () throws Error {
     var program = Environment.find_program_in_path ("microsocks");
     if (program == null) {
@@ -101,6 +110,7 @@ void test_authenticate () throws Error {
 int main (string[] args) {
     Test.init (ref args);
     Test.add_func ("/vala/proxy/values", test_values);
+    Test.add_func ("/vala/proxy/application-proxy", test_application_proxy);
     Test.add_func ("/vala/proxy/authenticate", () => {
         try {
             test_authenticate ();
