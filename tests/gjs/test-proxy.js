@@ -14,6 +14,10 @@ imports.searchPath.unshift(GLib.path_get_dirname(imports.system.programPath));
 const {check, checkCount, checkEqual, decode, encode, runUntil} = imports.helpers;
 
 const microsocks = GLib.find_program_in_path('microsocks');
+// setpriv (util-linux) makes the kernel kill microsocks when this test
+// ends, also when it crashes before its finally block.
+const setpriv = GLib.find_program_in_path('setpriv');
+const dieWithTest = setpriv === null ? [] : [setpriv, '--pdeathsig', 'KILL'];
 
 // A port nothing listens on now: bound, read, released.
 function freePort() {
@@ -54,10 +58,11 @@ if (microsocks === null) {
     print('# skip proxies: microsocks is not installed');
 } else {
     const proxyPort = freePort();
-    const process = Gio.Subprocess.new([microsocks, '-i', '127.0.0.1', '-p', `${proxyPort}`,
+    const process = Gio.Subprocess.new([...dieWithTest, microsocks, '-i', '127.0.0.1', '-p', `${proxyPort}`,
         '-u', 'user', '-P', 'pass'], Gio.SubprocessFlags.STDOUT_SILENCE | Gio.SubprocessFlags.STDERR_SILENCE);
     try {
-        // microsocks cannot say when it listens: try every 20 ms.
+        // microsocks cannot say when it listens: try its port every 20 ms
+        // until it accepts (runUntil's deadline bounds it).
         const tick = GLib.timeout_add(GLib.PRIORITY_DEFAULT, 20, () => GLib.SOURCE_CONTINUE);
         runUntil(() => accepts(proxyPort));
         GLib.source_remove(tick);

@@ -63,10 +63,18 @@ void test_authenticate () throws Error {
         return;
     }
     var proxy_port = free_port ();
-    var process = new Subprocess.newv ({ program, "-i", "127.0.0.1", "-p", proxy_port.to_string (),
-                                         "-u", "user", "-P", "pass" },
-                                       SubprocessFlags.STDOUT_SILENCE | SubprocessFlags.STDERR_SILENCE);
-    /* microsocks cannot say when it listens: try every 20 ms. */
+    /* setpriv (util-linux) makes the kernel kill microsocks when this test
+     * ends, also when it crashes before stopping it. */
+    string[] argv = {};
+    var setpriv = Environment.find_program_in_path ("setpriv");
+    if (setpriv != null)
+        argv = { setpriv, "--pdeathsig", "KILL" };
+    foreach (var arg in new string[] { program, "-i", "127.0.0.1", "-p", proxy_port.to_string (),
+                                       "-u", "user", "-P", "pass" })
+        argv += arg;
+    var process = new Subprocess.newv (argv, SubprocessFlags.STDOUT_SILENCE | SubprocessFlags.STDERR_SILENCE);
+    /* microsocks cannot say when it listens: try its port every 20 ms until
+     * it accepts (run_until's deadline bounds it). */
     var tick = Timeout.add (20, () => Source.CONTINUE);
     run_until (() => accepts (proxy_port));
     Source.remove (tick);
