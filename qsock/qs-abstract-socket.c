@@ -1719,6 +1719,7 @@ qs_abstract_socket_real_set_socket_descriptor (QsAbstractSocket *self,
 
   g_object_ref (self);
   reset_socket_layer (self);
+  priv->tunneled = FALSE;
 
   error_number = _qs_socket_fd_check (socket_descriptor, wanted_type);
   socket = error_number == 0 ? g_socket_new_from_fd (socket_descriptor, NULL) : NULL;

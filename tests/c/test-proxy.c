@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "qs-test-proxy.h"
@@ -394,6 +395,39 @@ test_socks5_address (Fixture       *f,
   g_assert_cmpstr (local, ==, "0.0.0.0");
   assert_echo (f);
   assert_peer_closes (f, "Remote host closed connection###");
+}
+
+static void
+test_descriptor_after_tunnel (Fixture       *f,
+                              gconstpointer  data)
+{
+  guint16 listener_port = 0;
+  g_autoptr(GSocket) listener = qs_test_listener_new (G_SOCKET_FAMILY_IPV4, 1, &listener_port);
+  g_autoptr(GSocket) client = NULL;
+  g_autoptr(GSocket) peer = NULL;
+  g_autofree char *local = NULL;
+
+  g_test_summary ("A socket given a plain descriptor after a tunnel reports that connection's ends "
+                  "and the plain text of its close, not the tunnel's");
+  if (!start_microsocks (f, NULL, NULL))
+    return;
+  use_proxy (f, QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1", qs_test_proxy_get_port (f->proxy), NULL, NULL);
+  connect_to (f, "127.0.0.1", f->port);
+  qs_test_run_until (qs_abstract_socket_get_state (SOCK (f)) == QS_SOCKET_STATE_CONNECTED_STATE, TIMEOUT_MS);
+  qs_abstract_socket_abort (SOCK (f));
+
+  client = qs_test_client_new (G_SOCKET_FAMILY_IPV4, listener_port);
+  peer = qs_test_accept (listener, TIMEOUT_MS);
+  g_assert_true (qs_abstract_socket_set_socket_descriptor (SOCK (f), dup (g_socket_get_fd (client)),
+                                                           QS_SOCKET_STATE_CONNECTED_STATE,
+                                                           QS_OPEN_MODE_READ_WRITE));
+  local = qs_test_address_string (qs_abstract_socket_get_local_address (SOCK (f)));
+  g_assert_cmpstr (local, ==, "127.0.0.1");
+  g_assert_cmpuint (qs_abstract_socket_get_local_port (SOCK (f)), ==, qs_test_socket_local_port (client));
+  g_assert_cmpuint (qs_abstract_socket_get_peer_port (SOCK (f)), ==, listener_port);
+  g_socket_close (peer, NULL);
+  wait_unconnected (f);
+  assert_error (f, QS_SOCKET_ERROR_REMOTE_HOST_CLOSED_ERROR, "The remote host closed the connection");
 }
 
 static void
@@ -1066,6 +1100,7 @@ main (int    argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, setup, func, teardown)
   ADD ("/proxy/socks5/address", test_socks5_address);
   ADD ("/proxy/socks5/name", test_socks5_name);
+  ADD ("/proxy/socks5/descriptor-after-tunnel", test_descriptor_after_tunnel);
   ADD ("/proxy/socks5/destination-errors", test_socks5_destination_errors);
   ADD ("/proxy/socks5/password", test_socks5_password);
   ADD ("/proxy/socks5/ask-credentials", test_socks5_ask_credentials);
