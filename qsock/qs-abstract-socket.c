@@ -652,8 +652,26 @@ on_connect_timeout (gpointer user_data)
 
   if (priv->handshake && g_queue_is_empty (&priv->addresses))
     {
-      if (!priv->tunneling || !retry_tunnel (self, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR))
-        fail_connect_with (self, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR, _("Connection timed out"));
+      gboolean socks5 = qs_network_proxy_get_proxy_type (priv->connect_proxy) == QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY;
+
+      /* Measured with PyQt6 6.4.2: a connection to the proxy that is not
+       * up in time is tried once more. To an address, the second timeout
+       * is Qt's own error, as for a proxy that does not answer; to a name,
+       * an HTTP proxy's gives its proxy error and a SOCKS5 proxy is tried
+       * again for ever. */
+      if (retry_tunnel (self, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR))
+        ;
+      else if (!priv->tunneling && priv->tunnel_peer == NULL && (!priv->tunnel_retried || socks5))
+        {
+          priv->tunnel_retried = TRUE;
+          connect_to_proxy (self);
+        }
+      else
+        {
+          if (priv->tunnel_peer)
+            stop_proxy (self);
+          fail_connect_with (self, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR, _("Connection timed out"));
+        }
     }
   else if (g_queue_is_empty (&priv->addresses))
     {

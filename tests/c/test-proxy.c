@@ -370,6 +370,19 @@ test_authenticator_values (void)
 
 /* ---- SOCKS5 through microsocks ------------------------------------------- */
 
+/* Connects to the echo server through a microsocks without a password;
+ * FALSE when microsocks cannot run (the test is skipped). */
+static gboolean
+tunnel_through_microsocks (Fixture *f)
+{
+  if (!start_microsocks (f, NULL, NULL))
+    return FALSE;
+  use_proxy (f, QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1", qs_test_proxy_get_port (f->proxy), NULL, NULL);
+  connect_to (f, "127.0.0.1", f->port);
+  qs_test_run_until (qs_abstract_socket_get_state (SOCK (f)) == QS_SOCKET_STATE_CONNECTED_STATE, TIMEOUT_MS);
+  return TRUE;
+}
+
 static void
 test_socks5_address (Fixture       *f,
                      gconstpointer  data)
@@ -379,11 +392,8 @@ test_socks5_address (Fixture       *f,
 
   g_test_summary ("SOCKS5 CONNECT to an address: Qt's signals; the peer is the destination, the local "
                   "address the one the proxy bound; the destination's close has Qt's SOCKS5 text");
-  if (!start_microsocks (f, NULL, NULL))
+  if (!tunnel_through_microsocks (f))
     return;
-  use_proxy (f, QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1", qs_test_proxy_get_port (f->proxy), NULL, NULL);
-  connect_to (f, "127.0.0.1", f->port);
-  qs_test_run_until (qs_abstract_socket_get_state (SOCK (f)) == QS_SOCKET_STATE_CONNECTED_STATE, TIMEOUT_MS);
   g_assert_cmpstr (f->trace->str, ==,
                    "state-changed(host-lookup-state) state-changed(connecting-state) host-found | "
                    "state-changed(connected-state) connected ");
@@ -409,11 +419,8 @@ test_descriptor_after_tunnel (Fixture       *f,
 
   g_test_summary ("A socket given a plain descriptor after a tunnel reports that connection's ends "
                   "and the plain text of its close, not the tunnel's");
-  if (!start_microsocks (f, NULL, NULL))
+  if (!tunnel_through_microsocks (f))
     return;
-  use_proxy (f, QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1", qs_test_proxy_get_port (f->proxy), NULL, NULL);
-  connect_to (f, "127.0.0.1", f->port);
-  qs_test_run_until (qs_abstract_socket_get_state (SOCK (f)) == QS_SOCKET_STATE_CONNECTED_STATE, TIMEOUT_MS);
   qs_abstract_socket_abort (SOCK (f));
 
   client = qs_test_client_new (G_SOCKET_FAMILY_IPV4, listener_port);
@@ -714,6 +721,79 @@ test_proxy_refused (Fixture       *f,
   connect_to (f, "127.0.0.1", f->port);
   wait_unconnected (f);
   assert_error (f, QS_SOCKET_ERROR_PROXY_CONNECTION_REFUSED_ERROR, "Proxy connection refused");
+}
+
+/* A socket through @type at 127.0.0.1:@proxy_port to @host, its signals
+ * traced into @trace. (transfer full) */
+static QsTcpSocket *
+start_traced_connect (QsNetworkProxyType  type,
+                      guint16             proxy_port,
+                      const char         *host,
+                      guint16             port,
+                      GString            *trace)
+{
+  QsTcpSocket *socket = qs_tcp_socket_new ();
+  g_autoptr(QsNetworkProxy) proxy = qs_network_proxy_new (type, "127.0.0.1", proxy_port, NULL, NULL);
+
+  qs_test_trace_socket (socket, trace);
+  qs_abstract_socket_set_proxy (QS_ABSTRACT_SOCKET (socket), proxy);
+  qs_abstract_socket_connect_to_host (QS_ABSTRACT_SOCKET (socket), host, port, QS_OPEN_MODE_READ_WRITE,
+                                      QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
+  g_string_append (trace, "| ");
+  return socket;
+}
+
+static void
+test_proxy_connect_timeout (Fixture       *f,
+                            gconstpointer  data)
+{
+  guint16 port = 0;
+  g_autoptr(GSocket) listener = qs_test_listener_new (G_SOCKET_FAMILY_IPV4, 0, &port);
+  g_autoptr(GInetAddress) loopback = qs_test_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) proxy_address = g_inet_socket_address_new (loopback, port);
+  g_autoptr(GPtrArray) fillers = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GString) http_trace = g_string_new (NULL);
+  g_autoptr(GString) socks5_name_trace = g_string_new (NULL);
+  g_autoptr(QsTcpSocket) http = NULL;
+  g_autoptr(QsTcpSocket) socks5_name = NULL;
+  gint64 start;
+
+  g_test_summary ("A proxy whose TCP handshake never completes (its listener's backlog is full), as Qt "
+                  "6.4.2: tried again after 30 s; after 60 s SocketTimeoutError \"Connection timed out\" "
+                  "to an address, ProxyConnectionTimeoutError from an HTTP proxy to a name, and a SOCKS5 "
+                  "proxy to a name still tried (the one slow test: 60 s)");
+  /* Backlog 0 holds one connection; the kernel drops the SYNs after it. */
+  for (guint i = 0; i < 2; i++)
+    {
+      GSocket *filler = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+
+      g_socket_set_blocking (filler, FALSE);
+      g_socket_connect (filler, proxy_address, NULL, NULL);
+      g_ptr_array_add (fillers, filler);
+    }
+  start = g_get_monotonic_time ();
+  use_proxy (f, QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1", port, NULL, NULL);
+  connect_to (f, "127.0.0.1", f->port);
+  http = start_traced_connect (QS_NETWORK_PROXY_TYPE_HTTP_PROXY, port, "dest.example", 80, http_trace);
+  socks5_name = start_traced_connect (QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, port, "dest.example", 80,
+                                      socks5_name_trace);
+  qs_test_run_until (qs_abstract_socket_get_state (SOCK (f)) == QS_SOCKET_STATE_UNCONNECTED_STATE &&
+                     qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (http)) == QS_SOCKET_STATE_UNCONNECTED_STATE,
+                     70000);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 60 * G_USEC_PER_SEC - 100 * 1000);
+  g_assert_cmpstr (f->trace->str, ==,
+                   "state-changed(host-lookup-state) state-changed(connecting-state) host-found | "
+                   "state-changed(unconnected-state) error-occurred(socket-timeout-error) ");
+  assert_error (f, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR, "Connection timed out");
+  g_assert_cmpstr (http_trace->str, ==,
+                   "state-changed(host-lookup-state) state-changed(connecting-state) | "
+                   "state-changed(unconnected-state) error-occurred(proxy-connection-timeout-error) ");
+  g_assert_cmpstr (qs_io_device_get_error_string (QS_IO_DEVICE (http)), ==, "Proxy server connection timed out");
+  g_assert_cmpint (qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (socks5_name)), ==,
+                   QS_SOCKET_STATE_CONNECTING_STATE);
+  g_assert_cmpstr (socks5_name_trace->str, ==, "state-changed(host-lookup-state) state-changed(connecting-state) | ");
+  qs_test_release (&http, http_trace, f);
+  qs_test_release (&socks5_name, socks5_name_trace, f);
 }
 
 static void
@@ -1110,6 +1190,7 @@ main (int    argc,
   ADD ("/proxy/http/407-connection-close", test_http_407_close);
   ADD ("/proxy/fault/refused", test_proxy_refused);
   ADD ("/proxy/fault/not-found", test_proxy_not_found);
+  ADD ("/proxy/fault/connect-timeout", test_proxy_connect_timeout);
   ADD ("/proxy/fault/silent-abort", test_silent_abort);
   ADD ("/proxy/tunnel/no-early-bytes", test_no_early_bytes);
   ADD ("/proxy/reentrancy/abort-in-handler", test_abort_in_handler);

@@ -29,6 +29,7 @@ What Qt 6.4.2 does (PyQt6), as these scenarios record it:
 | SOCKS5 proxy closes mid-handshake | ProxyConnectionClosedError "Connection to proxy closed prematurely" |
 | SOCKS5 proxy not listening / not found | ProxyConnectionRefusedError "Connection to proxy refused" / ProxyNotFoundError "Proxy host not found" |
 | SOCKS5 proxy never answers | no error for 30 s; Qt then connects to the proxy again; after 60 s SocketTimeoutError "Connection timed out" (not ProxyConnectionTimeoutError) |
+| SOCKS5 or HTTP proxy whose TCP handshake never completes (a full backlog) | to an address, the same: SocketTimeoutError "Connection timed out" after 60 s; to a name, HTTP: ProxyConnectionTimeoutError "Proxy server connection timed out" after 60 s, SOCKS5: still connecting after 95 s (measured by hand; tests/c/test-proxy.c checks qsock) |
 | HTTP 407, credentials on the proxy | Qt sends CONNECT without them first, then again with Basic; no signal when they are accepted |
 | HTTP 407, none given | proxyAuthenticationRequired with realm set (authenticator not null, options {"realm": …}), then ProxyAuthenticationRequiredError "Authentication required" |
 | HTTP 407 from tinyproxy to a wrong password | ProxyProtocolError "Error communicating with HTTP proxy", no signal |
