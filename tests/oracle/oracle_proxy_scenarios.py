@@ -44,6 +44,7 @@ What Qt 6.4.2 does (PyQt6), as these scenarios record it:
 | HTTP 403 (and SOCKS5 failure replies) to an address | Qt connects to the proxy a second time before reporting the error |
 | bytes written while connecting | buffered (bytesToWrite), sent once the tunnel is up: the proxy sees none of them during the handshake |
 | QTcpServer with a SOCKS5 proxy | listen on a loopback address ignores the proxy; listen on Any sends BIND (serverAddress/Port are the proxy's). Qt 6.4.2 then emits newConnection before any client connects, is no longer listening afterwards, and the accepted socket (peerAddress null) reads the proxy's second BIND reply before the client's bytes |
+| the BIND proxy closes before any client connects | no acceptError: newConnection came already; the pending socket (read after the close) is UnconnectedState, RemoteHostClosedError "Remote host closed connection###" |
 | QUdpSocket with a SOCKS5 proxy | bind through UDP ASSOCIATE: BoundState, localAddress null, localPort 0; datagrams flow through the proxy |
 | QTcpServer with an HTTP proxy, listen on Any | listen fails: UnsupportedSocketOperationError "Operation on socket is not supported" |
 | QUdpSocket with an HTTP proxy | bind fails: UnsupportedSocketOperationError, no signal |
@@ -89,6 +90,7 @@ PENDING = {
     'proxy_server_http_proxy_refused',
     'proxy_udp_socks5_associate',
     'proxy_unsupported_types',
+    'proxy_server_socks5_bind_proxy_closes',
 }
 
 
@@ -920,6 +922,25 @@ def tls(b, t, p):
         oracle_ssl_scenarios.record_tls(t, 'client', client)
         record(t, 'client', client, 'peer_name', 'peer_address')
         oracle_ssl_scenarios.close_encrypted(b, t, client)
+
+
+@scenario
+def proxy_server_socks5_bind_proxy_closes(b, t):
+    """BIND through danted, which stops before any client connects: no
+    acceptError in Qt 6.4.2, whose newConnection came already; the
+    pending socket gets the close."""
+    with proxy_servers.Danted() as proxy:
+        server = proxied_server(b, t, proxy, None)
+        b.settle(300)
+        t.call('proxy', 'stop')
+        proxy.stop()
+        b.settle(SETTLE)
+        record_server(t, server)
+        result(t, 'server', server, 'has_pending_connections')
+        if server.has_pending_connections():
+            peer = accept(t, server)
+            until_unconnected(b, peer)
+            record(t, 'peer', peer, 'state', 'error', 'error_string', 'bytes_available')
 
 
 def qsock_has_proxies():
