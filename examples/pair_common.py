@@ -3,14 +3,21 @@
 run-multicast-pair.py, run-https-get.py): a first program that keeps
 running (a server, a receiver) while a second one runs to its end (a
 client, a sender), both bounded in time and both required to exit 0,
-the tagged lines ("SENT <text>") they print, and a throwaway TLS
-certificate made with the `openssl` command."""
+the tagged lines ("SENT <text>") they print, a throwaway TLS
+certificate made with the `openssl` command, and the tests' proxy
+servers (tests/proxy_servers.py, as proxy_servers)."""
 
 import os
 import shutil
 import subprocess
 import sys
 import threading
+
+# The tests' proxy servers (microsocks, tinyproxy), started on a free
+# loopback port with a configuration in a temporary folder.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                'tests'))
+import proxy_servers  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 
 TIMEOUT_S = 20
 SKIP = 77  # meson's exit status of a skipped test

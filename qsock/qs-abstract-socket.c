@@ -149,6 +149,7 @@ typedef struct
   guint                  race : 1;           /* happy_eyeballs when connect_to_host was called */
   guint                  tunneling : 1;      /* connected to the proxy, the handshake runs */
   guint                  tunneled : 1;       /* the connection goes through a proxy's tunnel */
+  guint                  tunnel_socks5 : 1;  /* tunneled through SOCKS5 (else HTTP) */
   guint                  tunnel_retried : 1; /* the one retry through the proxy was made */
 } QsAbstractSocketPrivate;
 
@@ -656,8 +657,26 @@ on_connect_timeout (gpointer user_data)
 
   if (priv->handshake && g_queue_is_empty (&priv->addresses))
     {
-      if (!priv->tunneling || !retry_tunnel (self, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR))
-        fail_connect_with (self, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR, _("Connection timed out"));
+      gboolean socks5 = qs_network_proxy_get_proxy_type (priv->connect_proxy) == QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY;
+
+      /* Measured with PyQt6 6.4.2: a connection to the proxy that is not
+       * up in time is tried once more. To an address, the second timeout
+       * is Qt's own error, as for a proxy that does not answer; to a name,
+       * an HTTP proxy's gives its proxy error and a SOCKS5 proxy is tried
+       * again for ever. */
+      if (retry_tunnel (self, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR))
+        ;
+      else if (!priv->tunneling && priv->tunnel_peer == NULL && (!priv->tunnel_retried || socks5))
+        {
+          priv->tunnel_retried = TRUE;
+          connect_to_proxy (self);
+        }
+      else
+        {
+          if (priv->tunnel_peer)
+            stop_proxy (self);
+          fail_connect_with (self, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR, _("Connection timed out"));
+        }
     }
   else if (g_queue_is_empty (&priv->addresses))
     {
@@ -1154,6 +1173,7 @@ tunnel_established (QsAbstractSocket *self)
 
   if (_qs_proxy_handshake_get_bound (priv->handshake, &bound, &priv->tunnel_local_port))
     g_set_object (&priv->tunnel_local, bound);
+  priv->tunnel_socks5 = qs_network_proxy_get_proxy_type (priv->connect_proxy) == QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY;
   stop_proxy (self);
   priv->tunneled = TRUE;
   connection_completed (self);
@@ -1369,6 +1389,21 @@ on_engine_ready (GIOCondition condition,
   g_object_unref (self);
 }
 
+/* Qt's proxy engines report the end of a tunnel with texts of their
+ * own (QSocks5SocketEngine::read(), QHttpSocketEngine::read(); Qt does
+ * not translate them). */
+static const char *
+tunnel_closed_message (QsAbstractSocket *self,
+                       QsSocketError     error,
+                       const char       *message)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  if (!priv->tunneled || error != QS_SOCKET_ERROR_REMOTE_HOST_CLOSED_ERROR)
+    return message;
+  return priv->tunnel_socks5 ? _("Remote host closed connection###") : _("Remote host closed");
+}
+
 /* Qt: readFromSocket() failed — error-occurred, then the close path. */
 static void
 on_pump_read_failed (gpointer       owner,
@@ -1378,7 +1413,7 @@ on_pump_read_failed (gpointer       owner,
   QsAbstractSocket *self = owner;
 
   g_object_ref (self);
-  set_error_and_emit (self, error, message);
+  set_error_and_emit (self, error, tunnel_closed_message (self, error, message));
   reset_socket_layer (self);
   qs_abstract_socket_disconnect_from_host (self);
   g_object_unref (self);
@@ -1803,6 +1838,7 @@ qs_abstract_socket_real_set_socket_descriptor (QsAbstractSocket *self,
 
   g_object_ref (self);
   reset_socket_layer (self);
+  priv->tunneled = FALSE;
 
   error_number = _qs_socket_fd_check (socket_descriptor, wanted_type);
   socket = error_number == 0 ? g_socket_new_from_fd (socket_descriptor, NULL) : NULL;

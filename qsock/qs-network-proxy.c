@@ -586,8 +586,10 @@ qs_network_proxy_get_raw_header (QsNetworkProxy *self,
  * @header_name: an HTTP header name
  * @value: (nullable): its value; `NULL` removes the header
  *
- * Sets a header sent with the `CONNECT` request of an HTTP proxy; a
- * header already set keeps its place.
+ * Sets a header sent with the `CONNECT` request of an HTTP proxy, after
+ * the request's own `Host`; a `User-Agent` replaces the request's
+ * `Mozilla/5.0`. As in Qt, setting a header removes any of that name
+ * (compared without case) and adds it again at the end, named as given.
  *
  * Qt: `QNetworkProxy::setRawHeader()`.
  *
@@ -604,21 +606,13 @@ qs_network_proxy_set_raw_header (QsNetworkProxy *self,
   g_return_if_fail (header_name != NULL);
 
   index = find_header (self, header_name);
-  if (value == NULL)
-    {
-      if (index >= 0)
-        {
-          g_ptr_array_remove_index (self->header_names, index);
-          g_ptr_array_remove_index (self->header_values, index);
-        }
-      return;
-    }
   if (index >= 0)
     {
-      g_bytes_unref (self->header_values->pdata[index]);
-      self->header_values->pdata[index] = g_bytes_ref (value);
-      return;
+      g_ptr_array_remove_index (self->header_names, index);
+      g_ptr_array_remove_index (self->header_values, index);
     }
+  if (value == NULL)
+    return;
   g_ptr_array_add (self->header_names, g_strdup (header_name));
   g_ptr_array_add (self->header_values, g_bytes_ref (value));
 }
@@ -627,7 +621,7 @@ qs_network_proxy_set_raw_header (QsNetworkProxy *self,
  * qs_network_proxy_get_raw_header_list:
  * @self: proxy settings
  *
- * The names of the raw headers, in the order they were first set.
+ * The names of the raw headers, in the order they were last set.
  *
  * Qt: `QNetworkProxy::rawHeaderList()`.
  *

@@ -207,13 +207,18 @@ _qs_http_proxy_build_connect (GByteArray *out,
                               const char *password)
 {
   g_autoptr(GString) request = g_string_new (NULL);
+  gboolean user_agent = FALSE;
 
+  /* Qt 6.4 sends its User-Agent unless one is set (any case); a Host or
+   * Proxy-Connection set goes out besides its own. */
+  for (guint i = 0; header_names && i < header_names->len; i++)
+    user_agent = user_agent || g_ascii_strcasecmp (header_names->pdata[i], "User-Agent") == 0;
   g_string_append_printf (request,
                           "CONNECT %s:%u HTTP/1.1\r\n"
                           "Proxy-Connection: keep-alive\r\n"
                           "Host: %s\r\n"
-                          "User-Agent: Mozilla/5.0\r\n",
-                          host, port, host);
+                          "%s",
+                          host, port, host, user_agent ? "" : "User-Agent: Mozilla/5.0\r\n");
   for (guint i = 0; header_names && i < header_names->len; i++)
     {
       gsize size;
@@ -320,10 +325,53 @@ parse_realm (const char *params,
   return g_strdup ("");
 }
 
+/* A Proxy-Connection or Connection header: how many there were, and the
+ * (trimmed) value of the last one. */
+typedef struct
+{
+  guint       count;
+  const char *value;
+  gsize       length;
+} ConnectionHeader;
+
+static void
+note_connection_header (ConnectionHeader *header,
+                        const char       *value,
+                        const char       *end)
+{
+  while (end > value && g_ascii_isspace (end[-1]))
+    end--;
+  header->count++;
+  header->value = value;
+  header->length = end - value;
+}
+
+/* Qt 6.4's QHttpSocketEngine: Proxy-Connection, or Connection when that
+ * is absent or empty, says "close" (1) or "keep-alive" (0), compared
+ * without case; anything else (-1) leaves it to the HTTP version. Qt
+ * joins repeated headers with ", ", which says neither. */
+static int
+connection_says (const ConnectionHeader *proxy_connection,
+                 const ConnectionHeader *connection)
+{
+  const ConnectionHeader *header = proxy_connection;
+
+  if (header->count == 0 || (header->count == 1 && header->length == 0))
+    header = connection;
+  if (header->count != 1)
+    return -1;
+  if (header->length == 5 && g_ascii_strncasecmp (header->value, "close", 5) == 0)
+    return 1;
+  if (header->length == 10 && g_ascii_strncasecmp (header->value, "keep-alive", 10) == 0)
+    return 0;
+  return -1;
+}
+
 static void
 parse_header_line (const char       *line,
                    gsize             length,
-                   QsHttpProxyReply *reply)
+                   QsHttpProxyReply *reply,
+                   ConnectionHeader  connection[2])
 {
   const char *value;
   const char *end = line + length;
@@ -338,12 +386,9 @@ parse_header_line (const char       *line,
         }
     }
   else if (is_header (line, length, "Proxy-Connection", &value))
-    {
-      if ((gsize) (end - value) == 5 && g_ascii_strncasecmp (value, "close", 5) == 0)
-        reply->proxy_connection = 1;
-      else if ((gsize) (end - value) == 10 && g_ascii_strncasecmp (value, "keep-alive", 10) == 0)
-        reply->proxy_connection = 0;
-    }
+    note_connection_header (&connection[0], value, end);
+  else if (is_header (line, length, "Connection", &value))
+    note_connection_header (&connection[1], value, end);
   else if (is_header (line, length, "Content-Length", &value))
     {
       g_autofree char *text = g_strndup (value, end - value);
@@ -375,6 +420,7 @@ _qs_http_proxy_parse_reply (const guint8     *data,
 {
   gsize end = find_header_end (data, MIN (size, QS_HTTP_PROXY_MAX_HEADER));
   const char *text = (const char *) data;
+  ConnectionHeader connection[2] = { { 0, NULL, 0 }, { 0, NULL, 0 } };
   gsize start = 0;
 
   if (end == 0)
@@ -383,7 +429,6 @@ _qs_http_proxy_parse_reply (const guint8     *data,
     return QS_PROXY_PARSE_INVALID;
 
   memset (reply, 0, sizeof *reply);
-  reply->proxy_connection = -1;
   reply->content_length = -1;
   reply->consumed = end;
   while (start < end - 2)
@@ -397,9 +442,10 @@ _qs_http_proxy_parse_reply (const guint8     *data,
       if (start == 0)
         parse_status_line (text, length, reply);
       else if (length > 0)
-        parse_header_line (text + start, length, reply);
+        parse_header_line (text + start, length, reply, connection);
       start = line_end + 1;
     }
+  reply->proxy_connection = connection_says (&connection[0], &connection[1]);
   return QS_PROXY_PARSE_DONE;
 }
 

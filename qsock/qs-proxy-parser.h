@@ -98,9 +98,10 @@ gboolean     _qs_socks5_parse_udp_header   (const guint8  *data,
                                             gsize          size,
                                             QsSocks5Reply *header);
 
-/* "CONNECT host:port HTTP/1.1" and Qt's headers, then @header_names and
- * @header_values (GBytes), then "Proxy-Authorization: Basic …" when
- * @user or @password is set. @host is a name or an address's text. */
+/* "CONNECT host:port HTTP/1.1" and Qt's headers (its User-Agent only when
+ * @header_names has none), then @header_names and @header_values
+ * (GBytes), then "Proxy-Authorization: Basic …" when @user or @password
+ * is set. @host is a name or an address's text. */
 void         _qs_http_proxy_build_connect  (GByteArray   *out,
                                             const char   *host,
                                             guint16       port,
@@ -115,7 +116,7 @@ typedef struct
   int     version;          /* 0x100 * major + minor */
   gboolean basic;           /* a Proxy-Authenticate: Basic challenge */
   char   *realm;            /* (owned) (nullable): its realm */
-  int     proxy_connection; /* Proxy-Connection: -1 absent, 0 keep-alive, 1 close */
+  int     proxy_connection; /* Proxy-Connection (or Connection): 1 close, 0 keep-alive, -1 neither */
   gint64  content_length;   /* -1 when absent or not a number */
   gsize   consumed;         /* the header's size, up to and with the empty line */
 } QsHttpProxyReply;

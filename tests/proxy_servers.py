@@ -113,7 +113,7 @@ class RealServer:
                 if self._wait_ready(port):
                     self.port = port
                     return self
-                self.stop()
+                self._kill()     # the folder stays for the next attempt
                 out.seek(0)
                 log = out.read().decode(errors='replace')
         self.stop()
@@ -132,7 +132,8 @@ class RealServer:
                 pass
         return False
 
-    def stop(self):
+    def _kill(self):
+        """Stops the process, if any, and reaps it."""
         if self._proc is not None:
             self._proc.terminate()
             try:
@@ -141,6 +142,9 @@ class RealServer:
                 self._proc.kill()
                 self._proc.wait()
             self._proc = None
+
+    def stop(self):
+        self._kill()
         if self._folder is not None and self.port is None:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None

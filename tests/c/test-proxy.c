@@ -225,6 +225,18 @@ assert_error (Fixture       *f,
   g_assert_cmpstr (qs_io_device_get_error_string (QS_IO_DEVICE (f->socket)), ==, message);
 }
 
+/* The destination closes the one connection it accepted: the socket
+ * ends with RemoteHostClosedError and @message, the proxy type's own. */
+static void
+assert_peer_closes (Fixture    *f,
+                    const char *message)
+{
+  g_assert_cmpuint (f->accepted->len, ==, 1);
+  qs_abstract_socket_disconnect_from_host (f->accepted->pdata[0]);
+  wait_unconnected (f);
+  assert_error (f, QS_SOCKET_ERROR_REMOTE_HOST_CLOSED_ERROR, message);
+}
+
 /* Qt's trace of a failed connect to an address: @nick after the state
  * change, and before it proxy-authentication-required when @asked. */
 static char *
@@ -282,8 +294,8 @@ test_network_proxy_values (void)
     { QS_NETWORK_PROXY_TYPE_FTP_CACHING_PROXY, 0x18 },
   };
 
-  g_test_summary ("QNetworkProxy's values: capabilities from the type until set, equality, raw headers, "
-                  "the application proxy (NoProxy until set)");
+  g_test_summary ("QNetworkProxy's values: capabilities from the type until set, equality, raw headers "
+                  "(set again: moved to the end, named as given), the application proxy (NoProxy until set)");
   for (guint i = 0; i < G_N_ELEMENTS (defaults); i++)
     {
       g_autoptr(QsNetworkProxy) p = qs_network_proxy_new (defaults[i].type, NULL, 0, NULL, NULL);
@@ -314,7 +326,8 @@ test_network_proxy_values (void)
   g_assert_true (qs_network_proxy_has_raw_header (proxy, "X-ONE"));
   names = qs_network_proxy_get_raw_header_list (proxy);
   g_assert_cmpuint (g_strv_length (names), ==, 2);
-  g_assert_cmpstr (names[0], ==, "X-One");
+  g_assert_cmpstr (names[0], ==, "X-Two");
+  g_assert_cmpstr (names[1], ==, "x-one");
   got = qs_network_proxy_get_raw_header (proxy, "x-two");
   g_assert_true (g_bytes_equal (got, value));
   qs_network_proxy_set_raw_header (proxy, "X-One", NULL);
@@ -357,6 +370,19 @@ test_authenticator_values (void)
 
 /* ---- SOCKS5 through microsocks ------------------------------------------- */
 
+/* Connects to the echo server through a microsocks without a password;
+ * FALSE when microsocks cannot run (the test is skipped). */
+static gboolean
+tunnel_through_microsocks (Fixture *f)
+{
+  if (!start_microsocks (f, NULL, NULL))
+    return FALSE;
+  use_proxy (f, QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1", qs_test_proxy_get_port (f->proxy), NULL, NULL);
+  connect_to (f, "127.0.0.1", f->port);
+  qs_test_run_until (qs_abstract_socket_get_state (SOCK (f)) == QS_SOCKET_STATE_CONNECTED_STATE, TIMEOUT_MS);
+  return TRUE;
+}
+
 static void
 test_socks5_address (Fixture       *f,
                      gconstpointer  data)
@@ -365,12 +391,9 @@ test_socks5_address (Fixture       *f,
   g_autofree char *local = NULL;
 
   g_test_summary ("SOCKS5 CONNECT to an address: Qt's signals; the peer is the destination, the local "
-                  "address the one the proxy bound");
-  if (!start_microsocks (f, NULL, NULL))
+                  "address the one the proxy bound; the destination's close has Qt's SOCKS5 text");
+  if (!tunnel_through_microsocks (f))
     return;
-  use_proxy (f, QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1", qs_test_proxy_get_port (f->proxy), NULL, NULL);
-  connect_to (f, "127.0.0.1", f->port);
-  qs_test_run_until (qs_abstract_socket_get_state (SOCK (f)) == QS_SOCKET_STATE_CONNECTED_STATE, TIMEOUT_MS);
   g_assert_cmpstr (f->trace->str, ==,
                    "state-changed(host-lookup-state) state-changed(connecting-state) host-found | "
                    "state-changed(connected-state) connected ");
@@ -381,6 +404,37 @@ test_socks5_address (Fixture       *f,
   local = qs_test_address_string (qs_abstract_socket_get_local_address (SOCK (f)));
   g_assert_cmpstr (local, ==, "0.0.0.0");
   assert_echo (f);
+  assert_peer_closes (f, "Remote host closed connection###");
+}
+
+static void
+test_descriptor_after_tunnel (Fixture       *f,
+                              gconstpointer  data)
+{
+  guint16 listener_port = 0;
+  g_autoptr(GSocket) listener = qs_test_listener_new (G_SOCKET_FAMILY_IPV4, 1, &listener_port);
+  g_autoptr(GSocket) client = NULL;
+  g_autoptr(GSocket) peer = NULL;
+  g_autofree char *local = NULL;
+
+  g_test_summary ("A socket given a plain descriptor after a tunnel reports that connection's ends "
+                  "and the plain text of its close, not the tunnel's");
+  if (!tunnel_through_microsocks (f))
+    return;
+  qs_abstract_socket_abort (SOCK (f));
+
+  client = qs_test_client_new (G_SOCKET_FAMILY_IPV4, listener_port);
+  peer = qs_test_accept (listener, TIMEOUT_MS);
+  g_assert_true (qs_abstract_socket_set_socket_descriptor (SOCK (f), dup (g_socket_get_fd (client)),
+                                                           QS_SOCKET_STATE_CONNECTED_STATE,
+                                                           QS_OPEN_MODE_READ_WRITE));
+  local = qs_test_address_string (qs_abstract_socket_get_local_address (SOCK (f)));
+  g_assert_cmpstr (local, ==, "127.0.0.1");
+  g_assert_cmpuint (qs_abstract_socket_get_local_port (SOCK (f)), ==, qs_test_socket_local_port (client));
+  g_assert_cmpuint (qs_abstract_socket_get_peer_port (SOCK (f)), ==, listener_port);
+  g_socket_close (peer, NULL);
+  wait_unconnected (f);
+  assert_error (f, QS_SOCKET_ERROR_REMOTE_HOST_CLOSED_ERROR, "The remote host closed the connection");
 }
 
 static void
@@ -477,7 +531,7 @@ test_http_connect (Fixture       *f,
   g_autofree char *local = NULL;
 
   g_test_summary ("HTTP CONNECT to an address and to a name (no lookup): Qt's signals; the local address "
-                  "is the one of the connection to the proxy");
+                  "is the one of the connection to the proxy; the destination's close has Qt's HTTP text");
   if (!start_tinyproxy (f, f->port, NULL, NULL))
     return;
   use_proxy (f, QS_NETWORK_PROXY_TYPE_HTTP_PROXY, "127.0.0.1", qs_test_proxy_get_port (f->proxy), NULL, NULL);
@@ -489,8 +543,8 @@ test_http_connect (Fixture       *f,
   local = qs_test_address_string (qs_abstract_socket_get_local_address (SOCK (f)));
   g_assert_cmpstr (local, ==, "127.0.0.1");
   assert_echo (f);
+  assert_peer_closes (f, "Remote host closed");
 
-  qs_abstract_socket_abort (SOCK (f));
   g_string_truncate (f->trace, 0);
   g_string_truncate (f->received, 0);
   connect_to (f, "localhost", f->port);
@@ -622,6 +676,36 @@ test_fault (Fixture       *f,
 }
 
 static void
+test_http_407_close (Fixture       *f,
+                     gconstpointer  data)
+{
+  /* The CONNECT to 127.0.0.1:80 without and with credentials. */
+  static const char request[] = "CONNECT 127.0.0.1:80 HTTP/1.1\r\nProxy-Connection: keep-alive\r\n"
+                                "Host: 127.0.0.1\r\nUser-Agent: Mozilla/5.0\r\n";
+  static const char reply[] = "HTTP/1.1 407 Proxy Authentication Required\r\n"
+                              "Proxy-Authenticate: Basic realm=\"fake\"\r\n"
+                              "Content-Length: 0\r\nConnection: close\r\n\r\n";
+  const QsTestFakeStep steps[] = { { sizeof request - 1 + 2, reply, sizeof reply - 1, TRUE } };
+  g_autoptr(QsTestFakeProxy) fake = qs_test_fake_proxy_new (steps, G_N_ELEMENTS (steps));
+  g_autofree char *expected = NULL;
+  GByteArray *received;
+
+  g_test_summary ("A 407 saying \"Connection: close\" (no Proxy-Connection) and the close right after it: "
+                  "Qt sends the proxy's credentials on a new connection, then asks the handler, then "
+                  "fails with ProxyAuthenticationRequiredError");
+  use_proxy (f, QS_NETWORK_PROXY_TYPE_HTTP_PROXY, "127.0.0.1", qs_test_fake_proxy_get_port (fake), "user", "pass");
+  assert_connect_fails (f, "127.0.0.1", 80, TRUE, "proxy-authentication-required-error",
+                        QS_SOCKET_ERROR_PROXY_AUTHENTICATION_REQUIRED_ERROR, "Authentication required");
+  g_assert_cmpuint (qs_test_fake_proxy_get_connections (fake), ==, 2);
+  g_assert_cmpuint (f->auth_count, ==, 1);
+  g_assert_cmpstr (f->auth_seen, ==,
+                   "type=3 user=user password=pass realm=fake null=0 options={'realm': <'fake'>}");
+  expected = g_strconcat (request, "\r\n", request, "Proxy-Authorization: Basic dXNlcjpwYXNz\r\n\r\n", NULL);
+  received = qs_test_fake_proxy_get_received (fake);
+  g_assert_cmpmem (received->data, received->len, expected, strlen (expected));
+}
+
+static void
 test_proxy_refused (Fixture       *f,
                     gconstpointer  data)
 {
@@ -637,6 +721,79 @@ test_proxy_refused (Fixture       *f,
   connect_to (f, "127.0.0.1", f->port);
   wait_unconnected (f);
   assert_error (f, QS_SOCKET_ERROR_PROXY_CONNECTION_REFUSED_ERROR, "Proxy connection refused");
+}
+
+/* A socket through @type at 127.0.0.1:@proxy_port to @host, its signals
+ * traced into @trace. (transfer full) */
+static QsTcpSocket *
+start_traced_connect (QsNetworkProxyType  type,
+                      guint16             proxy_port,
+                      const char         *host,
+                      guint16             port,
+                      GString            *trace)
+{
+  QsTcpSocket *socket = qs_tcp_socket_new ();
+  g_autoptr(QsNetworkProxy) proxy = qs_network_proxy_new (type, "127.0.0.1", proxy_port, NULL, NULL);
+
+  qs_test_trace_socket (socket, trace);
+  qs_abstract_socket_set_proxy (QS_ABSTRACT_SOCKET (socket), proxy);
+  qs_abstract_socket_connect_to_host (QS_ABSTRACT_SOCKET (socket), host, port, QS_OPEN_MODE_READ_WRITE,
+                                      QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
+  g_string_append (trace, "| ");
+  return socket;
+}
+
+static void
+test_proxy_connect_timeout (Fixture       *f,
+                            gconstpointer  data)
+{
+  guint16 port = 0;
+  g_autoptr(GSocket) listener = qs_test_listener_new (G_SOCKET_FAMILY_IPV4, 0, &port);
+  g_autoptr(GInetAddress) loopback = qs_test_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) proxy_address = g_inet_socket_address_new (loopback, port);
+  g_autoptr(GPtrArray) fillers = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GString) http_trace = g_string_new (NULL);
+  g_autoptr(GString) socks5_name_trace = g_string_new (NULL);
+  g_autoptr(QsTcpSocket) http = NULL;
+  g_autoptr(QsTcpSocket) socks5_name = NULL;
+  gint64 start;
+
+  g_test_summary ("A proxy whose TCP handshake never completes (its listener's backlog is full), as Qt "
+                  "6.4.2: tried again after 30 s; after 60 s SocketTimeoutError \"Connection timed out\" "
+                  "to an address, ProxyConnectionTimeoutError from an HTTP proxy to a name, and a SOCKS5 "
+                  "proxy to a name still tried (the one slow test: 60 s)");
+  /* Backlog 0 holds one connection; the kernel drops the SYNs after it. */
+  for (guint i = 0; i < 2; i++)
+    {
+      GSocket *filler = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+
+      g_socket_set_blocking (filler, FALSE);
+      g_socket_connect (filler, proxy_address, NULL, NULL);
+      g_ptr_array_add (fillers, filler);
+    }
+  start = g_get_monotonic_time ();
+  use_proxy (f, QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1", port, NULL, NULL);
+  connect_to (f, "127.0.0.1", f->port);
+  http = start_traced_connect (QS_NETWORK_PROXY_TYPE_HTTP_PROXY, port, "dest.example", 80, http_trace);
+  socks5_name = start_traced_connect (QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, port, "dest.example", 80,
+                                      socks5_name_trace);
+  qs_test_run_until (qs_abstract_socket_get_state (SOCK (f)) == QS_SOCKET_STATE_UNCONNECTED_STATE &&
+                     qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (http)) == QS_SOCKET_STATE_UNCONNECTED_STATE,
+                     70000);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 60 * G_USEC_PER_SEC - 100 * 1000);
+  g_assert_cmpstr (f->trace->str, ==,
+                   "state-changed(host-lookup-state) state-changed(connecting-state) host-found | "
+                   "state-changed(unconnected-state) error-occurred(socket-timeout-error) ");
+  assert_error (f, QS_SOCKET_ERROR_SOCKET_TIMEOUT_ERROR, "Connection timed out");
+  g_assert_cmpstr (http_trace->str, ==,
+                   "state-changed(host-lookup-state) state-changed(connecting-state) | "
+                   "state-changed(unconnected-state) error-occurred(proxy-connection-timeout-error) ");
+  g_assert_cmpstr (qs_io_device_get_error_string (QS_IO_DEVICE (http)), ==, "Proxy server connection timed out");
+  g_assert_cmpint (qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (socks5_name)), ==,
+                   QS_SOCKET_STATE_CONNECTING_STATE);
+  g_assert_cmpstr (socks5_name_trace->str, ==, "state-changed(host-lookup-state) state-changed(connecting-state) | ");
+  qs_test_release (&http, http_trace, f);
+  qs_test_release (&socks5_name, socks5_name_trace, f);
 }
 
 static void
@@ -1379,14 +1536,17 @@ main (int    argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, setup, func, teardown)
   ADD ("/proxy/socks5/address", test_socks5_address);
   ADD ("/proxy/socks5/name", test_socks5_name);
+  ADD ("/proxy/socks5/descriptor-after-tunnel", test_descriptor_after_tunnel);
   ADD ("/proxy/socks5/destination-errors", test_socks5_destination_errors);
   ADD ("/proxy/socks5/password", test_socks5_password);
   ADD ("/proxy/socks5/ask-credentials", test_socks5_ask_credentials);
   ADD ("/proxy/http/connect", test_http_connect);
   ADD ("/proxy/http/denied", test_http_denied);
   ADD ("/proxy/http/basic-auth", test_http_basic_auth);
+  ADD ("/proxy/http/407-connection-close", test_http_407_close);
   ADD ("/proxy/fault/refused", test_proxy_refused);
   ADD ("/proxy/fault/not-found", test_proxy_not_found);
+  ADD ("/proxy/fault/connect-timeout", test_proxy_connect_timeout);
   ADD ("/proxy/fault/silent-abort", test_silent_abort);
   ADD ("/proxy/tunnel/no-early-bytes", test_no_early_bytes);
   ADD ("/proxy/reentrancy/abort-in-handler", test_abort_in_handler);

@@ -14,6 +14,10 @@ imports.searchPath.unshift(GLib.path_get_dirname(imports.system.programPath));
 const {check, checkCount, checkEqual, decode, encode, runUntil} = imports.helpers;
 
 const microsocks = GLib.find_program_in_path('microsocks');
+// setpriv (util-linux) makes the kernel kill microsocks when this test
+// ends, also when it crashes before its finally block.
+const setpriv = GLib.find_program_in_path('setpriv');
+const dieWithTest = setpriv === null ? [] : [setpriv, '--pdeathsig', 'KILL'];
 
 // A port nothing listens on now: bound, read, released.
 function freePort() {
@@ -37,16 +41,28 @@ function accepts(port) {
     }
 }
 
+// The application proxy. gjs cannot pass null for it (g-ir-scanner makes
+// the call a method of Qs.NetworkProxy): a NO_PROXY proxy is the same.
+{
+    const proxy = Qs.NetworkProxy.new(Qs.NetworkProxyType.HTTP_PROXY, 'proxy.example', 3128, null, null);
+    proxy.set_application_proxy();
+    check(Qs.NetworkProxy.get_application_proxy().equal(proxy), 'application proxy set');
+    Qs.NetworkProxy.new(Qs.NetworkProxyType.NO_PROXY, null, 0, null, null).set_application_proxy();
+    checkEqual(Qs.NetworkProxy.get_application_proxy().get_proxy_type(), Qs.NetworkProxyType.NO_PROXY,
+        'NO_PROXY again');
+}
+
 if (microsocks === null) {
     if (GLib.getenv('CI') === 'true')
         throw new Error('microsocks is not installed, and CI=true');
     print('# skip proxies: microsocks is not installed');
 } else {
     const proxyPort = freePort();
-    const process = Gio.Subprocess.new([microsocks, '-i', '127.0.0.1', '-p', `${proxyPort}`,
+    const process = Gio.Subprocess.new([...dieWithTest, microsocks, '-i', '127.0.0.1', '-p', `${proxyPort}`,
         '-u', 'user', '-P', 'pass'], Gio.SubprocessFlags.STDOUT_SILENCE | Gio.SubprocessFlags.STDERR_SILENCE);
     try {
-        // microsocks cannot say when it listens: try every 20 ms.
+        // microsocks cannot say when it listens: try its port every 20 ms
+        // until it accepts (runUntil's deadline bounds it).
         const tick = GLib.timeout_add(GLib.PRIORITY_DEFAULT, 20, () => GLib.SOURCE_CONTINUE);
         runUntil(() => accepts(proxyPort));
         GLib.source_remove(tick);

@@ -21,7 +21,7 @@ What Qt 6.4.2 does (PyQt6), as these scenarios record it:
 | SOCKS5 no acceptable method (0xFF) | as a rejected password: signal, then error 12 |
 | SOCKS5 reply 1/2/3/4/5/6/7/8 to an address (Qt connects to the proxy twice) | NetworkError "General SOCKSv5 server failure" / SocketAccessError "Connection not allowed by SOCKSv5 server" / NetworkError "Network unreachable" / HostNotFoundError "Host not found" / ConnectionRefusedError "Connection refused" / NetworkError "TTL expired" / UnsupportedSocketOperationError "SOCKSv5 command not supported" / UnsupportedSocketOperationError "Address type not supported" |
 | SOCKS5 failure reply (1 or 5) to a host name | HostNotFoundError "Host not found", one connection |
-| SOCKS5 tunnel closed by the destination | RemoteHostClosedError with Qt's text "Remote host closed connection###" (sic) |
+| tunnel closed by the destination | RemoteHostClosedError with Qt's (untranslated) texts: "Remote host closed connection###" (sic) through SOCKS5, "Remote host closed" through HTTP |
 | HTTP 407 forever, a handler that always fills in the authenticator | Qt connects again after each 407 and emits the signal each time, without end (hundreds of times a second): not a scenario |
 | SOCKS5 success reply's BND.ADDR | IPv4 and IPv6: localAddress/localPort; a host name: ProxyProtocolError |
 | success reply and the destination's first bytes in one segment | the bytes are read after connected |
@@ -29,6 +29,7 @@ What Qt 6.4.2 does (PyQt6), as these scenarios record it:
 | SOCKS5 proxy closes mid-handshake | ProxyConnectionClosedError "Connection to proxy closed prematurely" |
 | SOCKS5 proxy not listening / not found | ProxyConnectionRefusedError "Connection to proxy refused" / ProxyNotFoundError "Proxy host not found" |
 | SOCKS5 proxy never answers | no error for 30 s; Qt then connects to the proxy again; after 60 s SocketTimeoutError "Connection timed out" (not ProxyConnectionTimeoutError) |
+| SOCKS5 or HTTP proxy whose TCP handshake never completes (a full backlog) | to an address, the same: SocketTimeoutError "Connection timed out" after 60 s; to a name, HTTP: ProxyConnectionTimeoutError "Proxy server connection timed out" after 60 s, SOCKS5: still connecting after 95 s (measured by hand; tests/c/test-proxy.c checks qsock) |
 | HTTP 407, credentials on the proxy | Qt sends CONNECT without them first, then again with Basic; no signal when they are accepted |
 | HTTP 407, none given | proxyAuthenticationRequired with realm set (authenticator not null, options {"realm": …}), then ProxyAuthenticationRequiredError "Authentication required" |
 | HTTP 407 from tinyproxy to a wrong password | ProxyProtocolError "Error communicating with HTTP proxy", no signal |
@@ -39,10 +40,11 @@ What Qt 6.4.2 does (PyQt6), as these scenarios record it:
 | HTTP proxy not listening / not found | ProxyConnectionRefusedError "Proxy connection refused" / ProxyNotFoundError "Proxy server not found" |
 | application proxy | used for a socket whose proxy is DefaultProxy, except towards loopback addresses and "localhost" (Qt connects directly); NoProxy on the socket bypasses it |
 | abort() during the handshake | aboutToClose, stateChanged(Unconnected), readChannelFinished; no error |
-| HTTP raw headers on the proxy | sent with CONNECT after Host, in the order set; a User-Agent set replaces Qt's "Mozilla/5.0" |
+| HTTP raw headers on the proxy | sent with CONNECT after Host, in the order set (a header set again moves to the end); a User-Agent set (any case) replaces Qt's "Mozilla/5.0", a Host or Proxy-Connection goes out besides Qt's own |
 | HTTP 403 (and SOCKS5 failure replies) to an address | Qt connects to the proxy a second time before reporting the error |
 | bytes written while connecting | buffered (bytesToWrite), sent once the tunnel is up: the proxy sees none of them during the handshake |
 | QTcpServer with a SOCKS5 proxy | listen on a loopback address ignores the proxy; listen on Any sends BIND (serverAddress/Port are the proxy's). Qt 6.4.2 then emits newConnection before any client connects, is no longer listening afterwards, and the accepted socket (peerAddress null) reads the proxy's second BIND reply before the client's bytes |
+| the BIND proxy closes before any client connects | no acceptError: newConnection came already; the pending socket (read after the close) is UnconnectedState, RemoteHostClosedError "Remote host closed connection###" |
 | QUdpSocket with a SOCKS5 proxy | bind through UDP ASSOCIATE: BoundState, localAddress null, localPort 0; datagrams flow through the proxy |
 | QUdpSocket connectToHost through SOCKS5 | to an address: HostLookup, Connecting, hostFound, Connected, connected, all inside the call (the UDP ASSOCIATE blocks); to a name: no hostFound; write()/read() go through the relay; with none pending, read() gives b'' |
 | QTcpServer with an HTTP proxy, listen on Any | listen fails: UnsupportedSocketOperationError "Operation on socket is not supported" |
@@ -85,9 +87,7 @@ NO_HANDLER = ('no', 'handler')  # credentials: no proxyAuthenticationRequired ha
 # proxy scenario is pending while qsock has no Qs.NetworkProxy at all.
 # The lead empties this set once proxy-core is merged and matches Qt.
 PENDING = {
-    'proxy_http_password_rejected',
-    'proxy_socks5_peer_closes',
-    'proxy_http_raw_headers',
+    'proxy_server_socks5_bind_proxy_closes',
 }
 
 
@@ -548,11 +548,11 @@ def proxy_socks5_wrong_password_corrected(b, t):
                credentials=(USER, PASSWORD))
 
 
-def close_through_tunnel(b, t, closer):
+def close_through_tunnel(b, t, closer, p=PROTOCOLS['socks5']):
     """closer ("client" or "peer") writes a line and disconnects; the
     other end gets the line, then the close."""
-    with proxy_servers.Microsocks() as proxy:
-        server, client = connect_through(b, t, 'Socks5Proxy', proxy)
+    with p.real() as proxy:
+        server, client = connect_through(b, t, p.kind, proxy)
         ends = {'client': client, 'peer': accept_through(b, t, server)}
         other = 'peer' if closer == 'client' else 'client'
         result(t, closer, ends[closer], 'write', b'last words\n')
@@ -574,6 +574,12 @@ def proxy_socks5_client_disconnects(b, t):
 def proxy_socks5_peer_closes(b, t):
     """The destination closes: the client gets the line, then the close."""
     close_through_tunnel(b, t, 'peer')
+
+
+@scenario
+def proxy_http_peer_closes(b, t):
+    """The destination closes behind tinyproxy: Qt's own text again."""
+    close_through_tunnel(b, t, 'peer', PROTOCOLS['http'])
 
 
 @scenario
@@ -635,15 +641,22 @@ def proxy_socks5_ipv6_destination(b, t):
 
 @scenario
 def proxy_http_raw_headers(b, t):
-    """Raw headers set on an HTTP proxy go with the CONNECT request."""
+    """Raw headers set on an HTTP proxy go with the CONNECT request: a
+    User-Agent (in any case) replaces Qt's, a Host is sent besides Qt's,
+    a header set again moves to the end under its new name."""
+    headers = [('X-Qsock-Test', b'one'), ('user-agent', b'qsock-oracle'),
+               ('Host', b'other.example'), ('x-qsock-test', b'two')]
     with proxy_servers.FakeHttpProxy('close-request') as fake:
         proxy = network_proxy(b, 'HttpProxy', fake.host, fake.port)
+        for name, value in headers:
+            if b.name == 'qt':
+                proxy.setRawHeader(name.encode(), value)
+            else:
+                proxy.set_raw_header(name, b.GLib.Bytes.new(value))
         if b.name == 'qt':
-            proxy.setRawHeader(b'X-Qsock-Test', b'one')
-            proxy.setRawHeader(b'User-Agent', b'qsock-oracle')
+            t.value('proxy', 'raw header list', [bytes(h).decode() for h in proxy.rawHeaderList()])
         else:
-            proxy.set_raw_header('X-Qsock-Test', b.GLib.Bytes.new(b'one'))
-            proxy.set_raw_header('User-Agent', b.GLib.Bytes.new(b'qsock-oracle'))
+            t.value('proxy', 'raw header list', list(proxy.get_raw_header_list()))
         client = proxied_client(b, t, proxy, fake.port)
         client.connect_to_address(LOOPBACK, 9)
         until_settled(b, client)
@@ -945,6 +958,25 @@ def tls(b, t, p):
         oracle_ssl_scenarios.record_tls(t, 'client', client)
         record(t, 'client', client, 'peer_name', 'peer_address')
         oracle_ssl_scenarios.close_encrypted(b, t, client)
+
+
+@scenario
+def proxy_server_socks5_bind_proxy_closes(b, t):
+    """BIND through danted, which stops before any client connects: no
+    acceptError in Qt 6.4.2, whose newConnection came already; the
+    pending socket gets the close."""
+    with proxy_servers.Danted() as proxy:
+        server = proxied_server(b, t, proxy, None)
+        b.settle(300)
+        t.call('proxy', 'stop')
+        proxy.stop()
+        b.settle(SETTLE)
+        record_server(t, server)
+        result(t, 'server', server, 'has_pending_connections')
+        if server.has_pending_connections():
+            peer = accept(t, server)
+            until_unconnected(b, peer)
+            record(t, 'peer', peer, 'state', 'error', 'error_string', 'bytes_available')
 
 
 def qsock_has_proxies():

@@ -91,7 +91,7 @@ class OverridesTest(unittest.TestCase):
         self.assertEqual(module.__file__, os.path.join(build_root, 'bindings', 'python',
                                                        'gi', 'overrides', 'Qs.py'))
         self.assertEqual(sorted(module.__all__), ['AbstractSocket', 'IODevice', 'LocalServer',
-                                                  'LocalSocket', 'NetworkDatagram',
+                                                  'LocalSocket', 'NetworkDatagram', 'NetworkProxy',
                                                   'TcpServer', 'UdpSocket'])
         for cls in (Qs.TcpSocket, Qs.UdpSocket, Qs.LocalSocket):
             self.assertIn(module.IODevice, cls.__mro__)

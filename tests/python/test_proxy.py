@@ -116,9 +116,7 @@ class ProxyTest(unittest.TestCase):
             proxy = Qs.NetworkProxy.new(Qs.NetworkProxyType.SOCKS5_PROXY, server.host,
                                         server.port, None, None)
             Qs.NetworkProxy.set_application_proxy(proxy)
-            self.addCleanup(Qs.NetworkProxy.set_application_proxy,
-                            Qs.NetworkProxy.new(Qs.NetworkProxyType.NO_PROXY, None, 0,
-                                                None, None))
+            self.addCleanup(Qs.NetworkProxy.set_application_proxy, None)
             self.assertTrue(Qs.NetworkProxy.get_application_proxy().equal(proxy))
             client = Qs.TcpSocket.new()
             self.assertEqual(client.get_proxy().get_proxy_type(),
@@ -147,6 +145,20 @@ class ProxyTest(unittest.TestCase):
             self.assertEqual((data, host, port),
                              (b'pong', '127.0.0.1', peer.getsockname()[1]))
             udp.close()
+
+    def test_application_proxy_none(self):
+        """None (C's NULL) is NO_PROXY, as API.md says; the method form
+        still works."""
+        proxy = Qs.NetworkProxy.new(Qs.NetworkProxyType.HTTP_PROXY, 'proxy.example', 3128,
+                                    None, None)
+        proxy.set_application_proxy()
+        self.addCleanup(Qs.NetworkProxy.set_application_proxy, None)
+        self.assertTrue(Qs.NetworkProxy.get_application_proxy().equal(proxy))
+        Qs.NetworkProxy.set_application_proxy(None)
+        self.assertTrue(Qs.NetworkProxy.get_application_proxy().equal(
+            Qs.NetworkProxy.new(Qs.NetworkProxyType.NO_PROXY, None, 0, None, None)))
+        with self.assertRaises(TypeError):
+            Qs.NetworkProxy.set_application_proxy('proxy.example')
 
 
 if __name__ == '__main__':

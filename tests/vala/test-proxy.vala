@@ -44,6 +44,15 @@ void test_values () {
     assert_false (authenticator.is_null ());
 }
 
+void test_application_proxy () {
+    var proxy = new Qs.NetworkProxy (Qs.NetworkProxyType.HTTP_PROXY, "proxy.example", 3128, null, null);
+    Qs.NetworkProxy.set_application_proxy (proxy);
+    assert_true (Qs.NetworkProxy.get_application_proxy ().equal (proxy));
+    /* null is NO_PROXY (Qs-1.0.metadata makes the call static). */
+    Qs.NetworkProxy.set_application_proxy (null);
+    assert_true (Qs.NetworkProxy.get_application_proxy ().get_proxy_type () == Qs.NetworkProxyType.NO_PROXY);
+}
+
 void test_authenticate () throws Error {
     var program = Environment.find_program_in_path ("microsocks");
     if (program == null) {
@@ -54,10 +63,18 @@ void test_authenticate () throws Error {
         return;
     }
     var proxy_port = free_port ();
-    var process = new Subprocess.newv ({ program, "-i", "127.0.0.1", "-p", proxy_port.to_string (),
-                                         "-u", "user", "-P", "pass" },
-                                       SubprocessFlags.STDOUT_SILENCE | SubprocessFlags.STDERR_SILENCE);
-    /* microsocks cannot say when it listens: try every 20 ms. */
+    /* setpriv (util-linux) makes the kernel kill microsocks when this test
+     * ends, also when it crashes before stopping it. */
+    string[] argv = {};
+    var setpriv = Environment.find_program_in_path ("setpriv");
+    if (setpriv != null)
+        argv = { setpriv, "--pdeathsig", "KILL" };
+    foreach (var arg in new string[] { program, "-i", "127.0.0.1", "-p", proxy_port.to_string (),
+                                       "-u", "user", "-P", "pass" })
+        argv += arg;
+    var process = new Subprocess.newv (argv, SubprocessFlags.STDOUT_SILENCE | SubprocessFlags.STDERR_SILENCE);
+    /* microsocks cannot say when it listens: try its port every 20 ms until
+     * it accepts (run_until's deadline bounds it). */
     var tick = Timeout.add (20, () => Source.CONTINUE);
     run_until (() => accepts (proxy_port));
     Source.remove (tick);
@@ -101,6 +118,7 @@ void test_authenticate () throws Error {
 int main (string[] args) {
     Test.init (ref args);
     Test.add_func ("/vala/proxy/values", test_values);
+    Test.add_func ("/vala/proxy/application-proxy", test_application_proxy);
     Test.add_func ("/vala/proxy/authenticate", () => {
         try {
             test_authenticate ();

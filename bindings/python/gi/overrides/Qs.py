@@ -31,6 +31,8 @@ bindings/python/README.md):
   open_mode=READ_WRITE)``, ``connect_to_server(name=None,
   open_mode=READ_WRITE)``...; the ``_async`` calls default ``io_priority``
   to ``GLib.PRIORITY_DEFAULT`` and ``cancellable`` to ``None``.
+- ``NetworkProxy.set_application_proxy(proxy)`` is Qt's static call:
+  ``None`` (C's ``NULL``) is ``NO_PROXY``.
 - ``with`` closes a device or a server on exit.
 
 They must come from the same qsock as the typelib: importing them
@@ -409,3 +411,21 @@ class LocalSocket(_SocketWaits, Qs.LocalSocket):
 
 LocalSocket = override(LocalSocket)
 __all__.append('LocalSocket')
+
+
+class NetworkProxy(Qs.NetworkProxy):
+
+    # g-ir-scanner makes the C function a method (its first parameter is
+    # a QsNetworkProxy), whose instance PyGObject never lets be None: a
+    # plain function here, so that Qs.NetworkProxy.set_application_proxy(p)
+    # and p.set_application_proxy() both still work.
+    def set_application_proxy(network_proxy):  # pylint: disable=no-self-argument
+        """Qt's static setApplicationProxy(proxy); None (the C NULL) is
+        NO_PROXY, which a NO_PROXY proxy gives too."""
+        if network_proxy is None:
+            network_proxy = Qs.NetworkProxy.new(Qs.NetworkProxyType.NO_PROXY, None, 0, None, None)
+        Qs.NetworkProxy.set_application_proxy(network_proxy)
+
+
+NetworkProxy = override(NetworkProxy)
+__all__.append('NetworkProxy')
