@@ -22,7 +22,7 @@
 
 #include "bench-loop.h"
 
-#define CONTROL_READ 16   /* tcp-connections: a read that only waits for the close */
+#define CONTROL_READ 16   /* tcp-connections, --idle: a read that only waits for the close */
 
 typedef struct _Run Run;
 typedef struct _Conn Conn;
@@ -72,6 +72,8 @@ struct _Run
   guint64         finished;    /* connections done */
 
   gint64          rss_before;  /* tcp-connections server: VmRSS before the hold phase */
+  Conn           *measured;    /* pingpong server: the connection the messages came on */
+  gboolean        echo_ended;  /* pingpong server: it closed (--count 0: one closed) */
 };
 
 /* Fails the run with error, and frees it. */
@@ -628,7 +630,7 @@ ping_connected (Conn *conn)
 }
 
 static void
-start_ping_client (Run *run)
+connect_measured (Run *run)
 {
   static const ConnRole pinger = {
     .connected = ping_connected,
@@ -638,26 +640,112 @@ start_ping_client (Run *run)
   connect_stream (run, &pinger, message_room (run));
 }
 
-/* Echoes each whole message. */
+/* --idle: the client's idle connections, each with a read pending. */
+
+static void connect_idle (Run *run);
+
+static void
+idle_connected (Conn *conn)
+{
+  Run *run = conn->run;
+
+  read_next (conn);
+  if (++run->bl.result.held == run->bl.p->idle)
+    connect_measured (run);
+  else if (run->opened < run->bl.p->idle)
+    connect_idle (run);
+}
+
+static void
+idle_data (Conn  *conn,
+           gsize  n)
+{
+  bench_loop_fail (&conn->run->bl, "data or EOF on an idle connection");
+}
+
+static void
+connect_idle (Run *run)
+{
+  static const ConnRole idler = {
+    .connected = idle_connected,
+    .data = idle_data,
+  };
+
+  connect_stream (run, &idler, CONTROL_READ);
+}
+
+/* The idle connections first, BENCH_IDLE_IN_FLIGHT at a time, then the
+ * measured one. */
+static void
+start_ping_client (Run *run)
+{
+  guint64 idle = run->bl.p->idle;
+
+  if (idle == 0)
+    connect_measured (run);
+  for (guint64 i = 0; i < MIN (idle, BENCH_IDLE_IN_FLIGHT); i++)
+    connect_idle (run);
+}
+
+/* The server is done once the measured connection has closed and every
+ * connection is accepted. */
+static void
+echo_maybe_finish (Run *run)
+{
+  BenchLoop *bl = &run->bl;
+
+  if (!run->echo_ended || run->opened != bl->p->idle + 1)
+    return;
+  bl->result.count = bl->trips;
+  bl->result.held = bl->p->idle;
+  bench_loop_finish (bl);
+}
+
+/* The end of a connection: the measured one's (with --count 0, any
+ * one's), or an idle one's after the last message. */
+static void
+echo_eof (Conn *conn)
+{
+  Run *run = conn->run;
+  BenchLoop *bl = &run->bl;
+
+  if (bl->trips != bl->p->count || conn->have != 0)
+    {
+      bench_loop_fail (bl, "%" G_GUINT64_FORMAT " round trips of %" G_GUINT64_FORMAT,
+                       bl->trips, bl->p->count);
+      return;
+    }
+  conn_close (conn);
+  if (conn != run->measured && run->measured != NULL)
+    return;   /* an idle one: the client is leaving */
+  run->echo_ended = TRUE;
+  echo_maybe_finish (run);
+}
+
+/* Echoes each whole message; with --idle, on the first connection that
+ * has one (whose buffer then grows to message_room ()). */
 static void
 echo_data (Conn  *conn,
            gsize  n)
 {
-  BenchLoop *bl = &conn->run->bl;
+  Run *run = conn->run;
+  BenchLoop *bl = &run->bl;
   gsize size = bl->p->msg_size;
   gsize used = 0;
 
   if (n == 0)
     {
-      if (bl->trips != bl->p->count || conn->have != 0)
-        {
-          bench_loop_fail (bl, "%" G_GUINT64_FORMAT " round trips of %" G_GUINT64_FORMAT,
-                           bl->trips, bl->p->count);
-          return;
-        }
-      bl->result.count = bl->trips;
-      conn_close (conn);
-      bench_loop_finish (bl);
+      echo_eof (conn);
+      return;
+    }
+  if (run->measured == NULL)
+    {
+      run->measured = conn;
+      conn_set_role (conn, conn->role, message_room (run));
+    }
+  else if (conn != run->measured)
+    {
+      bench_loop_fail (bl, "data on an idle connection");
       return;
     }
   conn->have += n;
@@ -679,14 +767,16 @@ accepted_echo (Run  *run,
     .data = echo_data,
   };
 
-  if (run->opened > 1)
+  if (run->opened > run->bl.p->idle + 1)
     {
-      bench_loop_fail (&run->bl, "a second connection");
+      bench_loop_fail (&run->bl, "one connection too many");
       return;
     }
-  conn_set_role (conn, &echoer, message_room (run));
+  /* Which connection will carry the messages shows only when they come. */
+  conn_set_role (conn, &echoer, run->bl.p->idle > 0 ? run->bl.p->msg_size : message_room (run));
   set_no_delay (conn);
   read_next (conn);
+  echo_maybe_finish (run);
 }
 
 static void

@@ -111,7 +111,8 @@ bench_loop_watchdog (gpointer data)
 
   if (now > bl->deadline)
     bench_loop_fail (bl, "the time limit of %g s passed", bl->p->time_limit);
-  else if (bl->sent_at != 0 && now - bl->sent_at > BENCH_LOOP_REPLY_TIMEOUT)
+  else if (bl->sent_at != 0 && now - bl->sent_at > BENCH_LOOP_REPLY_TIMEOUT &&
+           !(bl->p->idle > 0 && bl->trips == 0))   /* --idle: round trip 0 waits (bench.h) */
     bench_loop_fail (bl, "no reply to message %" G_GUINT64_FORMAT " within %g s",
                      bl->trips, BENCH_LOOP_REPLY_TIMEOUT);
   else if (bl->seen != NULL && bl->start != 0 && now - bl->last_rx > BENCH_LOOP_UDP_QUIET)
@@ -209,6 +210,8 @@ bench_loop_pong (BenchLoop    *bl,
       bench_loop_fail (bl, "wrong reply to message %" G_GUINT64_FORMAT, bl->trips);
       return FALSE;
     }
+  if (bl->p->idle > 0 && bl->trips == 0)
+    bl->start = now;   /* --idle: round trip 0 is not timed (bench.h) */
   bl->latencies[bl->trips++] = (now - bl->sent_at) * 1e6;
   bl->sent_at = 0;
   if (bl->trips < bl->p->count)
@@ -221,9 +224,12 @@ bench_loop_pong (BenchLoop    *bl,
 static inline void
 bench_loop_pingpong_done (BenchLoop *bl)
 {
+  guint64 untimed = bl->p->idle > 0 && bl->trips > 0 ? 1 : 0;
+
   bl->result.count = bl->trips;
   bl->result.seconds = bl->end - bl->start;
-  bench_percentiles (bl->latencies, bl->trips, &bl->result.p50_us, &bl->result.p99_us);
+  bench_percentiles (bl->latencies + untimed, bl->trips - untimed,
+                     &bl->result.p50_us, &bl->result.p99_us);
   bench_loop_finish (bl);
 }
 

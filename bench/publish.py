@@ -6,7 +6,9 @@
 # The one command that regenerates docs/performance.md, docs/performance.json
 # and docs/performance.png (BENCH.md, "Publishing"). For every workload of
 # `qsock-bench --list` it runs one `qsock-bench --compare WORKLOAD` invocation
-# (with --instructions for the pingpongs and udp-flood), keeps its markdown
+# (with --instructions for the pingpongs and udp-flood), then tcp-pingpong
+# --same-cpu with 0, 1 000 and 10 000 idle connections per side (--idle, one
+# invocation each), keeps its markdown
 # tables as printed and its --json runs, checks each BENCH.md target against
 # the medians of those runs, adds the hand-written profile notes
 # (bench/performance-notes.md) and draws the chart with bench/plot.py.
@@ -52,6 +54,28 @@ QUICK_SIZES = {
     "tcp-connections": ["--count", "2000"],  # hold phase: the default 1 000
 }
 
+# tcp-pingpong --same-cpu with N idle connections per side, for raw, qsock,
+# gio and qt: (N, round trips, round trips with --quick). Each GLib source
+# or Qt socket notifier costs every main-loop iteration time, so gio and qt
+# need 4–70 ms per round trip at N = 10 000: the counts keep their runs
+# under about a minute. The driver's default count at N = 0.
+IDLE_IMPLS = "raw,qsock,gio,qt"
+IDLE_COUNTS = [(0, None, "20000"), (1000, "10000", "2000"), (10000, "400", "100")]
+
+
+def idle_key(n):
+    """The name of the runs of tcp-pingpong --same-cpu with @n idle connections."""
+    return "tcp-pingpong --same-cpu" + (f" --idle {n}" if n else "")
+
+
+def run_name(run):
+    """The group a --json run belongs to: its workload, and the options
+    that make its runs a comparison of their own (bench/plot.py uses it)."""
+    params = run.get("params", {})
+    if run["workload"] == "tcp-pingpong" and params.get("same_cpu"):
+        return idle_key(params.get("idle", 0))
+    return run["workload"]
+
 
 def rel(path):
     """@path relative to the source root when it lies inside it."""
@@ -67,8 +91,9 @@ def fail(message):
 # ---- running ---------------------------------------------------------------
 
 class Invocation:
-    def __init__(self, workload, argv):
+    def __init__(self, workload, argv, key=None):
         self.workload = workload
+        self.key = key or workload   # its runs' run_name ()
         self.argv = argv
         self.stdout = ""
         self.stderr = []
@@ -149,13 +174,17 @@ class Results:
     def __init__(self, runs, invocations):
         self.runs = runs
         self.tables = {}
-        self.invocations = {inv.workload: inv for inv in invocations}
+        self.invocations = {inv.key: inv for inv in invocations}
         for inv in invocations:
-            self.tables.update(parse_tables(inv.stdout))
+            # Titles as the runs' names: "tcp-pingpong --idle 1000" → inv.key.
+            for title, rows in parse_tables(inv.stdout).items():
+                suffix = title[len(title.split(":")[0]):]
+                self.tables[inv.key + suffix] = rows
 
     def values(self, workload, impl, field="value"):
+        """@field of @impl's runs in the group @workload (a run_name ())."""
         return [r[field] for r in self.runs
-                if r["workload"] == workload and r["impl"] == impl and r.get(field) is not None]
+                if run_name(r) == workload and r["impl"] == impl and r.get(field) is not None]
 
     def median(self, workload, impl, field="value"):
         v = self.values(workload, impl, field)
@@ -163,7 +192,7 @@ class Results:
 
     def unit(self, workload):
         for r in self.runs:
-            if r["workload"] == workload:
+            if run_name(r) == workload:
                 return r["unit"]
         return ""
 
@@ -171,7 +200,7 @@ class Results:
         """udp-flood: median loss, from value × seconds = datagrams received."""
         losses = [max(0.0, 100.0 * (1 - r["value"] * r["seconds"] / r["params"]["count"]))
                   for r in self.runs
-                  if r["workload"] == workload and r["impl"] == impl and r.get("seconds")]
+                  if run_name(r) == workload and r["impl"] == impl and r.get("seconds")]
         return statistics.median(losses) if losses else None
 
     def table_median(self, title, impl):
@@ -245,6 +274,20 @@ def at_most(res, target, workload, impl, what, value, limit, source):
                  f"{impl} {fmt(value)} ({source})")
 
 
+def own_idle_ratio(res, target):
+    """qsock at 10 000 idle connections against itself at none: the one
+    condition that takes two invocations (their counts differ)."""
+    w0, w1 = idle_key(0), idle_key(10000)
+    v0, v1 = res.median(w0, "qsock"), res.median(w1, "qsock")
+    cond = "`qsock` --idle 10000 ≥ 0.8× `qsock` --idle 0"
+    gap = missing(res, [(w0, "qsock", v0), (w1, "qsock", v1)])
+    if gap:
+        return Check(target, cond, "not measured", gap)
+    ratio = v1 / v0
+    return Check(target, cond, "met" if ratio >= 0.8 else "missed",
+                 f"{fmt(v1)} / {fmt(v0)} rt/s = {ratio:.3f}× (two invocations)")
+
+
 def targets(res):
     checks = []
     for w in ("tcp-stream", "local-stream"):
@@ -285,6 +328,13 @@ def targets(res):
                             f"qsock {fmt(vq)} / qt {fmt(vt)} bytes/conn "
                             f"(server VmRSS delta, JSON `{idle}`)"))
     checks.append(compare(res, "readline: ≥ 1.5× qt", "readline", "qsock", "qt", 1.5, False))
+    w = idle_key(0)
+    t = "tcp-pingpong --same-cpu: ≥ 0.85× raw, ≥ 2× qt"
+    checks += [compare(res, t, w, "qsock", "raw", 0.85, False),
+               compare(res, t, w, "qsock", "qt", 2, False)]
+    w = idle_key(10000)
+    t = "tcp-pingpong --idle 10000 --same-cpu: ≥ 0.8× qsock's --idle 0, ≥ 10× qt"
+    checks += [compare(res, t, w, "qsock", "qt", 10, False), own_idle_ratio(res, t)]
     t = "python-qsock ≥ pyqt"
     for w in ("tcp-stream", "local-stream", "tcp-pingpong", "local-pingpong"):
         c = compare(res, t, w, "python-qsock", "pyqt", 1, False)
@@ -336,9 +386,10 @@ def size(n):
     return f"{n} bytes"
 
 
-def sizes_line(res, workload):
-    """The exact sizes the runs used, from their JSON params."""
-    params = next((r["params"] for r in res.runs if r["workload"] == workload), None)
+def sizes_line(res, inv):
+    """The exact sizes the runs of @inv used, from their JSON params."""
+    workload = inv.workload
+    params = next((r["params"] for r in res.runs if run_name(r) == inv.key), None)
     if params is None:
         return None
     p = params
@@ -356,11 +407,42 @@ def sizes_line(res, workload):
         s = f"{p['count']} lines of 80 bytes in {p['write_size']}-byte writes"
     else:
         s = ", ".join(f"{k} {v}" for k, v in p.items() if k in ("bytes", "count", "conns"))
-    if workload in PINGPONGS:
+    if p.get("idle"):
+        s += f"; {p['idle']} idle connections per side, round trip 0 not timed"
+    instructions = "--instructions" in inv.argv
+    if instructions and workload in PINGPONGS:
         s += "; instructions: 20 000 and 0 round trips under callgrind"
-    elif workload == "udp-flood":
+    elif instructions and workload == "udp-flood":
         s += "; instructions: 20 000 and 0 datagrams under callgrind"
     return s
+
+
+def write_idle_summary(w, res):
+    """The three tcp-pingpong --same-cpu invocations with idle connections
+    side by side."""
+    impls = IDLE_IMPLS.split(",")
+    own0 = res.median(idle_key(0), "qsock")
+    w("## tcp-pingpong with idle connections\n")
+    w("Round trips per second (medians of the three invocations above): a 64-byte "
+      "tcp-pingpong, both processes pinned to one CPU (`--same-cpu`), while each side "
+      "also holds N idle connected sockets on the same main loop, watched for reading "
+      "as a server of many mostly idle clients watches them. `raw` waits in "
+      "`epoll_wait()` on all of them (at N = 0, in `poll()` on its one socket).\n")
+    w("| idle sockets per side | round trips | " + " | ".join(impls)
+      + " | qsock × raw | qsock × qt | qsock × its N = 0 |")
+    w("|---" * (len(impls) + 5) + "|")
+    for n, _, _ in IDLE_COUNTS:
+        key = idle_key(n)
+        v = {impl: res.median(key, impl) for impl in impls}
+        params = next((r["params"] for r in res.runs if run_name(r) == key), {})
+
+        def ratio(a, b):
+            return f"{a / b:.2f}" if a is not None and b else "—"
+        w(f"| {n:,} | {params.get('count', '—'):,} | ".replace(",", " ")
+          + " | ".join(fmt(v[i]) for i in impls)
+          + f" | {ratio(v['qsock'], v['raw'])} | {ratio(v['qsock'], v['qt'])}"
+          f" | {ratio(v['qsock'], own0)} |")
+    w("")
 
 
 def write_page(args, invocations, res, notes_path, started, finished):
@@ -403,7 +485,7 @@ def write_page(args, invocations, res, notes_path, started, finished):
     w(f"- Sizes: {'reduced (`--quick`)' if args.quick else 'BENCH.md defaults'}; "
       "each workload below gives its own")
     if failed:
-        w("- **Failed invocations: " + ", ".join(f"{i.workload} (exit status {i.status})"
+        w("- **Failed invocations: " + ", ".join(f"{i.key} (exit status {i.status})"
                                                 for i in failed) + "**")
     else:
         w("- Failed invocations: none")
@@ -415,9 +497,9 @@ def write_page(args, invocations, res, notes_path, started, finished):
     w("```\n")
 
     for inv in invocations:
-        w(f"## {inv.workload}\n")
+        w(f"## {inv.key}\n")
         w(f"`{inv.command()}`\n")
-        sizes = sizes_line(res, inv.workload)
+        sizes = sizes_line(res, inv)
         if sizes:
             w(f"Sizes: {sizes}.\n")
         if inv.failed:
@@ -426,6 +508,8 @@ def write_page(args, invocations, res, notes_path, started, finished):
             w("\n".join(inv.stderr[-15:]) or "(none)")
             w("```\n")
         w(inv.stdout.strip("\n") + "\n" if inv.stdout.strip() else "(no tables printed)\n")
+
+    write_idle_summary(w, res)
 
     w("## Targets\n")
     w("Each BENCH.md target, condition by condition, checked by bench/publish.py "
@@ -507,6 +591,24 @@ def main(argv):
         if inv.failed:
             fail(f"FAILED: {workload}: exit status {inv.status}: {inv.command()}")
         invocations.append(inv)
+    for n, count, quick_count in IDLE_COUNTS:
+        cmd = [rel(bench), "--compare", "tcp-pingpong", "--impls", IDLE_IMPLS, "--same-cpu",
+               "--json", rel(JSON_FILE)]
+        if n:
+            cmd += ["--idle", str(n)]
+        if args.runs is not None:
+            cmd += ["--runs", str(args.runs)]
+        count = quick_count if args.quick else count
+        if count is not None:
+            cmd += ["--count", count]
+        inv = Invocation("tcp-pingpong", cmd, idle_key(n))
+        print(f"publish.py: [idle {n}] {inv.command()}", file=sys.stderr, flush=True)
+        run(inv)
+        sys.stdout.write(inv.stdout)
+        sys.stdout.flush()
+        if inv.failed:
+            fail(f"FAILED: {inv.key}: exit status {inv.status}: {inv.command()}")
+        invocations.append(inv)
     finished = datetime.datetime.now(datetime.timezone.utc)
 
     res = Results(load_runs(JSON_FILE), invocations)
@@ -521,7 +623,7 @@ def main(argv):
 
     failed = [inv for inv in invocations if inv.failed]
     for inv in failed:
-        fail(f"FAILED: {inv.workload} (exit status {inv.status}): {inv.command()}")
+        fail(f"FAILED: {inv.key} (exit status {inv.status}): {inv.command()}")
     if failed or plot.returncode != 0:
         fail(f"{len(failed)} of {len(invocations)} invocations failed"
              + ("; the chart failed" if plot.returncode != 0 else ""))
