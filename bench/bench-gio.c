@@ -72,8 +72,6 @@ struct _Run
   guint64         finished;    /* connections done */
 
   gint64          rss_before;  /* tcp-connections server: VmRSS before the hold phase */
-  Conn           *measured;    /* pingpong server: the connection the messages came on */
-  gboolean        echo_ended;  /* pingpong server: it closed (--count 0: one closed) */
 };
 
 /* Fails the run with error, and frees it. */
@@ -630,19 +628,20 @@ ping_connected (Conn *conn)
 }
 
 static void
-connect_measured (Run *run)
+connect_measured (gpointer data)
 {
   static const ConnRole pinger = {
     .connected = ping_connected,
     .data = pong_data,
   };
+  Run *run = data;
 
   connect_stream (run, &pinger, message_room (run));
 }
 
 /* --idle: the client's idle connections, each with a read pending. */
 
-static void connect_idle (Run *run);
+static void connect_idle (gpointer data);
 
 static void
 idle_connected (Conn *conn)
@@ -650,10 +649,7 @@ idle_connected (Conn *conn)
   Run *run = conn->run;
 
   read_next (conn);
-  if (++run->bl.result.held == run->bl.p->idle)
-    connect_measured (run);
-  else if (run->opened < run->bl.p->idle)
-    connect_idle (run);
+  bench_loop_idle_connected (&run->bl, run->opened, connect_idle, connect_measured, run);
 }
 
 static void
@@ -664,62 +660,22 @@ idle_data (Conn  *conn,
 }
 
 static void
-connect_idle (Run *run)
+connect_idle (gpointer data)
 {
   static const ConnRole idler = {
     .connected = idle_connected,
     .data = idle_data,
   };
+  Run *run = data;
 
   connect_stream (run, &idler, CONTROL_READ);
 }
 
-/* The idle connections first, BENCH_IDLE_IN_FLIGHT at a time, then the
- * measured one. */
+/* The idle connections first, then the measured one. */
 static void
 start_ping_client (Run *run)
 {
-  guint64 idle = run->bl.p->idle;
-
-  if (idle == 0)
-    connect_measured (run);
-  for (guint64 i = 0; i < MIN (idle, BENCH_IDLE_IN_FLIGHT); i++)
-    connect_idle (run);
-}
-
-/* The server is done once the measured connection has closed and every
- * connection is accepted. */
-static void
-echo_maybe_finish (Run *run)
-{
-  BenchLoop *bl = &run->bl;
-
-  if (!run->echo_ended || run->opened != bl->p->idle + 1)
-    return;
-  bl->result.count = bl->trips;
-  bl->result.held = bl->p->idle;
-  bench_loop_finish (bl);
-}
-
-/* The end of a connection: the measured one's (with --count 0, any
- * one's), or an idle one's after the last message. */
-static void
-echo_eof (Conn *conn)
-{
-  Run *run = conn->run;
-  BenchLoop *bl = &run->bl;
-
-  if (bl->trips != bl->p->count || conn->have != 0)
-    {
-      bench_loop_fail (bl, "%" G_GUINT64_FORMAT " round trips of %" G_GUINT64_FORMAT,
-                       bl->trips, bl->p->count);
-      return;
-    }
-  conn_close (conn);
-  if (conn != run->measured && run->measured != NULL)
-    return;   /* an idle one: the client is leaving */
-  run->echo_ended = TRUE;
-  echo_maybe_finish (run);
+  bench_loop_start_client (&run->bl, connect_idle, connect_measured, run);
 }
 
 /* Echoes each whole message; with --idle, on the first connection that
@@ -735,19 +691,14 @@ echo_data (Conn  *conn,
 
   if (n == 0)
     {
-      echo_eof (conn);
+      conn_close (conn);
+      bench_loop_echo_closed (bl, conn, conn->have, run->opened);
       return;
     }
-  if (run->measured == NULL)
-    {
-      run->measured = conn;
-      conn_set_role (conn, conn->role, message_room (run));
-    }
-  else if (conn != run->measured)
-    {
-      bench_loop_fail (bl, "data on an idle connection");
-      return;
-    }
+  if (bl->measured == NULL)
+    conn_set_role (conn, conn->role, message_room (run));
+  if (!bench_loop_measured (bl, conn))
+    return;
   conn->have += n;
   for (; conn->have - used >= size; used += size)
     {
@@ -767,16 +718,13 @@ accepted_echo (Run  *run,
     .data = echo_data,
   };
 
-  if (run->opened > run->bl.p->idle + 1)
-    {
-      bench_loop_fail (&run->bl, "one connection too many");
-      return;
-    }
+  bench_loop_echo_accepted (&run->bl, run->opened);
+  if (run->bl.status >= 0)
+    return;
   /* Which connection will carry the messages shows only when they come. */
   conn_set_role (conn, &echoer, run->bl.p->idle > 0 ? run->bl.p->msg_size : message_room (run));
   set_no_delay (conn);
   read_next (conn);
-  echo_maybe_finish (run);
 }
 
 static void

@@ -69,8 +69,6 @@ struct _Run
   guint64       finished;    /* connections done */
 
   gint64        rss_before;  /* tcp-connections server: VmRSS before the hold phase */
-  Conn         *measured;    /* pingpong server: the connection the messages came on */
-  gboolean      echo_ended;  /* pingpong server: it closed (--count 0: one closed) */
 };
 
 static gboolean
@@ -582,20 +580,21 @@ on_ping_disconnected (QsIODevice *device,
 }
 
 static void
-connect_measured (Run *run)
+connect_measured (gpointer data)
 {
   static const ConnHandlers handlers = {
     .connected = G_CALLBACK (on_ping_connected),
     .ready_read = G_CALLBACK (on_pong_ready_read),
     .disconnected = G_CALLBACK (on_ping_disconnected),
   };
+  Run *run = data;
 
   connect_stream (run, &handlers);
 }
 
 /* --idle: the client's idle connections, watched for reading. */
 
-static void connect_idle (Run *run);
+static void connect_idle (gpointer data);
 
 static void
 on_idle_connected (QsIODevice *device,
@@ -603,10 +602,7 @@ on_idle_connected (QsIODevice *device,
 {
   Run *run = conn->run;
 
-  if (++run->bl.result.held == run->bl.p->idle)
-    connect_measured (run);
-  else if (run->opened < run->bl.p->idle)
-    connect_idle (run);
+  bench_loop_idle_connected (&run->bl, run->opened, connect_idle, connect_measured, run);
 }
 
 static void
@@ -624,28 +620,23 @@ on_idle_disconnected (QsIODevice *device,
 }
 
 static void
-connect_idle (Run *run)
+connect_idle (gpointer data)
 {
   static const ConnHandlers handlers = {
     .connected = G_CALLBACK (on_idle_connected),
     .ready_read = G_CALLBACK (on_idle_ready_read),
     .disconnected = G_CALLBACK (on_idle_disconnected),
   };
+  Run *run = data;
 
   connect_stream (run, &handlers);
 }
 
-/* The idle connections first, BENCH_IDLE_IN_FLIGHT at a time, then the
- * measured one. */
+/* The idle connections first, then the measured one. */
 static void
 start_ping_client (Run *run)
 {
-  guint64 idle = run->bl.p->idle;
-
-  if (idle == 0)
-    connect_measured (run);
-  for (guint64 i = 0; i < MIN (idle, BENCH_IDLE_IN_FLIGHT); i++)
-    connect_idle (run);
+  bench_loop_start_client (&run->bl, connect_idle, connect_measured, run);
 }
 
 /* Echoes each whole message; with --idle, on the first connection that
@@ -657,13 +648,8 @@ on_echo_ready_read (QsIODevice *device,
   Run *run = conn->run;
   gint64 size = run->bl.p->msg_size;
 
-  if (run->measured == NULL)
-    run->measured = conn;
-  else if (conn != run->measured)
-    {
-      bench_loop_fail (&run->bl, "data on an idle connection");
-      return;
-    }
+  if (!bench_loop_measured (&run->bl, conn))
+    return;
   while (qs_io_device_bytes_available (device) >= size)
     {
       gint64 n = qs_io_device_read (device, run->rbuf, size);
@@ -678,39 +664,13 @@ on_echo_ready_read (QsIODevice *device,
     }
 }
 
-/* The server is done once the measured connection has closed and every
- * connection is accepted. */
-static void
-echo_maybe_finish (Run *run)
-{
-  BenchLoop *bl = &run->bl;
-
-  if (!run->echo_ended || run->opened != bl->p->idle + 1)
-    return;
-  bl->result.count = bl->trips;
-  bl->result.held = bl->p->idle;
-  bench_loop_finish (bl);
-}
-
 static void
 on_echo_disconnected (QsIODevice *device,
                       Conn       *conn)
 {
   Run *run = conn->run;
-  BenchLoop *bl = &run->bl;
 
-  if (bl->trips != bl->p->count)
-    bench_loop_fail (bl, "%" G_GUINT64_FORMAT " round trips of %" G_GUINT64_FORMAT,
-                     bl->trips, bl->p->count);
-  else if (conn != run->measured && run->measured != NULL)
-    return;   /* an idle one after the last message: the client is leaving */
-  else if (qs_io_device_bytes_available (device) != 0)
-    bench_loop_fail (bl, "data after the last message");
-  else
-    {
-      run->echo_ended = TRUE;
-      echo_maybe_finish (run);
-    }
+  bench_loop_echo_closed (&run->bl, conn, qs_io_device_bytes_available (device), run->opened);
 }
 
 static void
@@ -724,10 +684,7 @@ accepted_echo (Run        *run,
 
   set_low_delay (device);
   conn_add (run, device, &handlers);
-  if (run->opened > run->bl.p->idle + 1)
-    bench_loop_fail (&run->bl, "one connection too many");
-  else
-    echo_maybe_finish (run);
+  bench_loop_echo_accepted (&run->bl, run->opened);
 }
 
 static void

@@ -263,6 +263,25 @@ accept_one (int    listener,
     }
 }
 
+/* An epoll server's listener is ready: the connection it accepts, -1 if
+ * none was there after all, or -2 (the run failed) for one more than
+ * the @max the server expects. */
+static int
+accept_ready (int     listener,
+              guint64 accepted,
+              guint64 max)
+{
+  int fd = accept4 (listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+  if (fd >= 0 && accepted == max)
+    {
+      close (fd);
+      bench_fail ("raw: one connection too many");
+      return -2;
+    }
+  return fd;
+}
+
 /* Writes all of @buf to a non-blocking socket, waiting for room. */
 static gboolean
 send_all (int           fd,
@@ -474,12 +493,12 @@ stream_server (const BenchParams *p)
 
           if (id == LISTENER)
             {
-              int fd = accept4 (listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+              int fd = accept_ready (listener, accepted, n_conns);
 
+              if (fd == -2)
+                return 1;
               if (fd < 0)
                 continue;
-              if (accepted == n_conns)
-                return bench_fail ("raw: one connection too many");
               if (start < 0 && p->workload == BENCH_TCP_FANIN)
                 start = bench_now ();
               conns[accepted].fd = fd;
@@ -774,12 +793,12 @@ pingpong_idle_server (const BenchParams *p)
 
           if (id == LISTENER)
             {
-              int fd = accept4 (listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+              int fd = accept_ready (listener, accepted, total);
 
+              if (fd == -2)
+                return 1;
               if (fd < 0)
                 continue;
-              if (accepted == total)
-                return bench_fail ("raw: one connection too many");
               set_nodelay (fd);
               fds[accepted] = fd;
               epoll_watch (ep, fd, EPOLLIN, accepted++);
@@ -1122,11 +1141,11 @@ connections_server (const BenchParams *p)
 
               if (accepted == p->count)
                 rss_before = bench_rss_kb ();
-              fd = accept4 (listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+              fd = accept_ready (listener, accepted, total);
+              if (fd == -2)
+                return 1;
               if (fd < 0)
                 continue;
-              if (accepted == total)
-                return bench_fail ("raw: one connection too many");
               fds[accepted] = fd;
               epoll_watch (ep, fd, EPOLLIN, accepted++);
             }

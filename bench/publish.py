@@ -133,6 +133,17 @@ def run(inv):
     inv.seconds = (datetime.datetime.now(datetime.timezone.utc) - start).total_seconds()
 
 
+def run_shown(inv, label):
+    """Runs @inv, saying so, and copies its tables to our stdout."""
+    print(f"publish.py: [{label}] {inv.command()}", file=sys.stderr, flush=True)
+    run(inv)
+    sys.stdout.write(inv.stdout)
+    sys.stdout.flush()
+    if inv.failed:
+        fail(f"FAILED: {inv.key}: exit status {inv.status}: {inv.command()}")
+    return inv
+
+
 def list_workloads(bench):
     out = subprocess.run([bench, "--list"], check=True, stdout=subprocess.PIPE, text=True)
     return [line.strip() for line in out.stdout.splitlines() if line.strip()]
@@ -583,14 +594,7 @@ def main(argv):
             cmd.append("--pin")
         if args.quick:
             cmd += QUICK_SIZES.get(workload, [])
-        inv = Invocation(workload, cmd)
-        print(f"publish.py: [{n}/{len(workloads)}] {inv.command()}", file=sys.stderr, flush=True)
-        run(inv)
-        sys.stdout.write(inv.stdout)
-        sys.stdout.flush()
-        if inv.failed:
-            fail(f"FAILED: {workload}: exit status {inv.status}: {inv.command()}")
-        invocations.append(inv)
+        invocations.append(run_shown(Invocation(workload, cmd), f"{n}/{len(workloads)}"))
     for n, count, quick_count in IDLE_COUNTS:
         cmd = [rel(bench), "--compare", "tcp-pingpong", "--impls", IDLE_IMPLS, "--same-cpu",
                "--json", rel(JSON_FILE)]
@@ -601,14 +605,7 @@ def main(argv):
         count = quick_count if args.quick else count
         if count is not None:
             cmd += ["--count", count]
-        inv = Invocation("tcp-pingpong", cmd, idle_key(n))
-        print(f"publish.py: [idle {n}] {inv.command()}", file=sys.stderr, flush=True)
-        run(inv)
-        sys.stdout.write(inv.stdout)
-        sys.stdout.flush()
-        if inv.failed:
-            fail(f"FAILED: {inv.key}: exit status {inv.status}: {inv.command()}")
-        invocations.append(inv)
+        invocations.append(run_shown(Invocation("tcp-pingpong", cmd, idle_key(n)), f"idle {n}"))
     finished = datetime.datetime.now(datetime.timezone.utc)
 
     res = Results(load_runs(JSON_FILE), invocations)
