@@ -27,7 +27,7 @@
 #include "bench-loop.h"
 #include "bench-tls.h"
 
-#define CONTROL_READ 16   /* tcp-connections: a read that only waits for the close */
+#define CONTROL_READ 16   /* tcp-connections, --idle: a read that only waits for the close */
 
 typedef struct _Run Run;
 typedef struct _Conn Conn;
@@ -706,38 +706,77 @@ ping_connected (Conn *conn)
 }
 
 static void
-start_ping_client (Run *run)
+connect_measured (gpointer data)
 {
   static const ConnRole pinger = {
     .connected = ping_connected,
     .data = pong_data,
   };
+  Run *run = data;
 
   connect_stream (run, &pinger, message_room (run));
 }
 
-/* Echoes each whole message. */
+/* --idle: the client's idle connections, each with a read pending. */
+
+static void connect_idle (gpointer data);
+
+static void
+idle_connected (Conn *conn)
+{
+  Run *run = conn->run;
+
+  read_next (conn);
+  bench_loop_idle_connected (&run->bl, run->opened, connect_idle, connect_measured, run);
+}
+
+static void
+idle_data (Conn  *conn,
+           gsize  n)
+{
+  bench_loop_fail (&conn->run->bl, "data or EOF on an idle connection");
+}
+
+static void
+connect_idle (gpointer data)
+{
+  static const ConnRole idler = {
+    .connected = idle_connected,
+    .data = idle_data,
+  };
+  Run *run = data;
+
+  connect_stream (run, &idler, CONTROL_READ);
+}
+
+/* The idle connections first, then the measured one. */
+static void
+start_ping_client (Run *run)
+{
+  bench_loop_start_client (&run->bl, connect_idle, connect_measured, run);
+}
+
+/* Echoes each whole message; with --idle, on the first connection that
+ * has one (whose buffer then grows to message_room ()). */
 static void
 echo_data (Conn  *conn,
            gsize  n)
 {
-  BenchLoop *bl = &conn->run->bl;
+  Run *run = conn->run;
+  BenchLoop *bl = &run->bl;
   gsize size = bl->p->msg_size;
   gsize used = 0;
 
   if (n == 0)
     {
-      if (bl->trips != bl->p->count || conn->have != 0)
-        {
-          bench_loop_fail (bl, "%" G_GUINT64_FORMAT " round trips of %" G_GUINT64_FORMAT,
-                           bl->trips, bl->p->count);
-          return;
-        }
-      bl->result.count = bl->trips;
       conn_close (conn);
-      bench_loop_finish (bl);
+      bench_loop_echo_closed (bl, conn, conn->have, run->opened);
       return;
     }
+  if (bl->measured == NULL)
+    conn_set_role (conn, conn->role, message_room (run));
+  if (!bench_loop_measured (bl, conn))
+    return;
   conn->have += n;
   for (; conn->have - used >= size; used += size)
     {
@@ -757,12 +796,11 @@ accepted_echo (Run  *run,
     .data = echo_data,
   };
 
-  if (run->opened > 1)
-    {
-      bench_loop_fail (&run->bl, "a second connection");
-      return;
-    }
-  conn_set_role (conn, &echoer, message_room (run));
+  bench_loop_echo_accepted (&run->bl, run->opened);
+  if (run->bl.status >= 0)
+    return;
+  /* Which connection will carry the messages shows only when they come. */
+  conn_set_role (conn, &echoer, run->bl.p->idle > 0 ? run->bl.p->msg_size : message_room (run));
   set_no_delay (conn);
   read_next (conn);
 }

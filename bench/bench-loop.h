@@ -42,6 +42,8 @@ typedef struct
   guint8      *message;     /* (owned) (nullable): the message in flight */
   double       sent_at;     /* client: when the awaited message left, or 0 */
   double      *latencies;   /* (owned) (nullable): client, microseconds */
+  gconstpointer measured;   /* server: the connection the messages came on */
+  gboolean     echo_ended;  /* server: it closed (--count 0: one closed) */
 
   /* udp-flood server */
   guint8      *seen;        /* (owned) (nullable): a bit per sequence number */
@@ -112,7 +114,8 @@ bench_loop_watchdog (gpointer data)
 
   if (now > bl->deadline)
     bench_loop_fail (bl, "the time limit of %g s passed", bl->p->time_limit);
-  else if (bl->sent_at != 0 && now - bl->sent_at > BENCH_LOOP_REPLY_TIMEOUT)
+  else if (bl->sent_at != 0 && now - bl->sent_at > BENCH_LOOP_REPLY_TIMEOUT &&
+           !(bl->p->idle > 0 && bl->trips == 0))   /* --idle: round trip 0 waits (bench.h) */
     bench_loop_fail (bl, "no reply to message %" G_GUINT64_FORMAT " within %g s",
                      bl->trips, BENCH_LOOP_REPLY_TIMEOUT);
   else if (bl->seen != NULL && bl->start != 0 && now - bl->last_rx > BENCH_LOOP_UDP_QUIET)
@@ -210,6 +213,8 @@ bench_loop_pong (BenchLoop    *bl,
       bench_loop_fail (bl, "wrong reply to message %" G_GUINT64_FORMAT, bl->trips);
       return FALSE;
     }
+  if (bl->p->idle > 0 && bl->trips == 0)
+    bl->start = now;   /* --idle: round trip 0 is not timed (bench.h) */
   bl->latencies[bl->trips++] = (now - bl->sent_at) * 1e6;
   bl->sent_at = 0;
   if (bl->trips < bl->p->count)
@@ -222,9 +227,12 @@ bench_loop_pong (BenchLoop    *bl,
 static inline void
 bench_loop_pingpong_done (BenchLoop *bl)
 {
+  guint64 untimed = bl->p->idle > 0 && bl->trips > 0 ? 1 : 0;
+
   bl->result.count = bl->trips;
   bl->result.seconds = bl->end - bl->start;
-  bench_percentiles (bl->latencies, bl->trips, &bl->result.p50_us, &bl->result.p99_us);
+  bench_percentiles (bl->latencies + untimed, bl->trips - untimed,
+                     &bl->result.p50_us, &bl->result.p99_us);
   bench_loop_finish (bl);
 }
 
@@ -241,6 +249,88 @@ bench_loop_echo (BenchLoop    *bl,
     }
   bl->trips++;
   return TRUE;
+}
+
+/* Client, --idle: opens one connection of the role's kind. */
+typedef void (*BenchLoopConnect) (gpointer role);
+
+/* Client: opens the first idle connections, BENCH_IDLE_IN_FLIGHT of
+ * them; without --idle, the measured one. */
+static inline void
+bench_loop_start_client (BenchLoop        *bl,
+                         BenchLoopConnect  connect_idle,
+                         BenchLoopConnect  connect_measured,
+                         gpointer          role)
+{
+  if (bl->p->idle == 0)
+    connect_measured (role);
+  for (guint64 i = 0; i < MIN (bl->p->idle, BENCH_IDLE_IN_FLIGHT); i++)
+    connect_idle (role);
+}
+
+/* Client: an idle connection is up, of @opened so far; opens the next
+ * idle one, or after the last the measured one. */
+static inline void
+bench_loop_idle_connected (BenchLoop        *bl,
+                           guint64           opened,
+                           BenchLoopConnect  connect_idle,
+                           BenchLoopConnect  connect_measured,
+                           gpointer          role)
+{
+  if (++bl->result.held == bl->p->idle)
+    connect_measured (role);
+  else if (opened < bl->p->idle)
+    connect_idle (role);
+}
+
+/* Server: whether @conn carries the messages. With --idle the server
+ * cannot tell its connections apart before: the first one a message
+ * arrives on does. */
+static inline gboolean
+bench_loop_measured (BenchLoop     *bl,
+                     gconstpointer  conn)
+{
+  if (bl->measured == NULL)
+    bl->measured = conn;
+  if (conn == bl->measured)
+    return TRUE;
+  bench_loop_fail (bl, "data on an idle connection");
+  return FALSE;
+}
+
+/* Server: after each accept, and after the measured connection closed.
+ * The run ends once it has and every connection is accepted. */
+static inline void
+bench_loop_echo_accepted (BenchLoop *bl,
+                          guint64    accepted)
+{
+  if (accepted > bl->p->idle + 1)
+    bench_loop_fail (bl, "one connection too many");
+  else if (bl->echo_ended && accepted == bl->p->idle + 1)
+    {
+      bl->result.count = bl->trips;
+      bl->result.held = bl->p->idle;
+      bench_loop_finish (bl);
+    }
+}
+
+/* Server: @conn closed with @left bytes unread. The measured one ends
+ * the run (with --count 0, any one); an idle one may close once every
+ * message is echoed: the client is leaving. */
+static inline void
+bench_loop_echo_closed (BenchLoop     *bl,
+                        gconstpointer  conn,
+                        gsize          left,
+                        guint64        accepted)
+{
+  if (bl->trips != bl->p->count || left != 0)
+    bench_loop_fail (bl, "%" G_GUINT64_FORMAT " round trips of %" G_GUINT64_FORMAT
+                     " and %" G_GSIZE_FORMAT " bytes left", bl->trips, bl->p->count, left);
+  else if (bl->measured == NULL || conn == bl->measured)
+    {
+      bl->echo_ended = TRUE;
+      bench_loop_echo_accepted (bl, accepted);
+    }
 }
 
 /* udp-flood server: counts one datagram; bench_loop_flood_done () checks. */

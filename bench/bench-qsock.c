@@ -609,18 +609,67 @@ on_ping_disconnected (QsIODevice *device,
 }
 
 static void
-start_ping_client (Run *run)
+connect_measured (gpointer data)
 {
   static const ConnHandlers handlers = {
     .connected = G_CALLBACK (on_ping_connected),
     .ready_read = G_CALLBACK (on_pong_ready_read),
     .disconnected = G_CALLBACK (on_ping_disconnected),
   };
+  Run *run = data;
 
   connect_stream (run, &handlers);
 }
 
-/* Echoes each whole message. */
+/* --idle: the client's idle connections, watched for reading. */
+
+static void connect_idle (gpointer data);
+
+static void
+on_idle_connected (QsIODevice *device,
+                   Conn       *conn)
+{
+  Run *run = conn->run;
+
+  bench_loop_idle_connected (&run->bl, run->opened, connect_idle, connect_measured, run);
+}
+
+static void
+on_idle_ready_read (QsIODevice *device,
+                    Conn       *conn)
+{
+  bench_loop_fail (&conn->run->bl, "data on an idle connection");
+}
+
+static void
+on_idle_disconnected (QsIODevice *device,
+                      Conn       *conn)
+{
+  bench_loop_fail (&conn->run->bl, "an idle connection closed");
+}
+
+static void
+connect_idle (gpointer data)
+{
+  static const ConnHandlers handlers = {
+    .connected = G_CALLBACK (on_idle_connected),
+    .ready_read = G_CALLBACK (on_idle_ready_read),
+    .disconnected = G_CALLBACK (on_idle_disconnected),
+  };
+  Run *run = data;
+
+  connect_stream (run, &handlers);
+}
+
+/* The idle connections first, then the measured one. */
+static void
+start_ping_client (Run *run)
+{
+  bench_loop_start_client (&run->bl, connect_idle, connect_measured, run);
+}
+
+/* Echoes each whole message; with --idle, on the first connection that
+ * has one. */
 static void
 on_echo_ready_read (QsIODevice *device,
                     Conn       *conn)
@@ -628,6 +677,8 @@ on_echo_ready_read (QsIODevice *device,
   Run *run = conn->run;
   gint64 size = run->bl.p->msg_size;
 
+  if (!bench_loop_measured (&run->bl, conn))
+    return;
   while (qs_io_device_bytes_available (device) >= size)
     {
       gint64 n = qs_io_device_read (device, run->rbuf, size);
@@ -646,16 +697,9 @@ static void
 on_echo_disconnected (QsIODevice *device,
                       Conn       *conn)
 {
-  BenchLoop *bl = &conn->run->bl;
+  Run *run = conn->run;
 
-  if (bl->trips != bl->p->count || qs_io_device_bytes_available (device) != 0)
-    {
-      bench_loop_fail (bl, "%" G_GUINT64_FORMAT " round trips of %" G_GUINT64_FORMAT,
-                       bl->trips, bl->p->count);
-      return;
-    }
-  bl->result.count = bl->trips;
-  bench_loop_finish (bl);
+  bench_loop_echo_closed (&run->bl, conn, qs_io_device_bytes_available (device), run->opened);
 }
 
 static void
@@ -669,8 +713,7 @@ accepted_echo (Run        *run,
 
   set_low_delay (device);
   conn_add (run, device, &handlers);
-  if (run->opened > 1)
-    bench_loop_fail (&run->bl, "a second connection");
+  bench_loop_echo_accepted (&run->bl, run->opened);
 }
 
 static void

@@ -4,7 +4,9 @@
  *
  * The `raw` implementation of qsock-bench: every workload of BENCH.md with
  * plain non-blocking sockets; epoll where a role watches several sockets,
- * poll where it waits on one. It is the physical limit the other
+ * poll where it waits on one. tcp-pingpong --idle: both sides watch the
+ * idle connections and the measured one in one epoll set (and wait in
+ * epoll_wait where the plain pingpong polls its one socket). It is the physical limit the other
  * implementations are measured against: servers read into one reused
  * 64 KiB buffer on readiness, clients write straight from a precomputed
  * pattern. Default socket buffer sizes; TCP_NODELAY on pingpongs only.
@@ -37,6 +39,8 @@
 #define REPLY_TIMEOUT  1.0    /* seconds a pingpong reply may take */
 #define UDP_IDLE_END   0.5    /* udp-flood server: seconds after the last datagram */
 #define LISTENER       G_MAXUINT64  /* epoll data of a listening socket */
+#define MEASURED       (G_MAXUINT64 - 1)  /* --idle client: the pingpong connection */
+#define NONE           G_MAXUINT64  /* --idle server: no measured connection yet */
 
 typedef struct {
   union {
@@ -259,6 +263,25 @@ accept_one (int    listener,
     }
 }
 
+/* An epoll server's listener is ready: the connection it accepts, -1 if
+ * none was there after all, or -2 (the run failed) for one more than
+ * the @max the server expects. */
+static int
+accept_ready (int     listener,
+              guint64 accepted,
+              guint64 max)
+{
+  int fd = accept4 (listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+  if (fd >= 0 && accepted == max)
+    {
+      close (fd);
+      bench_fail ("raw: one connection too many");
+      return -2;
+    }
+  return fd;
+}
+
 /* Writes all of @buf to a non-blocking socket, waiting for room. */
 static gboolean
 send_all (int           fd,
@@ -286,10 +309,31 @@ send_all (int           fd,
   return TRUE;
 }
 
+/* Waits until @fd is readable: with poll, or with --idle through @ep,
+ * which holds @fd as MEASURED and the idle connections, any event on
+ * which fails. */
+static gboolean
+wait_readable (int    fd,
+               int    ep,
+               double deadline)
+{
+  struct epoll_event events[MAX_EVENTS];
+  int n;
+
+  if (ep < 0)
+    return wait_fd (fd, POLLIN, deadline);
+  n = wait_events (ep, events, deadline);
+  for (int i = 0; i < n; i++)
+    if (events[i].data.u64 != MEASURED)
+      return !bench_fail ("raw: data or EOF on an idle connection");
+  return n > 0;
+}
+
 /* Reads one datagram, or for a stream exactly @len bytes, until @deadline.
  * Returns the bytes read, or -1 (error, EOF, deadline). */
 static gssize
 recv_reply (int     fd,
+            int     ep,
             guint8 *buf,
             gsize   len,
             gboolean datagram,
@@ -309,7 +353,7 @@ recv_reply (int     fd,
         }
       else if (n < 0 && errno == EAGAIN)
         {
-          if (!wait_fd (fd, POLLIN, deadline))
+          if (!wait_readable (fd, ep, deadline))
             return -1;
         }
       else if (!(n < 0 && errno == EINTR))
@@ -449,12 +493,12 @@ stream_server (const BenchParams *p)
 
           if (id == LISTENER)
             {
-              int fd = accept4 (listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+              int fd = accept_ready (listener, accepted, n_conns);
 
+              if (fd == -2)
+                return 1;
               if (fd < 0)
                 continue;
-              if (accepted == n_conns)
-                return bench_fail ("raw: one connection too many");
               if (start < 0 && p->workload == BENCH_TCP_FANIN)
                 start = bench_now ();
               conns[accepted].fd = fd;
@@ -602,61 +646,188 @@ stream_client (const BenchParams *p)
 
 /* ---- tcp-pingpong, local-pingpong, udp-pingpong ------------------------- */
 
+/* A pingpong server's connection and the messages it has read. */
+typedef struct {
+  int     fd;
+  guint8 *buf;
+  gsize   size;
+  gsize   have;   /* bytes of a message not yet whole */
+} Echo;
+
+typedef enum { ECHO_AGAIN, ECHO_EOF, ECHO_FAILED } EchoStatus;
+
+/* Reads from e->fd and echoes each whole message, until the socket has
+ * nothing more (ECHO_AGAIN) or reaches EOF. */
+static EchoStatus
+echo_ready (Echo              *e,
+            BenchResult       *r,
+            const BenchParams *p,
+            double             deadline)
+{
+  for (;;)
+    {
+      ssize_t n = read (e->fd, e->buf + e->have, e->size - e->have);
+
+      if (n > 0)
+        {
+          gsize whole;
+
+          e->have += (gsize) n;
+          whole = e->have / p->msg_size * p->msg_size;
+          r->count += whole / p->msg_size;
+          if (r->count > p->count || !send_all (e->fd, e->buf, whole, deadline))
+            {
+              bench_fail ("raw: cannot echo message %" G_GUINT64_FORMAT, r->count);
+              return ECHO_FAILED;
+            }
+          e->have -= whole;
+          memmove (e->buf, e->buf + whole, e->have);
+        }
+      else if (n == 0)
+        return ECHO_EOF;
+      else if (errno == EAGAIN)
+        return ECHO_AGAIN;
+      else if (errno != EINTR)
+        {
+          bench_fail ("raw: read: %s", g_strerror (errno));
+          return ECHO_FAILED;
+        }
+    }
+}
+
+/* The server's result, once the measured connection reached EOF. */
+static int
+echo_end (const BenchParams *p,
+          BenchResult       *r,
+          const Echo        *e)
+{
+  if (r->count != p->count || e->have != 0)
+    return bench_fail ("raw: echoed %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                       " messages", r->count, p->count);
+  bench_print_result (r);
+  return 0;
+}
+
+static gsize
+echo_size (const BenchParams *p)
+{
+  return (gsize) MAX (READ_SIZE, 2 * p->msg_size);
+}
+
 static int
 pingpong_stream_server (const BenchParams *p)
 {
   BenchResult r = BENCH_RESULT_INIT;
   double deadline = bench_now () + p->time_limit;
-  gsize size = (gsize) MAX (READ_SIZE, 2 * p->msg_size);
-  g_autofree guint8 *buf = g_malloc (size);
-  gsize have = 0;
+  g_autofree guint8 *buf = g_malloc (echo_size (p));
+  Echo e = { -1, buf, echo_size (p), 0 };
+  EchoStatus status;
   int listener;
-  int fd;
 
   if (p->msg_size == 0)
     return bench_fail ("raw: --msg-size must be positive");
   listener = server_socket (p, SOCK_STREAM);
   if (listener < 0)
     return 1;
-  fd = accept_one (listener, deadline);
+  e.fd = accept_one (listener, deadline);
   close (listener);
-  if (fd < 0)
+  if (e.fd < 0)
     return bench_fail ("raw: no connection");
   if (p->workload == BENCH_TCP_PINGPONG)
-    set_nodelay (fd);
+    set_nodelay (e.fd);
 
-  for (;;)
+  while ((status = echo_ready (&e, &r, p, deadline)) == ECHO_AGAIN)
+    if (!wait_fd (e.fd, POLLIN, deadline))
+      return bench_fail ("raw: server timed out");
+  if (status == ECHO_FAILED)
+    return 1;
+  close (e.fd);
+  return echo_end (p, &r, &e);
+}
+
+static gboolean
+idle_server_done (EchoStatus status,
+                  guint64    accepted,
+                  guint64    total)
+{
+  return status == ECHO_FAILED || (status == ECHO_EOF && accepted == total);
+}
+
+/* tcp-pingpong --idle: every connection in one epoll set; the first one
+ * a message arrives on is the measured one. The run ends once it has
+ * reached EOF (with --count 0, once any has) and all are accepted. */
+static int
+pingpong_idle_server (const BenchParams *p)
+{
+  struct epoll_event events[MAX_EVENTS];
+  BenchResult r = BENCH_RESULT_INIT;
+  double deadline = bench_now () + p->time_limit;
+  guint64 total = p->idle + 1;
+  g_autofree int *fds = g_new (int, total);
+  g_autofree guint8 *buf = g_malloc (echo_size (p));
+  Echo e = { -1, buf, echo_size (p), 0 };
+  EchoStatus status = ECHO_AGAIN;
+  guint64 accepted = 0;
+  guint64 measured = NONE;
+  int listener;
+  int ep;
+
+  bench_raise_nofile ();
+  listener = server_socket (p, SOCK_STREAM);
+  if (listener < 0)
+    return 1;
+  ep = epoll_create1 (EPOLL_CLOEXEC);
+  epoll_watch (ep, listener, EPOLLIN, LISTENER);
+
+  while (!idle_server_done (status, accepted, total))
     {
-      ssize_t n = read (fd, buf + have, size - have);
+      int n = wait_events (ep, events, deadline);
 
-      if (n > 0)
+      if (n <= 0)
+        return bench_fail ("raw: server timed out after %" G_GUINT64_FORMAT " accepts, %"
+                           G_GUINT64_FORMAT " messages", accepted, r.count);
+      for (int i = 0; i < n && !idle_server_done (status, accepted, total); i++)
         {
-          gsize whole;
+          guint64 id = events[i].data.u64;
+          char byte;
 
-          have += (gsize) n;
-          whole = have / p->msg_size * p->msg_size;
-          r.count += whole / p->msg_size;
-          if (r.count > p->count || !send_all (fd, buf, whole, deadline))
-            return bench_fail ("raw: cannot echo message %" G_GUINT64_FORMAT, r.count);
-          have -= whole;
-          memmove (buf, buf + whole, have);
+          if (id == LISTENER)
+            {
+              int fd = accept_ready (listener, accepted, total);
+
+              if (fd == -2)
+                return 1;
+              if (fd < 0)
+                continue;
+              set_nodelay (fd);
+              fds[accepted] = fd;
+              epoll_watch (ep, fd, EPOLLIN, accepted++);
+            }
+          else if (measured != NONE && id != measured)
+            {
+              /* Only an EOF after the last message: the client is leaving. */
+              if (r.count != p->count || read (fds[id], &byte, 1) != 0)
+                return bench_fail ("raw: data or EOF on an idle connection");
+              epoll_ctl (ep, EPOLL_CTL_DEL, fds[id], NULL);
+            }
+          else
+            {
+              measured = id;
+              e.fd = fds[id];
+              status = echo_ready (&e, &r, p, deadline);
+              if (status == ECHO_EOF)
+                epoll_ctl (ep, EPOLL_CTL_DEL, e.fd, NULL);
+            }
         }
-      else if (n == 0)
-        break;
-      else if (errno == EAGAIN)
-        {
-          if (!wait_fd (fd, POLLIN, deadline))
-            return bench_fail ("raw: server timed out");
-        }
-      else if (errno != EINTR)
-        return bench_fail ("raw: read: %s", g_strerror (errno));
     }
-  close (fd);
-  if (r.count != p->count || have != 0)
-    return bench_fail ("raw: echoed %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
-                       " messages", r.count, p->count);
-  bench_print_result (&r);
-  return 0;
+  for (guint64 i = 0; i < accepted; i++)
+    close (fds[i]);
+  close (listener);
+  close (ep);
+  if (status == ECHO_FAILED)
+    return 1;
+  r.held = p->idle;
+  return echo_end (p, &r, &e);
 }
 
 static int
@@ -705,15 +876,33 @@ pingpong_client (const BenchParams *p)
   g_autofree guint8 *msg = NULL;
   g_autofree guint8 *reply = NULL;
   g_autofree double *samples = NULL;
+  g_autofree int *idle = g_new (int, MAX (p->idle, 1));
+  guint64 untimed;
+  int ep = -1;
   int fd;
 
   if (p->msg_size < 8)
     return bench_fail ("raw: --msg-size must be at least 8");
+  if (p->idle > 0)
+    {
+      /* One at a time: each connect waits for its own completion. */
+      bench_raise_nofile ();
+      ep = epoll_create1 (EPOLL_CLOEXEC);
+      for (r.held = 0; r.held < p->idle; r.held++)
+        {
+          idle[r.held] = client_socket (p, deadline);
+          if (idle[r.held] < 0)
+            return 1;
+          epoll_watch (ep, idle[r.held], EPOLLIN, r.held);
+        }
+    }
   fd = client_socket (p, deadline);
   if (fd < 0)
     return 1;
   if (p->workload == BENCH_TCP_PINGPONG)
     set_nodelay (fd);
+  if (ep >= 0)
+    epoll_watch (ep, fd, EPOLLIN, MEASURED);
   msg = g_malloc (p->msg_size);
   reply = g_malloc (p->msg_size + 1);
   samples = g_new (double, MAX (p->count, 1));
@@ -723,20 +912,28 @@ pingpong_client (const BenchParams *p)
   for (guint64 i = 0; i < p->count; i++)
     {
       double t = bench_now ();
-      double until = MIN (t + REPLY_TIMEOUT, deadline);
+      /* --idle: round trip 0 waits for the server's accepts (bench.h). */
+      double until = p->idle > 0 && i == 0 ? deadline : MIN (t + REPLY_TIMEOUT, deadline);
 
       bench_put_u64 (msg, i);
       if (!send_all (fd, msg, p->msg_size, until) ||
-          recv_reply (fd, reply, datagram ? p->msg_size + 1 : p->msg_size,
+          recv_reply (fd, ep, reply, datagram ? p->msg_size + 1 : p->msg_size,
                       datagram, until) != (gssize) p->msg_size ||
           memcmp (msg, reply, p->msg_size) != 0)
         return bench_fail ("raw: round trip %" G_GUINT64_FORMAT " failed", i);
       samples[i] = (bench_now () - t) * 1e6;
+      if (p->idle > 0 && i == 0)
+        start = bench_now ();
     }
   r.seconds = bench_now () - start;
   r.count = p->count;
-  bench_percentiles (samples, p->count, &r.p50_us, &r.p99_us);
+  untimed = p->idle > 0 && p->count > 0 ? 1 : 0;
+  bench_percentiles (samples + untimed, p->count - untimed, &r.p50_us, &r.p99_us);
   close (fd);
+  for (guint64 i = 0; i < r.held; i++)
+    close (idle[i]);
+  if (ep >= 0)
+    close (ep);
   bench_print_result (&r);
   return 0;
 }
@@ -944,11 +1141,11 @@ connections_server (const BenchParams *p)
 
               if (accepted == p->count)
                 rss_before = bench_rss_kb ();
-              fd = accept4 (listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+              fd = accept_ready (listener, accepted, total);
+              if (fd == -2)
+                return 1;
               if (fd < 0)
                 continue;
-              if (accepted == total)
-                return bench_fail ("raw: one connection too many");
               fds[accepted] = fd;
               epoll_watch (ep, fd, EPOLLIN, accepted++);
             }
@@ -1042,6 +1239,8 @@ bench_raw_main (const BenchParams *p)
       return p->server ? stream_server (p) : stream_client (p);
     case BENCH_TCP_PINGPONG:
     case BENCH_LOCAL_PINGPONG:
+      if (p->server && p->idle > 0)
+        return pingpong_idle_server (p);
       return p->server ? pingpong_stream_server (p) : pingpong_client (p);
     case BENCH_UDP_PINGPONG:
       return p->server ? pingpong_udp_server (p) : pingpong_client (p);

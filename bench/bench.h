@@ -13,7 +13,7 @@
  *
  * OPTIONS are always passed explicitly by the driver, in bytes/counts:
  *   --bytes N --write-size W --msg-size S --count M --conns C
- *   --time-limit SECONDS [--ipv6] [--batch] [--tls-dir DIR]
+ *   --time-limit SECONDS [--ipv6] [--batch] [--tls-dir DIR] [--idle N]
  *
  * ADDR is "127.0.0.1:PORT", "[::1]:PORT" (with --ipv6) or, for the local
  * workloads, the path of a Unix socket that the server created inside DIR
@@ -45,6 +45,21 @@
  * (glib-networking's priority string; raw uses it too) and OPENSSL_CONF to
  * DIR/BENCH_TLS_OPENSSL_CONF (no tickets), and the Qt peers ask for TLS 1.3:
  * no session tickets, so every handshake is a full one.
+ *
+ * --idle N (tcp-pingpong only; the driver passes it when N > 0): before
+ * the measured connection the client opens N more connections, at most
+ * BENCH_IDLE_IN_FLIGHT connecting at a time, and waits until all are
+ * connected. Both sides watch every connection for reading on the same
+ * loop as the measured one, as a server of many mostly idle clients
+ * does, and fail on any data or EOF on an idle one. The server cannot
+ * tell the connections apart when it accepts them: the first one a
+ * message arrives on is the measured one, and it ends when that one
+ * closes (with --count 0, when any closes), having accepted N + 1; an
+ * idle one may close first once all messages are echoed.
+ * Both report held = N. The server may still be accepting when the
+ * client's first message arrives: round trip 0 waits for it (its reply
+ * may take until the time limit) and is neither timed nor sampled, so
+ * the client's seconds, p50 and p99 cover round trips 1 to M - 1.
  */
 
 #pragma once
@@ -83,7 +98,10 @@ typedef struct {
   gboolean      ipv6;         /* use ::1 */
   gboolean      batch;        /* udp-flood: batched receive (qsock+batch) */
   const char   *tls_dir;      /* TLS workloads: BENCH_TLS_CA, _CERT and _KEY are here */
+  guint64       idle;         /* tcp-pingpong: idle connections held by each side */
 } BenchParams;
+
+#define BENCH_IDLE_IN_FLIGHT 64   /* --idle: connections a client has connecting at once */
 
 /* What a role prints after "RESULT ". Only the members a role measures are
  * set; the others keep the values of BENCH_RESULT_INIT and print as null. */
@@ -96,7 +114,8 @@ typedef struct {
   double  p50_us;       /* pingpong client, or -1 */
   double  p99_us;       /* pingpong client, or -1 */
   gint64  rss_kb;       /* tcp-connections server: VmRSS delta of the hold phase, or -1 */
-  guint64 held;         /* tcp-connections: idle connections held (both roles) */
+  guint64 held;         /* tcp-connections, tcp-pingpong --idle: idle
+                         * connections held (both roles) */
   guint64 duplicates;   /* udp-flood server */
   guint64 malformed;    /* udp-flood server */
 } BenchResult;

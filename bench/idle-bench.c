@@ -3,28 +3,25 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * qsock only, two processes (the server is a forked child), loopback
- * TCP: how the cost of one event and of opening and dropping connections
- * grows with the number of sockets a main loop holds (issue 12).
+ * TCP: how the cost of opening and dropping connections grows with their
+ * number (issue 12). How the cost of one event grows with the sockets a
+ * loop holds is `qsock-bench tcp-pingpong --idle N`; BENCH.md has no
+ * workload for this.
  *
- *   idle-bench pingpong --idle N [--count M] [--same-cpu]
- *     Each side holds N idle connected sockets on its loop (the client
- *     opens them first, as in setup, each echoing one byte, so that it
- *     never outruns the server's accept backlog; then they stay idle),
- *     then one more connection makes M round trips of 64 bytes. Prints
- *     round trips/s.
  *   idle-bench setup --conns N
  *     The client opens N connections, 32 at a time (Qt's listen
  *     backlog is 50), each connect, one
  *     byte out and its echo back, keeping all of them open; then drops
  *     them all (with a reset: see drop_all()). Prints the seconds of
- *     each phase.
+ *     each phase, and the CPU seconds (user + system) the client spent
+ *     in it: on a machine shared with other work, the wall-clock time
+ *     also holds the time others ran, and the server's.
  *
  * Every wait is bounded (60 s); a wrong byte or count fails with exit 1.
  */
 
 #include "config.h"
 
-#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
@@ -37,22 +34,15 @@
 
 #include "bench.h"
 
-#define MSG_SIZE 64
 #define IN_FLIGHT 32
 #define LIMIT_US (60 * G_USEC_PER_SEC)
 
-static gint64 opt_idle;
-static gint64 opt_count = 100000;
 static gint64 opt_conns = 10000;
-static gboolean opt_same_cpu;
 
 typedef struct
 {
   GPtrArray   *sockets;   /* (owned) QsTcpSocket */
   guint        echoed;
-  guint        trips;
-  QsIODevice  *measured;  /* (unowned) the pingpong connection */
-  guint8       buffer[MSG_SIZE];
 } Client;
 
 static void
@@ -90,15 +80,15 @@ run_until (const guint *count,
   g_source_unref (wakeup);
 }
 
-static void
-pin_to_cpu_1 (void)
+/* User and system CPU seconds of this process so far. */
+static double
+cpu_seconds (void)
 {
-  cpu_set_t set;
+  struct rusage usage;
 
-  CPU_ZERO (&set);
-  CPU_SET (1, &set);
-  if (sched_setaffinity (0, sizeof set, &set) != 0)
-    fail ("cannot pin to CPU 1");
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
 /* Server: every accepted connection echoes what it gets. */
@@ -252,83 +242,29 @@ drop_all (Client *c)
   g_ptr_array_unref (c->sockets);
 }
 
-static void
-send_ping (Client *c)
-{
-  if (qs_io_device_write (c->measured, c->buffer, MSG_SIZE) != MSG_SIZE)
-    fail ("write failed");
-}
-
-static void
-on_pong (QsIODevice *device,
-         Client     *c)
-{
-  while (qs_io_device_bytes_available (device) >= MSG_SIZE)
-    {
-      if (qs_io_device_read (device, c->buffer, MSG_SIZE) != MSG_SIZE ||
-          !bench_pattern_check (c->buffer, c->trips * MSG_SIZE, MSG_SIZE))
-        fail ("wrong reply");
-      if (++c->trips == (guint) opt_count)
-        return;
-      bench_pattern_fill (c->buffer, c->trips * MSG_SIZE, MSG_SIZE);
-      send_ping (c);
-    }
-}
-
-static int
-run_pingpong (void)
-{
-  Client c = { 0 };
-  QsTcpSocket *socket = qs_tcp_socket_new ();
-  guint16 port;
-  pid_t server = start_server (&port);
-  double start, seconds;
-
-  c.sockets = g_ptr_array_new_with_free_func (g_object_unref);
-  open_connections (&c, port, opt_idle);
-
-  c.measured = QS_IO_DEVICE (socket);
-  g_ptr_array_add (c.sockets, socket);
-  g_signal_connect (socket, "ready-read", G_CALLBACK (on_pong), &c);
-  qs_abstract_socket_connect_to_host (QS_ABSTRACT_SOCKET (socket), "127.0.0.1", port,
-                                      QS_OPEN_MODE_READ_WRITE,
-                                      QS_NETWORK_LAYER_PROTOCOL_IPV4_PROTOCOL);
-  if (!qs_abstract_socket_wait_for_connected (QS_ABSTRACT_SOCKET (socket), 5000))
-    fail ("connect failed");
-  qs_abstract_socket_set_socket_option (QS_ABSTRACT_SOCKET (socket),
-                                        QS_SOCKET_OPTION_LOW_DELAY_OPTION, 1);
-
-  start = bench_now ();
-  bench_pattern_fill (c.buffer, 0, MSG_SIZE);
-  send_ping (&c);
-  run_until (&c.trips, opt_count);
-  seconds = bench_now () - start;
-
-  g_print ("idle %" G_GINT64_FORMAT ": %.0f round trips/s\n", opt_idle, opt_count / seconds);
-  drop_all (&c);
-  stop_server (server);
-  return 0;
-}
-
 static int
 run_setup (void)
 {
   Client c = { 0 };
   guint16 port;
   pid_t server = start_server (&port);
-  double start, setup, drop;
+  double start, cpu, setup, setup_cpu, drop, drop_cpu;
 
   c.sockets = g_ptr_array_new_with_free_func (g_object_unref);
   start = bench_now ();
+  cpu = cpu_seconds ();
   open_connections (&c, port, opt_conns);
   setup = bench_now () - start;
+  setup_cpu = cpu_seconds () - cpu;
 
   start = bench_now ();
+  cpu = cpu_seconds ();
   drop_all (&c);
   drop = bench_now () - start;
+  drop_cpu = cpu_seconds () - cpu;
 
-  g_print ("conns %" G_GINT64_FORMAT ": connect-and-echo %.3f s, drop %.3f s\n",
-           opt_conns, setup, drop);
+  g_print ("conns %" G_GINT64_FORMAT ": connect-and-echo %.3f s (client CPU %.3f s), "
+           "drop %.3f s (client CPU %.3f s)\n", opt_conns, setup, setup_cpu, drop, drop_cpu);
   stop_server (server);
   return 0;
 }
@@ -338,29 +274,22 @@ main (int   argc,
       char *argv[])
 {
   const GOptionEntry entries[] = {
-    { "idle", 0, 0, G_OPTION_ARG_INT64, &opt_idle, "Idle sockets per side (pingpong)", "N" },
-    { "count", 0, 0, G_OPTION_ARG_INT64, &opt_count, "Round trips (pingpong)", "M" },
-    { "conns", 0, 0, G_OPTION_ARG_INT64, &opt_conns, "Connections (setup)", "N" },
-    { "same-cpu", 0, 0, G_OPTION_ARG_NONE, &opt_same_cpu, "Pin both sides to CPU 1", NULL },
+    { "conns", 0, 0, G_OPTION_ARG_INT64, &opt_conns, "Connections", "N" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("pingpong|setup");
+  g_autoptr(GOptionContext) context = g_option_context_new ("setup");
   g_autoptr(GError) error = NULL;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2 ||
-      opt_idle < 0 || opt_count < 1 || opt_conns < 1 ||
-      (g_strcmp0 (argv[1], "pingpong") != 0 && g_strcmp0 (argv[1], "setup") != 0))
+      opt_conns < 1 || g_strcmp0 (argv[1], "setup") != 0)
     {
-      g_printerr ("usage: idle-bench pingpong --idle N [--count M] [--same-cpu] | "
-                  "setup --conns N\n");
+      g_printerr ("usage: idle-bench setup --conns N\n");
       return 2;
     }
 
   bench_raise_nofile ();
   signal (SIGPIPE, SIG_IGN);
   alarm (300);
-  if (opt_same_cpu)
-    pin_to_cpu_1 ();
-  return g_strcmp0 (argv[1], "pingpong") == 0 ? run_pingpong () : run_setup ();
+  return run_setup ();
 }

@@ -31,6 +31,7 @@ LINE_LEN = 80           # 79 bytes and '\n'
 REPLY_TIMEOUT = 1.0     # seconds a pingpong reply may take
 UDP_IDLE_END = 0.5      # udp-flood server: seconds after the last datagram
 WATCHDOG_MS = 100       # how often those two are checked
+IDLE_IN_FLIGHT = 64     # --idle: connections a client has connecting at once (bench.h)
 
 WORKLOADS = ('tcp-stream', 'tcp-pingpong', 'tcp-connections', 'tcp-fanin',
              'udp-flood', 'udp-pingpong', 'local-stream', 'local-pingpong',
@@ -131,7 +132,7 @@ def parse_args(argv):
     parser.add_argument('workload', choices=WORKLOADS)
     parser.add_argument('--impl', required=True)
     parser.add_argument('--role', required=True, choices=('server', 'client'))
-    for size in ('bytes', 'write-size', 'msg-size', 'count', 'conns'):
+    for size in ('bytes', 'write-size', 'msg-size', 'count', 'conns', 'idle'):
         parser.add_argument('--' + size, type=int, default=0)
     parser.add_argument('--time-limit', type=float, default=300.0)
     parser.add_argument('--ipv6', action='store_true')
@@ -434,17 +435,35 @@ def stream_client(run):
 # ---- tcp-pingpong, local-pingpong, udp-pingpong ------------------------------
 
 def pingpong_stream_server(run):
+    """With --idle, every accepted connection echoes: the first one a
+    message arrives on is the measured one. The server is done once that
+    one has closed (with --count 0, any one) and all are accepted."""
     p = run.p
     size = p.msg_size
+    accepted = 0
+    measured = None
+    ended = False
+
+    def maybe_finish():
+        if ended and accepted == p.idle + 1:
+            run.held = p.idle
+            run.succeed()
 
     def on_accept(sock):
-        if run.count > 0:
+        nonlocal accepted
+        accepted += 1
+        if accepted > p.idle + 1:
             return run.fail('one connection too many')
         s = run.b.stream(sock)
         available = s.available
         echo = s.echo
 
         def on_ready_read(*_):
+            nonlocal measured
+            if measured is None:
+                measured = sock
+            elif sock is not measured:
+                return run.fail('data on an idle connection')
             n = run.count
             while available() >= size:
                 echo(size)
@@ -454,15 +473,22 @@ def pingpong_stream_server(run):
                 run.fail('echoed %d of %d messages' % (n, p.count))
 
         def on_eof(*_):
+            nonlocal ended
             if run.count != p.count or available() != 0:
                 return run.fail('echoed %d of %d messages' % (run.count, p.count))
-            run.succeed()
+            if measured is not None and sock is not measured:
+                return      # an idle one: the client is leaving
+            ended = True
+            maybe_finish()
 
         run.b.set_low_delay(sock)
         run.b.on_error(sock, run.fail)
         run.b.on(sock, 'ready-read', on_ready_read)
         run.b.on(sock, 'read-channel-finished', on_eof)
+        maybe_finish()
 
+    if p.idle > 0:
+        raise_nofile()
     listen_stream(run, on_accept)
 
 
@@ -493,7 +519,9 @@ def pingpong_udp_server(run):
 
 class PingClient:
     """The client side of every pingpong: sends message i, checks its echo,
-    times the round trip and fails when a reply is over REPLY_TIMEOUT late."""
+    times the round trip and fails when a reply is over REPLY_TIMEOUT late.
+    With --idle, round trip 0 waits for the server's accepts and is not
+    timed (bench.h)."""
 
     def __init__(self, run):
         self.run = run
@@ -506,7 +534,8 @@ class PingClient:
         run.b.every(WATCHDOG_MS, self.watch)
 
     def watch(self):
-        if not self.run.done and now() - self.sent_at > REPLY_TIMEOUT:
+        if (not self.run.done and now() - self.sent_at > REPLY_TIMEOUT
+                and not (self.run.p.idle and self.index == 0)):
             self.run.fail('round trip %d failed' % self.index)
 
     def start(self, send):
@@ -518,7 +547,10 @@ class PingClient:
     def reply(self, data):
         if data != self.msg:
             return self.run.fail('round trip %d failed' % self.index)
-        self.samples.append((now() - self.sent_at) * 1e6)
+        if self.run.p.idle and self.index == 0:
+            self.run.start_clock()
+        else:
+            self.samples.append((now() - self.sent_at) * 1e6)
         self.index += 1
         self.next()
 
@@ -536,6 +568,36 @@ class PingClient:
 
 
 def pingpong_stream_client(run):
+    """The idle connections first, IDLE_IN_FLIGHT at a time, each watched
+    for reading, then the measured one."""
+    p = run.p
+    opened = 0
+
+    def open_idle():
+        nonlocal opened
+        opened += 1
+
+        def on_connected(sock):
+            run.b.on(sock, 'ready-read',
+                     lambda *_: run.fail('data on an idle connection'))
+            run.b.on(sock, 'read-channel-finished',
+                     lambda *_: run.fail('an idle connection closed'))
+            run.held += 1
+            if run.held == p.idle:
+                pingpong_measured_client(run)
+            elif opened < p.idle:
+                open_idle()
+
+        connect_stream(run, on_connected)
+
+    if p.idle == 0:
+        return pingpong_measured_client(run)
+    raise_nofile()
+    for _ in range(min(p.idle, IDLE_IN_FLIGHT)):
+        open_idle()
+
+
+def pingpong_measured_client(run):
     size = run.p.msg_size
     ping = PingClient(run)
 

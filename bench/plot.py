@@ -6,6 +6,8 @@
 # Draws docs/performance.png from a `qsock-bench --json FILE` file: for each
 # workload, one bar per implementation with its median divided by raw's
 # median; with --instructions, a WORKLOAD:instr group too (lower is better).
+# Runs with options that make a comparison of their own (tcp-pingpong
+# --same-cpu --idle N) are groups of their own, named by publish.run_name.
 # Run with /usr/bin/python3 (python3-matplotlib):
 #   bench/plot.py results.json docs/performance.png
 
@@ -17,6 +19,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
+
+from publish import run_name  # noqa: E402  (bench/publish.py, beside this file)
 
 IMPL_ORDER = ["raw", "qsock", "qsock+batch", "gio", "qt", "python-qsock", "pyqt"]
 LOWER_IS_BETTER = {"bytes/conn", "instr/rt", "instr/dgram"}
@@ -31,9 +35,9 @@ def load(path):
             if not line:
                 continue
             run = json.loads(line)
-            add(values, units, run["workload"], run["impl"], run.get("value"), run["unit"])
+            add(values, units, run_name(run), run["impl"], run.get("value"), run["unit"])
             # --instructions: per round trip, or per datagram received.
-            add(values, units, run["workload"] + ":instr", run["impl"],
+            add(values, units, run_name(run) + ":instr", run["impl"],
                 run.get("instructions"), "instr/rt")
     return values, units
 

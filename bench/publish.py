@@ -6,7 +6,9 @@
 # The one command that regenerates docs/performance.md, docs/performance.json
 # and docs/performance.png (BENCH.md, "Publishing"). For every workload of
 # `qsock-bench --list` it runs one `qsock-bench --compare WORKLOAD` invocation
-# (with --instructions for the pingpongs and udp-flood), keeps its markdown
+# (with --instructions for the pingpongs and udp-flood), then tcp-pingpong
+# --same-cpu with 0, 1 000 and 10 000 idle connections per side (--idle, one
+# invocation each), keeps its markdown
 # tables as printed and its --json runs, checks each BENCH.md target against
 # the medians of those runs, adds the hand-written profile notes
 # (bench/performance-notes.md) and draws the chart with bench/plot.py.
@@ -59,6 +61,28 @@ QUICK_SIZES = {
     "tls-handshakes": ["--count", "500"],
 }
 
+# tcp-pingpong --same-cpu with N idle connections per side, for raw, qsock,
+# gio and qt: (N, round trips, round trips with --quick). Each GLib source
+# or Qt socket notifier costs every main-loop iteration time, so gio and qt
+# need 4–70 ms per round trip at N = 10 000: the counts keep their runs
+# under about a minute. The driver's default count at N = 0.
+IDLE_IMPLS = "raw,qsock,gio,qt"
+IDLE_COUNTS = [(0, None, "20000"), (1000, "10000", "2000"), (10000, "400", "100")]
+
+
+def idle_key(n):
+    """The name of the runs of tcp-pingpong --same-cpu with @n idle connections."""
+    return "tcp-pingpong --same-cpu" + (f" --idle {n}" if n else "")
+
+
+def run_name(run):
+    """The group a --json run belongs to: its workload, and the options
+    that make its runs a comparison of their own (bench/plot.py uses it)."""
+    params = run.get("params", {})
+    if run["workload"] == "tcp-pingpong" and params.get("same_cpu"):
+        return idle_key(params.get("idle", 0))
+    return run["workload"]
+
 
 def rel(path):
     """@path relative to the source root when it lies inside it."""
@@ -74,8 +98,9 @@ def fail(message):
 # ---- running ---------------------------------------------------------------
 
 class Invocation:
-    def __init__(self, workload, argv):
+    def __init__(self, workload, argv, key=None):
         self.workload = workload
+        self.key = key or workload   # its runs' run_name ()
         self.argv = argv
         self.stdout = ""
         self.stderr = []
@@ -114,6 +139,17 @@ def run(inv):
     reader.join()
     inv.status = proc.wait()
     inv.seconds = (datetime.datetime.now(datetime.timezone.utc) - start).total_seconds()
+
+
+def run_shown(inv, label):
+    """Runs @inv, saying so, and copies its tables to our stdout."""
+    print(f"publish.py: [{label}] {inv.command()}", file=sys.stderr, flush=True)
+    run(inv)
+    sys.stdout.write(inv.stdout)
+    sys.stdout.flush()
+    if inv.failed:
+        fail(f"FAILED: {inv.key}: exit status {inv.status}: {inv.command()}")
+    return inv
 
 
 def list_workloads(bench):
@@ -157,13 +193,17 @@ class Results:
     def __init__(self, runs, invocations):
         self.runs = runs
         self.tables = {}
-        self.invocations = {inv.workload: inv for inv in invocations}
+        self.invocations = {inv.key: inv for inv in invocations}
         for inv in invocations:
-            self.tables.update(parse_tables(inv.stdout))
+            # Titles as the runs' names: "tcp-pingpong --idle 1000" → inv.key.
+            for title, rows in parse_tables(inv.stdout).items():
+                suffix = title[len(title.split(":")[0]):]
+                self.tables[inv.key + suffix] = rows
 
     def values(self, workload, impl, field="value"):
+        """@field of @impl's runs in the group @workload (a run_name ())."""
         return [r[field] for r in self.runs
-                if r["workload"] == workload and r["impl"] == impl and r.get(field) is not None]
+                if run_name(r) == workload and r["impl"] == impl and r.get(field) is not None]
 
     def median(self, workload, impl, field="value"):
         v = self.values(workload, impl, field)
@@ -171,7 +211,7 @@ class Results:
 
     def unit(self, workload):
         for r in self.runs:
-            if r["workload"] == workload:
+            if run_name(r) == workload:
                 return r["unit"]
         return ""
 
@@ -179,7 +219,7 @@ class Results:
         """udp-flood: median loss, from value × seconds = datagrams received."""
         losses = [max(0.0, 100.0 * (1 - r["value"] * r["seconds"] / r["params"]["count"]))
                   for r in self.runs
-                  if r["workload"] == workload and r["impl"] == impl and r.get("seconds")]
+                  if run_name(r) == workload and r["impl"] == impl and r.get("seconds")]
         return statistics.median(losses) if losses else None
 
     def table_median(self, title, impl):
@@ -266,6 +306,20 @@ def at_most(res, target, workload, impl, what, value, limit, source):
                  f"{impl} {fmt(value)} ({source})")
 
 
+def own_idle_ratio(res, target):
+    """qsock at 10 000 idle connections against itself at none: the one
+    condition that takes two invocations (their counts differ)."""
+    w0, w1 = idle_key(0), idle_key(10000)
+    v0, v1 = res.median(w0, "qsock"), res.median(w1, "qsock")
+    cond = "`qsock` --idle 10000 ≥ 0.8× `qsock` --idle 0"
+    gap = missing(res, [(w0, "qsock", v0), (w1, "qsock", v1)])
+    if gap:
+        return Check(target, cond, "not measured", gap)
+    ratio = v1 / v0
+    return Check(target, cond, "met" if ratio >= 0.8 else "missed",
+                 f"{fmt(v1)} / {fmt(v0)} rt/s = {ratio:.3f}× (two invocations)")
+
+
 def targets(res):
     checks = []
     for w in ("tcp-stream", "local-stream"):
@@ -306,6 +360,13 @@ def targets(res):
                             f"qsock {fmt(vq)} / qt {fmt(vt)} bytes/conn "
                             f"(server VmRSS delta, JSON `{idle}`)"))
     checks.append(compare(res, "readline: ≥ 1.5× qt", "readline", "qsock", "qt", 1.5, False))
+    w = idle_key(0)
+    t = "tcp-pingpong --same-cpu: ≥ 0.85× raw, ≥ 2× qt"
+    checks += [compare(res, t, w, "qsock", "raw", 0.85, False),
+               compare(res, t, w, "qsock", "qt", 2, False)]
+    w = idle_key(10000)
+    t = "tcp-pingpong --idle 10000 --same-cpu: ≥ 0.8× qsock's --idle 0, ≥ 10× qt"
+    checks += [compare(res, t, w, "qsock", "qt", 10, False), own_idle_ratio(res, t)]
     t = "python-qsock ≥ pyqt"
     for w in ("tcp-stream", "local-stream", "tcp-pingpong", "local-pingpong"):
         c = compare(res, t, w, "python-qsock", "pyqt", 1, False)
@@ -402,9 +463,10 @@ def size(n):
     return f"{n} bytes"
 
 
-def sizes_line(res, workload):
-    """The exact sizes the runs used, from their JSON params."""
-    params = next((r["params"] for r in res.runs if r["workload"] == workload), None)
+def sizes_line(res, inv):
+    """The exact sizes the runs of @inv used, from their JSON params."""
+    workload = inv.workload
+    params = next((r["params"] for r in res.runs if run_name(r) == inv.key), None)
     if params is None:
         return None
     p = params
@@ -424,11 +486,42 @@ def sizes_line(res, workload):
         s = f"{p['count']} lines of 80 bytes in {p['write_size']}-byte writes"
     else:
         s = ", ".join(f"{k} {v}" for k, v in p.items() if k in ("bytes", "count", "conns"))
-    if workload in PINGPONGS:
+    if p.get("idle"):
+        s += f"; {p['idle']} idle connections per side, round trip 0 not timed"
+    instructions = "--instructions" in inv.argv
+    if instructions and workload in PINGPONGS:
         s += "; instructions: 20 000 and 0 round trips under callgrind"
-    elif workload == "udp-flood":
+    elif instructions and workload == "udp-flood":
         s += "; instructions: 20 000 and 0 datagrams under callgrind"
     return s
+
+
+def write_idle_summary(w, res):
+    """The three tcp-pingpong --same-cpu invocations with idle connections
+    side by side."""
+    impls = IDLE_IMPLS.split(",")
+    own0 = res.median(idle_key(0), "qsock")
+    w("## tcp-pingpong with idle connections\n")
+    w("Round trips per second (medians of the three invocations above): a 64-byte "
+      "tcp-pingpong, both processes pinned to one CPU (`--same-cpu`), while each side "
+      "also holds N idle connected sockets on the same main loop, watched for reading "
+      "as a server of many mostly idle clients watches them. `raw` waits in "
+      "`epoll_wait()` on all of them (at N = 0, in `poll()` on its one socket).\n")
+    w("| idle sockets per side | round trips | " + " | ".join(impls)
+      + " | qsock × raw | qsock × qt | qsock × its N = 0 |")
+    w("|---" * (len(impls) + 5) + "|")
+    for n, _, _ in IDLE_COUNTS:
+        key = idle_key(n)
+        v = {impl: res.median(key, impl) for impl in impls}
+        params = next((r["params"] for r in res.runs if run_name(r) == key), {})
+
+        def ratio(a, b):
+            return f"{a / b:.2f}" if a is not None and b else "—"
+        w(f"| {n:,} | {params.get('count', '—'):,} | ".replace(",", " ")
+          + " | ".join(fmt(v[i]) for i in impls)
+          + f" | {ratio(v['qsock'], v['raw'])} | {ratio(v['qsock'], v['qt'])}"
+          f" | {ratio(v['qsock'], own0)} |")
+    w("")
 
 
 def write_page(args, invocations, res, notes_path, started, finished):
@@ -482,7 +575,7 @@ def write_page(args, invocations, res, notes_path, started, finished):
     w(f"- Sizes: {'reduced (`--quick`)' if args.quick else 'BENCH.md defaults'}; "
       "each workload below gives its own")
     if failed:
-        w("- **Failed invocations: " + ", ".join(f"{i.workload} (exit status {i.status})"
+        w("- **Failed invocations: " + ", ".join(f"{i.key} (exit status {i.status})"
                                                 for i in failed) + "**")
     else:
         w("- Failed invocations: none")
@@ -497,9 +590,9 @@ def write_page(args, invocations, res, notes_path, started, finished):
         if inv.kept is not None:
             w(inv.kept.rstrip("\n") + "\n")
             continue
-        w(f"## {inv.workload}\n")
+        w(f"## {inv.key}\n")
         w(f"`{inv.command()}`\n")
-        sizes = sizes_line(res, inv.workload)
+        sizes = sizes_line(res, inv)
         if sizes:
             w(f"Sizes: {sizes}.\n")
         if inv.failed:
@@ -508,6 +601,8 @@ def write_page(args, invocations, res, notes_path, started, finished):
             w("\n".join(inv.stderr[-15:]) or "(none)")
             w("```\n")
         w(inv.stdout.strip("\n") + "\n" if inv.stdout.strip() else "(no tables printed)\n")
+
+    write_idle_summary(w, res)
 
     w("## Targets\n")
     w("Each BENCH.md target, condition by condition, checked by bench/publish.py "
@@ -573,13 +668,24 @@ def main(argv):
 
     started = datetime.datetime.now(datetime.timezone.utc)
     workloads = list_workloads(bench)
-    chosen = args.workloads.split(",") if args.workloads else workloads
-    if not set(chosen) <= set(workloads):
-        parser.error(f"--workloads: not in qsock-bench --list: {', '.join(set(chosen) - set(workloads))}")
+    # "idle" names the tcp-pingpong --same-cpu --idle N sections.
+    chosen = args.workloads.split(",") if args.workloads else workloads + ["idle"]
+    if not set(chosen) <= set(workloads) | {"idle"}:
+        parser.error(f"--workloads: neither idle nor in qsock-bench --list: "
+                     f"{', '.join(set(chosen) - set(workloads))}")
     sections, args.previous = previous_page() if args.workloads else ({}, {})
+    idle_keys = {idle_key(n) for n, _, _ in IDLE_COUNTS}
+
+    def section_of(run):
+        name = run_name(run)
+        return name if name in idle_keys else name.split(":")[0]
+
+    def is_chosen(section):
+        return ("idle" if section in idle_keys else section) in chosen
+
     # qsock-bench appends: only the runs of the kept sections stay.
-    kept_runs = [r for r in load_runs(JSON_FILE) if r["workload"].split(":")[0] not in chosen
-                 and r["workload"].split(":")[0] in sections]
+    kept_runs = [r for r in load_runs(JSON_FILE)
+                 if not is_chosen(section_of(r)) and section_of(r) in sections]
     with open(JSON_FILE, "w", encoding="utf-8") as f:
         f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in kept_runs)
     invocations = []
@@ -599,14 +705,23 @@ def main(argv):
             cmd.append("--same-cpu")
         if args.quick:
             cmd += QUICK_SIZES.get(workload, [])
-        inv = Invocation(workload, cmd)
-        print(f"publish.py: [{n}/{len(workloads)}] {inv.command()}", file=sys.stderr, flush=True)
-        run(inv)
-        sys.stdout.write(inv.stdout)
-        sys.stdout.flush()
-        if inv.failed:
-            fail(f"FAILED: {workload}: exit status {inv.status}: {inv.command()}")
-        invocations.append(inv)
+        invocations.append(run_shown(Invocation(workload, cmd), f"{n}/{len(workloads)}"))
+    for n, count, quick_count in IDLE_COUNTS:
+        if "idle" not in chosen:
+            if idle_key(n) in sections:
+                invocations.append(kept_invocation("tcp-pingpong", sections[idle_key(n)]))
+                invocations[-1].key = idle_key(n)
+            continue
+        cmd = [rel(bench), "--compare", "tcp-pingpong", "--impls", IDLE_IMPLS, "--same-cpu",
+               "--json", rel(JSON_FILE)]
+        if n:
+            cmd += ["--idle", str(n)]
+        if args.runs is not None:
+            cmd += ["--runs", str(args.runs)]
+        count = quick_count if args.quick else count
+        if count is not None:
+            cmd += ["--count", count]
+        invocations.append(run_shown(Invocation("tcp-pingpong", cmd, idle_key(n)), f"idle {n}"))
     finished = datetime.datetime.now(datetime.timezone.utc)
 
     res = Results(load_runs(JSON_FILE), invocations)
@@ -621,7 +736,7 @@ def main(argv):
 
     failed = [inv for inv in invocations if inv.failed and inv.kept is None]
     for inv in failed:
-        fail(f"FAILED: {inv.workload} (exit status {inv.status}): {inv.command()}")
+        fail(f"FAILED: {inv.key} (exit status {inv.status}): {inv.command()}")
     if failed or plot.returncode != 0:
         fail(f"{len(failed)} of {len(invocations)} invocations failed"
              + ("; the chart failed" if plot.returncode != 0 else ""))

@@ -42,6 +42,7 @@
 #define READY_TIMEOUT_VG    60.0   /* … when the server runs under valgrind */
 #define RUN_TIME_LIMIT      300.0
 #define SMOKE_TIME_LIMIT    10.0
+#define SMOKE_IDLE          10     /* smoke: tcp-pingpong runs again with --idle 10 */
 #define KILL_GRACE          5.0    /* parent's margin over the children's alarm */
 #define INSTR_COUNT         20000
 #define PYTHON              "/usr/bin/python3"
@@ -244,6 +245,7 @@ static gboolean opt_same_cpu;
 static gboolean opt_ipv6;
 static gboolean opt_batch;
 static int opt_runs = 5;
+static gint64 opt_idle;
 static double opt_time_limit = -1;
 static Sizes opt_sizes = { -1, -1, -1, -1, -1 };
 
@@ -303,6 +305,7 @@ static const GOptionEntry entries[] = {
   { "same-cpu", 0, 0, G_OPTION_ARG_NONE, &opt_same_cpu, "Server and client both on CPU 1", NULL },
   { "ipv6", 0, 0, G_OPTION_ARG_NONE, &opt_ipv6, "Use ::1", NULL },
   { "batch", 0, 0, G_OPTION_ARG_NONE, &opt_batch, "udp-flood: batched receive", NULL },
+  { "idle", 0, 0, G_OPTION_ARG_INT64, &opt_idle, "tcp-pingpong: idle connections held by each side", "N" },
   { "role", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &opt_role, NULL, NULL },
   { "addr", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &opt_addr, NULL, NULL },
   { "dir", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &opt_dir, NULL, NULL },
@@ -672,6 +675,8 @@ role_argv (GPtrArray         *program,
       g_ptr_array_add (argv, g_strdup ("--tls-dir"));
       g_ptr_array_add (argv, g_strdup (p->tls_dir));
     }
+  if (p->idle > 0)
+    add_arg (argv, "--idle", p->idle);
   if (where != NULL)
     {
       g_ptr_array_add (argv, g_strdup (server ? "--dir" : "--addr"));
@@ -853,9 +858,13 @@ check_run (const char        *row,
       /* Pingpongs and tcp-connections: the client times. */
       ok = srv->count == expected && cli->count == expected;
       s->seconds = cli->seconds;
-      s->value = per_second ((double) cli->count, cli->seconds);
+      /* --idle: round trip 0 is not timed (bench.h). */
+      s->value = per_second ((double) (cli->count - (p->idle > 0 && cli->count > 0)),
+                             cli->seconds);
       s->p50_us = cli->p50_us;
       s->p99_us = cli->p99_us;
+      if (is_pingpong (p->workload))
+        ok = ok && srv->held == p->idle && cli->held == p->idle;
       if (p->workload == BENCH_TCP_CONNECTIONS)
         {
           ok = ok && srv->held == p->conns && cli->held == p->conns;
@@ -1072,10 +1081,13 @@ print_note (const char *what,
 
 static void
 print_workload (BenchWorkload w,
+                guint64       idle,
                 GPtrArray    *rows,
                 gboolean      instructions)
 {
-  const char *name = bench_workload_name (w);
+  g_autofree char *name = idle > 0 ? g_strdup_printf ("%s --idle %" G_GUINT64_FORMAT,
+                                                      bench_workload_name (w), idle)
+                                   : g_strdup (bench_workload_name (w));
 
   print_table (name, workload_unit (w), rows, sample_stats, (gconstpointer) field_value);
   printf ("\n");
@@ -1152,10 +1164,10 @@ json_line (FILE              *f,
   g_string_append_printf (line, "{\"workload\": \"%s\", \"impl\": \"%s\", \"params\": "
                           "{\"bytes\": %" G_GUINT64_FORMAT ", \"write_size\": %" G_GUINT64_FORMAT
                           ", \"msg_size\": %" G_GUINT64_FORMAT ", \"count\": %" G_GUINT64_FORMAT
-                          ", \"conns\": %" G_GUINT64_FORMAT ", \"ipv6\": %s, \"batch\": %s"
-                          ", \"pin\": %s, \"same_cpu\": %s}",
+                          ", \"conns\": %" G_GUINT64_FORMAT ", \"idle\": %" G_GUINT64_FORMAT
+                          ", \"ipv6\": %s, \"batch\": %s, \"pin\": %s, \"same_cpu\": %s}",
                           workload, row, p->bytes, p->write_size, p->msg_size, p->count,
-                          p->conns, p->ipv6 ? "true" : "false",
+                          p->conns, p->idle, p->ipv6 ? "true" : "false",
                           p->batch ? "true" : "false", opt_pin ? "true" : "false",
                           opt_same_cpu ? "true" : "false");
   json_double (line, "value", value);
@@ -1298,7 +1310,7 @@ run_workload (BenchWorkload  w,
         failed |= row->instr[0] < 0 || (w == BENCH_UDP_FLOOD && row->instr[1] < 0);
       }
 
-  print_workload (w, rows, opt_instructions);
+  print_workload (w, base->idle, rows, opt_instructions);
   for (guint i = 0; i < rows->len; i++)
     failed |= ((Row *) rows->pdata[i])->failed;
   if (opt_json != NULL && !write_json (opt_json, w, rows, base))
@@ -1343,28 +1355,32 @@ run_smoke (void)
   int failures = 0;
 
   for (int w = 0; w < BENCH_N_WORKLOADS; w++)
-    for (gsize i = 0; i < N_IMPLS; i++)
-      {
-        Row row = { all_impls_v[i], NULL, FALSE, NULL, { -1, -1 } };
-        BenchParams p = { 0 };
+    for (guint64 idle = 0; idle <= (w == BENCH_TCP_PINGPONG ? SMOKE_IDLE : 0); idle += SMOKE_IDLE)
+      for (gsize i = 0; i < N_IMPLS; i++)
+        {
+          Row row = { all_impls_v[i], NULL, FALSE, NULL, { -1, -1 } };
+          BenchParams p = { 0 };
+          const char *with_idle = idle > 0 ? " --idle " G_STRINGIFY (SMOKE_IDLE) : "";
 
-        if (impl_batch (row.name) && w != BENCH_UDP_FLOOD)
-          continue;
-        fill_params (&p, w, &none, TRUE);
-        p.ipv6 = opt_ipv6;
-        if (bench_workload_is_tls (w))
-          p.tls_dir = tls_dir;
-        row.samples = g_array_new (FALSE, FALSE, sizeof (Sample));
-        row_run (&row, &p, TRUE);
-        if (row.skip != NULL)
-          printf ("SKIP %s %s: %s\n", bench_workload_name (w), row.name, row.skip);
-        else
-          printf ("%s %s %s\n", row.failed ? "FAIL" : "ok", bench_workload_name (w), row.name);
-        fflush (stdout);
-        failures += row.failed;
-        g_free (row.skip);
-        g_array_unref (row.samples);
-      }
+          if (impl_batch (row.name) && w != BENCH_UDP_FLOOD)
+            continue;
+          fill_params (&p, w, &none, TRUE);
+          p.ipv6 = opt_ipv6;
+          p.idle = idle;
+          if (bench_workload_is_tls (w))
+            p.tls_dir = tls_dir;
+          row.samples = g_array_new (FALSE, FALSE, sizeof (Sample));
+          row_run (&row, &p, TRUE);
+          if (row.skip != NULL)
+            printf ("SKIP %s%s %s: %s\n", bench_workload_name (w), with_idle, row.name, row.skip);
+          else
+            printf ("%s %s%s %s\n", row.failed ? "FAIL" : "ok", bench_workload_name (w),
+                    with_idle, row.name);
+          fflush (stdout);
+          failures += row.failed;
+          g_free (row.skip);
+          g_array_unref (row.samples);
+        }
   printf ("smoke: %d failed\n", failures);
   return failures > 0 ? 1 : 0;
 }
@@ -1380,6 +1396,7 @@ child_main (BenchWorkload w)
   if (!g_str_equal (opt_role, "server") && !g_str_equal (opt_role, "client"))
     return 2;
   fill_params (&p, w, &opt_sizes, FALSE);
+  p.idle = (guint64) opt_idle;
   p.server = g_str_equal (opt_role, "server");
   p.addr = opt_addr;
   p.dir = opt_dir;
@@ -1457,6 +1474,8 @@ main (int   argc,
     return usage ("--runs must be at least 1");
   if (opt_pin && opt_same_cpu)
     return usage ("--pin and --same-cpu exclude each other");
+  if (opt_idle < 0 || (opt_idle > 0 && w != BENCH_TCP_PINGPONG))
+    return usage ("--idle takes a count, and only with tcp-pingpong");
 
   if (opt_compare != NULL && opt_impls != NULL)
     names = g_strsplit (opt_impls, ",", -1);
@@ -1477,6 +1496,7 @@ main (int   argc,
         return 1;
       p.tls_dir = tls_dir;
     }
+  p.idle = (guint64) opt_idle;
   status = run_workload (w, (const char **) names, &p);
   remove_tls_dir ();
   return status;

@@ -477,19 +477,38 @@ stream_client (Run &run)
 
 /* ---- tcp-pingpong, local-pingpong, udp-pingpong ------------------------- */
 
+/* With --idle, every accepted connection echoes: the first one a
+ * message arrives on is the measured one. The server is done once that
+ * one has closed (with --count 0, any one) and all are accepted. */
 void
 pingpong_stream_server (Run &run)
 {
-  listen_stream (run, [&run] (QIODevice *dev) {
+  struct Echo { guint64 accepted = 0; QIODevice *measured = nullptr; bool ended = false; };
+  auto *echo = new Echo ();
+  auto maybe_finish = [&run, echo] {
+    if (echo->ended && echo->accepted == run.p.idle + 1)
+      {
+        run.r.held = run.p.idle;
+        run.succeed ();
+      }
+  };
+
+  if (run.p.idle > 0)
+    bench_raise_nofile ();
+  listen_stream (run, [&run, echo, maybe_finish] (QIODevice *dev) {
     qint64 size = (qint64) run.p.msg_size;
 
-    if (run.r.count > 0)
+    if (++echo->accepted > run.p.idle + 1)
       return run.fail (QStringLiteral ("one connection too many"));
     set_low_delay (dev);
     watch_errors (run, dev);
-    QObject::connect (dev, &QIODevice::readyRead, dev, [&run, dev, size] {
+    QObject::connect (dev, &QIODevice::readyRead, dev, [&run, dev, size, echo] {
       char *buf = run.buf.data ();
 
+      if (echo->measured == nullptr)
+        echo->measured = dev;
+      else if (dev != echo->measured)
+        return run.fail (QStringLiteral ("data on an idle connection"));
       while (dev->bytesAvailable () >= size)
         {
           dev->read (buf, size);
@@ -497,12 +516,16 @@ pingpong_stream_server (Run &run)
             return run.fail (QStringLiteral ("cannot echo message %1").arg (run.r.count));
         }
     });
-    QObject::connect (dev, &QIODevice::readChannelFinished, dev, [&run, dev] {
+    QObject::connect (dev, &QIODevice::readChannelFinished, dev, [&run, dev, echo, maybe_finish] {
       if (run.r.count != run.p.count || dev->bytesAvailable () != 0)
         return run.fail (QStringLiteral ("echoed %1 of %2 messages")
                          .arg (run.r.count).arg (run.p.count));
-      run.succeed ();
+      if (echo->measured != nullptr && dev != echo->measured)
+        return;   /* an idle one: the client is leaving */
+      echo->ended = true;
+      maybe_finish ();
     });
+    maybe_finish ();
   });
 }
 
@@ -537,7 +560,9 @@ pingpong_udp_server (Run &run)
 }
 
 /* The client side of every pingpong: sends message i, checks its echo,
- * times the round trip and fails when a reply is over REPLY_TIMEOUT late. */
+ * times the round trip and fails when a reply is over REPLY_TIMEOUT late.
+ * With --idle, round trip 0 waits for the server's accepts and is not
+ * timed (bench.h). */
 class PingClient
 {
 public:
@@ -548,7 +573,7 @@ public:
   {
     bench_pattern_fill ((guint8 *) msg.data (), 0, msg.size ());
     every_tick ([this] {
-      if (!run.done () && bench_now () - sent_at > REPLY_TIMEOUT)
+      if (!run.done () && bench_now () - sent_at > REPLY_TIMEOUT && !untimed ())
         run.fail (QStringLiteral ("round trip %1 failed").arg (index));
     });
   }
@@ -570,6 +595,8 @@ public:
     if (n != (qint64) msg.size () || memcmp (data, msg.data (), msg.size ()) != 0)
       return run.fail (QStringLiteral ("round trip %1 failed").arg (index));
     samples[index] = (bench_now () - sent_at) * 1e6;
+    if (untimed ())
+      run.start_clock ();
     index++;
     next ();
   }
@@ -581,8 +608,11 @@ private:
     if (index == run.p.count)
       {
         run.stop_clock ();
+        gsize skip = run.p.idle > 0 && index > 0 ? 1 : 0;
+
         run.r.count = index;
-        bench_percentiles (samples.data (), samples.size (), &run.r.p50_us, &run.r.p99_us);
+        bench_percentiles (samples.data () + skip, samples.size () - skip,
+                           &run.r.p50_us, &run.r.p99_us);
         return run.succeed ();
       }
     bench_put_u64 ((guint8 *) msg.data (), index);
@@ -590,6 +620,8 @@ private:
     if (!send (msg.data (), (qint64) msg.size ()))
       run.fail (QStringLiteral ("cannot send message %1").arg (index));
   }
+
+  bool untimed () const { return run.p.idle > 0 && index == 0; }
 
   Run &run;
   Send send;
@@ -600,7 +632,7 @@ private:
 };
 
 void
-pingpong_stream_client (Run &run)
+pingpong_measured_client (Run &run)
 {
   auto *ping = new PingClient (run);
 
@@ -631,6 +663,36 @@ pingpong_stream_client (Run &run)
     });
     ping->start ([dev] (const char *data, qint64 n) { return dev->write (data, n) == n; });
   });
+}
+
+/* The idle connections first, BENCH_IDLE_IN_FLIGHT at a time, each
+ * watched for reading, then the measured one. */
+void
+pingpong_stream_client (Run &run)
+{
+  auto *open_idle = new std::function<void ()> ();
+  auto *opened = new guint64 (0);
+
+  if (run.p.idle == 0)
+    return pingpong_measured_client (run);
+  bench_raise_nofile ();
+  *open_idle = [&run, open_idle, opened] {
+    ++*opened;
+    connect_stream (run, [&run, open_idle, opened] (QIODevice *dev) {
+      QObject::connect (dev, &QIODevice::readyRead, dev, [&run] {
+        run.fail (QStringLiteral ("data on an idle connection"));
+      });
+      QObject::connect (dev, &QIODevice::readChannelFinished, dev, [&run] {
+        run.fail (QStringLiteral ("an idle connection closed"));
+      });
+      if (++run.r.held == run.p.idle)
+        pingpong_measured_client (run);
+      else if (*opened < run.p.idle)
+        (*open_idle) ();
+    });
+  };
+  for (guint64 i = 0; i < std::min<guint64> (run.p.idle, BENCH_IDLE_IN_FLIGHT); i++)
+    (*open_idle) ();
 }
 
 void
@@ -880,6 +942,7 @@ parse_args (int          argc,
   struct { const char *name; guint64 *value; } sizes[] = {
     { "--bytes", &p->bytes }, { "--write-size", &p->write_size },
     { "--msg-size", &p->msg_size }, { "--count", &p->count }, { "--conns", &p->conns },
+    { "--idle", &p->idle },
   };
   const char *role = nullptr;
   const char *workload = nullptr;
@@ -1019,7 +1082,7 @@ main (int    argc,
     {
       bench_fail ("usage: qt-peer --impl qt --role server|client WORKLOAD "
                   "[--bytes N] [--write-size W] [--msg-size S] [--count M] "
-                  "[--conns C] [--time-limit SECONDS] [--ipv6] [--batch] "
+                  "[--conns C] [--idle N] [--time-limit SECONDS] [--ipv6] [--batch] "
                   "[--tls-dir DIR] [--dir DIR | --addr ADDR]");
       return 2;
     }
