@@ -672,7 +672,8 @@ test_fault (Fixture       *f,
   assert_error (f, fault->error, fault->message);
   g_assert_cmpuint (f->auth_count, ==, fault->auth_count);
   received = qs_test_fake_proxy_get_received (fake);
-  g_assert_null (memmem (received->data, received->len, "APPDATA", 7));
+  /* Nothing received leaves data NULL, which memmem () must not get. */
+  g_assert_true (received->len == 0 || memmem (received->data, received->len, "APPDATA", 7) == NULL);
 }
 
 static void
@@ -1530,6 +1531,18 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+
+#if defined(__SANITIZE_THREAD__)
+  /* The proxy servers are started and stopped through GSubprocess and
+   * the TLS cases run glib-networking's handshake thread: both hand data
+   * to GLib's worker thread under GLib's futex-based locks, which
+   * ThreadSanitizer cannot see (GLib is not instrumented), so it reports
+   * races inside GLib (g_strconcat, g_memdup2) that are none of qsock's.
+   * The proxy code runs on one thread; the plain and the ASan builds run
+   * these tests, as for test-ssl-socket. */
+  g_test_skip ("ThreadSanitizer cannot follow GLib's worker thread");
+  return g_test_run ();
+#endif
 
   g_test_add_func ("/proxy/network-proxy/values", test_network_proxy_values);
   g_test_add_func ("/proxy/authenticator/values", test_authenticator_values);
