@@ -2712,6 +2712,27 @@ _qs_abstract_socket_get_context (QsAbstractSocket *self)
   return get_priv (self)->context;
 }
 
+/* The socket was just given the connection a SOCKS5 proxy made for a
+ * listening QsTcpServer (BIND). Qt's QSocks5SocketEngine takes such a
+ * descriptor over: the socket's local end is the address the proxy
+ * bound (@local:@local_port), it has no peer, and the end of the
+ * connection gives SOCKS5's text, as a tunnel made by connecting does. */
+void
+_qs_abstract_socket_take_bind_tunnel (QsAbstractSocket *self,
+                                      GInetAddress     *local,
+                                      guint16           local_port)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  priv->tunneled = TRUE;
+  priv->tunnel_socks5 = TRUE;
+  priv->port = 0;
+  g_clear_object (&priv->tunnel_peer);
+  g_set_object (&priv->tunnel_local, local);
+  priv->tunnel_local_port = local_port;
+  fetch_endpoints (self);
+}
+
 /* Qt's setError() (@emit FALSE) or setErrorAndEmit(); callers hold a
  * reference when @emit. */
 void

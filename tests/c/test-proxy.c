@@ -902,8 +902,8 @@ test_server_bind (Fixture       *f,
   g_test_summary ("QsTcpServer through a SOCKS5 proxy (danted): listen() binds at the proxy, the "
                   "server's address is the proxy's; on the next iteration, before any peer connects, "
                   "one connection is accepted, whose first bytes are the proxy's second reply (as "
-                  "Qt 6.4), and the server no longer listens; a loopback address never goes through "
-                  "the proxy");
+                  "Qt 6.4), and the server no longer listens; the peer's close gives SOCKS5's text; a "
+                  "loopback address never goes through the proxy");
   {
     char *why = NULL;
 
@@ -945,6 +945,13 @@ test_server_bind (Fixture       *f,
   g_clear_pointer (&bytes, g_bytes_unref);
   bytes = qs_test_peer_read (client, 4, TIMEOUT_MS);
   qs_test_assert_bytes (bytes, "back");
+  /* The client's close comes through the proxy: SOCKS5's text. */
+  g_socket_close (client, NULL);
+  qs_test_run_until (qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (accepted)) == QS_SOCKET_STATE_UNCONNECTED_STATE,
+                     TIMEOUT_MS);
+  g_assert_cmpint (qs_abstract_socket_get_error (QS_ABSTRACT_SOCKET (accepted)), ==,
+                   QS_SOCKET_ERROR_REMOTE_HOST_CLOSED_ERROR);
+  g_assert_cmpstr (qs_io_device_get_error_string (QS_IO_DEVICE (accepted)), ==, "Remote host closed connection###");
 
   qs_tcp_server_close (server);
   g_assert_true (qs_tcp_server_listen (server, loopback, 0));
@@ -952,6 +959,47 @@ test_server_bind (Fixture       *f,
   server_address = qs_test_address_string (qs_tcp_server_get_server_address (server));
   g_assert_cmpstr (server_address, ==, "127.0.0.1");
   g_assert_cmpint (qs_tcp_server_get_socket_descriptor (server), >=, 0);
+}
+
+static void
+test_server_bind_proxy_closes (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(QsTcpServer) server = qs_tcp_server_new ();
+  g_autoptr(GInetAddress) any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(QsNetworkProxy) proxy = NULL;
+  g_autoptr(QsTcpSocket) accepted = NULL;
+  g_autoptr(GString) server_trace = g_string_new (NULL);
+  g_autoptr(GString) trace = g_string_new (NULL);
+  char *why = NULL;
+
+  g_test_summary ("The SOCKS5 proxy of a listening QsTcpServer (danted) stops before any peer "
+                  "connected: no accept-error (new-connection came already, as in Qt 6.4), and the "
+                  "pending socket ends with RemoteHostClosedError and SOCKS5's text");
+  if (!keep_proxy (f, qs_test_proxy_start_danted (&why), why))
+    return;
+  proxy = qs_network_proxy_new (QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1",
+                                qs_test_proxy_get_port (f->proxy), NULL, NULL);
+  qs_tcp_server_set_proxy (server, proxy);
+  qs_test_trace_server (server, server_trace);
+  g_assert_true (qs_tcp_server_listen (server, any, 0));
+  qs_test_run_until (qs_tcp_server_has_pending_connections (server), TIMEOUT_MS);
+  g_assert_false (qs_tcp_server_is_listening (server));
+
+  g_clear_pointer (&f->proxy, qs_test_proxy_stop);
+  accepted = qs_tcp_server_next_pending_connection (server);
+  qs_test_trace_socket (accepted, trace);
+  qs_test_run_until (qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (accepted)) == QS_SOCKET_STATE_UNCONNECTED_STATE,
+                     TIMEOUT_MS);
+  g_assert_cmpstr (server_trace->str, ==, "pending-connection-available new-connection ");
+  g_assert_cmpstr (trace->str, ==, "error-occurred(remote-host-closed-error) state-changed(closing-state) "
+                                   "state-changed(unconnected-state) read-channel-finished disconnected ");
+  g_assert_cmpint (qs_abstract_socket_get_error (QS_ABSTRACT_SOCKET (accepted)), ==,
+                   QS_SOCKET_ERROR_REMOTE_HOST_CLOSED_ERROR);
+  g_assert_cmpstr (qs_io_device_get_error_string (QS_IO_DEVICE (accepted)), ==, "Remote host closed connection###");
+  g_assert_cmpint (qs_io_device_bytes_available (QS_IO_DEVICE (accepted)), ==, 0);
+  g_assert_cmpint (qs_tcp_server_get_server_error (server), ==, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR);
+  g_assert_false (qs_tcp_server_is_listening (server));
 }
 
 static void
@@ -1553,6 +1601,7 @@ main (int    argc,
   ADD ("/proxy/application-proxy", test_application_proxy);
   ADD ("/proxy/unsupported", test_unsupported);
   ADD ("/proxy/server/bind", test_server_bind);
+  ADD ("/proxy/server/bind-proxy-closes", test_server_bind_proxy_closes);
   g_test_add_func ("/proxy/server/bind-refused", test_server_bind_refused);
   ADD ("/proxy/udp/associate", test_udp_associate);
   ADD ("/proxy/udp/associate-calls", test_udp_associate_calls);
