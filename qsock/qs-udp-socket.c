@@ -21,6 +21,7 @@
 #include "qs-abstract-socket-private.h"
 #include "qs-io-device-private.h"
 #include "qs-network-datagram-private.h"
+#include "qs-network-proxy-private.h"
 #include "qs-udp-socket.h"
 
 /**
@@ -578,6 +579,17 @@ needs_bind (QsUdpSocket *self)
   return _qs_abstract_socket_get_state ((QsAbstractSocket *) self) == QS_SOCKET_STATE_UNCONNECTED_STATE;
 }
 
+/* Whether Qt's writeDatagram() would send through a SOCKS5 socket
+ * engine: the socket's proxy, or the application's, is SOCKS5. */
+static gboolean
+sends_through_socks5 (QsUdpSocket *self)
+{
+  g_autoptr(QsNetworkProxy) set = qs_abstract_socket_get_proxy ((QsAbstractSocket *) self);
+  g_autoptr(QsNetworkProxy) proxy = _qs_network_proxy_resolve (set, NULL, TRUE);
+
+  return proxy != NULL && qs_network_proxy_get_proxy_type (proxy) == QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY;
+}
+
 /* Binds to the any address and port 0 (state-changed(BOUND)) to send;
  * through a SOCKS5 proxy, Qt's writeDatagram() binds through it too.
  * Returns the engine (and the relay), NULL when binding failed
@@ -588,7 +600,12 @@ bind_for_sending (QsUdpSocket  *self,
 {
   QsAbstractSocket *socket = (QsAbstractSocket *) self;
 
-  qs_abstract_socket_bind (socket, NULL, 0, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  /* Qt's writeDatagram() then sends with the SOCKS5 engine that failed
+   * to bind, which fails with the same error: emitted again. */
+  if (!qs_abstract_socket_bind (socket, NULL, 0, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM) &&
+      sends_through_socks5 (self))
+    _qs_abstract_socket_set_error (socket, qs_abstract_socket_get_error (socket),
+                                   qs_io_device_get_error_string (QS_IO_DEVICE (self)), TRUE);
   return _qs_abstract_socket_get_datagram_engine (socket, relay);
 }
 
@@ -687,10 +704,14 @@ destination_endpoint (QsUdpSocket  *self,
  *
  * Sends one datagram at once. An unbound socket first binds to the any
  * address and port 0, with [signal@Qs.AbstractSocket::state-changed]
- * (bound). [signal@Qs.IODevice::bytes-written] follows each datagram
- * sent, before this returns. A datagram too large for the network fails
- * with %QS_SOCKET_ERROR_DATAGRAM_TOO_LARGE_ERROR. On a connected socket
- * use [method@Qs.IODevice.write] instead. Qt: `writeDatagram()`.
+ * (bound); through a SOCKS5 proxy (see
+ * [method@Qs.AbstractSocket.set_proxy]) it binds through the proxy, and
+ * when that fails, [signal@Qs.AbstractSocket::error-occurred] comes
+ * twice, for the bind and for the send, as in Qt 6.4.
+ * [signal@Qs.IODevice::bytes-written] follows each datagram sent, before
+ * this returns. A datagram too large for the network fails with
+ * %QS_SOCKET_ERROR_DATAGRAM_TOO_LARGE_ERROR. On a connected socket use
+ * [method@Qs.IODevice.write] instead. Qt: `writeDatagram()`.
  *
  * Returns: the bytes sent, or -1 on error
  *

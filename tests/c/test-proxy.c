@@ -1350,7 +1350,8 @@ test_udp_proxy_refused (Fixture       *f,
   g_test_summary ("bind() of a UDP socket through an HTTP proxy fails with "
                   "UnsupportedSocketOperationError without a signal; through a SOCKS5 proxy that is "
                   "not listening, with ProxyConnectionRefusedError and error-occurred, and so does "
-                  "connect_to_host() after host-found (as Qt 6.4)");
+                  "connect_to_host() after host-found; write_datagram()'s implicit bind emits "
+                  "error-occurred twice through SOCKS5, none through HTTP (as Qt 6.4)");
   qs_test_trace_socket (socket, f->trace);
   qs_abstract_socket_set_proxy (QS_ABSTRACT_SOCKET (socket), http);
   g_assert_false (qs_abstract_socket_bind (QS_ABSTRACT_SOCKET (socket), loopback, 0, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM));
@@ -1374,6 +1375,21 @@ test_udp_proxy_refused (Fixture       *f,
   g_assert_cmpstr (f->trace->str, ==, "state-changed(host-lookup-state) state-changed(connecting-state) host-found "
                                       "state-changed(unconnected-state) error-occurred(proxy-connection-refused-error) ");
   g_assert_cmpint (qs_abstract_socket_get_socket_descriptor (QS_ABSTRACT_SOCKET (socket)), ==, -1);
+
+  /* write_datagram() binds first: the bind's error, then the send's. */
+  g_string_truncate (f->trace, 0);
+  g_assert_cmpint (qs_udp_socket_write_datagram (socket, (const guint8 *) "ping", 4, loopback, 9), ==, -1);
+  g_assert_cmpstr (f->trace->str, ==, "error-occurred(proxy-connection-refused-error) "
+                                      "error-occurred(proxy-connection-refused-error) ");
+  g_assert_cmpint (qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (socket)), ==, QS_SOCKET_STATE_UNCONNECTED_STATE);
+  g_assert_cmpstr (qs_io_device_get_error_string (QS_IO_DEVICE (socket)), ==, "Connection to proxy refused");
+
+  qs_abstract_socket_set_proxy (QS_ABSTRACT_SOCKET (socket), http);
+  g_string_truncate (f->trace, 0);
+  g_assert_cmpint (qs_udp_socket_write_datagram (socket, (const guint8 *) "ping", 4, loopback, 9), ==, -1);
+  g_assert_cmpstr (f->trace->str, ==, "");
+  g_assert_cmpint (qs_abstract_socket_get_error (QS_ABSTRACT_SOCKET (socket)), ==,
+                   QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR);
 }
 
 /* ---- TLS through a proxy -------------------------------------------------- */
