@@ -1335,6 +1335,30 @@ test_udp_connect (Fixture       *f,
 }
 
 static void
+test_udp_connect_name_not_found (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(QsUdpSocket) socket = NULL;
+
+  g_test_summary ("connect_to_host() of a UDP socket through SOCKS5 to a name that does not resolve: "
+                  "after binding through the proxy Qt 6.4 looks the name up itself, and error-occurred "
+                  "comes before state-changed(unconnected), inside the call");
+  if ((socket = relayed_socket_new (f)) == NULL)
+    return;
+  qs_abstract_socket_connect_to_host (QS_ABSTRACT_SOCKET (socket), "nowhere.qsock.invalid", 9,
+                                      QS_OPEN_MODE_READ_WRITE, QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
+  g_assert_cmpstr (f->trace->str, ==, "state-changed(host-lookup-state) state-changed(connecting-state) "
+                                      "error-occurred(host-not-found-error) state-changed(unconnected-state) ");
+  g_assert_cmpint (qs_abstract_socket_get_error (QS_ABSTRACT_SOCKET (socket)), ==, QS_SOCKET_ERROR_HOST_NOT_FOUND_ERROR);
+  g_assert_cmpstr (qs_io_device_get_error_string (QS_IO_DEVICE (socket)), ==, "Host not found");
+  g_assert_cmpstr (qs_abstract_socket_get_peer_name (QS_ABSTRACT_SOCKET (socket)), ==, "nowhere.qsock.invalid");
+  g_assert_cmpuint (qs_abstract_socket_get_peer_port (QS_ABSTRACT_SOCKET (socket)), ==, 0);
+  g_assert_cmpint (qs_abstract_socket_get_socket_descriptor (QS_ABSTRACT_SOCKET (socket)), ==, -1);
+  qs_test_drain_context ();
+  g_assert_cmpint (qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (socket)), ==, QS_SOCKET_STATE_UNCONNECTED_STATE);
+}
+
+static void
 test_udp_proxy_refused (Fixture       *f,
                         gconstpointer  data)
 {
@@ -1350,8 +1374,9 @@ test_udp_proxy_refused (Fixture       *f,
   g_test_summary ("bind() of a UDP socket through an HTTP proxy fails with "
                   "UnsupportedSocketOperationError without a signal; through a SOCKS5 proxy that is "
                   "not listening, with ProxyConnectionRefusedError and error-occurred, and so does "
-                  "connect_to_host() after host-found; write_datagram()'s implicit bind emits "
-                  "error-occurred twice through SOCKS5, none through HTTP (as Qt 6.4)");
+                  "connect_to_host() after host-found (to a name: before state-changed); "
+                  "write_datagram()'s implicit bind emits error-occurred twice through SOCKS5, none "
+                  "through HTTP (as Qt 6.4)");
   qs_test_trace_socket (socket, f->trace);
   qs_abstract_socket_set_proxy (QS_ABSTRACT_SOCKET (socket), http);
   g_assert_false (qs_abstract_socket_bind (QS_ABSTRACT_SOCKET (socket), loopback, 0, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM));
@@ -1375,6 +1400,13 @@ test_udp_proxy_refused (Fixture       *f,
   g_assert_cmpstr (f->trace->str, ==, "state-changed(host-lookup-state) state-changed(connecting-state) host-found "
                                       "state-changed(unconnected-state) error-occurred(proxy-connection-refused-error) ");
   g_assert_cmpint (qs_abstract_socket_get_socket_descriptor (QS_ABSTRACT_SOCKET (socket)), ==, -1);
+
+  /* To a name, the error comes first. */
+  g_string_truncate (f->trace, 0);
+  qs_abstract_socket_connect_to_host (QS_ABSTRACT_SOCKET (socket), "localhost", 9, QS_OPEN_MODE_READ_WRITE,
+                                      QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
+  g_assert_cmpstr (f->trace->str, ==, "state-changed(host-lookup-state) state-changed(connecting-state) "
+                                      "error-occurred(proxy-connection-refused-error) state-changed(unconnected-state) ");
 
   /* write_datagram() binds first: the bind's error, then the send's. */
   g_string_truncate (f->trace, 0);
@@ -1622,6 +1654,7 @@ main (int    argc,
   ADD ("/proxy/udp/associate", test_udp_associate);
   ADD ("/proxy/udp/associate-calls", test_udp_associate_calls);
   ADD ("/proxy/udp/connect", test_udp_connect);
+  ADD ("/proxy/udp/connect-name-not-found", test_udp_connect_name_not_found);
   ADD ("/proxy/udp/proxy-refused", test_udp_proxy_refused);
   g_test_add ("/proxy/tls/socks5", Fixture, GINT_TO_POINTER (FALSE), setup, test_tls_through_proxy, teardown);
   g_test_add ("/proxy/tls/http", Fixture, GINT_TO_POINTER (TRUE), setup, test_tls_through_proxy, teardown);

@@ -47,6 +47,8 @@ What Qt 6.4.2 does (PyQt6), as these scenarios record it:
 | the BIND proxy closes before any client connects | no acceptError: newConnection came already; the pending socket (read after the close) is UnconnectedState, RemoteHostClosedError "Remote host closed connection###" |
 | QUdpSocket with a SOCKS5 proxy | bind through UDP ASSOCIATE: BoundState, localAddress null, localPort 0; datagrams flow through the proxy |
 | QUdpSocket connectToHost through SOCKS5 | to an address: HostLookup, Connecting, hostFound, Connected, connected, all inside the call (the UDP ASSOCIATE blocks); to a name: no hostFound; write()/read() go through the relay; with none pending, read() gives b'' |
+| QUdpSocket connectToHost through SOCKS5 to a name that does not resolve | after the UDP ASSOCIATE Qt looks the name up itself (blocking): HostLookup, Connecting, errorOccurred(HostNotFoundError "Host not found"), Unconnected, inside the call; a proxy that is not listening, to a name: the proxy's error, also before Unconnected |
+| QUdpSocket writeDatagram through a SOCKS5 proxy that is not listening or not found | errorOccurred twice (the implicit bind's, then the send's), -1 |
 | QTcpServer with an HTTP proxy, listen on Any | listen fails: UnsupportedSocketOperationError "Operation on socket is not supported" |
 | QUdpSocket with an HTTP proxy | bind fails: UnsupportedSocketOperationError, no signal |
 | QTcpSocket with an HttpCachingProxy | errorOccurred(UnsupportedSocketOperationError) inside connectToHost, no stateChanged |
@@ -913,6 +915,22 @@ def proxy_udp_socks5_connect(b, t):
         record(t, 'udp', udp, 'state', 'error')
         do(t, 'udp', udp, 'close')
         b.settle(SETTLE)
+
+
+@scenario
+def proxy_udp_socks5_connect_name_not_found(b, t):
+    """QUdpSocket connected through SOCKS5 to a name that does not
+    resolve: Qt binds through UDP ASSOCIATE, looks the name up itself
+    (blocking), then errorOccurred(HostNotFoundError) comes before
+    stateChanged(UnconnectedState), all inside connectToHost."""
+    with proxy_servers.Danted() as proxy:
+        udp = relayed_udp(b, t, proxy)
+        t.call('udp', 'connect_to_host(%s, 9)' % MISSING_HOST)
+        udp.connect_to_host(MISSING_HOST, 9)
+        record(t, 'udp', udp, 'state', 'error', 'error_string', 'peer_name', 'peer_port',
+               'local_port')
+        b.settle(SETTLE)
+        record(t, 'udp', udp, 'state')
 
 
 @scenario
