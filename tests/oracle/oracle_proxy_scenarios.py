@@ -47,6 +47,7 @@ What Qt 6.4.2 does (PyQt6), as these scenarios record it:
 | the BIND proxy closes before any client connects | no acceptError: newConnection came already; the pending socket (read after the close) is UnconnectedState, RemoteHostClosedError "Remote host closed connection###" |
 | QUdpSocket with a SOCKS5 proxy | bind through UDP ASSOCIATE: BoundState, localAddress null, localPort 0; datagrams flow through the proxy |
 | QUdpSocket connectToHost through SOCKS5 | to an address: HostLookup, Connecting, hostFound, Connected, connected, all inside the call (the UDP ASSOCIATE blocks); to a name: no hostFound; write()/read() go through the relay; with none pending, read() gives b'' |
+| write(b'') on a QUdpSocket connected through SOCKS5 | an empty datagram goes through the relay (the peer receives b''), bytesWritten(0), returns 0 |
 | QUdpSocket connectToHost through SOCKS5 to a name that does not resolve | after the UDP ASSOCIATE Qt looks the name up itself (blocking): HostLookup, Connecting, errorOccurred(HostNotFoundError "Host not found"), Unconnected, inside the call; a proxy that is not listening, to a name: the proxy's error, also before Unconnected |
 | QUdpSocket writeDatagram through a SOCKS5 proxy that is not listening or not found | errorOccurred twice (the implicit bind's, then the send's), -1 |
 | QTcpServer with an HTTP proxy, listen on Any | listen fails: UnsupportedSocketOperationError "Operation on socket is not supported" |
@@ -913,6 +914,28 @@ def proxy_udp_socks5_connect(b, t):
         result(t, 'udp', udp, 'read', 100)
         result(t, 'udp', udp, 'read', 100)
         record(t, 'udp', udp, 'state', 'error')
+        do(t, 'udp', udp, 'close')
+        b.settle(SETTLE)
+
+
+@scenario
+def proxy_udp_socks5_connect_empty_write(b, t):
+    """write(b'') on a QUdpSocket connected through SOCKS5: Qt sends an
+    empty datagram through the relay, bytesWritten(0), returns 0."""
+    import socket  # pylint: disable=import-outside-toplevel
+    with proxy_servers.Danted() as proxy, udp_echo() as echo:
+        udp = relayed_udp(b, t, proxy)
+        t.call('udp', 'connect_to_address(%s, echo)' % LOOPBACK)
+        udp.connect_to_address(LOOPBACK, echo.getsockname()[1])
+        result(t, 'udp', udp, 'write', b'')
+        record(t, 'udp', udp, 'state', 'error', 'bytes_to_write')
+        try:
+            data, _ = echo.recvfrom(100)
+        except socket.timeout:
+            data = None
+        t.value('echo', 'received', data)
+        result(t, 'udp', udp, 'write', b'x')
+        t.value('echo', 'received', echo.recvfrom(100)[0])
         do(t, 'udp', udp, 'close')
         b.settle(SETTLE)
 
