@@ -609,6 +609,29 @@ bind_for_sending (QsUdpSocket  *self,
   return _qs_abstract_socket_get_datagram_engine (socket, relay);
 }
 
+/* Qt's writeDatagram() picks its engine for the destination
+ * (doEnsureInitialized()): towards a loopback address it skips the
+ * application proxy, and the plain engine's bind to the any address
+ * then refuses that proxy (QNativeSocketEngine's checkProxy()). */
+static gboolean
+refuses_application_proxy (QsUdpSocket          *self,
+                           const QsInetEndpoint *destination)
+{
+  g_autoptr(QsNetworkProxy) set = qs_abstract_socket_get_proxy ((QsAbstractSocket *) self);
+  g_autoptr(QsNetworkProxy) application = NULL;
+  g_autoptr(GInetAddress) address = NULL;
+  QsNetworkProxyType type;
+
+  if (destination == NULL || qs_network_proxy_get_proxy_type (set) != QS_NETWORK_PROXY_TYPE_DEFAULT_PROXY)
+    return FALSE;
+  address = _qs_inet_endpoint_to_address (destination);
+  if (address == NULL || !g_inet_address_get_is_loopback (address))
+    return FALSE;
+  application = qs_network_proxy_get_application_proxy ();
+  type = qs_network_proxy_get_proxy_type (application);
+  return type != QS_NETWORK_PROXY_TYPE_NO_PROXY && type != QS_NETWORK_PROXY_TYPE_DEFAULT_PROXY;
+}
+
 /* Sends @count datagrams with @engine, through @relay when not NULL. */
 static inline int
 send_datagrams (QsSocketEngine      *engine,
@@ -670,8 +693,21 @@ send_datagram (QsUdpSocket         *self,
     kept.source = memcpy (&source, kept.source, sizeof source);
 
   g_object_ref (self);
-  engine = bind_for_sending (self, &relay);
-  sent = send_one (self, engine, relay, &kept);
+  if (refuses_application_proxy (self, kept.destination))
+    {
+      /* The bind's error, then the send's, on the unbound engine. */
+      g_warning ("QsAbstractSocket::write_datagram() was called not in BoundState or ConnectedState");
+      for (int i = 0; i < 2; i++)
+        _qs_abstract_socket_set_error ((QsAbstractSocket *) self,
+                                       QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR,
+                                       _("The proxy type is invalid for this operation"), TRUE);
+      sent = -1;
+    }
+  else
+    {
+      engine = bind_for_sending (self, &relay);
+      sent = send_one (self, engine, relay, &kept);
+    }
   g_object_unref (self);
   return sent;
 }

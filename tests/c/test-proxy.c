@@ -1375,8 +1375,8 @@ test_udp_proxy_refused (Fixture       *f,
                   "UnsupportedSocketOperationError without a signal; through a SOCKS5 proxy that is "
                   "not listening, with ProxyConnectionRefusedError and error-occurred, and so does "
                   "connect_to_host() after host-found (to a name: before state-changed); "
-                  "write_datagram()'s implicit bind emits error-occurred twice through SOCKS5, none "
-                  "through HTTP (as Qt 6.4)");
+                  "write_datagram()'s implicit bind emits error-occurred twice through SOCKS5 (and "
+                  "towards loopback with an application proxy), none through HTTP (as Qt 6.4)");
   qs_test_trace_socket (socket, f->trace);
   qs_abstract_socket_set_proxy (QS_ABSTRACT_SOCKET (socket), http);
   g_assert_false (qs_abstract_socket_bind (QS_ABSTRACT_SOCKET (socket), loopback, 0, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM));
@@ -1422,6 +1422,20 @@ test_udp_proxy_refused (Fixture       *f,
   g_assert_cmpstr (f->trace->str, ==, "");
   g_assert_cmpint (qs_abstract_socket_get_error (QS_ABSTRACT_SOCKET (socket)), ==,
                    QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR);
+
+  /* With the application proxy, Qt's engine towards a loopback
+   * destination is a plain one, whose bind refuses the proxy. */
+  qs_abstract_socket_set_proxy (QS_ABSTRACT_SOCKET (socket), NULL);
+  qs_network_proxy_set_application_proxy (socks5);
+  g_string_truncate (f->trace, 0);
+  g_test_expect_message ("Qsock", G_LOG_LEVEL_WARNING, "*write_datagram() was called not in BoundState*");
+  g_assert_cmpint (qs_udp_socket_write_datagram (socket, (const guint8 *) "ping", 4, loopback, 9), ==, -1);
+  g_test_assert_expected_messages ();
+  g_assert_cmpstr (f->trace->str, ==, "error-occurred(unsupported-socket-operation-error) "
+                                      "error-occurred(unsupported-socket-operation-error) ");
+  g_assert_cmpstr (qs_io_device_get_error_string (QS_IO_DEVICE (socket)), ==,
+                   "The proxy type is invalid for this operation");
+  g_assert_cmpint (qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (socket)), ==, QS_SOCKET_STATE_UNCONNECTED_STATE);
 }
 
 /* ---- TLS through a proxy -------------------------------------------------- */

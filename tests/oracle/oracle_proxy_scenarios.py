@@ -50,6 +50,7 @@ What Qt 6.4.2 does (PyQt6), as these scenarios record it:
 | write(b'') on a QUdpSocket connected through SOCKS5 | an empty datagram goes through the relay (the peer receives b''), bytesWritten(0), returns 0 |
 | QUdpSocket connectToHost through SOCKS5 to a name that does not resolve | after the UDP ASSOCIATE Qt looks the name up itself (blocking): HostLookup, Connecting, errorOccurred(HostNotFoundError "Host not found"), Unconnected, inside the call; a proxy that is not listening, to a name: the proxy's error, also before Unconnected |
 | QUdpSocket writeDatagram through a SOCKS5 proxy that is not listening or not found | errorOccurred twice (the implicit bind's, then the send's), -1 |
+| QUdpSocket writeDatagram to a loopback address with an application proxy | the plain engine's bind refuses the proxy: UnsupportedSocketOperationError "The proxy type is invalid for this operation" twice, -1 (and a qWarning) |
 | QTcpServer with an HTTP proxy, listen on Any | listen fails: UnsupportedSocketOperationError "Operation on socket is not supported" |
 | QUdpSocket with an HTTP proxy | bind fails: UnsupportedSocketOperationError, no signal |
 | QTcpSocket with an HttpCachingProxy | errorOccurred(UnsupportedSocketOperationError) inside connectToHost, no stateChanged |
@@ -915,6 +916,20 @@ def proxy_udp_socks5_connect(b, t):
         result(t, 'udp', udp, 'read', 100)
         record(t, 'udp', udp, 'state', 'error')
         do(t, 'udp', udp, 'close')
+        b.settle(SETTLE)
+
+
+@scenario
+def proxy_udp_application_proxy_loopback(b, t):
+    """writeDatagram() to 127.0.0.1 with a SOCKS5 application proxy (a
+    working one): Qt's engine for a loopback destination is a plain one,
+    whose bind refuses the proxy; errorOccurred twice, -1."""
+    with proxy_servers.Danted() as proxy:
+        set_application_proxy(b, network_proxy(b, 'Socks5Proxy', proxy.host, proxy.port))
+        udp = b.udp_socket()
+        udp.trace_signals(t, 'udp')
+        result(t, 'udp', udp, 'write_datagram', b'ping', LOOPBACK, 9)
+        record(t, 'udp', udp, 'state', 'error', 'error_string')
         b.settle(SETTLE)
 
 
