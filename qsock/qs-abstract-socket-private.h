@@ -41,6 +41,12 @@ void            _qs_abstract_socket_set_error_from_errno (QsAbstractSocket *self
                                                          gboolean          emit);
 void            _qs_abstract_socket_datagram_read       (QsAbstractSocket *self);
 
+/* What QsTcpServer needs after a SOCKS5 BIND: the socket it made from the
+ * connection to the proxy behaves as tunneled through SOCKS5. */
+void            _qs_abstract_socket_take_bind_tunnel    (QsAbstractSocket *self,
+                                                         GInetAddress     *local,
+                                                         guint16           local_port);
+
 /* What QsSslSocket needs: the pump (to hand it a TLS connection), and a
  * call when a connection is up, before connected is emitted (Qt's
  * QSslSocket starts its handshake there). */

@@ -708,6 +708,20 @@ start_connect_timer (QsAbstractSocket *self,
   g_source_attach (priv->connect_timer, priv->context);
 }
 
+/* Ends a failed connect without a signal: UNCONNECTED and @error
+ * stored, the attempt dropped. */
+static void
+stop_connecting (QsAbstractSocket *self,
+                 QsSocketError     error,
+                 const char       *message)
+{
+  store_state (self, QS_SOCKET_STATE_UNCONNECTED_STATE);
+  set_error (self, error, message);
+  stop_connect_timer (self);
+  stop_proxy (self);
+  free_engine (self);
+}
+
 /* The connect failed with @error: UNCONNECTED, then the error. A failure
  * to reach a proxy becomes Qt's proxy error (its own text per proxy
  * type). Callers hold a reference. */
@@ -726,14 +740,23 @@ fail_connect_with (QsAbstractSocket *self,
       if (proxy_message)
         message = proxy_message;
     }
-  store_state (self, QS_SOCKET_STATE_UNCONNECTED_STATE);
-  set_error (self, error, message);
-  stop_connect_timer (self);
-  stop_proxy (self);
-  free_engine (self);
+  stop_connecting (self, error, message);
   emit_state_changed (self);
   if (priv->state == QS_SOCKET_STATE_UNCONNECTED_STATE)
     emit_error_occurred (self);
+}
+
+/* Qt's startConnectingByName() when the engine fails inside the call (a
+ * UDP socket's SOCKS5 engine): the error, then state-changed. Callers
+ * hold a reference. */
+static void
+fail_connect_by_name (QsAbstractSocket *self,
+                      QsSocketError     error,
+                      const char       *message)
+{
+  stop_connecting (self, error, message);
+  emit_error_occurred (self);
+  emit_state_changed (self);
 }
 
 /* Every address failed: UNCONNECTED, then the error of the last address
@@ -1085,14 +1108,18 @@ associate_relay (QsAbstractSocket *self,
 /* Qt's QSocks5SocketEngine::connectInternal() for UDP: the socket binds
  * through the proxy's relay (blocking), unless it is bound through it
  * already, and is connected at once: its datagrams go to @address
- * through the relay. To a name (@address NULL) Qt's relayed datagrams
- * have no destination: sending fails. Callers hold a reference. */
+ * through the relay. To a name (@address NULL) Qt looks the name up
+ * itself (blocking; a name that does not resolve fails the connect, the
+ * error before the state change), yet its relayed datagrams have no
+ * destination: sending fails. Callers hold a reference. */
 static void
 connect_datagram_through_proxy (QsAbstractSocket *self,
                                 GInetAddress     *address)
 {
   QsAbstractSocketPrivate *priv = get_priv (self);
   g_autoptr(GInetAddress) any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
+  void (*fail) (QsAbstractSocket *, QsSocketError, const char *) = address ? fail_connect_with
+                                                                           : fail_connect_by_name;
   QsSocketError error;
   const char *message = NULL;
   int error_number = 0;
@@ -1103,14 +1130,26 @@ connect_datagram_through_proxy (QsAbstractSocket *self,
           (error_number = _qs_socket_engine_bind (priv->engine, any, 0, FALSE)) != 0)
         {
           error = _qs_socket_error_from_errno (QS_ENGINE_OP_BIND, error_number, &message);
-          fail_connect_with (self, error, message);
+          fail (self, error, message);
           return;
         }
       if (!associate_relay (self, priv->connect_proxy, &error, &message))
         {
-          fail_connect_with (self, error, message);
+          fail (self, error, message);
           return;
         }
+    }
+  if (address == NULL)
+    {
+      g_autoptr(GResolver) resolver = g_resolver_get_default ();
+      GList *found = g_resolver_lookup_by_name (resolver, priv->host_name, NULL, NULL);
+
+      if (found == NULL)
+        {
+          fail (self, QS_SOCKET_ERROR_HOST_NOT_FOUND_ERROR, _("Host not found"));
+          return;
+        }
+      g_resolver_free_addresses (found);
     }
   _qs_udp_relay_set_peer (priv->relay, address, priv->port);
   priv->tunneled = TRUE;
@@ -2710,6 +2749,27 @@ GMainContext *
 _qs_abstract_socket_get_context (QsAbstractSocket *self)
 {
   return get_priv (self)->context;
+}
+
+/* The socket was just given the connection a SOCKS5 proxy made for a
+ * listening QsTcpServer (BIND). Qt's QSocks5SocketEngine takes such a
+ * descriptor over: the socket's local end is the address the proxy
+ * bound (@local:@local_port), it has no peer, and the end of the
+ * connection gives SOCKS5's text, as a tunnel made by connecting does. */
+void
+_qs_abstract_socket_take_bind_tunnel (QsAbstractSocket *self,
+                                      GInetAddress     *local,
+                                      guint16           local_port)
+{
+  QsAbstractSocketPrivate *priv = get_priv (self);
+
+  priv->tunneled = TRUE;
+  priv->tunnel_socks5 = TRUE;
+  priv->port = 0;
+  g_clear_object (&priv->tunnel_peer);
+  g_set_object (&priv->tunnel_local, local);
+  priv->tunnel_local_port = local_port;
+  fetch_endpoints (self);
 }
 
 /* Qt's setError() (@emit FALSE) or setErrorAndEmit(); callers hold a

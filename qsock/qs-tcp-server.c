@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <glib/gi18n-lib.h>
 
+#include "qs-abstract-socket-private.h"
 #include "qs-enum-types.h"
 #include "qs-io-device-private.h"
 #include "qs-network-proxy-private.h"
@@ -253,14 +254,7 @@ accept_through_proxy (QsTcpServer *self)
       /* Qt's socket reports the address the proxy bound as its local
        * end, and no peer (the proxy's reply naming it is left unread). */
       if (priv->pending.length > queued)
-        {
-          QsAbstractSocket *socket = g_queue_peek_tail (&priv->pending);
-
-          qs_abstract_socket_set_local_address (socket, priv->address);
-          qs_abstract_socket_set_local_port (socket, priv->port);
-          qs_abstract_socket_set_peer_address (socket, NULL);
-          qs_abstract_socket_set_peer_port (socket, 0);
-        }
+        _qs_abstract_socket_take_bind_tunnel (g_queue_peek_tail (&priv->pending), priv->address, priv->port);
       if (!priv->defers_new_connection)
         g_signal_emit (self, signals[SIGNAL_NEW_CONNECTION], 0);
     }
@@ -1016,7 +1010,10 @@ qs_tcp_server_get_listen_backlog_size (QsTcpServer *self)
  * proxy as its one pending connection on the next main loop iteration,
  * before any peer connected, and stops listening; that socket's first
  * bytes are the proxy's second reply (naming the peer, which Qt leaves
- * to the application to read), then the peer's.
+ * to the application to read), then the peer's. Its end (the peer's
+ * close, or the proxy's even before any peer connected) gives
+ * %QS_SOCKET_ERROR_REMOTE_HOST_CLOSED_ERROR with SOCKS5's text, as
+ * through a SOCKS5 tunnel made by connecting.
  *
  * Qt: `setProxy()`.
  *

@@ -21,6 +21,7 @@
 #include "qs-abstract-socket-private.h"
 #include "qs-io-device-private.h"
 #include "qs-network-datagram-private.h"
+#include "qs-network-proxy-private.h"
 #include "qs-udp-socket.h"
 
 /**
@@ -578,6 +579,17 @@ needs_bind (QsUdpSocket *self)
   return _qs_abstract_socket_get_state ((QsAbstractSocket *) self) == QS_SOCKET_STATE_UNCONNECTED_STATE;
 }
 
+/* Whether Qt's writeDatagram() would send through a SOCKS5 socket
+ * engine: the socket's proxy, or the application's, is SOCKS5. */
+static gboolean
+sends_through_socks5 (QsUdpSocket *self)
+{
+  g_autoptr(QsNetworkProxy) set = qs_abstract_socket_get_proxy ((QsAbstractSocket *) self);
+  g_autoptr(QsNetworkProxy) proxy = _qs_network_proxy_resolve (set, NULL, TRUE);
+
+  return proxy != NULL && qs_network_proxy_get_proxy_type (proxy) == QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY;
+}
+
 /* Binds to the any address and port 0 (state-changed(BOUND)) to send;
  * through a SOCKS5 proxy, Qt's writeDatagram() binds through it too.
  * Returns the engine (and the relay), NULL when binding failed
@@ -588,8 +600,36 @@ bind_for_sending (QsUdpSocket  *self,
 {
   QsAbstractSocket *socket = (QsAbstractSocket *) self;
 
-  qs_abstract_socket_bind (socket, NULL, 0, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM);
+  /* Qt's writeDatagram() then sends with the SOCKS5 engine that failed
+   * to bind, which fails with the same error: emitted again. */
+  if (!qs_abstract_socket_bind (socket, NULL, 0, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM) &&
+      sends_through_socks5 (self))
+    _qs_abstract_socket_set_error (socket, qs_abstract_socket_get_error (socket),
+                                   qs_io_device_get_error_string (QS_IO_DEVICE (self)), TRUE);
   return _qs_abstract_socket_get_datagram_engine (socket, relay);
+}
+
+/* Qt's writeDatagram() picks its engine for the destination
+ * (doEnsureInitialized()): towards a loopback address it skips the
+ * application proxy, and the plain engine's bind to the any address
+ * then refuses that proxy (QNativeSocketEngine's checkProxy()). */
+static gboolean
+refuses_application_proxy (QsUdpSocket          *self,
+                           const QsInetEndpoint *destination)
+{
+  g_autoptr(QsNetworkProxy) set = qs_abstract_socket_get_proxy ((QsAbstractSocket *) self);
+  g_autoptr(QsNetworkProxy) application = NULL;
+  g_autoptr(GInetAddress) address = NULL;
+  QsNetworkProxyType type;
+
+  if (destination == NULL || qs_network_proxy_get_proxy_type (set) != QS_NETWORK_PROXY_TYPE_DEFAULT_PROXY)
+    return FALSE;
+  address = _qs_inet_endpoint_to_address (destination);
+  if (address == NULL || !g_inet_address_get_is_loopback (address))
+    return FALSE;
+  application = qs_network_proxy_get_application_proxy ();
+  type = qs_network_proxy_get_proxy_type (application);
+  return type != QS_NETWORK_PROXY_TYPE_NO_PROXY && type != QS_NETWORK_PROXY_TYPE_DEFAULT_PROXY;
 }
 
 /* Sends @count datagrams with @engine, through @relay when not NULL. */
@@ -653,8 +693,21 @@ send_datagram (QsUdpSocket         *self,
     kept.source = memcpy (&source, kept.source, sizeof source);
 
   g_object_ref (self);
-  engine = bind_for_sending (self, &relay);
-  sent = send_one (self, engine, relay, &kept);
+  if (refuses_application_proxy (self, kept.destination))
+    {
+      /* The bind's error, then the send's, on the unbound engine. */
+      g_warning ("QsAbstractSocket::write_datagram() was called not in BoundState or ConnectedState");
+      for (int i = 0; i < 2; i++)
+        _qs_abstract_socket_set_error ((QsAbstractSocket *) self,
+                                       QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR,
+                                       _("The proxy type is invalid for this operation"), TRUE);
+      sent = -1;
+    }
+  else
+    {
+      engine = bind_for_sending (self, &relay);
+      sent = send_one (self, engine, relay, &kept);
+    }
   g_object_unref (self);
   return sent;
 }
@@ -687,10 +740,14 @@ destination_endpoint (QsUdpSocket  *self,
  *
  * Sends one datagram at once. An unbound socket first binds to the any
  * address and port 0, with [signal@Qs.AbstractSocket::state-changed]
- * (bound). [signal@Qs.IODevice::bytes-written] follows each datagram
- * sent, before this returns. A datagram too large for the network fails
- * with %QS_SOCKET_ERROR_DATAGRAM_TOO_LARGE_ERROR. On a connected socket
- * use [method@Qs.IODevice.write] instead. Qt: `writeDatagram()`.
+ * (bound); through a SOCKS5 proxy (see
+ * [method@Qs.AbstractSocket.set_proxy]) it binds through the proxy, and
+ * when that fails, [signal@Qs.AbstractSocket::error-occurred] comes
+ * twice, for the bind and for the send, as in Qt 6.4.
+ * [signal@Qs.IODevice::bytes-written] follows each datagram sent, before
+ * this returns. A datagram too large for the network fails with
+ * %QS_SOCKET_ERROR_DATAGRAM_TOO_LARGE_ERROR. On a connected socket use
+ * [method@Qs.IODevice.write] instead. Qt: `writeDatagram()`.
  *
  * Returns: the bytes sent, or -1 on error
  *

@@ -903,8 +903,8 @@ test_server_bind (Fixture       *f,
   g_test_summary ("QsTcpServer through a SOCKS5 proxy (danted): listen() binds at the proxy, the "
                   "server's address is the proxy's; on the next iteration, before any peer connects, "
                   "one connection is accepted, whose first bytes are the proxy's second reply (as "
-                  "Qt 6.4), and the server no longer listens; a loopback address never goes through "
-                  "the proxy");
+                  "Qt 6.4), and the server no longer listens; the peer's close gives SOCKS5's text; a "
+                  "loopback address never goes through the proxy");
   {
     char *why = NULL;
 
@@ -946,6 +946,13 @@ test_server_bind (Fixture       *f,
   g_clear_pointer (&bytes, g_bytes_unref);
   bytes = qs_test_peer_read (client, 4, TIMEOUT_MS);
   qs_test_assert_bytes (bytes, "back");
+  /* The client's close comes through the proxy: SOCKS5's text. */
+  g_socket_close (client, NULL);
+  qs_test_run_until (qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (accepted)) == QS_SOCKET_STATE_UNCONNECTED_STATE,
+                     TIMEOUT_MS);
+  g_assert_cmpint (qs_abstract_socket_get_error (QS_ABSTRACT_SOCKET (accepted)), ==,
+                   QS_SOCKET_ERROR_REMOTE_HOST_CLOSED_ERROR);
+  g_assert_cmpstr (qs_io_device_get_error_string (QS_IO_DEVICE (accepted)), ==, "Remote host closed connection###");
 
   qs_tcp_server_close (server);
   g_assert_true (qs_tcp_server_listen (server, loopback, 0));
@@ -953,6 +960,47 @@ test_server_bind (Fixture       *f,
   server_address = qs_test_address_string (qs_tcp_server_get_server_address (server));
   g_assert_cmpstr (server_address, ==, "127.0.0.1");
   g_assert_cmpint (qs_tcp_server_get_socket_descriptor (server), >=, 0);
+}
+
+static void
+test_server_bind_proxy_closes (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(QsTcpServer) server = qs_tcp_server_new ();
+  g_autoptr(GInetAddress) any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(QsNetworkProxy) proxy = NULL;
+  g_autoptr(QsTcpSocket) accepted = NULL;
+  g_autoptr(GString) server_trace = g_string_new (NULL);
+  g_autoptr(GString) trace = g_string_new (NULL);
+  char *why = NULL;
+
+  g_test_summary ("The SOCKS5 proxy of a listening QsTcpServer (danted) stops before any peer "
+                  "connected: no accept-error (new-connection came already, as in Qt 6.4), and the "
+                  "pending socket ends with RemoteHostClosedError and SOCKS5's text");
+  if (!keep_proxy (f, qs_test_proxy_start_danted (&why), why))
+    return;
+  proxy = qs_network_proxy_new (QS_NETWORK_PROXY_TYPE_SOCKS5_PROXY, "127.0.0.1",
+                                qs_test_proxy_get_port (f->proxy), NULL, NULL);
+  qs_tcp_server_set_proxy (server, proxy);
+  qs_test_trace_server (server, server_trace);
+  g_assert_true (qs_tcp_server_listen (server, any, 0));
+  qs_test_run_until (qs_tcp_server_has_pending_connections (server), TIMEOUT_MS);
+  g_assert_false (qs_tcp_server_is_listening (server));
+
+  g_clear_pointer (&f->proxy, qs_test_proxy_stop);
+  accepted = qs_tcp_server_next_pending_connection (server);
+  qs_test_trace_socket (accepted, trace);
+  qs_test_run_until (qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (accepted)) == QS_SOCKET_STATE_UNCONNECTED_STATE,
+                     TIMEOUT_MS);
+  g_assert_cmpstr (server_trace->str, ==, "pending-connection-available new-connection ");
+  g_assert_cmpstr (trace->str, ==, "error-occurred(remote-host-closed-error) state-changed(closing-state) "
+                                   "state-changed(unconnected-state) read-channel-finished disconnected ");
+  g_assert_cmpint (qs_abstract_socket_get_error (QS_ABSTRACT_SOCKET (accepted)), ==,
+                   QS_SOCKET_ERROR_REMOTE_HOST_CLOSED_ERROR);
+  g_assert_cmpstr (qs_io_device_get_error_string (QS_IO_DEVICE (accepted)), ==, "Remote host closed connection###");
+  g_assert_cmpint (qs_io_device_bytes_available (QS_IO_DEVICE (accepted)), ==, 0);
+  g_assert_cmpint (qs_tcp_server_get_server_error (server), ==, QS_SOCKET_ERROR_UNKNOWN_SOCKET_ERROR);
+  g_assert_false (qs_tcp_server_is_listening (server));
 }
 
 static void
@@ -1288,6 +1336,30 @@ test_udp_connect (Fixture       *f,
 }
 
 static void
+test_udp_connect_name_not_found (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(QsUdpSocket) socket = NULL;
+
+  g_test_summary ("connect_to_host() of a UDP socket through SOCKS5 to a name that does not resolve: "
+                  "after binding through the proxy Qt 6.4 looks the name up itself, and error-occurred "
+                  "comes before state-changed(unconnected), inside the call");
+  if ((socket = relayed_socket_new (f)) == NULL)
+    return;
+  qs_abstract_socket_connect_to_host (QS_ABSTRACT_SOCKET (socket), "nowhere.qsock.invalid", 9,
+                                      QS_OPEN_MODE_READ_WRITE, QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
+  g_assert_cmpstr (f->trace->str, ==, "state-changed(host-lookup-state) state-changed(connecting-state) "
+                                      "error-occurred(host-not-found-error) state-changed(unconnected-state) ");
+  g_assert_cmpint (qs_abstract_socket_get_error (QS_ABSTRACT_SOCKET (socket)), ==, QS_SOCKET_ERROR_HOST_NOT_FOUND_ERROR);
+  g_assert_cmpstr (qs_io_device_get_error_string (QS_IO_DEVICE (socket)), ==, "Host not found");
+  g_assert_cmpstr (qs_abstract_socket_get_peer_name (QS_ABSTRACT_SOCKET (socket)), ==, "nowhere.qsock.invalid");
+  g_assert_cmpuint (qs_abstract_socket_get_peer_port (QS_ABSTRACT_SOCKET (socket)), ==, 0);
+  g_assert_cmpint (qs_abstract_socket_get_socket_descriptor (QS_ABSTRACT_SOCKET (socket)), ==, -1);
+  qs_test_drain_context ();
+  g_assert_cmpint (qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (socket)), ==, QS_SOCKET_STATE_UNCONNECTED_STATE);
+}
+
+static void
 test_udp_proxy_refused (Fixture       *f,
                         gconstpointer  data)
 {
@@ -1303,7 +1375,9 @@ test_udp_proxy_refused (Fixture       *f,
   g_test_summary ("bind() of a UDP socket through an HTTP proxy fails with "
                   "UnsupportedSocketOperationError without a signal; through a SOCKS5 proxy that is "
                   "not listening, with ProxyConnectionRefusedError and error-occurred, and so does "
-                  "connect_to_host() after host-found (as Qt 6.4)");
+                  "connect_to_host() after host-found (to a name: before state-changed); "
+                  "write_datagram()'s implicit bind emits error-occurred twice through SOCKS5 (and "
+                  "towards loopback with an application proxy), none through HTTP (as Qt 6.4)");
   qs_test_trace_socket (socket, f->trace);
   qs_abstract_socket_set_proxy (QS_ABSTRACT_SOCKET (socket), http);
   g_assert_false (qs_abstract_socket_bind (QS_ABSTRACT_SOCKET (socket), loopback, 0, QS_BIND_FLAGS_DEFAULT_FOR_PLATFORM));
@@ -1327,6 +1401,42 @@ test_udp_proxy_refused (Fixture       *f,
   g_assert_cmpstr (f->trace->str, ==, "state-changed(host-lookup-state) state-changed(connecting-state) host-found "
                                       "state-changed(unconnected-state) error-occurred(proxy-connection-refused-error) ");
   g_assert_cmpint (qs_abstract_socket_get_socket_descriptor (QS_ABSTRACT_SOCKET (socket)), ==, -1);
+
+  /* To a name, the error comes first. */
+  g_string_truncate (f->trace, 0);
+  qs_abstract_socket_connect_to_host (QS_ABSTRACT_SOCKET (socket), "localhost", 9, QS_OPEN_MODE_READ_WRITE,
+                                      QS_NETWORK_LAYER_PROTOCOL_ANY_IP_PROTOCOL);
+  g_assert_cmpstr (f->trace->str, ==, "state-changed(host-lookup-state) state-changed(connecting-state) "
+                                      "error-occurred(proxy-connection-refused-error) state-changed(unconnected-state) ");
+
+  /* write_datagram() binds first: the bind's error, then the send's. */
+  g_string_truncate (f->trace, 0);
+  g_assert_cmpint (qs_udp_socket_write_datagram (socket, (const guint8 *) "ping", 4, loopback, 9), ==, -1);
+  g_assert_cmpstr (f->trace->str, ==, "error-occurred(proxy-connection-refused-error) "
+                                      "error-occurred(proxy-connection-refused-error) ");
+  g_assert_cmpint (qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (socket)), ==, QS_SOCKET_STATE_UNCONNECTED_STATE);
+  g_assert_cmpstr (qs_io_device_get_error_string (QS_IO_DEVICE (socket)), ==, "Connection to proxy refused");
+
+  qs_abstract_socket_set_proxy (QS_ABSTRACT_SOCKET (socket), http);
+  g_string_truncate (f->trace, 0);
+  g_assert_cmpint (qs_udp_socket_write_datagram (socket, (const guint8 *) "ping", 4, loopback, 9), ==, -1);
+  g_assert_cmpstr (f->trace->str, ==, "");
+  g_assert_cmpint (qs_abstract_socket_get_error (QS_ABSTRACT_SOCKET (socket)), ==,
+                   QS_SOCKET_ERROR_UNSUPPORTED_SOCKET_OPERATION_ERROR);
+
+  /* With the application proxy, Qt's engine towards a loopback
+   * destination is a plain one, whose bind refuses the proxy. */
+  qs_abstract_socket_set_proxy (QS_ABSTRACT_SOCKET (socket), NULL);
+  qs_network_proxy_set_application_proxy (socks5);
+  g_string_truncate (f->trace, 0);
+  g_test_expect_message ("Qsock", G_LOG_LEVEL_WARNING, "*write_datagram() was called not in BoundState*");
+  g_assert_cmpint (qs_udp_socket_write_datagram (socket, (const guint8 *) "ping", 4, loopback, 9), ==, -1);
+  g_test_assert_expected_messages ();
+  g_assert_cmpstr (f->trace->str, ==, "error-occurred(unsupported-socket-operation-error) "
+                                      "error-occurred(unsupported-socket-operation-error) ");
+  g_assert_cmpstr (qs_io_device_get_error_string (QS_IO_DEVICE (socket)), ==,
+                   "The proxy type is invalid for this operation");
+  g_assert_cmpint (qs_abstract_socket_get_state (QS_ABSTRACT_SOCKET (socket)), ==, QS_SOCKET_STATE_UNCONNECTED_STATE);
 }
 
 /* ---- TLS through a proxy -------------------------------------------------- */
@@ -1566,10 +1676,12 @@ main (int    argc,
   ADD ("/proxy/application-proxy", test_application_proxy);
   ADD ("/proxy/unsupported", test_unsupported);
   ADD ("/proxy/server/bind", test_server_bind);
+  ADD ("/proxy/server/bind-proxy-closes", test_server_bind_proxy_closes);
   g_test_add_func ("/proxy/server/bind-refused", test_server_bind_refused);
   ADD ("/proxy/udp/associate", test_udp_associate);
   ADD ("/proxy/udp/associate-calls", test_udp_associate_calls);
   ADD ("/proxy/udp/connect", test_udp_connect);
+  ADD ("/proxy/udp/connect-name-not-found", test_udp_connect_name_not_found);
   ADD ("/proxy/udp/proxy-refused", test_udp_proxy_refused);
   g_test_add ("/proxy/tls/socks5", Fixture, GINT_TO_POINTER (FALSE), setup, test_tls_through_proxy, teardown);
   g_test_add ("/proxy/tls/http", Fixture, GINT_TO_POINTER (TRUE), setup, test_tls_through_proxy, teardown);

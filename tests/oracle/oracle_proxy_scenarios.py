@@ -43,10 +43,14 @@ What Qt 6.4.2 does (PyQt6), as these scenarios record it:
 | HTTP raw headers on the proxy | sent with CONNECT after Host, in the order set (a header set again moves to the end); a User-Agent set (any case) replaces Qt's "Mozilla/5.0", a Host or Proxy-Connection goes out besides Qt's own |
 | HTTP 403 (and SOCKS5 failure replies) to an address | Qt connects to the proxy a second time before reporting the error |
 | bytes written while connecting | buffered (bytesToWrite), sent once the tunnel is up: the proxy sees none of them during the handshake |
-| QTcpServer with a SOCKS5 proxy | listen on a loopback address ignores the proxy; listen on Any sends BIND (serverAddress/Port are the proxy's). Qt 6.4.2 then emits newConnection before any client connects, is no longer listening afterwards, and the accepted socket (peerAddress null) reads the proxy's second BIND reply before the client's bytes |
+| QTcpServer with a SOCKS5 proxy | listen on a loopback address ignores the proxy; listen on Any sends BIND (serverAddress/Port are the proxy's). Qt 6.4.2 then emits newConnection before any client connects, is no longer listening afterwards, and the accepted socket (peerAddress null) reads the proxy's second BIND reply before the client's bytes; the client's close gives RemoteHostClosedError "Remote host closed connection###" |
 | the BIND proxy closes before any client connects | no acceptError: newConnection came already; the pending socket (read after the close) is UnconnectedState, RemoteHostClosedError "Remote host closed connection###" |
 | QUdpSocket with a SOCKS5 proxy | bind through UDP ASSOCIATE: BoundState, localAddress null, localPort 0; datagrams flow through the proxy |
 | QUdpSocket connectToHost through SOCKS5 | to an address: HostLookup, Connecting, hostFound, Connected, connected, all inside the call (the UDP ASSOCIATE blocks); to a name: no hostFound; write()/read() go through the relay; with none pending, read() gives b'' |
+| write(b'') on a QUdpSocket connected through SOCKS5 | an empty datagram goes through the relay (the peer receives b''), bytesWritten(0), returns 0 |
+| QUdpSocket connectToHost through SOCKS5 to a name that does not resolve | after the UDP ASSOCIATE Qt looks the name up itself (blocking): HostLookup, Connecting, errorOccurred(HostNotFoundError "Host not found"), Unconnected, inside the call; a proxy that is not listening, to a name: the proxy's error, also before Unconnected |
+| QUdpSocket writeDatagram through a SOCKS5 proxy that is not listening or not found | errorOccurred twice (the implicit bind's, then the send's), -1 |
+| QUdpSocket writeDatagram to a loopback address with an application proxy | the plain engine's bind refuses the proxy: UnsupportedSocketOperationError "The proxy type is invalid for this operation" twice, -1 (and a qWarning) |
 | QTcpServer with an HTTP proxy, listen on Any | listen fails: UnsupportedSocketOperationError "Operation on socket is not supported" |
 | QUdpSocket with an HTTP proxy | bind fails: UnsupportedSocketOperationError, no signal |
 | QTcpSocket with an HttpCachingProxy | errorOccurred(UnsupportedSocketOperationError) inside connectToHost, no stateChanged |
@@ -86,9 +90,7 @@ NO_HANDLER = ('no', 'handler')  # credentials: no proxyAuthenticationRequired ha
 # complete (issue 13): a difference is reported, the test skipped. Every
 # proxy scenario is pending while qsock has no Qs.NetworkProxy at all.
 # The lead empties this set once proxy-core is merged and matches Qt.
-PENDING = {
-    'proxy_server_socks5_bind_proxy_closes',
-}
+PENDING = set()
 
 
 # -- the two toolkits' proxy calls ---------------------------------------------
@@ -847,7 +849,7 @@ def proxy_server_socks5_bind(b, t):
             c.settimeout(5)
             t.value('peer', 'client received', c.recv(100))
         until_unconnected(b, peer)
-        record(t, 'peer', peer, 'state', 'error')
+        record(t, 'peer', peer, 'state', 'error', 'error_string')
         record_server(t, server)
 
 
@@ -915,6 +917,58 @@ def proxy_udp_socks5_connect(b, t):
         record(t, 'udp', udp, 'state', 'error')
         do(t, 'udp', udp, 'close')
         b.settle(SETTLE)
+
+
+@scenario
+def proxy_udp_application_proxy_loopback(b, t):
+    """writeDatagram() to 127.0.0.1 with a SOCKS5 application proxy (a
+    working one): Qt's engine for a loopback destination is a plain one,
+    whose bind refuses the proxy; errorOccurred twice, -1."""
+    with proxy_servers.Danted() as proxy:
+        set_application_proxy(b, network_proxy(b, 'Socks5Proxy', proxy.host, proxy.port))
+        udp = b.udp_socket()
+        udp.trace_signals(t, 'udp')
+        result(t, 'udp', udp, 'write_datagram', b'ping', LOOPBACK, 9)
+        record(t, 'udp', udp, 'state', 'error', 'error_string')
+        b.settle(SETTLE)
+
+
+@scenario
+def proxy_udp_socks5_connect_empty_write(b, t):
+    """write(b'') on a QUdpSocket connected through SOCKS5: Qt sends an
+    empty datagram through the relay, bytesWritten(0), returns 0."""
+    import socket  # pylint: disable=import-outside-toplevel
+    with proxy_servers.Danted() as proxy, udp_echo() as echo:
+        udp = relayed_udp(b, t, proxy)
+        t.call('udp', 'connect_to_address(%s, echo)' % LOOPBACK)
+        udp.connect_to_address(LOOPBACK, echo.getsockname()[1])
+        result(t, 'udp', udp, 'write', b'')
+        record(t, 'udp', udp, 'state', 'error', 'bytes_to_write')
+        try:
+            data, _ = echo.recvfrom(100)
+        except socket.timeout:
+            data = None
+        t.value('echo', 'received', data)
+        result(t, 'udp', udp, 'write', b'x')
+        t.value('echo', 'received', echo.recvfrom(100)[0])
+        do(t, 'udp', udp, 'close')
+        b.settle(SETTLE)
+
+
+@scenario
+def proxy_udp_socks5_connect_name_not_found(b, t):
+    """QUdpSocket connected through SOCKS5 to a name that does not
+    resolve: Qt binds through UDP ASSOCIATE, looks the name up itself
+    (blocking), then errorOccurred(HostNotFoundError) comes before
+    stateChanged(UnconnectedState), all inside connectToHost."""
+    with proxy_servers.Danted() as proxy:
+        udp = relayed_udp(b, t, proxy)
+        t.call('udp', 'connect_to_host(%s, 9)' % MISSING_HOST)
+        udp.connect_to_host(MISSING_HOST, 9)
+        record(t, 'udp', udp, 'state', 'error', 'error_string', 'peer_name', 'peer_port',
+               'local_port')
+        b.settle(SETTLE)
+        record(t, 'udp', udp, 'state')
 
 
 @scenario
